@@ -1,0 +1,1 @@
+"""Deck files: the format's model, its loader and its checks. No Textual, no torch."""

@@ -1,0 +1,91 @@
+"""Check many deck files at once: find them, load each, and apply rules across files.
+
+Used by ``torch-quiz check`` and by everything that loads a set of decks, so that a
+broken deck is reported and skipped while the others load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from quiz.deck.diagnostics import Diagnostic
+from quiz.deck.loader import DECK_SUFFIXES, LoadResult, load_deck
+from quiz.deck.model import Deck
+
+
+@dataclass
+class DeckSet:
+    """The decks that loaded, and every problem found on the way."""
+
+    decks: list[Deck] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def card_count(self) -> int:
+        return sum(len(deck.cards) for deck in self.decks)
+
+    def summary(self) -> str:
+        errors = len(self.errors)
+        decks = f"{len(self.decks)} deck{'s' * (len(self.decks) != 1)}"
+        cards = f"{self.card_count} card{'s' * (self.card_count != 1)}"
+        files = f"{self.files} file{'s' * (self.files != 1)}"
+        if errors:
+            return f"{errors} error{'s' * (errors != 1)} in {files}; {decks} ({cards}) are fine"
+        return f"{files} checked: {decks}, {cards}, no problems"
+
+
+def find_deck_files(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand folders into their deck files (recursively, sorted); report missing paths."""
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix in DECK_SUFFIXES and p.is_file()
+            )
+            if not found:
+                problems.append(Diagnostic(path, 1, 1, "no deck files (*.yaml, *.yml) here"))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Diagnostic(path, 1, 1, "no such file or folder"))
+    unique = list(dict.fromkeys(p.resolve() for p in files))
+    by_resolved = {p.resolve(): p for p in files}
+    return [by_resolved[p] for p in unique], problems
+
+
+def load_decks(paths: Iterable[Path]) -> DeckSet:
+    """Load every deck under ``paths``; a deck slug claimed twice keeps its first file."""
+    files, problems = find_deck_files(paths)
+    result = DeckSet(diagnostics=problems, files=len(files))
+    claimed: dict[str, LoadResult] = {}
+    for path in files:
+        loaded = load_deck(path)
+        result.diagnostics.extend(loaded.diagnostics)
+        if loaded.deck is None:
+            continue
+        first = claimed.get(loaded.deck.slug)
+        if first is not None:
+            where = loaded.slug_location or loaded.deck.location
+            first_where = first.slug_location or first.path
+            result.diagnostics.append(
+                Diagnostic(
+                    where.path,
+                    where.line,
+                    where.col,
+                    f"deck '{loaded.deck.slug}' is also claimed by {first_where}; "
+                    "each deck needs its own slug",
+                )
+            )
+            continue
+        claimed[loaded.deck.slug] = loaded
+        result.decks.append(loaded.deck)
+    return result

@@ -1,0 +1,39 @@
+"""Problems found in deck files, reported the way compilers do (``path:line:col: error: ...``).
+
+The gcc format lets editors and CI annotators jump straight to the offending line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    path: Path
+    line: int
+    col: int
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+class DeckError(Exception):
+    """Raised inside the loader when a file cannot be read further; carries its diagnostics."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("; ".join(str(d) for d in diagnostics))
+        self.diagnostics = diagnostics

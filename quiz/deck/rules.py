@@ -1,0 +1,120 @@
+"""Rules that the schema alone cannot express: names, cross-field and cross-card checks.
+
+Each rule reports ``(data path, message)`` or, for expressions, an exact position
+inside the value; the loader turns them into located diagnostics.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from quiz.deck.exprsyntax import expression_problem
+from quiz.deck.model import BLANK
+from quiz.deck.schema import (
+    ChoiceModel,
+    ClozeModel,
+    CodeModel,
+    DeckModel,
+    FlashModel,
+    OutputModel,
+)
+
+RESERVED_NAMES = frozenset({"torch", "F", "nn", "math"})
+
+DataPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleProblem:
+    at: DataPath
+    message: str
+    offset: int | None = None  # a character offset inside the value at ``at``
+
+
+def check_deck(deck: DeckModel) -> Iterator[RuleProblem]:
+    yield from _givens(("given",), deck.given)
+    seen: dict[str, int] = {}
+    for index, card in enumerate(deck.cards):
+        at: DataPath = ("cards", index)
+        if card.id in seen:
+            yield RuleProblem(
+                (*at, "id"),
+                f"duplicate card id '{card.id}' (also card {seen[card.id] + 1} of this deck); "
+                "progress is keyed by id, so ids must be unique",
+            )
+        else:
+            seen[card.id] = index
+        yield from _givens((*at, "given"), card.given)
+        yield from _card(at, card)
+
+
+def _givens(at: DataPath, givens: dict[str, str]) -> Iterator[RuleProblem]:
+    for name, expr in givens.items():
+        if not name.isidentifier() or keyword.iskeyword(name):
+            yield RuleProblem((*at, name), f"given name '{name}' is not a valid Python name")
+        elif name.startswith("_"):
+            yield RuleProblem((*at, name), f"given name '{name}' may not start with '_'")
+        elif name in RESERVED_NAMES:
+            yield RuleProblem(
+                (*at, name), f"given name '{name}' would hide the built-in '{name}'"
+            )
+        yield from _expression((*at, name), expr)
+
+
+def _expression(at: DataPath, source: str) -> Iterator[RuleProblem]:
+    problem = expression_problem(source)
+    if problem:
+        message = problem.message
+        if isinstance(at[-1], int) and ("never closed" in message or "unmatched" in message):
+            message += " (YAML splits [a, b] lists at commas: quote an item that has one)"
+        yield RuleProblem(at, message, problem.offset)
+
+
+def _card(at: DataPath, card: object) -> Iterator[RuleProblem]:
+    if isinstance(card, OutputModel):
+        yield from _expression((*at, "expr"), card.expr)
+    elif isinstance(card, CodeModel):
+        yield from _expression((*at, "solution"), card.solution)
+        for field_name in ("forbid", "require", "accept", "reject"):
+            for index, text in enumerate(getattr(card, field_name)):
+                yield from _expression((*at, field_name, index), text)
+    elif isinstance(card, ClozeModel):
+        yield from _cloze(at, card)
+    elif isinstance(card, ChoiceModel):
+        yield from _choice(at, card)
+    elif isinstance(card, FlashModel) and card.demo is not None:
+        yield from _expression((*at, "demo"), card.demo)
+
+
+def _cloze(at: DataPath, card: ClozeModel) -> Iterator[RuleProblem]:
+    blanks = card.template.count(BLANK)
+    if blanks != 1:
+        yield RuleProblem(
+            (*at, "template"),
+            f"a cloze template needs exactly one blank '{BLANK}', found {blanks}",
+        )
+        return
+    for field_name, fills in (("solution", [card.solution]), ("accept", card.accept),
+                              ("reject", card.reject)):
+        for index, fill in enumerate(fills):
+            where = (*at, field_name) if field_name == "solution" else (*at, field_name, index)
+            filled = card.template.replace(BLANK, fill, 1)
+            problem = expression_problem(filled)
+            if problem:
+                yield RuleProblem(where, f"the template filled with '{fill}': {problem.message}")
+
+
+def _choice(at: DataPath, card: ChoiceModel) -> Iterator[RuleProblem]:
+    seen: set[str] = set()
+    for index, option in enumerate(card.options):
+        if option in seen:
+            yield RuleProblem((*at, "options", index), f"option '{option}' is listed twice")
+        seen.add(option)
+    for answer in card.answer:
+        if answer not in card.options:
+            yield RuleProblem(
+                (*at, "answer"),
+                f"answer '{answer}' is not one of the options: {', '.join(card.options)}",
+            )

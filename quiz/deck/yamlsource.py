@@ -1,0 +1,219 @@
+"""Read a deck file into plain data plus a map of where every key and item was written.
+
+Deck files come from strangers, so this is defensive: a size cap before reading,
+UTF-8 only, the safe libyaml parser, no aliases (no billion-laughs expansion), no
+tags beyond plain data, a nesting cap, and duplicate keys reported instead of
+silently dropped. Scalars are kept as the author typed them (``yes`` stays the text
+"yes", ``1.0e-4`` keeps its digits) except in the few numeric fields, because
+almost everything in a deck is text or a torch expression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from quiz.deck.diagnostics import DeckError, Diagnostic
+
+MAX_FILE_BYTES = 1_000_000
+MAX_DEPTH = 16
+NUMERIC_KEYS = frozenset({"trials", "atol", "rtol", "format"})
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CORE = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {
+    _CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+DataPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ValueMark:
+    line: int  # 1-based
+    col: int  # 1-based
+    plain_one_line: bool  # the text on disk is exactly the scalar's value
+
+
+@dataclass
+class SourceMap:
+    """Positions of keys and values, by data path such as ``("cards", 3, "expr")``."""
+
+    path: Path
+    keys: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    values: dict[DataPath, ValueMark] = field(default_factory=dict)
+
+    def key(self, data_path: DataPath) -> tuple[int, int]:
+        """Where the key (or list item) at ``data_path`` starts, or its nearest ancestor."""
+        for end in range(len(data_path), -1, -1):
+            found = self.keys.get(data_path[:end])
+            if found:
+                return found
+        return (1, 1)
+
+    def value(self, data_path: DataPath) -> ValueMark | None:
+        return self.values.get(data_path)
+
+    def diagnostic(self, data_path: DataPath, message: str) -> Diagnostic:
+        line, col = self.key(data_path)
+        return Diagnostic(self.path, line, col, message)
+
+
+def read_deck_file(path: Path) -> tuple[Any, SourceMap]:
+    """Parse ``path`` into plain data and its source map, or raise ``DeckError``."""
+    text = _read_text(path)
+    source = SourceMap(path)
+    _reject_aliases(text, path)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        raise DeckError([_yaml_error(path, text, error)]) from None
+    if root is None:
+        raise DeckError([Diagnostic(path, 1, 1, "the deck file is empty")])
+    problems: list[Diagnostic] = []
+    data = _convert(root, (), source, problems, depth=0)
+    if problems:
+        raise DeckError(problems)
+    return data, source
+
+
+def _read_text(path: Path) -> str:
+    def fail(message: str, line: int = 1, col: int = 1) -> DeckError:
+        return DeckError([Diagnostic(path, line, col, message)])
+
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise fail("is a directory, not a deck file") from None
+    except OSError as error:
+        raise fail(f"cannot read the file: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(f"the file is larger than {MAX_FILE_BYTES // 1000} kB; a deck should be smaller")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = raw[error.start]
+        raise fail(f"not UTF-8 text (byte 0x{byte:02x}); is this a deck file?", line, col) from None
+
+
+def _reject_aliases(text: str, path: Path) -> None:
+    """Refuse ``*alias`` references: they can expand exponentially and decks don't need them."""
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                raise DeckError(
+                    [
+                        Diagnostic(
+                            path,
+                            mark.line + 1,
+                            mark.column + 1,
+                            f"YAML aliases (*{event.anchor}) are not allowed in decks; "
+                            "write the value out, or use `given` for shared fixtures",
+                        )
+                    ]
+                )
+    except yaml.YAMLError:
+        return  # the syntax error is reported, with its position, by the main parse
+
+
+def _yaml_error(path: Path, text: str, error: yaml.YAMLError) -> Diagnostic:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if mark is not None:
+        line, col = mark.line + 1, mark.column + 1
+    elif isinstance(getattr(error, "position", None), int):
+        position = error.position  # type: ignore[attr-defined]
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
+    else:
+        line, col = 1, 1
+    if isinstance(error, yaml.MarkedYAMLError):
+        parts = [error.context, error.problem]
+        message = "; ".join(part for part in parts if part)
+    else:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return Diagnostic(path, line, col, f"invalid YAML: {message}")
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+
+
+def _convert(
+    node: yaml.Node, at: DataPath, source: SourceMap, problems: list[Diagnostic], depth: int
+) -> Any:
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
+    source.keys.setdefault(at, (line, col))
+
+    def problem(message: str) -> None:
+        problems.append(Diagnostic(source.path, line, col, message))
+
+    if node.tag not in _PLAIN_TAGS:
+        problem(f"the YAML tag {_tag_name(node.tag)} is not allowed; decks hold plain data only")
+        return None
+    if depth > MAX_DEPTH:
+        problem(f"nested more than {MAX_DEPTH} levels deep")
+        return None
+
+    if isinstance(node, yaml.ScalarNode):
+        one_line = node.style is None and node.start_mark.line == node.end_mark.line
+        source.values[at] = ValueMark(line, col, one_line)
+        return _scalar(node, at, problem)
+
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _convert(item, (*at, index), source, problems, depth + 1)
+            for index, item in enumerate(node.value)
+        ]
+
+    mapping: dict[str, Any] = {}
+    first_seen: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(
+                Diagnostic(source.path, key_line, key_col, "a key must be a plain word")
+            )
+            continue
+        key = str(key_node.value)
+        if key in first_seen:
+            problems.append(
+                Diagnostic(
+                    source.path,
+                    key_line,
+                    key_col,
+                    f"duplicate key '{key}' (first at line {first_seen[key]}); "
+                    "YAML would silently keep only the last one",
+                )
+            )
+            continue
+        first_seen[key] = key_line
+        source.keys[(*at, key)] = (key_line, key_col)
+        mapping[key] = _convert(value_node, (*at, key), source, problems, depth + 1)
+    return mapping
+
+
+def _scalar(node: yaml.ScalarNode, at: DataPath, problem: Any) -> Any:
+    tag, value = node.tag, node.value
+    if tag == _CORE + "null" and value in _NULLS:
+        return None
+    numeric_field = (
+        bool(at) and at[-1] in NUMERIC_KEYS and (len(at) < 2 or at[-2] != "given")
+    )
+    if numeric_field and tag in (_CORE + "int", _CORE + "float"):
+        constructor = yaml.SafeLoader("")
+        try:
+            if tag == _CORE + "int":
+                return constructor.construct_yaml_int(node)
+            return constructor.construct_yaml_float(node)
+        except (ValueError, yaml.YAMLError):
+            problem(f"'{value}' is not a number")
+            return None
+    return value

@@ -1,0 +1,46 @@
+"""Where torch-quiz keeps things: the progress database, the user's decks, the bundled decks.
+
+Progress lives in one SQLite file in the user's data directory unless ``--db`` or
+``TORCH_QUIZ_DB`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "torch-quiz"
+DB_ENV = "TORCH_QUIZ_DB"
+DB_FILENAME = "progress.sqlite3"
+
+
+def data_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def default_db_path() -> Path:
+    return data_dir() / DB_FILENAME
+
+
+def resolve_db_path(option: Path | None = None) -> Path:
+    """``--db`` wins, then ``TORCH_QUIZ_DB``, then the default in the data directory."""
+    if option is not None:
+        return option.expanduser()
+    from_env = os.environ.get(DB_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return default_db_path()
+
+
+def user_decks_dir() -> Path:
+    """A folder for the learner's own decks; loaded next to the bundled ones."""
+    return data_dir() / "decks"
+
+
+def bundled_decks_dir() -> Path:
+    """The decks shipped with torch-quiz: inside the wheel, or ``decks/`` in a source checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "bundled_decks"
+    return installed if installed.is_dir() else package.parent / "decks"
