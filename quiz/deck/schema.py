@@ -205,6 +205,10 @@ def _strip_tags(loc: Loc) -> Loc:
     return loc
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def _yaml_kind(value: Any) -> str:
     if isinstance(value, dict):
         return "mapping"
@@ -225,7 +229,8 @@ def _translate(detail: Any, data: Any) -> tuple[Loc, str]:
 
     if kind == "missing":
         owner = _model_at(raw_loc[:-1])
-        what = f"an {raw_loc[2]} card" if owner in CARD_MODELS.values() else "the deck"
+        kind_name = str(raw_loc[2]) if owner in CARD_MODELS.values() else ""
+        what = f"{_article(kind_name)} {kind_name} card" if kind_name else "the deck"
         return loc[:-1], f"missing required key '{name}' for {what}"
     if kind == "extra_forbidden":
         owner = _model_at(raw_loc[:-1])
@@ -254,7 +259,7 @@ def _translate(detail: Any, data: Any) -> tuple[Loc, str]:
         return loc, f"'{name}' needs at least {needed} item{'s' if needed != 1 else ''}"
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "")
-        shown = value if isinstance(value, str) else _yaml_kind(value)
+        shown = value if isinstance(value, str | int | float) else _yaml_kind(value)
         return loc, f"'{name}' must be one of {expected}, not '{shown}'"
     if kind == "value_error":
         return loc, f"'{name}': {ctx.get('error', detail['msg'])}"

@@ -163,7 +163,8 @@ def _convert(
         return None
 
     if isinstance(node, yaml.ScalarNode):
-        one_line = node.style is None and node.start_mark.line == node.end_mark.line
+        # libyaml reports the plain style as '', the pure-Python parser as None
+        one_line = not node.style and node.start_mark.line == node.end_mark.line
         source.values[at] = ValueMark(line, col, one_line)
         return _scalar(node, at, problem)
 

@@ -1,0 +1,147 @@
+"""The corpus of broken decks: each file names the problems ``check`` must report.
+
+A file's leading ``# expect: LINE:COL: text`` comments list every error, in order;
+the checker must print exactly those (``text`` is a prefix of the message) and exit 1.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from quiz.cli import app
+
+CORPUS = Path(__file__).parent / "broken_decks"
+EXPECT = re.compile(r"# expect: (\d+):(\d+): (.+)")
+runner = CliRunner()
+
+
+def expectations(path: Path) -> list[tuple[int, int, str]]:
+    found = []
+    for line in path.read_text().splitlines():
+        match = EXPECT.fullmatch(line)
+        if match:
+            found.append((int(match[1]), int(match[2]), match[3]))
+    return found
+
+
+def error_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if ": error: " in line]
+
+
+def test_corpus_is_large_enough():
+    assert len(list(CORPUS.glob("*.yaml"))) >= 30
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_broken_deck_is_reported_at_its_place(path: Path):
+    expected = expectations(path)
+    assert expected, f"{path.name} has no '# expect:' line"
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    errors = error_lines(result.output)
+    assert len(errors) == len(expected), result.output
+    for (line, col, text), printed in zip(expected, errors, strict=True):
+        prefix = f"{path}:{line}:{col}: error: "
+        assert printed.startswith(prefix), f"expected {prefix}{text}\n     got {printed}"
+        assert printed[len(prefix):].startswith(text), f"expected {text!r}\n     got {printed}"
+
+
+def test_two_files_claiming_one_deck(tmp_path: Path):
+    body = "title: T\ncards:\n  - {id: a, kind: flash, front: f, back: b}\n"
+    (tmp_path / "a.yaml").write_text("deck: same\n" + body)
+    (tmp_path / "b.yaml").write_text("# the second\ndeck: same\n" + body)
+    result = runner.invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert error_lines(result.output) == [
+        f"{tmp_path / 'b.yaml'}:2:1: error: deck 'same' is also claimed by "
+        f"{tmp_path / 'a.yaml'}:1:1; each deck needs its own slug"
+    ]
+
+
+def test_the_whole_corpus_in_one_run_reports_every_file():
+    result = runner.invoke(app, ["check", str(CORPUS)])
+    assert result.exit_code == 1
+    reported = {Path(line.split(":", 1)[0]).name for line in error_lines(result.output)}
+    assert reported == {p.name for p in CORPUS.glob("*.yaml")}
+    assert result.output.rstrip().splitlines()[-1].startswith(
+        f"{sum(len(expectations(p)) for p in CORPUS.glob('*.yaml'))} errors in "
+    )
+
+
+HOSTILE = {
+    "binary.yaml": bytes(range(256)) * 4,
+    "png-header.yaml": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+    "empty.yaml": b"",
+    "only-comments.yaml": b"# nothing here\n",
+    "nul-byte.yaml": b"deck: nul\ntitle: a\x00b\n",
+    "control-char.yaml": b"deck: bell\ntitle: ding\x07\n",
+    "nested-brackets.yaml": b"deck: deep\ntitle: " + b"[" * 20000 + b"]" * 20000 + b"\n",
+    "nested-blocks.yaml": b"deck: deep\ncards:\n" + b"- " * 20000 + b"x\n",
+    "nested-mappings.yaml": b"deck: deep\ntitle: " + b"{a: " * 900 + b"1" + b"}" * 900 + b"\n",
+    "python-name.yaml": b"deck: !!python/name:os.system\ntitle: t\n",
+    "python-module.yaml": b"!!python/module:os\n",
+    "huge-expression.yaml": (
+        b"deck: huge\ntitle: t\ncards:\n  - id: a\n    kind: output\n    expr: "
+        + b"+0" * 200_000
+        + b"\n"
+    ),
+    "deep-expression.yaml": (
+        b"deck: deep-expr\ntitle: t\ncards:\n  - id: a\n    kind: output\n    expr: \""
+        + b"(" * 1500 + b"1" + b")" * 1500 + b"\"\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_file_gets_a_message_not_a_traceback(tmp_path: Path, name: str):
+    path = tmp_path / name
+    path.write_bytes(HOSTILE[name])
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    errors = error_lines(result.output)
+    assert errors, result.output
+    assert all(re.match(rf"{re.escape(str(path))}:\d+:\d+: error: \S", e) for e in errors)
+
+
+def test_fifty_megabyte_file_is_refused_without_reading_it(tmp_path: Path):
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as handle:
+        handle.write(b"deck: big\ntitle: t\ncards:\n")
+        handle.truncate(50 * 1024 * 1024)
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1
+    assert error_lines(result.output) == [
+        f"{path}:1:1: error: the file is larger than 1000 kB; a deck should be smaller"
+    ]
+
+
+def test_python_tags_never_run(tmp_path: Path):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.yaml"
+    path.write_text(
+        f'deck: evil\ntitle: !!python/object/apply:os.system ["touch {marker}"]\n'
+        "cards:\n  - {id: a, kind: flash, front: f, back: b}\n"
+    )
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1
+    assert not marker.exists()
+
+
+def test_real_process_prints_no_traceback_on_the_whole_corpus():
+    result = subprocess.run(
+        [sys.executable, "-m", "quiz", "check", str(CORPUS)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr == ""
