@@ -208,13 +208,26 @@ def _scalar(node: yaml.ScalarNode, at: DataPath, problem: Any) -> Any:
     numeric_field = (
         bool(at) and at[-1] in NUMERIC_KEYS and (len(at) < 2 or at[-2] != "given")
     )
-    if numeric_field and tag in (_CORE + "int", _CORE + "float"):
-        constructor = yaml.SafeLoader("")
-        try:
-            if tag == _CORE + "int":
-                return constructor.construct_yaml_int(node)
-            return constructor.construct_yaml_float(node)
-        except (ValueError, yaml.YAMLError):
-            problem(f"'{value}' is not a number")
-            return None
+    if numeric_field and not node.style:
+        return _number(node, problem)
     return value
+
+
+def _number(node: yaml.ScalarNode, problem: Any) -> Any:
+    """A numeric field's value: YAML's int and float, and also ``1e-3``, which YAML 1.1
+    leaves as text because it has no dot."""
+    constructor = yaml.SafeLoader("")
+    try:
+        if node.tag == _CORE + "int":
+            return constructor.construct_yaml_int(node)
+        if node.tag == _CORE + "float":
+            return constructor.construct_yaml_float(node)
+    except (ValueError, yaml.YAMLError):
+        problem(f"'{node.value}' is not a number")
+        return None
+    for convert in (int, float):
+        try:
+            return convert(node.value)
+        except ValueError:
+            continue
+    return node.value  # the schema reports that it must be a number
