@@ -6,6 +6,7 @@ the checker must print exactly those (``text`` is a prefix of the message) and e
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -145,3 +146,26 @@ def test_real_process_prints_no_traceback_on_the_whole_corpus():
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stderr == ""
+
+
+def test_special_files_never_block(tmp_path: Path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        result = runner.invoke(app, ["check", str(path)])
+        assert result.exit_code == 1
+        assert error_lines(result.output) == [f"{path}:1:1: error: is not a regular file"]
+
+
+def test_unreadable_file(tmp_path: Path):
+    path = tmp_path / "secret.yaml"
+    path.write_text("deck: s\n")
+    path.chmod(0)
+    if os.access(path, os.R_OK):  # root reads anything: make it a dangling link instead
+        path.chmod(0o644)
+        path.unlink()
+        path.symlink_to(tmp_path / "gone.yaml")
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1
+    assert len(error_lines(result.output)) == 1
+    assert error_lines(result.output)[0].startswith(f"{path}:1:1: error: ")

@@ -86,10 +86,12 @@ def _read_text(path: Path) -> str:
         return DeckError([Diagnostic(path, line, col, message)])
 
     try:
+        if path.is_dir():
+            raise fail("is a folder, not a deck file")
+        if not path.is_file():  # a FIFO or a device would block or never end
+            raise fail("is not a regular file")
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
-    except IsADirectoryError:
-        raise fail("is a directory, not a deck file") from None
     except OSError as error:
         raise fail(f"cannot read the file: {error.strerror or error}") from None
     if len(raw) > MAX_FILE_BYTES:

@@ -1,0 +1,38 @@
+"""The README starts with the two set-up commands, and CI runs the second one."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+
+FENCE = re.compile(r"```(?:sh|bash|console)\n(.*?)```", re.DOTALL)
+
+
+def setup_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return [block.strip() for block in FENCE.findall(text)[:2]]
+
+
+def test_readme_starts_with_launch_and_test_commands():
+    launch, test = setup_commands()
+    assert launch.endswith("&& torch-quiz")
+    assert "pip install torch==2.13.0" in launch
+    assert test.endswith("&& pytest")
+    assert "'.[test]'" in test
+
+
+def test_ci_runs_the_readme_test_command():
+    ci_script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    _, test = setup_commands()
+    assert test in ci_script.splitlines()
+
+
+def test_readme_documents_every_command():
+    import typer
+
+    from quiz.cli import app
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in typer.main.get_command(app).commands:  # type: ignore[attr-defined]
+        assert f"torch-quiz {name}" in text
