@@ -7,7 +7,6 @@ hostile input such as ``"+0" * 200000``.
 
 from __future__ import annotations
 
-import ast
 import unicodedata
 from dataclasses import dataclass
 
@@ -39,7 +38,9 @@ def expression_problem(source: str) -> ExprProblem | None:
     if bad is not None:
         return ExprProblem(f"control character U+{ord(source[bad]):04X} in expression", bad)
     try:
-        ast.parse(source.strip(), mode="eval")
+        # compile() (which never runs anything) also catches what the parser lets
+        # through, such as a repeated keyword argument.
+        compile(source.strip(), "<expression>", "eval", dont_inherit=True)
     except SyntaxError as error:
         return ExprProblem(_syntax_message(source, error), _offset(source, error))
     except (RecursionError, MemoryError):
@@ -51,7 +52,7 @@ def expression_problem(source: str) -> ExprProblem | None:
 
 def _syntax_message(source: str, error: SyntaxError) -> str:
     try:
-        ast.parse(source.strip(), mode="exec")
+        compile(source.strip(), "<expression>", "exec", dont_inherit=True)
     except (SyntaxError, RecursionError, MemoryError, ValueError):
         return f"not a valid expression: {error.msg}"
     return "must be a single expression, not a statement (no assignments, imports or ';')"

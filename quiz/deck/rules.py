@@ -112,6 +112,14 @@ def _choice(at: DataPath, card: ChoiceModel) -> Iterator[RuleProblem]:
         if option in seen:
             yield RuleProblem((*at, "options", index), f"option '{option}' is listed twice")
         seen.add(option)
+    for index, option in enumerate(card.options):
+        number = option.strip()
+        if number.isdigit() and 1 <= int(number) <= len(card.options) and int(number) != index + 1:
+            yield RuleProblem(
+                (*at, "options", index),
+                f"option '{option}' reads like the number of option {number}; learners may "
+                "answer with a number, so write it out (say 'base 2', not '2')",
+            )
     for answer in card.answer:
         if answer not in card.options:
             yield RuleProblem(

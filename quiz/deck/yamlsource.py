@@ -141,6 +141,8 @@ def _yaml_error(path: Path, text: str, error: yaml.YAMLError) -> Diagnostic:
         message = "; ".join(part for part in parts if part)
     else:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if "flow" in message:
+        message += " (in a [a, b] or {a: b} list, quote items with commas, brackets or ': ')"
     return Diagnostic(path, line, col, f"invalid YAML: {message}")
 
 
