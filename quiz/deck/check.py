@@ -47,9 +47,7 @@ def find_deck_files(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]
     problems: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix in DECK_SUFFIXES and p.is_file()
-            )
+            found = sorted(p for p in path.rglob("*") if p.suffix in DECK_SUFFIXES and p.is_file())
             if not found:
                 problems.append(Diagnostic(path, 1, 1, "no deck files (*.yaml, *.yml) here"))
             files.extend(found)

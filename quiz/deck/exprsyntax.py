@@ -32,8 +32,9 @@ def control_character(text: str, allow_newlines: bool = True) -> int | None:
 def expression_problem(source: str) -> ExprProblem | None:
     """Why ``source`` is not a single parseable expression, or None when it is one."""
     if len(source) > MAX_EXPR_CHARS:
-        return ExprProblem(f"expression is {len(source)} characters long; the limit is "
-                           f"{MAX_EXPR_CHARS}")
+        return ExprProblem(
+            f"expression is {len(source)} characters long; the limit is {MAX_EXPR_CHARS}"
+        )
     bad = control_character(source)
     if bad is not None:
         return ExprProblem(f"control character U+{ord(source[bad]):04X} in expression", bad)

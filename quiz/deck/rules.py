@@ -57,9 +57,7 @@ def _givens(at: DataPath, givens: dict[str, str]) -> Iterator[RuleProblem]:
         elif name.startswith("_"):
             yield RuleProblem((*at, name), f"given name '{name}' may not start with '_'")
         elif name in RESERVED_NAMES:
-            yield RuleProblem(
-                (*at, name), f"given name '{name}' would hide the built-in '{name}'"
-            )
+            yield RuleProblem((*at, name), f"given name '{name}' would hide the built-in '{name}'")
         yield from _expression((*at, name), expr)
 
 
@@ -96,8 +94,11 @@ def _cloze(at: DataPath, card: ClozeModel) -> Iterator[RuleProblem]:
             f"a cloze template needs exactly one blank '{BLANK}', found {blanks}",
         )
         return
-    for field_name, fills in (("solution", [card.solution]), ("accept", card.accept),
-                              ("reject", card.reject)):
+    for field_name, fills in (
+        ("solution", [card.solution]),
+        ("accept", card.accept),
+        ("reject", card.reject),
+    ):
         for index, fill in enumerate(fills):
             where = (*at, field_name) if field_name == "solution" else (*at, field_name, index)
             filled = card.template.replace(BLANK, fill, 1)

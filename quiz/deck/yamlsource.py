@@ -209,9 +209,7 @@ def _scalar(node: yaml.ScalarNode, at: DataPath, problem: Any) -> Any:
     tag, value = node.tag, node.value
     if tag == _CORE + "null" and value in _NULLS:
         return None
-    numeric_field = (
-        bool(at) and at[-1] in NUMERIC_KEYS and (len(at) < 2 or at[-2] != "given")
-    )
+    numeric_field = bool(at) and at[-1] in NUMERIC_KEYS and (len(at) < 2 or at[-2] != "given")
     if numeric_field and not node.style:
         return _number(node, problem)
     return value

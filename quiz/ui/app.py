@@ -14,7 +14,7 @@ from quiz.ui.home import HomeScreen
 class TorchQuizApp(App[None]):
     TITLE = "torch-quiz"
     CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False)]
 
     def __init__(self, decks: DeckSet, db_path: Path, language: str = "en") -> None:
         super().__init__()

@@ -11,6 +11,15 @@ from quiz.deck.check import DeckSet
 from quiz.deck.model import CardKind, Deck, FlashCard
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def kinds_line(deck: Deck) -> str:
+    counts = deck.count_by_kind()
+    return " · ".join(f"{counts[kind]} {kind.value}" for kind in CardKind if counts[kind])
+
+
 class HomeScreen(Screen[None]):
     BINDINGS = [Binding("q", "app.quit", "Quit", id="home.quit")]
 
@@ -21,27 +30,38 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(self.decks.summary(), id="summary")
+        total = (
+            f"{_plural(len(self.decks.decks), 'deck')}, {_plural(self.decks.card_count, 'card')}"
+        )
+        yield Static(total, id="summary")
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield Static(id="details")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
-        table.add_columns("Deck", "Title", "Cards", *(kind.value for kind in CardKind))
+        table.add_columns("Deck", "Title", "Cards")
         for deck in self.decks.decks:
-            counts = deck.count_by_kind()
             table.add_row(
-                deck.slug,
-                deck.title.get(self.language),
-                str(len(deck.cards)),
-                *(str(counts[kind]) for kind in CardKind),
-                key=deck.slug,
+                deck.slug, deck.title.get(self.language), str(len(deck.cards)), key=deck.slug
             )
         table.focus()
 
+    def _deck(self, slug: str | None) -> Deck | None:
+        return next((d for d in self.decks.decks if d.slug == slug), None)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        deck = self._deck(event.row_key.value)
+        if deck is None:
+            return
+        description = deck.description.get(self.language) if deck.description else ""
+        details = f"{kinds_line(deck)}\n{description}".strip()
+        self.query_one("#details", Static).update(details)
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        deck = next(d for d in self.decks.decks if d.slug == event.row_key.value)
-        self.app.push_screen(DeckScreen(deck, self.language))
+        deck = self._deck(event.row_key.value)
+        if deck is not None:
+            self.app.push_screen(DeckScreen(deck, self.language))
 
 
 class DeckScreen(Screen[None]):
@@ -54,8 +74,8 @@ class DeckScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        description = self.deck.description.get(self.language) if self.deck.description else ""
-        yield Static(f"{self.deck.title.get(self.language)}\n{description}", id="summary")
+        title = f"{self.deck.title.get(self.language)}  ({self.deck.slug})"
+        yield Static(f"{title}\n{kinds_line(self.deck)}", id="summary")
         yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
