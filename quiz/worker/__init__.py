@@ -1,0 +1,1 @@
+"""The sandbox worker: the only part of torch-quiz that imports torch."""

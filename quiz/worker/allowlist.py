@@ -1,0 +1,191 @@
+"""Which names and attributes an expression may reach, derived from torch's public API.
+
+Hand-picking a few dozen functions would refuse learners legitimate operations, so
+the lists are built from what torch exposes (public callables, dtypes and constants
+of ``torch`` and its maths submodules, public ``Tensor`` methods and properties),
+minus a deny-list of what reads or writes files, loads code, touches raw memory,
+changes global state or takes arbitrary callables. This module imports torch: it
+runs only inside the sandbox worker.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+from collections.abc import Iterable
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# Names that are public but must never be reachable, whatever module holds them.
+DENIED = frozenset(
+    {
+        # files, pickles, code loading, compilers
+        "load",
+        "save",
+        "from_file",
+        "compile",
+        "export",
+        "hub",
+        "jit",
+        "package",
+        "library",
+        "ops",
+        "classes",
+        "utils",
+        "serialization",
+        "storage",
+        "backends",
+        "import_ir_module",
+        "import_ir_module_from_buffer",
+        "frombuffer",
+        "from_dlpack",
+        "get_device_module",
+        "cpp",
+        "distributed",
+        "multiprocessing",
+        "cuda",
+        "mps",
+        "xpu",
+        "mtia",
+        "accelerator",
+        "onnx",
+        "fx",
+        "profiler",
+        "testing",
+        "overrides",
+        # raw memory and storages
+        "as_strided",
+        "as_strided_",
+        "as_strided_scatter",
+        "empty_strided",
+        "set_",
+        "data_ptr",
+        "untyped_storage",
+        "storage_offset",
+        "share_memory_",
+        "pin_memory",
+        "is_pinned",
+        "numpy",
+        "dlpack",
+        "cpu_",
+        "cuda_",
+        "record_stream",
+        # arbitrary callables and hooks
+        "apply_",
+        "map_",
+        "map2_",
+        "register_hook",
+        "register_post_accumulate_grad_hook",
+        "cond",
+        "vmap",
+        "func",
+        "while_loop",
+        "fork",
+        "wait",
+        # global state: seeds, defaults, threads, modes
+        "manual_seed",
+        "seed",
+        "initial_seed",
+        "use_deterministic_algorithms",
+        "get_rng_state",
+        "autocast",
+        "no_grad",
+        "enable_grad",
+        "inference_mode",
+        "clear_autocast_cache",
+        "prepare_multiprocessing_environment",
+        "default_generator",
+        "Generator",
+        "init_num_threads",
+        # devices other than the CPU
+        "to_mkldnn",
+        "ipu",
+        "xla",
+        "hpu",
+    }
+)
+DENIED_PREFIXES = ("set_", "_")
+
+MODULE_SUBMODULES = {
+    "linalg": torch.linalg,
+    "fft": torch.fft,
+    "special": torch.special,
+    "nn": nn,
+    "autograd": torch.autograd,
+}
+
+
+def _allowed_name(name: str) -> bool:
+    return not name.startswith(DENIED_PREFIXES) and name not in DENIED
+
+
+def _callable_or_value(obj: object) -> bool:
+    """Functions, dtypes, layouts and plain numbers: what a maths namespace offers."""
+    return isinstance(
+        obj,
+        types.BuiltinFunctionType
+        | types.FunctionType
+        | torch.dtype
+        | torch.layout
+        | torch.memory_format
+        | float
+        | int,
+    ) and not isinstance(obj, bool)
+
+
+def public_names(module: types.ModuleType, keep=_callable_or_value) -> frozenset[str]:
+    return frozenset(
+        name for name in dir(module) if _allowed_name(name) and keep(getattr(module, name))
+    )
+
+
+def _nn_class(obj: object) -> bool:
+    return isinstance(obj, type) and issubclass(obj, nn.Module)
+
+
+TORCH_NAMES = public_names(torch) | frozenset(
+    {"Size", "Tensor", "finfo", "iinfo", "dtype", "newaxis", *MODULE_SUBMODULES}
+)
+MODULE_NAMES: dict[types.ModuleType, frozenset[str]] = {
+    torch: TORCH_NAMES,
+    torch.linalg: public_names(torch.linalg),
+    torch.fft: public_names(torch.fft),
+    torch.special: public_names(torch.special),
+    F: public_names(F),
+    nn: public_names(nn, _nn_class) | frozenset({"functional", "init"}),
+    nn.init: public_names(nn.init, lambda obj: isinstance(obj, types.FunctionType)),
+    torch.autograd: frozenset({"grad", "functional"}),
+    torch.autograd.functional: frozenset({"jacobian", "hessian", "vjp", "jvp"}),
+    math: public_names(math),
+}
+
+
+def _tensor_members() -> frozenset[str]:
+    return frozenset(name for name in dir(torch.Tensor) if _allowed_name(name))
+
+
+TENSOR_ATTRS = _tensor_members()
+SIZE_ATTRS = frozenset({"numel", "count", "index"})
+DTYPE_ATTRS = frozenset({"is_floating_point", "is_complex", "is_signed", "itemsize"})
+INFO_ATTRS = frozenset({"bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution"})
+NUMBER_ATTRS = frozenset({"real", "imag", "conjugate", "is_integer", "bit_length"})
+SEQUENCE_ATTRS = frozenset({"index", "count"})
+MODULE_INSTANCE_METHODS = frozenset({"parameters", "eval", "train", "zero_grad", "forward"})
+
+
+def module_instance_attrs(module: nn.Module) -> frozenset[str]:
+    """An ``nn.Linear(3, 2)``'s parameters, buffers and plain settings, and a few methods."""
+    names = set(dict(module.named_parameters(recurse=False)))
+    names |= set(dict(module.named_buffers(recurse=False)))
+    names |= {
+        name
+        for name, value in vars(module).items()
+        if not name.startswith("_") and isinstance(value, int | float | bool | str | tuple)
+    }
+    return frozenset(names | MODULE_INSTANCE_METHODS)
+
+
+def names_of(values: Iterable[str]) -> str:
+    return ", ".join(sorted(values))

@@ -1,0 +1,460 @@
+"""Evaluate one untrusted expression over an allow-list, by walking its syntax tree.
+
+Nothing is handed to ``eval``: every node type, name, attribute, keyword and operand
+is checked before it is used, against the runtime type of the object it applies to.
+What is refused raises ``Refused`` with a reason a learner understands. Sizes are
+checked before allocating where they can be; the worker's resource limits catch
+the rest.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from quiz.deck.exprsyntax import MAX_EXPR_CHARS, control_character
+from quiz.worker import allowlist as allow
+
+MAX_NODES = 600
+MAX_ELEMENTS = 10_000_000
+MAX_STRING = 64
+MAX_INT_BITS = 4096
+MAX_SEQUENCE = 100_000
+
+
+class Refused(Exception):
+    """The expression uses something the sandbox does not allow; the message says what."""
+
+
+def _safe_len(value: Any) -> int:
+    return len(value) if hasattr(value, "__len__") else 0
+
+
+def _bounded(factory: Callable[..., Any]) -> Callable[..., Any]:
+    def make(*args: Any) -> Any:
+        if args and _safe_len(args[0]) > MAX_SEQUENCE:
+            raise Refused(f"sequences are limited to {MAX_SEQUENCE:,} items")
+        return factory(*args)
+
+    return make
+
+
+def _range(*args: int) -> range:
+    result = range(*args)
+    if len(result) > MAX_SEQUENCE:
+        raise Refused(f"range() is limited to {MAX_SEQUENCE:,} items")
+    return result
+
+
+SAFE_BUILTINS: dict[str, Any] = {
+    "abs": abs,
+    "min": min,
+    "max": max,
+    "sum": sum,
+    "len": len,
+    "round": round,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "complex": complex,
+    "divmod": divmod,
+    "range": _range,
+    "list": _bounded(list),
+    "tuple": _bounded(tuple),
+}
+NOT_AVAILABLE = {
+    "print": "print() is not available: the value of your expression is the answer",
+    "input": "input() is not available",
+    "exit": "exit() is not available",
+    "quit": "quit() is not available",
+    "open": "files are not available",
+    "eval": "eval() is not available",
+    "exec": "exec() is not available",
+    "getattr": "getattr() is not available",
+    "__import__": "imports are not available",
+}
+
+BINARY: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+    ast.MatMult: operator.matmul,
+    ast.BitAnd: operator.and_,
+    ast.BitOr: operator.or_,
+    ast.BitXor: operator.xor,
+    ast.LShift: operator.lshift,
+    ast.RShift: operator.rshift,
+}
+UNARY: dict[type, Callable[[Any], Any]] = {
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.Invert: operator.invert,
+    ast.Not: operator.not_,
+}
+COMPARE: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+}
+REFUSED_NODES: dict[type, str] = {
+    ast.Lambda: "lambdas are not allowed",
+    ast.ListComp: "comprehensions are not allowed",
+    ast.SetComp: "comprehensions are not allowed",
+    ast.DictComp: "comprehensions are not allowed",
+    ast.GeneratorExp: "generator expressions are not allowed",
+    ast.JoinedStr: "f-strings are not allowed",
+    ast.FormattedValue: "f-strings are not allowed",
+    ast.NamedExpr: "the := operator is not allowed",
+    ast.Await: "await is not allowed",
+    ast.Yield: "yield is not allowed",
+    ast.YieldFrom: "yield is not allowed",
+    ast.Dict: "dicts are not supported",
+    ast.Set: "sets are not supported",
+}
+# Keywords that write into caller-supplied memory, pick a random generator or a device.
+REFUSED_KEYWORDS = {
+    "out": "the out= argument is not allowed",
+    "generator": "the generator= argument is not allowed; seeds are set for you",
+    "pin_memory": "pin_memory is not available",
+}
+CPU_DEVICES = {"cpu", "meta"}
+SIZED_CONSTRUCTORS = {
+    "zeros",
+    "ones",
+    "empty",
+    "full",
+    "rand",
+    "randn",
+    "randint",
+    "randperm",
+    "eye",
+    "new_zeros",
+    "new_ones",
+    "new_empty",
+    "new_full",
+    "expand",
+    "repeat",
+    "tile",
+    "arange",
+    "linspace",
+    "logspace",
+    "view",
+    "reshape",
+}
+
+
+def base_environment() -> dict[str, Any]:
+    return {"torch": torch, "F": F, "nn": nn, "math": math}
+
+
+class Evaluator:
+    """Evaluates expressions against ``names`` (the givens plus torch, F, nn, math)."""
+
+    def __init__(self, names: Mapping[str, Any]) -> None:
+        self.names = {**base_environment(), **names}
+
+    def evaluate(self, source: str) -> Any:
+        tree = parse(source)
+        return self._eval(tree.body)
+
+    # ---------------------------------------------------------------- nodes
+
+    def _eval(self, node: ast.AST) -> Any:
+        if type(node) in REFUSED_NODES:
+            raise Refused(REFUSED_NODES[type(node)])
+        method = getattr(self, f"_node_{type(node).__name__}", None)
+        if method is None:
+            raise Refused(f"{type(node).__name__} expressions are not supported")
+        return method(node)
+
+    def _node_Constant(self, node: ast.Constant) -> Any:
+        value = node.value
+        if isinstance(value, bytes):
+            raise Refused("bytes literals are not allowed")
+        if isinstance(value, str) and len(value) > MAX_STRING:
+            raise Refused(f"strings are limited to {MAX_STRING} characters")
+        if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+            raise Refused("that integer is too large")
+        return value
+
+    def _node_Name(self, node: ast.Name) -> Any:
+        name = node.id
+        if name.startswith("_"):
+            raise Refused(f"names starting with '_' are not allowed ({name})")
+        if name in self.names:
+            return self.names[name]
+        if name in SAFE_BUILTINS:
+            return SAFE_BUILTINS[name]
+        if name in NOT_AVAILABLE:
+            raise Refused(NOT_AVAILABLE[name])
+        raise Refused(f"unknown name '{name}'")
+
+    def _node_Attribute(self, node: ast.Attribute) -> Any:
+        owner = self._eval(node.value)
+        return get_attribute(owner, node.attr)
+
+    def _node_Call(self, node: ast.Call) -> Any:
+        function = self._eval(node.func)
+        if isinstance(function, str):
+            raise Refused("strings cannot be called")
+        args: list[Any] = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                spread = self._eval(arg.value)
+                if not isinstance(spread, list | tuple | torch.Size):
+                    raise Refused("only lists, tuples and sizes can be unpacked with *")
+                args.extend(spread)
+            else:
+                args.append(self._eval(arg))
+        kwargs: dict[str, Any] = {}
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise Refused("**keyword unpacking is not allowed")
+            if keyword.arg.startswith("_"):
+                raise Refused(f"keywords starting with '_' are not allowed ({keyword.arg})")
+            if keyword.arg in REFUSED_KEYWORDS:
+                raise Refused(REFUSED_KEYWORDS[keyword.arg])
+            kwargs[keyword.arg] = self._eval(keyword.value)
+        check_call(function, args, kwargs)
+        result = function(*args, **kwargs)
+        check_result(result)
+        return result
+
+    def _node_BinOp(self, node: ast.BinOp) -> Any:
+        left, right = self._eval(node.left), self._eval(node.right)
+        if isinstance(left, str) or isinstance(right, str):
+            raise Refused("strings cannot be used as operands")
+        check_binary(type(node.op), left, right)
+        result = BINARY[type(node.op)](left, right)
+        check_result(result)
+        return result
+
+    def _node_UnaryOp(self, node: ast.UnaryOp) -> Any:
+        operand = self._eval(node.operand)
+        if isinstance(operand, str):
+            raise Refused("strings cannot be used as operands")
+        return UNARY[type(node.op)](operand)
+
+    def _node_BoolOp(self, node: ast.BoolOp) -> Any:
+        value: Any = None
+        for part in node.values:
+            value = self._eval(part)
+            if isinstance(node.op, ast.And) and not value:
+                return value
+            if isinstance(node.op, ast.Or) and value:
+                return value
+        return value
+
+    def _node_Compare(self, node: ast.Compare) -> Any:
+        left = self._eval(node.left)
+        result: Any = True
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = self._eval(right_node)
+            outcome = COMPARE[type(op)](left, right)
+            if len(node.ops) == 1:
+                return outcome
+            result = result and outcome
+            if not result:
+                return result
+            left = right
+        return result
+
+    def _node_IfExp(self, node: ast.IfExp) -> Any:
+        return self._eval(node.body) if self._eval(node.test) else self._eval(node.orelse)
+
+    def _node_Subscript(self, node: ast.Subscript) -> Any:
+        owner = self._eval(node.value)
+        if isinstance(owner, str):
+            raise Refused("strings cannot be indexed")
+        result = owner[self._eval(node.slice)]
+        check_result(result)
+        return result
+
+    def _node_Slice(self, node: ast.Slice) -> slice:
+        parts = (node.lower, node.upper, node.step)
+        return slice(*(None if part is None else self._eval(part) for part in parts))
+
+    def _node_Tuple(self, node: ast.Tuple) -> tuple[Any, ...]:
+        return tuple(self._sequence(node.elts))
+
+    def _node_List(self, node: ast.List) -> list[Any]:
+        return self._sequence(node.elts)
+
+    def _sequence(self, elements: list[ast.expr]) -> list[Any]:
+        items: list[Any] = []
+        for element in elements:
+            if isinstance(element, ast.Starred):
+                spread = self._eval(element.value)
+                if not isinstance(spread, list | tuple | torch.Size):
+                    raise Refused("only lists, tuples and sizes can be unpacked with *")
+                items.extend(spread)
+            else:
+                items.append(self._eval(element))
+        return items
+
+
+def parse(source: str) -> ast.Expression:
+    """Parse with the length cap first, refusing control characters and oversized trees."""
+    if len(source) > MAX_EXPR_CHARS:
+        raise Refused(f"the expression is longer than {MAX_EXPR_CHARS} characters")
+    bad = control_character(source)
+    if bad is not None:
+        raise Refused(f"control character U+{ord(source[bad]):04X} is not allowed")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as error:
+        raise SyntaxError(error.msg) from None
+    except (RecursionError, MemoryError):
+        raise Refused("the expression is nested too deeply") from None
+    if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
+        raise Refused(f"the expression has more than {MAX_NODES} parts")
+    return tree
+
+
+# ---------------------------------------------------------------- attributes
+
+
+def get_attribute(owner: Any, name: str) -> Any:
+    if name.startswith("_"):
+        raise Refused(f"attributes starting with '_' are not allowed (.{name})")
+    if name in allow.DENIED:
+        raise Refused(f"'{name}' is not available in the sandbox")
+    allowed = allowed_attributes(owner)
+    if name not in allowed:
+        raise Refused(f"'{name}' is not available on {describe(owner)}")
+    return getattr(owner, name)
+
+
+def allowed_attributes(owner: Any) -> frozenset[str]:
+    if isinstance(owner, type(math)):
+        return allow.MODULE_NAMES.get(owner, frozenset())
+    if isinstance(owner, torch.Tensor):
+        return allow.TENSOR_ATTRS
+    if isinstance(owner, torch.Size):
+        return allow.SIZE_ATTRS
+    if isinstance(owner, torch.dtype):
+        return allow.DTYPE_ATTRS
+    if isinstance(owner, torch.finfo | torch.iinfo):
+        return allow.INFO_ATTRS
+    if isinstance(owner, nn.Module):
+        return allow.module_instance_attrs(owner)
+    if isinstance(owner, tuple) and type(owner).__module__ == "torch.return_types":
+        return frozenset(type(owner).__match_args__) | allow.SEQUENCE_ATTRS
+    if isinstance(owner, bool | int | float | complex):
+        return allow.NUMBER_ATTRS
+    if isinstance(owner, list | tuple):
+        return allow.SEQUENCE_ATTRS
+    return frozenset()
+
+
+def describe(owner: Any) -> str:
+    if isinstance(owner, type(math)):
+        return f"module {owner.__name__}"
+    return f"a {type(owner).__name__}"
+
+
+# ---------------------------------------------------------------- size and call checks
+
+
+def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    if isinstance(function, type) and not (
+        issubclass(function, nn.Module)
+        or function in (torch.Size, torch.Tensor, torch.finfo, torch.iinfo)
+        or function in (int, float, bool, complex)
+    ):
+        raise Refused(f"creating a {function.__name__} is not allowed")
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, str) and value.split(":")[0] not in CPU_DEVICES and _is_device(value):
+            raise Refused(f"only the CPU is available (device '{value}')")
+        if isinstance(value, torch.device) and value.type not in CPU_DEVICES:
+            raise Refused(f"only the CPU is available (device '{value}')")
+    name = getattr(function, "__name__", "")
+    if name in SIZED_CONSTRUCTORS:
+        check_requested_size(name, args, kwargs)
+
+
+def _is_device(text: str) -> bool:
+    return text.split(":")[0] in {
+        "cuda",
+        "mps",
+        "xpu",
+        "hip",
+        "xla",
+        "ipu",
+        "hpu",
+        "mtia",
+        "privateuseone",
+        "lazy",
+        "vulkan",
+        "opengl",
+        "ideep",
+    }
+
+
+def check_requested_size(name: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+    if name in ("arange", "linspace", "logspace"):
+        count = _range_count(name, args, kwargs)
+    else:
+        dims = [a for a in args if isinstance(a, int) and not isinstance(a, bool)]
+        sized = [a for a in args if isinstance(a, list | tuple | torch.Size)]
+        if "size" in kwargs and isinstance(kwargs["size"], list | tuple | torch.Size):
+            sized.append(kwargs["size"])
+        if name == "randint" and sized:
+            dims = []  # randint(low, high, size): only the size counts
+        shape = list(sized[-1]) if sized else dims
+        count = math.prod(abs(int(d)) for d in shape if isinstance(d, int)) if shape else 1
+    if count > MAX_ELEMENTS:
+        raise Refused(f"that would make {int(count):,} elements; the limit is {MAX_ELEMENTS:,}")
+
+
+def _range_count(name: str, args: list[Any], kwargs: dict[str, Any]) -> float:
+    numbers = [a for a in args if isinstance(a, int | float) and not isinstance(a, bool)]
+    if name == "arange":
+        start, end, step = 0.0, 0.0, 1.0
+        if len(numbers) == 1:
+            end = numbers[0]
+        elif len(numbers) >= 2:
+            start, end = numbers[0], numbers[1]
+            step = numbers[2] if len(numbers) > 2 else kwargs.get("step", 1)
+        return abs((end - start) / step) if step else math.inf
+    steps = numbers[2] if len(numbers) > 2 else kwargs.get("steps", 0)
+    return abs(steps) if isinstance(steps, int | float) else 0
+
+
+def check_binary(op: type, left: Any, right: Any) -> None:
+    ints = isinstance(left, int) and isinstance(right, int)
+    big_power = ints and right > 0 and right * abs(left).bit_length() > MAX_INT_BITS
+    if op is ast.Pow and big_power and abs(left) > 1:
+        raise Refused("that power is too large")
+    if op is ast.LShift and ints and right > MAX_INT_BITS:
+        raise Refused("that shift is too large")
+    if op is ast.Mult:
+        for sequence, times in ((left, right), (right, left)):
+            repeated = isinstance(sequence, list | tuple) and isinstance(times, int)
+            if repeated and len(sequence) * times > MAX_SEQUENCE:
+                raise Refused(f"sequences are limited to {MAX_SEQUENCE:,} items")
+
+
+def check_result(result: Any) -> None:
+    if isinstance(result, torch.Tensor) and result.numel() > MAX_ELEMENTS:
+        raise Refused(f"the result has {result.numel():,} elements; the limit is {MAX_ELEMENTS:,}")
+    if isinstance(result, str) and len(result) > 10_000:
+        raise Refused("the result is too long")
