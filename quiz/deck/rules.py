@@ -20,10 +20,9 @@ from quiz.deck.schema import (
     FlashModel,
     OutputModel,
 )
+from quiz.deck.yamlsource import DataPath
 
 RESERVED_NAMES = frozenset({"torch", "F", "nn", "math"})
-
-DataPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -215,15 +215,7 @@ class Evaluator:
         function = self._eval(node.func)
         if isinstance(function, str):
             raise Refused("strings cannot be called")
-        args: list[Any] = []
-        for arg in node.args:
-            if isinstance(arg, ast.Starred):
-                spread = self._eval(arg.value)
-                if not isinstance(spread, list | tuple | torch.Size):
-                    raise Refused("only lists, tuples and sizes can be unpacked with *")
-                args.extend(spread)
-            else:
-                args.append(self._eval(arg))
+        args = self._sequence(node.args)
         kwargs: dict[str, Any] = {}
         for keyword in node.keywords:
             if keyword.arg is None:
