@@ -51,7 +51,7 @@ def test_broken_deck_is_reported_at_its_place(path: Path):
     for (line, col, text), printed in zip(expected, errors, strict=True):
         prefix = f"{path}:{line}:{col}: error: "
         assert printed.startswith(prefix), f"expected {prefix}{text}\n     got {printed}"
-        assert printed[len(prefix):].startswith(text), f"expected {text!r}\n     got {printed}"
+        assert printed[len(prefix) :].startswith(text), f"expected {text!r}\n     got {printed}"
 
 
 def test_two_files_claiming_one_deck(tmp_path: Path):
@@ -71,8 +71,10 @@ def test_the_whole_corpus_in_one_run_reports_every_file():
     assert result.exit_code == 1
     reported = {Path(line.split(":", 1)[0]).name for line in error_lines(result.output)}
     assert reported == {p.name for p in CORPUS.glob("*.yaml")}
-    assert result.output.rstrip().splitlines()[-1].startswith(
-        f"{sum(len(expectations(p)) for p in CORPUS.glob('*.yaml'))} errors in "
+    assert (
+        result.output.rstrip()
+        .splitlines()[-1]
+        .startswith(f"{sum(len(expectations(p)) for p in CORPUS.glob('*.yaml'))} errors in ")
     )
 
 
@@ -94,8 +96,11 @@ HOSTILE = {
         + b"\n"
     ),
     "deep-expression.yaml": (
-        b"deck: deep-expr\ntitle: t\ncards:\n  - id: a\n    kind: output\n    expr: \""
-        + b"(" * 1500 + b"1" + b")" * 1500 + b"\"\n"
+        b'deck: deep-expr\ntitle: t\ncards:\n  - id: a\n    kind: output\n    expr: "'
+        + b"(" * 1500
+        + b"1"
+        + b")" * 1500
+        + b'"\n'
     ),
 }
 
@@ -169,3 +174,41 @@ def test_unreadable_file(tmp_path: Path):
     assert result.exit_code == 1
     assert len(error_lines(result.output)) == 1
     assert error_lines(result.output)[0].startswith(f"{path}:1:1: error: ")
+
+
+def test_a_slug_claimed_twice_is_reported_even_when_a_file_has_other_errors(tmp_path: Path):
+    (tmp_path / "a.yaml").write_text("deck: same\ntitle: T\ncards:\n  - {id: a, kind: flash}\n")
+    (tmp_path / "b.yaml").write_text("deck: same\ntitle: T\ncards: []\n")
+    errors = error_lines(runner.invoke(app, ["check", str(tmp_path)]).output)
+    assert f"{tmp_path / 'b.yaml'}:1:1: error: deck 'same' is also claimed by" in "\n".join(errors)
+    assert len(errors) == 4  # a's missing front and back; b's slug and its empty card list
+
+
+def test_control_character_after_wide_text_is_placed_by_character(tmp_path: Path):
+    path = tmp_path / "cjk.yaml"
+    path.write_text("deck: cjk\ntitle: 中文标题\x07\n", encoding="utf-8")
+    errors = error_lines(runner.invoke(app, ["check", str(path)]).output)
+    assert errors == [f"{path}:2:12: error: control character U+0007 is not allowed in a deck file"]
+
+
+def test_messages_stay_on_one_line(tmp_path: Path):
+    path = tmp_path / "lines.yaml"
+    path.write_text(
+        'deck: "two\\nlines\\u001b[2J"\ntitle: t\n'
+        "cards:\n  - {id: a, kind: flash, front: f, back: b}\n"
+    )
+    output = runner.invoke(app, ["check", str(path)]).output
+    assert "\x1b" not in output
+    assert len(error_lines(output)) == 1 and output.count("\n") == 2
+
+
+@pytest.mark.parametrize("field", ["accept", "reject"])
+def test_example_lists_are_capped(tmp_path: Path, field: str):
+    fills = ", ".join(["x"] * 51)
+    path = tmp_path / "many.yaml"
+    path.write_text(
+        "deck: many\ntitle: t\ncards:\n  - id: a\n    kind: cloze\n    prompt: p\n"
+        f"    template: torch.____(x)\n    solution: abs\n    {field}: [{fills}]\n"
+    )
+    errors = error_lines(runner.invoke(app, ["check", str(path)]).output)
+    assert errors == [f"{path}:9:5: error: '{field}' may hold at most 50 items; split it up"]

@@ -41,7 +41,11 @@ def test_deck_fields(complete):
     assert complete.description.get("zh") == "逐元素运算、归约和矩阵乘法。"
     assert [(g.name, g.expr) for g in complete.given] == [("a", "torch.arange(6).reshape(2, 3)")]
     assert [card.id for card in complete.cards] == [
-        "clamp-both", "column-sums", "clamp-name", "mm-batches", "rsqrt",
+        "clamp-both",
+        "column-sums",
+        "clamp-name",
+        "mm-batches",
+        "rsqrt",
     ]
 
 
@@ -61,7 +65,10 @@ def test_code_cloze_choice_flash_cards(complete):
     code = complete.card("column-sums")
     assert isinstance(code, CodeCard)
     assert (code.solution, code.trials, code.forbid, code.require) == (
-        "m.sum(dim=0)", 5, ("torch.tensor",), ("m",),
+        "m.sum(dim=0)",
+        5,
+        ("torch.tensor",),
+        ("m",),
     )
     assert code.accept == ("m.sum(0)", "torch.sum(m, dim=0)")
     cloze = complete.card("clamp-name")
@@ -100,7 +107,10 @@ def test_text_language_fallback():
 
 
 def test_scalars_are_kept_as_typed(tmp_path: Path):
-    deck = load_deck(write(tmp_path, """\
+    deck = load_deck(
+        write(
+            tmp_path,
+            """\
 deck: raw
 title: 2024-01-01
 cards:
@@ -115,7 +125,9 @@ cards:
     solution: 1.0e-4
     trials: 3
     tol: {atol: 1e-3, rtol: 0}
-""")).deck
+""",
+        )
+    ).deck
     assert deck is not None
     assert deck.title.get() == "2024-01-01"
     choice, code = deck.cards
@@ -138,10 +150,12 @@ def test_output_prompt_defaults_and_hash_tracks_edits(tmp_path: Path):
 
 
 def test_a_broken_deck_is_skipped_while_others_load(tmp_path: Path):
-    write(tmp_path, "deck: good\ntitle: t\ncards:\n  - {id: a, kind: flash, front: f, back: b}\n",
-          "good.yaml")
-    write(tmp_path, "deck: bad\ntitle: t\ncards:\n  - {id: a, kind: flash, front: f}\n",
-          "bad.yaml")
+    write(
+        tmp_path,
+        "deck: good\ntitle: t\ncards:\n  - {id: a, kind: flash, front: f, back: b}\n",
+        "good.yaml",
+    )
+    write(tmp_path, "deck: bad\ntitle: t\ncards:\n  - {id: a, kind: flash, front: f}\n", "bad.yaml")
     result = load_decks([tmp_path])
     assert [deck.slug for deck in result.decks] == ["good"]
     assert [str(d) for d in result.errors] == [
@@ -152,8 +166,7 @@ def test_a_broken_deck_is_skipped_while_others_load(tmp_path: Path):
 
 def test_bom_and_crlf_are_fine(tmp_path: Path):
     text = (
-        "\ufeffdeck: bom\r\ntitle: t\r\n"
-        "cards:\r\n  - {id: a, kind: flash, front: f, back: b}\r\n"
+        "\ufeffdeck: bom\r\ntitle: t\r\ncards:\r\n  - {id: a, kind: flash, front: f, back: b}\r\n"
     )
     path = tmp_path / "bom.yaml"
     path.write_bytes(text.encode("utf-8"))

@@ -20,9 +20,7 @@ UI_PREFIX = "quiz.ui"
 
 
 def all_modules() -> list[str]:
-    names = [
-        info.name for info in pkgutil.walk_packages(quiz.__path__, prefix="quiz.")
-    ]
+    names = [info.name for info in pkgutil.walk_packages(quiz.__path__, prefix="quiz.")]
     return sorted(n for n in names if not n.startswith(WORKER_PREFIX) and n != "quiz.__main__")
 
 
@@ -62,6 +60,7 @@ def test_checking_decks_from_the_command_line_loads_neither():
         "except SystemExit:\n    pass\n"
         "assert 'torch' not in sys.modules and 'textual' not in sys.modules, 'heavy import'\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr

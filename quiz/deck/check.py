@@ -68,22 +68,22 @@ def load_decks(paths: Iterable[Path]) -> DeckSet:
     for path in files:
         loaded = load_deck(path)
         result.diagnostics.extend(loaded.diagnostics)
-        if loaded.deck is None:
-            continue
-        first = claimed.get(loaded.deck.slug)
-        if first is not None:
-            where = loaded.slug_location or loaded.deck.location
-            first_where = first.slug_location or first.path
+        # A slug is claimed even by a file with other problems, so both are reported.
+        first = claimed.get(loaded.slug) if loaded.slug else None
+        if first is not None and loaded.slug_location is not None:
+            where = loaded.slug_location
             result.diagnostics.append(
                 Diagnostic(
                     where.path,
                     where.line,
                     where.col,
-                    f"deck '{loaded.deck.slug}' is also claimed by {first_where}; "
+                    f"deck '{loaded.slug}' is also claimed by {first.slug_location}; "
                     "each deck needs its own slug",
                 )
             )
             continue
-        claimed[loaded.deck.slug] = loaded
-        result.decks.append(loaded.deck)
+        if loaded.slug:
+            claimed[loaded.slug] = loaded
+        if loaded.deck is not None:
+            result.decks.append(loaded.deck)
     return result

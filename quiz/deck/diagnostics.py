@@ -24,7 +24,9 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        # One line, whatever the deck held: control characters are shown escaped.
+        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.message)
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {message}"
 
     @property
     def is_error(self) -> bool:

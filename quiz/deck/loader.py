@@ -14,7 +14,7 @@ from typing import Any
 
 from quiz.deck import model as m
 from quiz.deck.diagnostics import DeckError, Diagnostic
-from quiz.deck.rules import check_deck
+from quiz.deck.rules import check_deck, check_parts
 from quiz.deck.schema import (
     ChoiceModel,
     ClozeModel,
@@ -22,6 +22,7 @@ from quiz.deck.schema import (
     DeckModel,
     FlashModel,
     OutputModel,
+    valid_parts,
     validate,
 )
 from quiz.deck.yamlsource import DataPath, SourceMap, read_deck_file
@@ -34,7 +35,8 @@ class LoadResult:
     path: Path
     deck: m.Deck | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    slug_location: m.Location | None = None  # where `deck:` was written, when it was
+    slug: str | None = None  # the `deck:` the file claims, even when it has problems
+    slug_location: m.Location | None = None  # where `deck:` was written
 
     @property
     def ok(self) -> bool:
@@ -48,14 +50,15 @@ def load_deck(path: Path) -> LoadResult:
     except DeckError as error:
         return LoadResult(path, None, sorted(error.diagnostics))
     slug_location = _slug_location(data, source)
+    slug = data["deck"] if slug_location else None
     model, problems = validate(data)
     diagnostics = [source.diagnostic(at, message) for at, message in problems]
-    if model is not None:
-        for problem in check_deck(model):
-            diagnostics.append(_locate(source, problem.at, problem.message, problem.offset))
+    rule_problems = check_deck(model) if model is not None else check_parts(*valid_parts(data))
+    for problem in rule_problems:
+        diagnostics.append(_locate(source, problem.at, problem.message, problem.offset))
     if diagnostics or model is None:
-        return LoadResult(path, None, sorted(set(diagnostics)), slug_location)
-    return LoadResult(path, _build_deck(model, data, source), [], slug_location)
+        return LoadResult(path, None, sorted(set(diagnostics)), slug, slug_location)
+    return LoadResult(path, _build_deck(model, data, source), [], slug, slug_location)
 
 
 def _slug_location(data: Any, source: SourceMap) -> m.Location | None:

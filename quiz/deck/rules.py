@@ -7,8 +7,10 @@ inside the value; the loader turns them into located diagnostics.
 from __future__ import annotations
 
 import keyword
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from quiz.deck.exprsyntax import expression_problem
 from quiz.deck.model import BLANK
@@ -23,6 +25,7 @@ from quiz.deck.schema import (
 from quiz.deck.yamlsource import DataPath
 
 RESERVED_NAMES = frozenset({"torch", "F", "nn", "math"})
+UNDERSCORE_RUN = re.compile(r"_{4,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +36,16 @@ class RuleProblem:
 
 
 def check_deck(deck: DeckModel) -> Iterator[RuleProblem]:
-    yield from _givens(("given",), deck.given)
+    yield from check_parts(deck.given, list(enumerate(deck.cards)))
+
+
+def check_parts(
+    given: dict[str, str] | None, cards: list[tuple[int, Any]]
+) -> Iterator[RuleProblem]:
+    """The rules for the deck's givens and the cards given as (index in the file, card)."""
+    yield from _givens(("given",), given or {})
     seen: dict[str, int] = {}
-    for index, card in enumerate(deck.cards):
+    for index, card in cards:
         at: DataPath = ("cards", index)
         if card.id in seen:
             yield RuleProblem(
@@ -86,12 +96,18 @@ def _card(at: DataPath, card: object) -> Iterator[RuleProblem]:
 
 
 def _cloze(at: DataPath, card: ClozeModel) -> Iterator[RuleProblem]:
-    blanks = card.template.count(BLANK)
-    if blanks != 1:
+    runs = UNDERSCORE_RUN.findall(card.template)
+    blanks = runs.count(BLANK)
+    if blanks != 1 or len(runs) != blanks:
+        found = f"found {blanks}" if len(runs) == blanks else "found a run of underscores"
         yield RuleProblem(
             (*at, "template"),
-            f"a cloze template needs exactly one blank '{BLANK}', found {blanks}",
+            f"a cloze template needs exactly one blank '{BLANK}' (four underscores), {found}",
         )
+        return
+    template_problem = expression_problem(card.template.replace(BLANK, "blank", 1))
+    if template_problem:
+        yield RuleProblem((*at, "template"), f"the template: {template_problem.message}")
         return
     for field_name, fills in (
         ("solution", [card.solution]),
@@ -121,8 +137,5 @@ def _choice(at: DataPath, card: ChoiceModel) -> Iterator[RuleProblem]:
                 "answer with a number, so write it out (say 'base 2', not '2')",
             )
     for answer in card.answer:
-        if answer not in card.options:
-            yield RuleProblem(
-                (*at, "answer"),
-                f"answer '{answer}' is not one of the options: {', '.join(card.options)}",
-            )
+        if answer not in seen:
+            yield RuleProblem((*at, "answer"), f"answer '{answer}' is not one of the options")

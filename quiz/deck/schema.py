@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
+    TypeAdapter,
     ValidationError,
 )
 
@@ -27,12 +28,23 @@ SLUG_PATTERN = re.compile(r"[a-z0-9-]+")
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]+)?")
 TAG_PATTERN = re.compile(r"[^\s,]+")
 MAX_SLUG = 64
+MAX_EXAMPLES = 50  # accept / reject / forbid / require items per card
+MAX_OPTIONS = 26
+MAX_CARDS = 2000
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """User text for a message: one line, no control characters, not too long."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
 
 
 def _slug(value: str) -> str:
     if not SLUG_PATTERN.fullmatch(value):
         raise ValueError(
-            f"'{value}' is not a valid slug: use lowercase letters, digits and '-' only"
+            f"'{shown(value)}' is not a valid slug: use lowercase letters, digits and '-' only"
         )
     if len(value) > MAX_SLUG:
         raise ValueError(f"a slug may be at most {MAX_SLUG} characters")
@@ -47,7 +59,7 @@ def _non_empty(value: str) -> str:
 
 def _tag(value: str) -> str:
     if not TAG_PATTERN.fullmatch(value):
-        raise ValueError(f"tag '{value}' must be a single word without spaces or commas")
+        raise ValueError(f"tag '{shown(value)}' must be a single word without spaces or commas")
     return value
 
 
@@ -59,7 +71,7 @@ def _text(value: Any) -> Text:
         variants = []
         for language, text in value.items():
             if not LANGUAGE_PATTERN.fullmatch(language):
-                raise ValueError(f"'{language}' is not a language code such as en or zh")
+                raise ValueError(f"'{shown(language)}' is not a language code such as en or zh")
             if not isinstance(text, str) or not text.strip():
                 raise ValueError(f"the '{language}' text must be non-empty text")
             variants.append((language, text))
@@ -80,6 +92,8 @@ Slug = Annotated[str, AfterValidator(_slug)]
 Expr = Annotated[str, AfterValidator(_non_empty)]
 TextField = Annotated[Text, PlainValidator(_text)]
 Tag = Annotated[str, AfterValidator(_tag)]
+Examples = Annotated[list[str], Field(max_length=MAX_EXAMPLES)]
+Number = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 DtypeName = Literal["exact", "kind", "ignore"]
 
 
@@ -88,8 +102,8 @@ class _Strict(BaseModel):
 
 
 class ToleranceModel(_Strict):
-    atol: Annotated[float, Field(ge=0)] | None = None
-    rtol: Annotated[float, Field(ge=0)] | None = None
+    atol: Number | None = None
+    rtol: Number | None = None
 
 
 class _CardModel(_Strict):
@@ -104,8 +118,8 @@ class _JudgedModel(_CardModel):
     prompt: TextField
     dtype: DtypeName = "kind"
     tol: ToleranceModel | None = None
-    accept: list[str] = []
-    reject: list[str] = []
+    accept: Examples = []
+    reject: Examples = []
 
 
 class OutputModel(_JudgedModel):
@@ -118,8 +132,8 @@ class CodeModel(_JudgedModel):
     kind: Literal["code"]
     solution: Expr
     trials: Annotated[int, Field(ge=1, le=50)] = 5
-    forbid: list[Expr] = []
-    require: list[Expr] = []
+    forbid: Annotated[list[Expr], Field(max_length=MAX_EXAMPLES)] = []
+    require: Annotated[list[Expr], Field(max_length=MAX_EXAMPLES)] = []
 
 
 class ClozeModel(_JudgedModel):
@@ -131,10 +145,13 @@ class ClozeModel(_JudgedModel):
 class ChoiceModel(_CardModel):
     kind: Literal["choice"]
     prompt: TextField
-    options: Annotated[list[Annotated[str, AfterValidator(_non_empty)]], Field(min_length=2)]
+    options: Annotated[
+        list[Annotated[str, AfterValidator(_non_empty)]],
+        Field(min_length=2, max_length=MAX_OPTIONS),
+    ]
     answer: Annotated[tuple[str, ...], PlainValidator(_string_list)]
-    accept: list[str] = []
-    reject: list[str] = []
+    accept: Examples = []
+    reject: Examples = []
 
 
 class FlashModel(_CardModel):
@@ -163,7 +180,7 @@ class DeckModel(_Strict):
     title: TextField
     description: TextField | None = None
     given: dict[str, Expr] = {}
-    cards: Annotated[list[CardModel], Field(min_length=1)]
+    cards: Annotated[list[CardModel], Field(min_length=1, max_length=MAX_CARDS)]
 
 
 # ---------------------------------------------------------------- error translation
@@ -179,6 +196,29 @@ def validate(data: Any) -> tuple[DeckModel | None, list[tuple[Loc, str]]]:
         return DeckModel.model_validate(data), []
     except ValidationError as error:
         return None, [_translate(detail, data) for detail in error.errors()]
+
+
+_CARD = TypeAdapter(CardModel)
+_GIVEN = TypeAdapter(dict[str, Expr])
+
+
+def valid_parts(data: Any) -> tuple[dict[str, str] | None, list[tuple[int, Any]]]:
+    """The deck's givens and the cards that are valid on their own, when the whole is not:
+    so cross-field rules still report on them in the same run."""
+    if not isinstance(data, dict):
+        return None, []
+    try:
+        given = _GIVEN.validate_python(data.get("given") or {}, strict=True)
+    except ValidationError:
+        given = None
+    cards = []
+    raw_cards = data.get("cards")
+    for index, raw in enumerate(raw_cards[:MAX_CARDS] if isinstance(raw_cards, list) else []):
+        try:
+            cards.append((index, _CARD.validate_python(raw, strict=True)))
+        except ValidationError:
+            continue
+    return given, cards
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
@@ -211,12 +251,12 @@ def _article(word: str) -> str:
 
 def _yaml_kind(value: Any) -> str:
     if isinstance(value, dict):
-        return "mapping"
+        return "a mapping"
     if isinstance(value, list):
-        return "list"
+        return "a list"
     if value is None:
-        return "empty value"
-    return "number" if isinstance(value, int | float) else "text"
+        return "an empty value"
+    return "a number" if isinstance(value, int | float) else "text"
 
 
 def _translate(detail: Any, data: Any) -> tuple[Loc, str]:
@@ -238,29 +278,54 @@ def _translate(detail: Any, data: Any) -> tuple[Loc, str]:
         hint = did_you_mean(name, allowed)
         if not hint and allowed:
             hint = f" (allowed: {', '.join(allowed)})"
-        return loc, f"unknown key '{name}'{hint}"
+        return loc, f"unknown key '{shown(name)}'{hint}"
     if kind == "union_tag_not_found":
         kinds = ", ".join(CARD_MODELS)
         return loc, f"missing required key 'kind' (one of {kinds})"
     if kind == "union_tag_invalid":
-        tag = str(ctx.get("tag", ""))
-        return (*loc, "kind"), f"unknown card kind '{tag}'{did_you_mean(tag, list(CARD_MODELS))}"
+        kinds = ", ".join(CARD_MODELS)
+        tag = value.get("kind") if isinstance(value, dict) else None
+        if not isinstance(tag, str):
+            return (*loc, "kind"), f"'kind' must be one of {kinds}"
+        hint = did_you_mean(tag, list(CARD_MODELS)) or f" (one of {kinds})"
+        return (*loc, "kind"), f"unknown card kind '{shown(tag)}'{hint}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         what = "a card" if len(loc) == 2 and loc[0] == "cards" else f"'{name}'"
         return loc, f"{what} must be a mapping of key: value, not {_yaml_kind(value)}"
     if kind in ("string_type", "str_type"):
-        return loc, f"'{name}' must be text, not a {_yaml_kind(value)}"
+        return loc, f"'{name}' must be text, not {_yaml_kind(value)}"
     if kind == "list_type":
         return loc, f"'{name}' must be a list such as [a, b], not {_yaml_kind(value)}"
-    if kind in ("int_type", "int_parsing", "float_type", "float_parsing", "int_from_float"):
-        return loc, f"'{name}' must be a number"
+    if name == "trials" and kind in (
+        "int_type",
+        "int_parsing",
+        "int_from_float",
+        "greater_than_equal",
+        "less_than_equal",
+    ):
+        return loc, "'trials' must be a whole number from 1 to 50"
+    if kind in (
+        "int_type",
+        "int_parsing",
+        "float_type",
+        "float_parsing",
+        "int_from_float",
+        "finite_number",
+        "greater_than_equal",
+    ):
+        return loc, f"'{name}' must be a number, 0 or more"
+    if kind == "too_long":
+        most = ctx.get("max_length")
+        return loc, f"'{name}' may hold at most {most} items; split it up"
     if kind == "too_short":
         needed = ctx.get("min_length", 1)
         return loc, f"'{name}' needs at least {needed} item{'s' if needed != 1 else ''}"
+    if kind == "literal_error" and name == "format":
+        return loc, f"this deck is in format {shown(value)}; this torch-quiz reads format 1"
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "")
-        shown = value if isinstance(value, str | int | float) else _yaml_kind(value)
-        return loc, f"'{name}' must be one of {expected}, not '{shown}'"
+        given = shown(value) if isinstance(value, str | int | float) else _yaml_kind(value)
+        return loc, f"'{name}' must be one of {expected}, not '{given}'"
     if kind == "value_error":
         return loc, f"'{name}': {ctx.get('error', detail['msg'])}"
-    return loc, f"'{name}': {detail['msg']}"
+    return loc, f"'{name}': {shown(detail['msg'], 120)}"

@@ -10,6 +10,7 @@ almost everything in a deck is text or a torch expression.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,11 +68,14 @@ def read_deck_file(path: Path) -> tuple[Any, SourceMap]:
     """Parse ``path`` into plain data and its source map, or raise ``DeckError``."""
     text = _read_text(path)
     source = SourceMap(path)
+    _reject_unprintable(text, path)
     _reject_aliases(text, path)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
         raise DeckError([_yaml_error(path, text, error)]) from None
+    except RecursionError:  # only the pure-Python parser recurses; libyaml caps nesting
+        raise DeckError([Diagnostic(path, 1, 1, "the file is nested too deeply")]) from None
     if root is None:
         raise DeckError([Diagnostic(path, 1, 1, "the deck file is empty")])
     problems: list[Diagnostic] = []
@@ -105,6 +109,24 @@ def _read_text(path: Path) -> str:
         raise fail(f"not UTF-8 text (byte 0x{byte:02x}); is this a deck file?", line, col) from None
 
 
+# What YAML allows in a stream (YAML 1.1, 5.1): tab, line breaks and printable characters.
+_UNPRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _reject_unprintable(text: str, path: Path) -> None:
+    """Report a control character at its own line and column (libyaml counts bytes)."""
+    found = _UNPRINTABLE.search(text)
+    if found:
+        before = text[: found.start()].splitlines() or [""]
+        line, col = len(before), len(before[-1]) + 1
+        if text[: found.start()].endswith(("\n", "\r")):
+            line, col = line + 1, 1
+        message = f"control character U+{ord(found.group()):04X} is not allowed in a deck file"
+        raise DeckError([Diagnostic(path, line, col, message)])
+
+
 def _reject_aliases(text: str, path: Path) -> None:
     """Refuse ``*alias`` references: they can expand exponentially and decks don't need them."""
     try:
@@ -128,6 +150,8 @@ def _reject_aliases(text: str, path: Path) -> None:
 
 def _yaml_error(path: Path, text: str, error: yaml.YAMLError) -> Diagnostic:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if "could not find expected ':'" in str(error) and getattr(error, "context_mark", None):
+        mark = error.context_mark  # the key that lacks its ':', not the line after it
     if mark is not None:
         line, col = mark.line + 1, mark.column + 1
     elif isinstance(getattr(error, "position", None), int):
@@ -141,7 +165,7 @@ def _yaml_error(path: Path, text: str, error: yaml.YAMLError) -> Diagnostic:
         message = "; ".join(part for part in parts if part)
     else:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
-    if "flow" in message:
+    if "flow" in message and "nesting" not in message:
         message += " (in a [a, b] or {a: b} list, quote items with commas, brackets or ': ')"
     return Diagnostic(path, line, col, f"invalid YAML: {message}")
 
