@@ -37,7 +37,7 @@ class DeckSet:
         cards = f"{self.card_count} card{'s' * (self.card_count != 1)}"
         files = f"{self.files} file{'s' * (self.files != 1)}"
         if errors:
-            return f"{errors} error{'s' * (errors != 1)} in {files}; {decks} ({cards}) are fine"
+            return f"{errors} error{'s' * (errors != 1)} in {files}; fine: {decks}, {cards}"
         return f"{files} checked: {decks}, {cards}, no problems"
 
 
