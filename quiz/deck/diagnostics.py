@@ -6,13 +6,7 @@ The gcc format lets editors and CI annotators jump straight to the offending lin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -21,16 +15,11 @@ class Diagnostic:
     line: int
     col: int
     message: str
-    severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
         # One line, whatever the deck held: control characters are shown escaped.
         message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.message)
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {message}"
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity is Severity.ERROR
+        return f"{self.path}:{self.line}:{self.col}: error: {message}"
 
 
 class DeckError(Exception):

@@ -40,7 +40,7 @@ class LoadResult:
 
     @property
     def ok(self) -> bool:
-        return self.deck is not None and not any(d.is_error for d in self.diagnostics)
+        return self.deck is not None and not self.diagnostics
 
 
 def load_deck(path: Path) -> LoadResult:

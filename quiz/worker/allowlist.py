@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import types
-from collections.abc import Iterable
 
 import torch
 import torch.nn as nn
@@ -185,7 +184,3 @@ def module_instance_attrs(module: nn.Module) -> frozenset[str]:
         if not name.startswith("_") and isinstance(value, int | float | bool | str | tuple)
     }
     return frozenset(names | MODULE_INSTANCE_METHODS)
-
-
-def names_of(values: Iterable[str]) -> str:
-    return ", ".join(sorted(values))
