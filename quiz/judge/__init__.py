@@ -1,0 +1,1 @@
+"""Judging answers: the app-side half of the sandbox (no torch here; see ``quiz.worker``)."""
