@@ -20,6 +20,7 @@ class Rating(IntEnum):
 class Outcome(StrEnum):
     RIGHT = "right"
     WRONG = "wrong"
+    INVALID = "invalid"  # the answer could not be read (not a value, no such option): retype it
     UNGRADABLE = "ungradable"  # the card itself is broken or the sandbox could not run it
 
 
@@ -43,6 +44,11 @@ class Verdict:
     @property
     def correct(self) -> bool:
         return self.outcome is Outcome.RIGHT
+
+    @property
+    def gradable(self) -> bool:
+        """Whether the answer was judged at all; only then may a rating be recorded."""
+        return self.outcome in (Outcome.RIGHT, Outcome.WRONG)
 
     def to_dict(self) -> dict[str, object]:
         return {
