@@ -1,0 +1,152 @@
+"""The review log: recording an answer, and undoing it exactly.
+
+Each answer is one row of ``reviews`` written in the same transaction as the
+card's new state, so a crash leaves either both or neither. The row keeps the
+card's state before and after, so undo restores the exact prior state (and lifts a
+leech suspension the answer caused), and a history can be replayed through fsrs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import fsrs
+
+from quiz.judge.verdict import Rating, Verdict
+from quiz.review.cards import CardRef, StoredCard, counts_from_log, get_card
+from quiz.review.clock import from_text, to_text
+from quiz.review.errors import ReviewError
+from quiz.review.scheduling import Preview, preview
+from quiz.review.settings import Settings
+from quiz.review.state import CardState, Phase
+from quiz.review.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the learner typed and what the judge said; both None for a flash card."""
+
+    text: str | None = None
+    verdict: Verdict | None = None
+    duration_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    review_id: int
+    ref: CardRef
+    rating: Rating
+    reviewed_at: datetime
+    before: CardState
+    after: CardState
+    reps: int  # including this answer
+    lapses: int
+    became_leech: bool  # this answer made the card a leech; it is now suspended
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    review_id: int
+    ref: CardRef
+    restored: CardState
+    rating: Rating
+    reviewed_at: datetime
+
+
+def is_leech_lapse(lapses: int, threshold: int) -> bool:
+    """A leech at ``threshold`` lapses, then again every half threshold (as Anki)."""
+    return lapses >= threshold and (lapses - threshold) % max(1, threshold // 2) == 0
+
+
+def record_answer(
+    store: Store,
+    scheduler: fsrs.Scheduler,
+    settings: Settings,
+    card_row: int,
+    rating: Rating,
+    *,
+    shown: Preview | None,
+    now: datetime,
+    answer: Answer = Answer(),
+) -> Recorded:
+    """Save ``rating`` for the card, using the outcome the learner was shown.
+
+    If the card changed since ``shown`` was computed (another process answered it),
+    the outcome is computed afresh from the stored state, so no answer is lost.
+    """
+    rating = Rating(rating)
+    with store.write():
+        card = get_card(store, card_row)
+        chosen = shown
+        if chosen is None or chosen.card != card.id or chosen.before != card.state:
+            chosen = preview(scheduler, card.id, card.state, now)
+        after = chosen.after(rating)
+        reps, lapses = counts_from_log(store, card)
+        lapse = card.state.phase is Phase.REVIEW and rating is Rating.AGAIN
+        lapses += lapse
+        leeched = lapse and is_leech_lapse(lapses, settings.leech_lapses)
+        verdict = answer.verdict
+        review_id = (
+            store.db["reviews"]
+            .insert(
+                {
+                    "reviewed_at": to_text(chosen.now),
+                    "card": card.id,
+                    "deck": card.ref.deck,
+                    "card_id": card.ref.card_id,
+                    "kind": card.kind,
+                    "answer": answer.text,
+                    "outcome": verdict.outcome.value if verdict else None,
+                    "verdict": json.dumps(verdict.to_dict()) if verdict else None,
+                    "suggested": int(verdict.suggested) if verdict else None,
+                    "rating": int(rating),
+                    "duration_ms": answer.duration_ms,
+                    **card.state.to_columns("before_"),
+                    **after.to_columns("after_"),
+                    "leeched": int(leeched),
+                }
+            )
+            .last_rowid
+        )
+        changes = after.to_columns()
+        if leeched:
+            changes |= {"leech": 1, "suspended": 1}
+        store.db["cards"].update(card.id, changes)
+    assert review_id is not None
+    return Recorded(
+        review_id, card.ref, rating, chosen.now, card.state, after, reps + 1, lapses, leeched
+    )
+
+
+def last_review_id(store: Store) -> int | None:
+    return store.scalar("SELECT max(id) FROM reviews")
+
+
+def undo_answer(store: Store, review_id: int | None = None) -> Undone:
+    """Remove review ``review_id`` (default: the latest) and restore the card's prior state.
+
+    Only a card's latest answer can be undone, and only while the card still has the
+    state that answer gave it.
+    """
+    with store.write():
+        if review_id is None:
+            review_id = last_review_id(store)
+        rows = store.query("SELECT * FROM reviews WHERE id = ?", (review_id,))
+        if not rows:
+            raise ReviewError("nothing to undo")
+        row = rows[0]
+        card: StoredCard = get_card(store, row["card"])
+        latest = store.scalar("SELECT max(id) FROM reviews WHERE card = ?", (card.id,))
+        if latest != review_id or card.state != CardState.from_columns(row, "after_"):
+            raise ReviewError(f"{card.ref} changed after that answer; it cannot be undone now")
+        before = CardState.from_columns(row, "before_")
+        changes = before.to_columns()
+        if row["leeched"]:
+            changes |= {"leech": 0, "suspended": 0}
+        store.db["cards"].update(card.id, changes)
+        store.db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+    reviewed_at = from_text(row["reviewed_at"])
+    assert reviewed_at is not None
+    return Undone(review_id, card.ref, before, Rating(row["rating"]), reviewed_at)

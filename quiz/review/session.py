@@ -1,0 +1,309 @@
+"""The study session: the one object the TUI and the CLI drive.
+
+A session shows one card at a time. ``next_card`` says what to show; ``submit``
+judges a typed answer (flash cards skip it: the learner rates them directly);
+``preview`` gives the four possible intervals, computed once; ``rate`` saves the
+chosen one and commits before returning, so the next card is never shown before
+the last answer is on disk. ``undo`` takes answers back one at a time. The judge and
+the clock are injected, so tests run with a fake judge at fixed UTC times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Protocol
+
+from quiz.deck.check import load_decks
+from quiz.deck.model import AnyCard, CardKind, Deck
+from quiz.judge.verdict import Outcome, Rating, Verdict
+from quiz.review import cards as card_ops
+from quiz.review.cards import CardRef, StoredCard, counts_from_log, get_card
+from quiz.review.clock import Clock, StudyDay, as_utc, study_day, system_clock
+from quiz.review.errors import ReviewError
+from quiz.review.log import Answer, Recorded, Undone, record_answer, undo_answer
+from quiz.review.queue import Counts, Queue, counts, pick_next
+from quiz.review.scheduling import Preview, make_scheduler, preview
+from quiz.review.settings import Settings
+from quiz.review.state import Phase
+from quiz.review.store import Store
+from quiz.review.sync import SyncReport, deck_paths, sync_decks
+
+
+class AnswerJudge(Protocol):
+    """What the session needs from a judge (``quiz.judge.judge.Judge`` provides it)."""
+
+    def judge(
+        self,
+        deck: Deck,
+        card: AnyCard,
+        answer: str,
+        *,
+        used_hint: bool = False,
+        elapsed_s: float | None = None,
+    ) -> Verdict: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StudyCard:
+    """A card to show: the deck model, the card model, its stored schedule and counts."""
+
+    deck: Deck
+    card: AnyCard
+    stored: StoredCard
+    queue: Queue
+    reps: int
+    lapses: int
+
+    @property
+    def ref(self) -> CardRef:
+        return self.stored.ref
+
+    @property
+    def self_graded(self) -> bool:
+        return self.card.kind is CardKind.FLASH
+
+    @property
+    def edited(self) -> bool:
+        """The card's text changed since the learner last answered it."""
+        return self.stored.edited_since_review
+
+
+class Session:
+    """Study ``decks`` (in this order) against ``store``. Syncs the decks on creation."""
+
+    def __init__(
+        self,
+        store: Store,
+        decks: Sequence[Deck],
+        judge: AnswerJudge | None = None,
+        *,
+        clock: Clock = system_clock,
+        tz: tzinfo | None = None,
+    ) -> None:
+        self.store = store
+        self.judge = judge
+        self._clock = clock
+        self._tz = tz
+        self._decks = {deck.slug: deck for deck in decks}
+        self._cards = {deck.slug: {card.id: card for card in deck.cards} for deck in decks}
+        self.sync_report: SyncReport = sync_decks(store, decks, self.now())
+        self._current: StudyCard | None = None
+        self._shown_at: datetime | None = None
+        self._answer: Answer | None = None
+        self._preview: Preview | None = None
+        self._history: list[int] = []  # review ids answered in this session, for undo
+
+    @classmethod
+    def start(
+        cls,
+        db_path: Path,
+        judge: AnswerJudge | None = None,
+        *,
+        extra_decks: Iterable[Path] = (),
+        clock: Clock = system_clock,
+        tz: tzinfo | None = None,
+    ) -> Session:
+        """Open the database, load and sync the bundled, the learner's and ``extra_decks``.
+
+        Broken decks are skipped and listed in ``sync_report.problems``.
+        """
+        store = Store.open(db_path)
+        try:
+            deck_set = load_decks(deck_paths(extra_decks))
+            session = cls(store, deck_set.decks, judge, clock=clock, tz=tz)
+        except BaseException:
+            store.close()
+            raise
+        report = session.sync_report
+        session.sync_report = SyncReport(
+            report.decks,
+            report.added,
+            report.edited,
+            report.removed,
+            report.restored,
+            tuple(deck_set.errors),
+        )
+        return session
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- time --------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return as_utc(self._clock())
+
+    def today(self) -> StudyDay:
+        return study_day(self.now(), self.settings.day_start_hour, self._tz)
+
+    @property
+    def settings(self) -> Settings:
+        return self.store.settings
+
+    @property
+    def decks(self) -> list[Deck]:
+        return list(self._decks.values())
+
+    # -- the queue ---------------------------------------------------------------------
+
+    def next_card(self) -> StudyCard | None:
+        """The card to show now: the one on screen if it is still unanswered, else the next."""
+        if self._current is not None:
+            stored = get_card(self.store, self._current.stored.id)
+            if stored.present and not stored.suspended and not stored.buried(self.now()):
+                return self._current
+            self._clear()
+        now = self.now()
+        picked = pick_next(self.store, self.settings, list(self._decks), now, self.today())
+        if picked is None:
+            return None
+        self._show(get_card(self.store, picked[0]), picked[1])
+        return self._current
+
+    def counts(self) -> Counts:
+        return counts(self.store, self.settings, list(self._decks), self.now(), self.today())
+
+    @property
+    def current(self) -> StudyCard | None:
+        return self._current
+
+    # -- answering ---------------------------------------------------------------------
+
+    def submit(self, answer: str, *, used_hint: bool = False) -> Verdict:
+        """Judge ``answer`` to the current card. An unreadable answer records nothing."""
+        study = self._require_current()
+        if study.self_graded:
+            raise ReviewError(f"{study.ref} is a flash card: rate it yourself, no answer to judge")
+        if self.judge is None:
+            raise ReviewError("this session has no judge, so answers cannot be checked")
+        elapsed = self._elapsed()
+        verdict = self.judge.judge(
+            study.deck,
+            study.card,
+            answer,
+            used_hint=used_hint,
+            elapsed_s=None if elapsed is None else elapsed.total_seconds(),
+        )
+        if verdict.outcome is Outcome.INVALID:
+            return verdict  # retype: nothing recorded
+        self._answer = Answer(answer, verdict)
+        return verdict
+
+    def preview(self) -> Preview:
+        """The four outcomes for the current card, computed once and kept until it is rated."""
+        study = self._require_current()
+        if self._preview is None:
+            scheduler = make_scheduler(self.settings)
+            self._preview = preview(scheduler, study.stored.id, study.stored.state, self.now())
+        return self._preview
+
+    def rate(self, rating: Rating, *, duration_ms: int | None = None) -> Recorded:
+        """Save ``rating`` for the current card (the previewed outcome, exactly) and commit."""
+        study = self._require_current()
+        answer = self._answer or Answer()
+        if answer.verdict is not None and not answer.verdict.gradable:
+            raise ReviewError(
+                f"{study.ref} could not be graded ({answer.verdict.summary}); "
+                "bury or suspend it instead"
+            )
+        shown = self.preview()
+        if duration_ms is None and self._shown_at is not None:
+            duration_ms = max(0, int((shown.now - self._shown_at).total_seconds() * 1000))
+        recorded = record_answer(
+            self.store,
+            make_scheduler(self.settings),
+            self.settings,
+            study.stored.id,
+            Rating(rating),
+            shown=shown,
+            now=shown.now,
+            answer=Answer(answer.text, answer.verdict, duration_ms),
+        )
+        self._history.append(recorded.review_id)
+        self._clear()
+        return recorded
+
+    def undo(self) -> Undone | None:
+        """Take back the last answer of this session (or, in a fresh one, the latest answer).
+
+        The card comes back as the current card with its exact prior state. None when
+        there is nothing to undo.
+        """
+        if self._history:
+            review_id: int | None = self._history[-1]
+        else:
+            review_id = self.store.scalar("SELECT max(id) FROM reviews")
+            if review_id is None:
+                return None
+        undone = undo_answer(self.store, review_id)
+        if self._history:
+            self._history.pop()
+        self._clear()
+        stored = get_card(self.store, undone.ref)
+        if stored.ref.deck in self._decks and stored.present:
+            queue = Queue.NEW if stored.state.is_new else _queue_of(stored)
+            self._show(stored, queue)
+        return undone
+
+    # -- card actions ------------------------------------------------------------------
+
+    def bury(self, ref: CardRef | None = None) -> StoredCard:
+        """Hide a card (default: the current one) until the next study day."""
+        return self._act(ref, lambda r: card_ops.bury(self.store, r, self.today().end))
+
+    def suspend(self, ref: CardRef | None = None) -> StoredCard:
+        return self._act(ref, lambda r: card_ops.suspend(self.store, r))
+
+    def unsuspend(self, ref: CardRef) -> StoredCard:
+        return card_ops.unsuspend(self.store, ref)
+
+    def reset(self, ref: CardRef) -> StoredCard:
+        return self._act(ref, lambda r: card_ops.reset(self.store, r, self.now()))
+
+    def set_due(self, ref: CardRef, days: int) -> StoredCard:
+        """Make a studied card due ``days`` study days from today (0: today)."""
+        due = self.today().start + timedelta(days=days)
+        return self._act(ref, lambda r: card_ops.set_due(self.store, r, due))
+
+    def leeches(self) -> list[StoredCard]:
+        rows = self.store.query("SELECT * FROM cards WHERE leech = 1 ORDER BY deck, position")
+        return [StoredCard.from_row(row) for row in rows]
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _act(self, ref: CardRef | None, action) -> StoredCard:
+        if ref is None:
+            ref = self._require_current().ref
+        result = action(ref)
+        if self._current is not None and self._current.ref == ref:
+            self._clear()
+        return result
+
+    def _show(self, stored: StoredCard, queue: Queue) -> None:
+        card = self._cards.get(stored.ref.deck, {}).get(stored.ref.card_id)
+        if card is None:  # the store knows a card this session's decks do not
+            raise ReviewError(f"{stored.ref} is in the database but not in the loaded decks")
+        reps, lapses = counts_from_log(self.store, stored)
+        self._current = StudyCard(self._decks[stored.ref.deck], card, stored, queue, reps, lapses)
+        self._shown_at = self.now()
+
+    def _clear(self) -> None:
+        self._current = None
+        self._shown_at = None
+        self._answer = None
+        self._preview = None
+
+    def _elapsed(self) -> timedelta | None:
+        return None if self._shown_at is None else self.now() - self._shown_at
+
+    def _require_current(self) -> StudyCard:
+        if self._current is None:
+            raise ReviewError("no card is being shown; call next_card() first")
+        return self._current
+
+
+def _queue_of(stored: StoredCard) -> Queue:
+    return Queue.REVIEW if stored.state.phase is Phase.REVIEW else Queue.LEARNING
