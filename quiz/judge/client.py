@@ -1,0 +1,274 @@
+"""The app's side of the sandbox: starts the torch worker and talks to it over a pipe.
+
+torch is never imported in this process. The worker (``python -m quiz.worker``) is
+started in its own session with its stderr drained into memory, so nothing it does
+can draw over the terminal; it is started early (``warm_up``) so the first answer
+does not wait for torch to load. Each trial is one request with a wall-clock
+deadline: past it the worker is killed and a new one started at once, and the
+answer is reported as having hit the time limit. A worker that dies (CPU limit,
+out of memory, a crash in torch) is replaced the same way.
+"""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import contextlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from quiz.judge.protocol import Result, Run, Trial
+
+DEFAULT_TIME_LIMIT = 2.0
+STARTUP_TIMEOUT = 120.0
+REPLY_MARGIN = 0.5  # seconds allowed for the round trip on top of the evaluations
+THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+class SandboxUnavailable(Exception):
+    """The torch worker could not be started; the message says why."""
+
+
+class WorkerClient:
+    """A long-lived torch worker. Thread-safe: requests are served one at a time."""
+
+    def __init__(
+        self,
+        *,
+        time_limit: float = DEFAULT_TIME_LIMIT,
+        memory_limit: int | None = None,
+        startup_timeout: float = STARTUP_TIMEOUT,
+    ) -> None:
+        self.time_limit = time_limit
+        self.memory_limit = memory_limit
+        self.startup_timeout = startup_timeout
+        self.torch_version: str | None = None
+        self.restarts = 0
+        self._lock = threading.RLock()
+        self._ready = threading.Event()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._buffer = b""
+        self._stderr: collections.deque[str] = collections.deque(maxlen=40)
+        self._next_id = 0
+        self._closed = False
+        atexit.register(self.close)
+
+    # ---------------------------------------------------------------- lifecycle
+
+    @property
+    def ready(self) -> bool:
+        """True once torch is loaded in a running worker."""
+        return self._ready.is_set()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def start(self) -> None:
+        """Start the worker if it is not running; do not wait for it."""
+        with self._lock:
+            if self._process is None or self._process.poll() is not None:
+                self._spawn()
+
+    def warm_up(self) -> threading.Thread:
+        """Start the worker and wait for torch to load, in a background thread."""
+        thread = threading.Thread(target=self._warm, name="torch-quiz-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def _warm(self) -> None:
+        with contextlib.suppress(SandboxUnavailable):  # reported to the next request
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Block until the worker has loaded torch; raise SandboxUnavailable if it cannot."""
+        with self._lock:
+            if self._closed:
+                raise SandboxUnavailable("the sandbox was closed")
+            self.start()
+            if self._ready.is_set():
+                return
+            line = self._read_line(time.monotonic() + self.startup_timeout)
+            if line is None:
+                detail = self._stderr[-1] if self._stderr else "no output"
+                self._kill()
+                raise SandboxUnavailable(f"the torch worker did not start: {detail}")
+            hello = json.loads(line)
+            self.torch_version = hello.get("torch")
+            self._ready.set()
+
+    def close(self) -> None:
+        """Stop the worker (it also stops by itself when this process exits)."""
+        with self._lock:
+            self._closed = True
+            process = self._process
+            if process is None:
+                return
+            if process.stdin:
+                process.stdin.close()
+            try:
+                process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self._kill()
+            self._process = None
+            self._ready.clear()
+
+    def __enter__(self) -> WorkerClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- requests
+
+    def run(
+        self, givens: Sequence[tuple[str, str]], exprs: Sequence[str], seeds: Sequence[int] = (0,)
+    ) -> Run:
+        """Evaluate ``exprs`` on the givens, one trial per seed (one only if not random)."""
+        trials: list[Trial] = []
+        random = False
+        for number, seed in enumerate(seeds or (0,)):
+            reply = self._request(givens, exprs, seed)
+            if isinstance(reply, Result):  # the worker was killed or died
+                trials.append(Trial(seed=seed, results=(reply,) * max(1, len(exprs))))
+                break
+            trial = Trial.from_dict(reply["trials"][0])
+            trials.append(trial)
+            if number == 0:
+                random = bool(reply.get("random"))
+            if not random or trial.given_failure or _limited(trial):
+                break
+        return Run(trials=tuple(trials), random=random)
+
+    def _request(
+        self, givens: Sequence[tuple[str, str]], exprs: Sequence[str], seed: int
+    ) -> dict[str, Any] | Result:
+        with self._lock:
+            self.wait_ready()
+            self._next_id += 1
+            request = {
+                "op": "run",
+                "id": self._next_id,
+                "seeds": [seed],
+                "givens": [list(pair) for pair in givens],
+                "exprs": list(exprs),
+                "time_limit": self.time_limit,
+            }
+            evaluations = max(1, len(exprs)) + len(givens)
+            deadline = time.monotonic() + self.time_limit * evaluations + REPLY_MARGIN
+            process = self._process
+            assert process is not None and process.stdin is not None
+            try:
+                process.stdin.write(json.dumps(request).encode() + b"\n")
+                process.stdin.flush()
+            except (BrokenPipeError, OSError):
+                return self._replace("crash")
+            line = self._read_line(deadline)
+            if line is None:
+                return self._replace("time" if process.poll() is None else self._death_cause())
+            reply = json.loads(line)
+            if "error" in reply:
+                raise SandboxUnavailable(f"the worker refused a request: {reply['error']}")
+            return reply
+
+    def _death_cause(self) -> str:
+        code = self._process.returncode if self._process else None
+        if code == -signal.SIGXCPU:
+            return "cpu"
+        if code == -signal.SIGKILL:
+            return "memory"  # the kernel's out-of-memory killer
+        return "crash"
+
+    def _replace(self, limit: str) -> Result:
+        """Kill the worker, start a fresh one now (it loads while the learner reads)."""
+        self._kill()
+        self.restarts += 1
+        if not self._closed:
+            self._spawn()
+        return Result.limit_hit(limit)
+
+    # ---------------------------------------------------------------- process
+
+    def _spawn(self) -> None:
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env.update(dict.fromkeys(THREAD_ENV, "1"))
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        if self.memory_limit is not None:
+            env["TORCH_QUIZ_WORKER_MEMORY"] = str(self.memory_limit)
+        self._ready.clear()
+        self._buffer = b""
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "quiz.worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tempfile.gettempdir(),
+            env=env,
+            bufsize=0,
+            start_new_session=True,
+        )
+        _drain(self._process.stderr, self._stderr)
+
+    def _kill(self) -> None:
+        process = self._process
+        self._ready.clear()
+        if process is None:
+            return
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        for stream in (process.stdin, process.stdout):
+            if stream:
+                stream.close()
+
+    def _read_line(self, deadline: float) -> bytes | None:
+        """The next line from the worker, or None at the deadline or when it exits."""
+        process = self._process
+        assert process is not None and process.stdout is not None
+        descriptor = process.stdout.fileno()
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            readable, _, _ = select.select([descriptor], [], [], remaining)
+            if not readable:
+                return None
+            chunk = os.read(descriptor, 1 << 16)
+            if not chunk:
+                process.wait()
+                return None
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line
+
+    @property
+    def stderr_tail(self) -> list[str]:
+        """The worker's last lines of stderr, for diagnosing a failed start."""
+        return list(self._stderr)
+
+
+def _limited(trial: Trial) -> bool:
+    return any(result.limit for result in trial.results)
+
+
+def _drain(stream: IO[bytes] | None, into: collections.deque[str]) -> None:
+    def pump() -> None:
+        assert stream is not None
+        for raw in iter(stream.readline, b""):
+            into.append(raw.decode("utf-8", "replace").rstrip())
+        stream.close()
+
+    threading.Thread(target=pump, name="torch-quiz-worker-stderr", daemon=True).start()

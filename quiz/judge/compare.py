@@ -1,0 +1,282 @@
+"""Compare an expected value with an answer, the way a patient teacher would.
+
+The rules are the judge's: the shape must match exactly (``[5]`` is not ``5``); the
+dtype policy decides whether bool / integer / float / complex must match (``kind``),
+the exact dtype must (``exact``), or neither (``ignore``); floats a learner typed are
+right to torch's printed precision (4 decimals), or to the precision they typed when
+they typed at least two significant digits; floats computed by an answer are right
+when close (or within the card's ``tol``). NaN equals NaN; infinities must match.
+
+A difference is returned as words, with the index of the first differing element.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from quiz.deck.model import DtypePolicy
+from quiz.judge.literal import LiteralError, dims_of, literal_dtype, to_tensor
+from quiz.judge.values import (
+    Dtype,
+    Kind,
+    NoneValue,
+    Other,
+    Raised,
+    Scalar,
+    Sequence,
+    Size,
+    Tensor,
+    Text,
+    Value,
+    number_kind,
+)
+
+PRINT_DECIMALS_TOLERANCE = 0.5e-4  # torch prints 4 decimals
+COMPUTED_ATOL = 1e-5
+COMPUTED_RTOL = 1e-4
+KIND_WORDS = {
+    Kind.BOOL: "bool",
+    Kind.INTEGER: "integer",
+    Kind.FLOAT: "float",
+    Kind.COMPLEX: "complex",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """How to compare: ``typed`` answers come from a learner's keyboard, else from torch."""
+
+    policy: DtypePolicy = DtypePolicy.KIND
+    typed: bool = True
+    atol: float | None = None
+    rtol: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    message: str
+    index: tuple[int, ...] | None = None
+
+
+def compare(expected: Value, got: Value, rules: Rules, printed: str = "") -> Difference | None:
+    """None when ``got`` is right for ``expected``; else what differs, in words."""
+    return _compare(expected, got, rules, printed, "")
+
+
+def _compare(
+    expected: Value, got: Value, rules: Rules, printed: str, where: str
+) -> Difference | None:
+    if isinstance(got, Raised):
+        return Difference(f"{where}it does not raise; it gives a value")
+    if isinstance(expected, Tensor):
+        return _tensor(expected, got, rules, printed, where)
+    if isinstance(expected, Size):
+        return _size(expected, got, where)
+    if isinstance(expected, Sequence):
+        return _sequence(expected, got, rules, where)
+    if isinstance(expected, Scalar):
+        return _scalar(expected, got, rules, where)
+    if isinstance(expected, Dtype):
+        if isinstance(got, Dtype) and got.name == expected.name:
+            return None
+        return Difference(f"{where}the result is the dtype torch.{expected.name}")
+    if isinstance(expected, Text | NoneValue):
+        return (
+            None if got == expected else Difference(f"{where}the result is {_describe(expected)}")
+        )
+    if isinstance(expected, Other):
+        return Difference(f"{where}the result is a {expected.type_name}, which cannot be typed")
+    return Difference(f"{where}unexpected value")
+
+
+def _tensor(
+    expected: Tensor, got: Value, rules: Rules, printed: str, where: str
+) -> Difference | None:
+    if rules.typed:
+        answer = to_tensor(got) if not isinstance(got, Size) else None
+        if answer is None:
+            if isinstance(got, Sequence):
+                return Difference(f"{where}not a tensor: the lists are not all of one length")
+            return Difference(f"{where}the result is a tensor, not {_describe(got)}")
+    elif isinstance(got, Tensor):
+        answer = got
+    else:
+        return Difference(f"{where}the result is a tensor; yours is {_describe(got)}")
+    if answer.shape != expected.shape:
+        return Difference(f"{where}shape {_shape(answer.shape)} vs {_shape(expected.shape)}")
+    for position, (want, have) in enumerate(zip(expected.flat, answer.flat, strict=True)):
+        if not _same(want, have, rules):
+            index = _unravel(position, expected.shape)
+            at = f" at {list(index)}" if index else ""
+            return Difference(
+                f"{where}differs{at}: expected {_show(want.value)}, got {_show(have.value)}", index
+            )
+    return _dtype(expected, answer, rules, printed, where)
+
+
+def _dtype(
+    expected: Tensor, answer: Tensor, rules: Rules, printed: str, where: str
+) -> Difference | None:
+    shown = f": {' '.join(printed.split())}" if printed and not where else ""
+    if rules.policy is DtypePolicy.KIND and answer.kind != expected.kind:
+        return Difference(
+            f"{where}right values, but the result is {KIND_WORDS[expected.kind]}{shown}"
+        )
+    if rules.policy is DtypePolicy.EXACT:
+        have = literal_dtype(answer) if rules.typed else answer.dtype
+        if have != expected.dtype:
+            return Difference(
+                f"{where}right values, but the dtype is torch.{expected.dtype}, not torch.{have}"
+            )
+    return None
+
+
+def _size(expected: Size, got: Value, where: str) -> Difference | None:
+    try:
+        dims = dims_of(got) if isinstance(got, Size | Sequence) else None
+    except LiteralError:
+        dims = None
+    if dims is None:
+        return Difference(f"{where}the result is a torch.Size, not {_describe(got)}")
+    if dims != expected.dims:
+        return Difference(f"{where}size {_shape(dims)} vs {_shape(expected.dims)}")
+    return None
+
+
+def _sequence(expected: Sequence, got: Value, rules: Rules, where: str) -> Difference | None:
+    if not isinstance(got, Sequence):
+        what = expected.name or ("a list" if expected.is_list else "a tuple")
+        return Difference(f"{where}the result is {what}, not {_describe(got)}")
+    if got.name and expected.name and got.name != expected.name:
+        return Difference(f"{where}the result is a {expected.name}")
+    items = _by_field(expected, got)
+    if items is None:
+        return Difference(f"{where}the fields are {', '.join(expected.fields)}")
+    if len(items) != len(expected.items):
+        return Difference(f"{where}{len(items)} items vs {len(expected.items)}")
+    for number, (want, have) in enumerate(zip(expected.items, items, strict=True)):
+        label = expected.fields[number] if expected.fields else f"item {number + 1}"
+        difference = _compare(want, have, rules, "", f"{where}{label}: ")
+        if difference is not None:
+            return difference
+    return None
+
+
+def _by_field(expected: Sequence, got: Sequence) -> tuple[Value, ...] | None:
+    """A named tuple's items in the expected order, when the learner named the fields."""
+    if not got.fields or not any(got.fields):
+        return got.items
+    named = {field: item for field, item in zip(got.fields, got.items, strict=True) if field}
+    positional = [item for field, item in zip(got.fields, got.items, strict=True) if not field]
+    ordered: list[Value] = []
+    for field in expected.fields:
+        if field in named:
+            ordered.append(named.pop(field))
+        elif positional:
+            ordered.append(positional.pop(0))
+        else:
+            return None
+    return tuple(ordered) if not named and not positional else None
+
+
+def _scalar(expected: Scalar, got: Value, rules: Rules, where: str) -> Difference | None:
+    kind = number_kind(expected.value)
+    if not isinstance(got, Scalar):
+        return Difference(
+            f"{where}the result is a Python {_python_type(kind)}, not {_describe(got)}"
+        )
+    if not _same(expected, got, rules):
+        return Difference(f"{where}expected {_show(expected.value)}, got {_show(got.value)}")
+    if rules.policy is not DtypePolicy.IGNORE and number_kind(got.value) != kind:
+        return Difference(
+            f"{where}right value, but the result is a Python {_python_type(kind)}: "
+            f"{_show(expected.value)}"
+        )
+    return None
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def _same(expected: Scalar, got: Scalar, rules: Rules) -> bool:
+    want, have = expected.value, got.value
+    if isinstance(want, complex) or isinstance(have, complex):
+        want, have = complex(want), complex(have)
+        return _close(want.real, have.real, got, rules) and _close(want.imag, have.imag, got, rules)
+    return _close(float(want), float(have), got, rules, exact=_integral(want) and _integral(have))
+
+
+def _integral(value: object) -> bool:
+    return isinstance(value, int)  # bool is an int too
+
+
+def _close(want: float, have: float, got: Scalar, rules: Rules, *, exact: bool = False) -> bool:
+    if math.isnan(want) or math.isnan(have):
+        return math.isnan(want) and math.isnan(have)
+    if math.isinf(want) or math.isinf(have) or want == have:
+        return want == have
+    if exact:
+        return False
+    if rules.typed:
+        allowed = _printed_tolerance(want)
+        if got.precision is not None and got.sig_digits >= 2:
+            allowed = max(allowed, got.precision)
+    else:
+        allowed = COMPUTED_ATOL + COMPUTED_RTOL * abs(want)
+    if rules.atol is not None or rules.rtol is not None:
+        allowed = max(allowed, (rules.atol or 0.0) + (rules.rtol or 0.0) * abs(want))
+    return abs(want - have) <= allowed * (1 + 1e-9) + 1e-12 * abs(want)
+
+
+def _printed_tolerance(value: float) -> float:
+    """Half a unit of torch's 4th printed decimal (of the mantissa, in scientific form)."""
+    magnitude = abs(value)
+    if magnitude == 0 or 1e-4 <= magnitude < 1e8:
+        return PRINT_DECIMALS_TOLERANCE
+    return PRINT_DECIMALS_TOLERANCE * 10.0 ** math.floor(math.log10(magnitude))
+
+
+# ---------------------------------------------------------------- words
+
+
+def _unravel(position: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    index: list[int] = []
+    for size in reversed(shape):
+        position, rest = divmod(position, size)
+        index.append(rest)
+    return tuple(reversed(index))
+
+
+def _shape(dims: tuple[int, ...]) -> str:
+    return f"({dims[0]},)" if len(dims) == 1 else f"({', '.join(map(str, dims))})"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.1f}"
+    return str(value)
+
+
+def _python_type(kind: Kind) -> str:
+    return {Kind.BOOL: "bool", Kind.INTEGER: "int", Kind.FLOAT: "float"}.get(kind, "complex")
+
+
+def _describe(value: Value) -> str:
+    if isinstance(value, Tensor):
+        return "a tensor"
+    if isinstance(value, Size):
+        return "a torch.Size"
+    if isinstance(value, Sequence):
+        return value.name or ("a list" if value.is_list else "a tuple")
+    if isinstance(value, Scalar):
+        return f"a single number ({_show(value.value)})"
+    if isinstance(value, Dtype):
+        return f"the dtype torch.{value.name}"
+    if isinstance(value, Text):
+        return f"the text {value.text!r}"
+    if isinstance(value, NoneValue):
+        return "None"
+    if isinstance(value, Raised):
+        return value.name
+    return f"a {value.type_name}"

@@ -1,0 +1,348 @@
+"""Judge a learner's answer to a card: the one place the CLI, the TUI and ``check`` use.
+
+Output answers are read as literals (never run); code answers, cloze fills and the
+cards' own references run in the sandbox through a ``Runner``. The reference of a
+card is computed once per card and seed and cached, so a warm judgement costs one
+round trip at most. Every verdict says why, in words, and suggests a rating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from quiz.deck.model import (
+    AnyCard,
+    CardKind,
+    ChoiceCard,
+    ClozeCard,
+    CodeCard,
+    Deck,
+    FlashCard,
+    JudgedCard,
+    OutputCard,
+)
+from quiz.judge.client import SandboxUnavailable
+from quiz.judge.compare import Rules, compare
+from quiz.judge.literal import LiteralError, parse_answer
+from quiz.judge.protocol import Result, Run, Runner, Status
+from quiz.judge.values import Raised
+from quiz.judge.verdict import Outcome, Rating, Verdict
+
+CLOZE_TRIALS = 3
+EASY_WITHIN_SECONDS = {  # a right answer this fast suggests Easy
+    CardKind.OUTPUT: 10.0,
+    CardKind.CODE: 25.0,
+    CardKind.CLOZE: 8.0,
+    CardKind.CHOICE: 5.0,
+}
+
+
+def card_givens(deck: Deck, card: AnyCard) -> list[tuple[str, str]]:
+    """The deck's givens then the card's; a card's given replaces a deck's of that name."""
+    own = {given.name for given in card.given}
+    merged = [(g.name, g.expr) for g in deck.given if g.name not in own]
+    return merged + [(g.name, g.expr) for g in card.given]
+
+
+def suggest_rating(
+    outcome: Outcome, kind: CardKind, *, used_hint: bool = False, elapsed_s: float | None = None
+) -> Rating:
+    """Wrong → Again; right → Good, Easy when fast for its kind, Hard after the hint."""
+    if outcome is not Outcome.RIGHT:
+        return Rating.AGAIN
+    if used_hint:
+        return Rating.HARD
+    if elapsed_s is not None and elapsed_s <= EASY_WITHIN_SECONDS.get(kind, 0.0):
+        return Rating.EASY
+    return Rating.GOOD
+
+
+@dataclass(frozen=True, slots=True)
+class _Judgement:
+    outcome: Outcome
+    summary: str
+    details: tuple[str, ...] = ()
+    expected: str | None = None
+    got: str | None = None
+    index: tuple[int, ...] | None = None
+
+
+class Judge:
+    """Judges answers by running torch through ``runner`` (the sandbox worker client)."""
+
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
+        self._references: dict[tuple[object, ...], Run] = {}
+
+    # ---------------------------------------------------------------- public
+
+    def judge(
+        self,
+        deck: Deck,
+        card: AnyCard,
+        answer: str,
+        *,
+        used_hint: bool = False,
+        elapsed_s: float | None = None,
+    ) -> Verdict:
+        try:
+            judgement = self._judge(deck, card, answer)
+        except SandboxUnavailable as error:
+            judgement = _Judgement(
+                Outcome.UNGRADABLE, f"the torch sandbox is not available: {error}"
+            )
+        rating = suggest_rating(
+            judgement.outcome, card.kind, used_hint=used_hint, elapsed_s=elapsed_s
+        )
+        return Verdict(
+            outcome=judgement.outcome,
+            summary=judgement.summary,
+            details=judgement.details,
+            expected=judgement.expected,
+            got=judgement.got,
+            first_difference=judgement.index,
+            suggested=rating,
+        )
+
+    def reference(self, deck: Deck, card: AnyCard) -> Run:
+        """What the card's own expression gives: expr, solution, filled solution or demo."""
+        key = (deck.slug, tuple(deck.given), card.id, card.content_hash, _reference_expr(card))
+        cached = self._references.get(key)
+        if cached is None:
+            cached = self.runner.run(card_givens(deck, card), [_reference_expr(card)], _seeds(card))
+            self._references[key] = cached
+        return cached
+
+    def evaluate(self, givens: Sequence[tuple[str, str]], expr: str) -> Run:
+        """One expression on some givens, for ``torch-quiz try`` and the author's scratchpad."""
+        return self.runner.run(list(givens), [expr], (0,))
+
+    # ---------------------------------------------------------------- kinds
+
+    def _judge(self, deck: Deck, card: AnyCard, answer: str) -> _Judgement:
+        if isinstance(card, ChoiceCard):
+            return judge_choice(card, answer)
+        if isinstance(card, FlashCard):
+            return _Judgement(Outcome.INVALID, "flash cards are graded by the learner")
+        reference = self.reference(deck, card)
+        broken = _broken_reference(reference, card)
+        if broken is not None:
+            return broken
+        if isinstance(card, OutputCard):
+            return self._output(card, reference.trials[0].results[0], answer)
+        return self._computed(deck, card, reference, answer)
+
+    def _output(self, card: OutputCard, expected: Result, answer: str) -> _Judgement:
+        try:
+            got = parse_answer(answer)
+        except LiteralError as error:
+            return _Judgement(Outcome.INVALID, str(error))
+        typed = " ".join(answer.split())
+        if expected.status is Status.RAISED:
+            shown = expected.describe()
+            if isinstance(got, Raised) and got.name in (
+                expected.error_bases or (expected.error_type,)
+            ):
+                return _Judgement(Outcome.RIGHT, "right", expected=shown, got=typed)
+            if isinstance(got, Raised):
+                return _Judgement(
+                    Outcome.WRONG, f"it raises {expected.error_type}", (shown,), shown, typed
+                )
+            return _Judgement(
+                Outcome.WRONG, f"it raises {expected.error_type}, it gives no value", (shown,),
+                shown, typed,
+            )  # fmt: skip
+        assert expected.value is not None
+        if isinstance(got, Raised):
+            return _Judgement(
+                Outcome.WRONG, f"it does not raise; it gives {expected.printed}",
+                expected=expected.printed, got=typed,
+            )  # fmt: skip
+        difference = compare(expected.value, got, _rules(card, typed=True), expected.printed)
+        if difference is None:
+            return _Judgement(Outcome.RIGHT, "right", expected=expected.printed, got=typed)
+        return _Judgement(
+            Outcome.WRONG, difference.message, expected=expected.printed, got=typed,
+            index=difference.index,
+        )  # fmt: skip
+
+    def _computed(self, deck: Deck, card: JudgedCard, reference: Run, answer: str) -> _Judgement:
+        """Code and cloze cards: run the answer on every trial the reference ran."""
+        expr = _answer_expr(card, answer)
+        if isinstance(expr, _Judgement):
+            return expr
+        seeds = [trial.seed for trial in reference.trials]
+        run = self.runner.run(card_givens(deck, card), [expr], seeds)
+        given_names = [name for name, _ in card_givens(deck, card)]
+        for number, (want, trial) in enumerate(zip(reference.trials, run.trials, strict=False)):
+            got = trial.results[0]
+            if got.status is Status.SYNTAX:
+                what = "your fill" if isinstance(card, ClozeCard) else "your answer"
+                return _Judgement(
+                    Outcome.INVALID, f"{what} is not a Python expression: {got.message}"
+                )
+            if number == 0 and isinstance(card, CodeCard):
+                rule = _names_rule(card, got, given_names)
+                if rule is not None:
+                    return _Judgement(Outcome.WRONG, rule, got=expr)
+            if got.status is not Status.VALUE:
+                summary = got.describe(self.runner.time_limit)
+                if got.status is Status.RAISED:
+                    summary = f"your expression raises {summary}"
+                elif got.status is Status.LIMIT:
+                    summary = f"your expression {summary}"
+                return _Judgement(Outcome.WRONG, summary, expected=want.results[0].printed)
+            expected = want.results[0]
+            assert expected.value is not None and got.value is not None
+            difference = compare(expected.value, got.value, _rules(card, typed=False))
+            if difference is not None:
+                details = _trial_details(number, len(reference.trials), trial.givens, run.random)
+                return _Judgement(
+                    Outcome.WRONG, difference.message, details, expected.printed, got.printed,
+                    difference.index,
+                )  # fmt: skip
+        last = run.trials[-1].results[0] if run.trials else None
+        trials = len(reference.trials)
+        summary = "right" if trials == 1 else f"right on all {trials} draws of the givens"
+        return _Judgement(
+            Outcome.RIGHT, summary, expected=reference.trials[-1].results[0].printed,
+            got=last.printed if last else None,
+        )  # fmt: skip
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def judge_choice(card: ChoiceCard, answer: str) -> _Judgement:
+    chosen = read_choice(card, answer)
+    if isinstance(chosen, str):
+        return _Judgement(Outcome.INVALID, chosen)
+    right = set(card.answer)
+    shown = ", ".join(f"{card.options.index(option) + 1} ({option})" for option in card.answer)
+    got = ", ".join(sorted(chosen, key=card.options.index))
+    if chosen <= right:  # when several options are right, any of them is a right answer
+        return _Judgement(Outcome.RIGHT, "right", expected=shown, got=got)
+    wrong = ", ".join(sorted(chosen - right, key=card.options.index))
+    summary = f"{wrong} is not right; the answer is {shown}"
+    return _Judgement(Outcome.WRONG, summary, expected=shown, got=got)
+
+
+def read_choice(card: ChoiceCard, answer: str) -> set[str] | str:
+    """The options chosen by text or 1-based number, or a message saying what to type."""
+    text = _normal(answer)
+    count = len(card.options)
+    by_text = {_normal(option): option for option in card.options}
+    if not text:
+        return f"type an option's number (1–{count}) or its text"
+    if text in by_text:
+        return {by_text[text]}
+    if "," in text:
+        pieces = [piece.strip() for piece in text.split(",") if piece.strip()]
+    elif text.replace(" ", "").isdigit():
+        pieces = text.split()  # "1 3"
+    else:
+        pieces = [text]
+    chosen: set[str] = set()
+    for piece in pieces:
+        if piece.isdigit():
+            number = int(piece)
+            if not 1 <= number <= count:
+                return f"there is no option {number}: choose 1–{count}"
+            chosen.add(card.options[number - 1])
+        elif piece in by_text:
+            chosen.add(by_text[piece])
+        else:
+            return f"'{piece}' is not one of the options: type its number (1–{count}) or its text"
+    return chosen
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _reference_expr(card: AnyCard) -> str:
+    if isinstance(card, OutputCard):
+        return card.expr
+    if isinstance(card, CodeCard):
+        return card.solution
+    if isinstance(card, ClozeCard):
+        return card.filled(card.solution)
+    if isinstance(card, FlashCard):
+        return card.demo or "None"
+    raise TypeError(f"a {card.kind} card has no expression")
+
+
+def _seeds(card: AnyCard) -> range:
+    if isinstance(card, CodeCard):
+        return range(card.trials)
+    if isinstance(card, ClozeCard):
+        return range(CLOZE_TRIALS)
+    return range(1)
+
+
+def _rules(card: JudgedCard, *, typed: bool) -> Rules:
+    return Rules(policy=card.dtype, typed=typed, atol=card.tol.atol, rtol=card.tol.rtol)
+
+
+def _broken_reference(reference: Run, card: AnyCard) -> _Judgement | None:
+    """An UNGRADABLE judgement when the card's own expression cannot serve as reference."""
+    for trial in reference.trials:
+        if trial.given_failure is not None:
+            name, result = trial.given_failure
+            return _Judgement(
+                Outcome.UNGRADABLE, f"this card's given '{name}' fails: {result.describe()}"
+            )
+        result = trial.results[0]
+        ok = result.status is Status.VALUE or (
+            result.status is Status.RAISED and isinstance(card, OutputCard)
+        )
+        if not ok:
+            return _Judgement(
+                Outcome.UNGRADABLE, f"this card's own expression fails: {result.describe()}"
+            )
+    return None
+
+
+def _answer_expr(card: JudgedCard, answer: str) -> str | _Judgement:
+    text = answer.strip()
+    if isinstance(card, ClozeCard):
+        if not text:
+            return _Judgement(Outcome.INVALID, "type what goes in the blank")
+        if "\n" in text:
+            return _Judgement(Outcome.INVALID, "the fill is one line")
+        return card.filled(text)
+    if not text:
+        return _Judgement(Outcome.INVALID, "type an expression")
+    return text
+
+
+def _names_rule(card: CodeCard, result: Result, given_names: list[str]) -> str | None:
+    names = result.names
+    if result.status is Status.REFUSED and not names:
+        return None  # the refusal itself is the reason
+    for name in card.forbid:
+        if _uses(names, name):
+            return f"this card asks you not to use {name}"
+    for name in card.require:
+        if not _uses(names, name):
+            return f"this card asks you to use {name}"
+    if given_names and not any(name in names for name in given_names):
+        listed = ", ".join(given_names)
+        return f"compute the result from the given{'s' if len(given_names) > 1 else ''} ({listed})"
+    return None
+
+
+def _uses(names: frozenset[str], name: str) -> bool:
+    """``torch.sum`` matches that chain; ``sum`` also matches any ``.sum`` attribute."""
+    return name in names or ("." not in name and f".{name}" in names)
+
+
+def _trial_details(
+    number: int, total: int, givens: Mapping[str, str], random: bool
+) -> tuple[str, ...]:
+    """Which draw of random givens the answer failed on, and their values."""
+    if not random or not givens:
+        return ()
+    shown = "; ".join(f"{name} = {value}" for name, value in givens.items())
+    return (f"on draw {number + 1} of {total}, with {shown}",)

@@ -1,0 +1,133 @@
+"""What the app asks the sandbox worker and what it gets back, as plain values.
+
+A request runs some expressions on a card's givens for a list of seeds (one per
+trial); the worker stops after the first trial when the givens are not random.
+Each expression has one outcome: a value, an exception it raised, a refusal, a
+syntax error, or a limit it hit (time, memory, CPU, size). A limit is never an
+answer: the judge tells a limit apart from an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from quiz.judge.values import Value, decode
+
+
+class Status(StrEnum):
+    VALUE = "value"
+    RAISED = "raised"
+    REFUSED = "refused"
+    SYNTAX = "syntax"
+    LIMIT = "limit"
+
+
+LIMIT_WORDS = {
+    "time": "took longer than {seconds:g} s",
+    "cpu": "used more than its share of CPU time",
+    "memory": "needed more memory than the sandbox allows",
+    "size": "made a result too large to compare",
+    "depth": "is nested too deeply",
+    "crash": "crashed the sandbox",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The outcome of one expression."""
+
+    status: Status
+    value: Value | None = None
+    printed: str = ""
+    error_type: str = ""
+    error_bases: tuple[str, ...] = ()  # the exception's class and the classes it derives from
+    message: str = ""
+    limit: str = ""
+    names: frozenset[str] = frozenset()
+    warnings: tuple[str, ...] = ()
+    ms: float = 0.0
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Result:
+        value = data.get("value")
+        return cls(
+            status=Status(data["status"]),
+            value=decode(value) if value is not None else None,
+            printed=str(data.get("repr", "")),
+            error_type=str(data.get("type", "")),
+            error_bases=tuple(data.get("bases", ())),
+            message=str(data.get("message", "")),
+            limit=str(data.get("limit", "")),
+            names=frozenset(data.get("names", ())),
+            warnings=tuple(data.get("warnings", ())),
+            ms=float(data.get("ms", 0.0)),
+        )
+
+    @classmethod
+    def limit_hit(cls, limit: str, message: str = "") -> Result:
+        return cls(status=Status.LIMIT, limit=limit, message=message)
+
+    def describe(self, time_limit: float = 2.0) -> str:
+        """The outcome in words: the value, ``RuntimeError: ...``, ``refused: ...``."""
+        if self.status is Status.VALUE:
+            return self.printed
+        if self.status is Status.RAISED:
+            return f"{self.error_type}: {self.message}" if self.message else self.error_type
+        if self.status is Status.REFUSED:
+            return f"refused: {self.message}"
+        if self.status is Status.SYNTAX:
+            return f"not a Python expression: {self.message}"
+        words = LIMIT_WORDS.get(self.limit, "hit a sandbox limit").format(seconds=time_limit)
+        return words
+
+
+@dataclass(frozen=True, slots=True)
+class Trial:
+    """One draw of the givens and the results of each expression on it."""
+
+    seed: int
+    results: tuple[Result, ...]
+    givens: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    given_failure: tuple[str, Result] | None = None  # (name, what went wrong)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Trial:
+        failure = data.get("given_failure")
+        return cls(
+            seed=int(data["seed"]),
+            results=tuple(Result.from_dict(item) for item in data.get("results", ())),
+            givens=MappingProxyType(dict(data.get("givens", {}))),
+            given_failure=(failure["name"], Result.from_dict(failure)) if failure else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """The reply to one request: its trials, and whether the givens were random."""
+
+    trials: tuple[Trial, ...]
+    random: bool = False
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Run:
+        trials = tuple(Trial.from_dict(item) for item in data["trials"])
+        return cls(trials=trials, random=bool(data.get("random", False)))
+
+    @classmethod
+    def failed(cls, result: Result, count: int) -> Run:
+        """Every expression of a request the worker could not finish gets ``result``."""
+        return cls(trials=(Trial(seed=0, results=(result,) * max(1, count)),))
+
+
+class Runner(Protocol):
+    """Runs expressions in the sandbox; the worker client is the real one."""
+
+    time_limit: float
+
+    def run(
+        self, givens: Sequence[tuple[str, str]], exprs: Sequence[str], seeds: Sequence[int]
+    ) -> Run: ...

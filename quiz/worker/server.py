@@ -1,0 +1,221 @@
+"""The sandbox worker process: torch is imported once here, and requests are evaluated.
+
+The app starts this process in the background and speaks JSON lines to it: one
+request per line on stdin, one reply per line on stdout (the real stdout is kept
+for the protocol; anything else printing goes to stderr). Each evaluation starts
+from a clean slate: global torch state is reset, the random seed is set for the
+trial, and the givens are built afresh, so nothing one answer does reaches the next.
+
+Resource limits are set after torch is imported: address space, no file writes,
+no core dumps, and a CPU-time budget per request. The app adds a wall-clock kill,
+since no signal interrupts a running torch kernel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import sys
+import time
+import warnings
+from typing import Any, TextIO
+
+MEMORY_LIMIT_ENV = "TORCH_QUIZ_WORKER_MEMORY"
+DEFAULT_MEMORY_LIMIT = 3 << 30
+MAX_REQUEST_BYTES = 1 << 20
+MAX_MESSAGE_CHARS = 500
+
+
+def main() -> None:
+    protocol = _take_stdout()
+    import torch
+
+    from quiz.worker.evaluator import Evaluator
+
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+    Evaluator({}).evaluate("torch.ones(2).sum()")  # load what the first request would load
+    _apply_limits(int(os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT)))
+    _send(protocol, {"ready": True, "torch": torch.__version__, "pid": os.getpid()})
+    while True:
+        line = sys.stdin.buffer.readline(MAX_REQUEST_BYTES + 1)
+        if not line:
+            return
+        try:
+            request = json.loads(line)
+            reply = handle(request)
+        except (ValueError, KeyError, TypeError) as error:
+            reply = {"error": f"bad request: {error}"[:MAX_MESSAGE_CHARS]}
+        _send(protocol, reply)
+
+
+def _take_stdout() -> TextIO:
+    """Keep the real stdout for replies; point file descriptor 1 and ``print`` at stderr."""
+    protocol_fd = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return os.fdopen(protocol_fd, "w", encoding="utf-8", buffering=1)
+
+
+def _send(protocol: TextIO, message: dict[str, Any]) -> None:
+    protocol.write(json.dumps(message, ensure_ascii=False) + "\n")
+    protocol.flush()
+
+
+def _apply_limits(memory_bytes: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, not kills
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _cpu_budget(seconds: float) -> None:
+    """Let this request use ``seconds`` more CPU time; past it SIGXCPU ends the process."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(usage.ru_utime + usage.ru_stime + seconds) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def handle(request: dict[str, Any]) -> dict[str, Any]:
+    op = request["op"]
+    if op == "ping":
+        return {"id": request.get("id"), "pong": True}
+    if op != "run":
+        raise ValueError(f"unknown op {op!r}")
+    seeds = [int(seed) for seed in request["seeds"]] or [0]
+    givens = [(str(name), str(expr)) for name, expr in request["givens"]]
+    exprs = [str(expr) for expr in request["exprs"]]
+    time_limit = float(request.get("time_limit", 2.0))
+    _cpu_budget(2 * time_limit * max(1, len(exprs)) * len(seeds) + 1)
+    trials: list[dict[str, Any]] = []
+    random_givens = False
+    for number, seed in enumerate(seeds):
+        trial = run_trial(seed, givens, exprs, time_limit, detect_random=number == 0)
+        trials.append(trial)
+        if number == 0:
+            random_givens = trial.pop("random")
+        if not random_givens or trial.get("given_failure") or _hit_limit(trial):
+            break
+    return {"id": request.get("id"), "trials": trials, "random": random_givens}
+
+
+def _hit_limit(trial: dict[str, Any]) -> bool:
+    return any(result["status"] == "limit" for result in trial["results"])
+
+
+def run_trial(
+    seed: int,
+    givens: list[tuple[str, str]],
+    exprs: list[str],
+    time_limit: float,
+    *,
+    detect_random: bool = False,
+) -> dict[str, Any]:
+    """Evaluate each expression on freshly built givens seeded with ``seed``."""
+    from quiz.worker.encode import printed
+
+    trial: dict[str, Any] = {"seed": seed, "results": []}
+    for index in range(max(1, len(exprs))):
+        random_state = _reset(seed)
+        env: dict[str, Any] = {}
+        for name, expr in givens:
+            outcome, value = evaluate(expr, env, time_limit, want_value=True)
+            if outcome["status"] != "value":
+                trial["given_failure"] = {"name": name, **outcome}
+                trial.setdefault("random", False)
+                return trial
+            env[name] = value
+        if index == 0:
+            trial["givens"] = {name: printed(value) for name, value in env.items()}
+            if detect_random:
+                trial["random"] = _rng_moved(random_state)
+        if exprs:
+            outcome, _ = evaluate(exprs[index], env, time_limit)
+            trial["results"].append(outcome)
+            if outcome["status"] == "limit":
+                break
+    return trial
+
+
+def _reset(seed: int) -> Any:
+    """Undo whatever global state the last evaluation could have touched; seed the trial."""
+    import torch
+
+    torch.set_default_dtype(torch.float32)
+    torch.set_printoptions(profile="default", sci_mode=None)
+    torch.set_grad_enabled(True)
+    torch.manual_seed(seed)
+    return torch.random.get_rng_state()
+
+
+def _rng_moved(state_after_seeding: Any) -> bool:
+    import torch
+
+    return not torch.equal(state_after_seeding, torch.random.get_rng_state())
+
+
+def evaluate(
+    source: str, env: dict[str, Any], time_limit: float, *, want_value: bool = False
+) -> tuple[dict[str, Any], Any]:
+    """One expression's outcome: value, raised, refused, syntax or limit."""
+    from quiz.worker.encode import TooLarge, encode, printed
+    from quiz.worker.evaluator import Evaluator, Refused, parse
+    from quiz.worker.names import names_used
+
+    started = time.perf_counter()
+    value: Any = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        names: list[str] = []
+        try:
+            names = names_used(parse(source))
+            value = Evaluator(env).evaluate(source)
+            outcome: dict[str, Any] = {"status": "value"}
+            if not want_value:
+                outcome["value"] = encode(value)
+                outcome["repr"] = printed(value)
+        except Refused as error:
+            outcome = {"status": "refused", "message": _message(error)}
+        except SyntaxError as error:
+            outcome = {"status": "syntax", "message": _message(error)}
+        except TooLarge as error:
+            outcome = {"status": "limit", "limit": "size", "message": _message(error)}
+        except (MemoryError, RecursionError) as error:
+            outcome = _limit_for(error)
+        except Exception as error:
+            outcome = _raised(error)
+    elapsed = time.perf_counter() - started
+    if elapsed > time_limit:
+        outcome = {"status": "limit", "limit": "time", "message": f"took {elapsed:.1f} s"}
+    outcome["ms"] = round(elapsed * 1000, 3)
+    if names:
+        outcome["names"] = names
+    if caught:
+        outcome["warnings"] = sorted({_message(w.message) for w in caught})[:5]
+    return outcome, value
+
+
+def _raised(error: Exception) -> dict[str, Any]:
+    message = _message(error)
+    if "can't allocate memory" in message or "DefaultCPUAllocator" in message:
+        return {"status": "limit", "limit": "memory", "message": message}
+    bases = [kind.__name__.lstrip("_") for kind in type(error).__mro__]
+    bases = [name for name in bases if name not in ("object", "BaseException", "Exception")]
+    return {"status": "raised", "type": bases[0], "bases": bases, "message": message}
+
+
+def _limit_for(error: BaseException) -> dict[str, Any]:
+    if isinstance(error, RecursionError):
+        return {"status": "limit", "limit": "depth", "message": "nested too deeply"}
+    return {"status": "limit", "limit": "memory", "message": "out of memory"}
+
+
+def _message(error: object) -> str:
+    text = str(error).strip()
+    first = text.splitlines()[0] if text else ""
+    return first[:MAX_MESSAGE_CHARS]
