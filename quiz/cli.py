@@ -7,14 +7,20 @@ and torch never in this process.
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from quiz import __version__
 from quiz.paths import DB_ENV, bundled_decks_dir, resolve_db_path, user_decks_dir
+
+if TYPE_CHECKING:
+    from quiz.deck.diagnostics import Diagnostic
+    from quiz.deck.model import Deck
 
 app = typer.Typer(
     name="torch-quiz",
@@ -80,19 +86,176 @@ def check(
             show_default=False,
         ),
     ] = None,
+    run: Annotated[
+        bool,
+        typer.Option(
+            "--run/--no-run",
+            help="Also run every card in the sandbox (default), or only check the format.",
+        ),
+    ] = True,
     db: DbOption = None,
 ) -> None:
-    """Validate deck files; print every problem as path:line:col: error: message.
+    """Validate deck files and run every card; print problems as path:line:col: error: ...
 
     Exits 0 when every deck is valid and 1 when any problem was found.
     """
     from quiz.deck.check import load_decks
 
     result = load_decks(paths or [bundled_decks_dir()])
-    for diagnostic in sorted(result.diagnostics):
+    if run and result.decks:
+        result.diagnostics.extend(_run_cards(result.decks))
+    for diagnostic in sorted(set(result.diagnostics)):
         typer.echo(str(diagnostic))
     typer.echo(result.summary())
     raise typer.Exit(1 if result.errors else 0)
+
+
+def _run_cards(decks: list[Deck]) -> list[Diagnostic]:
+    from quiz.judge.client import SandboxUnavailable, WorkerClient
+    from quiz.judge.deckcheck import run_cards
+    from quiz.judge.judge import Judge
+
+    total = sum(len(deck.cards) for deck in decks)
+    with WorkerClient() as client, _progress(total) as advance:
+        client.warm_up()
+        try:
+            return run_cards(decks, Judge(client), on_card=lambda _card: advance())
+        except SandboxUnavailable as error:
+            _fail(f"cannot run the cards: {error}")
+            return []
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("running cards"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("cards", total=total)
+        yield lambda: progress.advance(task)
+
+
+@app.command(name="try")
+def try_expression(
+    expr: Annotated[
+        str, typer.Argument(help="A torch expression, e.g. 'torch.arange(6).view(2, 3)'.")
+    ],
+    given: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--given",
+            "-g",
+            help="A fixture NAME=EXPR (repeatable), evaluated in order.",
+            metavar="NAME=EXPR",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Evaluate an expression in the sandbox and print its value as torch prints it.
+
+    An aid for deck authors. Exits 0 with a value, 1 when it raises, is refused or
+    hits a limit.
+    """
+    import json
+
+    from quiz.judge.client import SandboxUnavailable, WorkerClient
+    from quiz.judge.protocol import Status
+    from quiz.judge.report import result_dict
+
+    givens = [_parse_given(item) for item in given or []]
+    with WorkerClient() as client:
+        try:
+            trial = client.run(givens, [expr]).trials[0]
+        except SandboxUnavailable as error:
+            _fail(str(error))
+    if trial.given_failure is not None:
+        name, failure = trial.given_failure
+        _fail(f"given '{name}': {failure.describe(client.time_limit)}")
+    result = trial.results[0]
+    if as_json:
+        typer.echo(json.dumps(result_dict(result), ensure_ascii=False))
+    elif result.status is Status.VALUE:
+        typer.echo(result.printed)
+    else:
+        typer.echo(result.describe(client.time_limit), err=True)
+    for warning in result.warnings if not as_json else ():
+        typer.echo(f"warning: {warning}", err=True)
+    raise typer.Exit(0 if result.status is Status.VALUE else 1)
+
+
+def _parse_given(text: str) -> tuple[str, str]:
+    name, equals, expr = text.partition("=")
+    name = name.strip()
+    if not equals or not name.isidentifier() or name.startswith("_") or not expr.strip():
+        _fail(
+            f"--given takes NAME=EXPR, e.g. --given 'x=torch.tensor([1, 7, 3])' (got {text!r})", 2
+        )
+    return name, expr.strip()
+
+
+@app.command()
+def grade(
+    deck: Annotated[str, typer.Argument(help="A deck slug, or the path of a deck file.")],
+    card_id: Annotated[str, typer.Argument(metavar="CARD_ID", help="The card's id.")],
+    answer: Annotated[str, typer.Argument(help="The answer, as a learner would type it.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Judge one answer to one card, as the app would.
+
+    Exits 0 when the answer is right, 1 when it is wrong, 2 on bad usage (unknown
+    deck or card, an answer that cannot be read) and 3 when the card cannot be graded.
+    """
+    import json
+
+    from quiz.judge.client import WorkerClient
+    from quiz.judge.judge import Judge
+    from quiz.judge.report import verdict_lines
+    from quiz.judge.verdict import Outcome
+
+    found = _find_deck(deck)
+    card = found.card(card_id)
+    if card is None:
+        ids = ", ".join(c.id for c in found.cards[:8])
+        _fail(f"deck '{found.slug}' has no card '{card_id}' (cards: {ids}, ...)", 2)
+    if card.kind.value == "flash":
+        _fail(f"'{card_id}' is a flash card: learners grade those themselves", 2)
+    with WorkerClient() as client:
+        verdict = Judge(client).judge(found, card, answer)
+    if as_json:
+        typer.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+    else:
+        explain = card.explain.get() if card.explain and verdict.gradable else None
+        for line in verdict_lines(verdict, explain):
+            typer.echo(line)
+    codes = {Outcome.RIGHT: 0, Outcome.WRONG: 1, Outcome.INVALID: 2, Outcome.UNGRADABLE: 3}
+    raise typer.Exit(codes[verdict.outcome])
+
+
+def _find_deck(name: str) -> Deck:
+    from quiz.deck.check import load_decks
+
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        result = load_decks([path])
+        if result.errors:
+            for diagnostic in result.errors:
+                typer.echo(str(diagnostic), err=True)
+            _fail(f"{path}: the deck has problems; see above", 2)
+        return result.decks[0]
+    result = load_decks(_deck_sources())
+    for deck in result.decks:
+        if deck.slug == name:
+            return deck
+    slugs = ", ".join(sorted(d.slug for d in result.decks))
+    _fail(f"no deck '{name}' (decks: {slugs})", 2)
+    raise AssertionError  # unreachable: _fail exits
 
 
 @app.command()
@@ -125,7 +288,7 @@ def paths(db: DbOption = None) -> None:
     typer.echo(f"bundled decks: {bundled_decks_dir()}")
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"torch-quiz: error: {message}", err=True)
     raise typer.Exit(code)
 

@@ -199,10 +199,12 @@ class _Parser:
         return scalar
 
     def named(self) -> Value:
-        start = self.peek()
         name = self.dotted()
         if self.at("("):
-            return self.call(name, start)
+            return self.call(name)
+        following = self.peek()
+        if following.kind == tokenize.OP and following.text not in (",", ")", "]"):
+            raise LiteralError("that looks like code; type the value it gives instead")
         if name in ("True", "False"):
             return Scalar(name == "True")
         if name == "None":
@@ -229,7 +231,7 @@ class _Parser:
             parts.append(self.take().text)
         return ".".join(parts)
 
-    def call(self, name: str, start: _Token) -> Value:
+    def call(self, name: str) -> Value:
         if name in TENSOR_NAMES:
             return self.tensor()
         if name in SIZE_NAMES:

@@ -1,0 +1,137 @@
+"""Run every card of a deck in the sandbox: the second half of ``torch-quiz check``.
+
+A deck can be well-formed and still wrong: a reference that raises, is refused or
+hits a limit; an output value too long to type (torch prints it with ``...``) or
+that changes with the random givens; an ``accept`` example the judge would mark
+wrong, or a ``reject`` example it would mark right. Each is reported at the card's
+``path:line:col``. One worker serves the whole run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from quiz.deck.diagnostics import Diagnostic
+from quiz.deck.model import AnyCard, ChoiceCard, Deck, FlashCard, Location, OutputCard
+from quiz.judge.judge import Judge, card_givens
+from quiz.judge.literal import LiteralError, parse_answer
+from quiz.judge.protocol import Result, Run, Status
+from quiz.judge.values import Other, Raised, Value
+from quiz.judge.verdict import Outcome
+
+REFERENCE_FIELD = {"output": "expr", "code": "solution", "cloze": "template", "flash": "demo"}
+
+
+def run_cards(
+    decks: Iterable[Deck], judge: Judge, on_card: Callable[[AnyCard], None] | None = None
+) -> list[Diagnostic]:
+    """Every problem found by running the cards of ``decks``."""
+    problems: list[Diagnostic] = []
+    for deck in decks:
+        for card in deck.cards:
+            problems.extend(check_card(deck, card, judge))
+            if on_card is not None:
+                on_card(card)
+    return problems
+
+
+def check_card(deck: Deck, card: AnyCard, judge: Judge) -> list[Diagnostic]:
+    if isinstance(card, FlashCard) and card.demo is None:
+        return []
+    problems: list[Diagnostic] = []
+    if not isinstance(card, ChoiceCard):
+        reference = judge.reference(deck, card)
+        problems.extend(_reference_problems(deck, card, reference, judge))
+        if problems or isinstance(card, FlashCard):
+            return problems
+    for example in card.accept:
+        verdict = judge.judge(deck, card, example)
+        if not verdict.correct:
+            problems.append(
+                _at(card.where("accept"), f"accept example {example!r} is judged "
+                    f"{verdict.outcome.value}: {verdict.summary}")
+            )  # fmt: skip
+    for example in card.reject:
+        verdict = judge.judge(deck, card, example)
+        if verdict.outcome is not Outcome.WRONG:
+            judged = "right" if verdict.correct else f"{verdict.outcome.value}: {verdict.summary}"
+            problems.append(
+                _at(card.where("reject"), f"reject example {example!r} is judged {judged}")
+            )
+    return problems
+
+
+def _reference_problems(
+    deck: Deck, card: AnyCard, reference: Run, judge: Judge
+) -> list[Diagnostic]:
+    field = REFERENCE_FIELD[card.kind.value]
+    where = card.where(field)
+    for trial in reference.trials:
+        if trial.given_failure is not None:
+            name, result = trial.given_failure
+            own = any(given.name == name for given in card.given)
+            place = card.where("given") if own else deck.location
+            return [_at(place, f"given '{name}' {_fails(result)}")]
+        result = trial.results[0]
+        if result.status is Status.RAISED and isinstance(card, OutputCard):
+            if not any(_is_exception(example) for example in card.accept):
+                return [
+                    _at(where, f"the expression raises {result.describe()}; if that is the "
+                        f"answer, list {result.error_type} in accept")
+                ]  # fmt: skip
+            continue
+        if result.status is not Status.VALUE:
+            return [_at(where, f"the {_role(card)} {_fails(result)}")]
+    if not isinstance(card, OutputCard):
+        return []
+    result = reference.trials[0].results[0]
+    if result.status is not Status.VALUE:
+        return []
+    if _untypable(result.value):
+        return [_at(where, "the value cannot be typed as an answer (it is not a tensor, number, "
+                    "size or tuple of them)")]  # fmt: skip
+    if "..." in result.printed:
+        return [_at(where, "torch prints the value in summarised form ('...'), so nobody can "
+                    "type it; use a smaller example")]  # fmt: skip
+    if reference.random:
+        again = judge.runner.run(card_givens(deck, card), [card.expr], (1,)).trials[0]
+        if again.results and again.results[0].printed != result.printed:
+            return [_at(where, "the value changes with the random givens, so it cannot be "
+                        "predicted; use fixed givens")]  # fmt: skip
+    return []
+
+
+def _role(card: AnyCard) -> str:
+    return {"output": "expression", "code": "solution", "cloze": "template filled with the "
+            "solution", "flash": "demo"}[card.kind.value]  # fmt: skip
+
+
+def _fails(result: Result) -> str:
+    if result.status is Status.RAISED:
+        return f"raises {result.describe()}"
+    if result.status is Status.REFUSED:
+        return f"is refused by the sandbox: {result.message}"
+    if result.status is Status.SYNTAX:
+        return f"is not a Python expression: {result.message}"
+    return f"{result.describe()} (a sandbox limit)"
+
+
+def _is_exception(example: str) -> bool:
+    try:
+        return isinstance(parse_answer(example), Raised)
+    except LiteralError:
+        return False
+
+
+def _untypable(value: Value | None) -> bool:
+    from quiz.judge.values import Sequence
+
+    if isinstance(value, Other):
+        return True
+    if isinstance(value, Sequence):
+        return any(_untypable(item) for item in value.items)
+    return False
+
+
+def _at(location: Location, message: str) -> Diagnostic:
+    return Diagnostic(location.path, location.line, location.col, message)
