@@ -18,3 +18,36 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.delenv("TORCH_QUIZ_DB", raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    """One torch worker for the whole run, as the app has one for a whole session."""
+    from quiz.judge.client import WorkerClient
+
+    client = WorkerClient()
+    client.wait_ready()
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def judge(sandbox):
+    from quiz.judge.judge import Judge
+
+    return Judge(sandbox)
+
+
+@pytest.fixture
+def make_deck(tmp_path: Path):
+    """Load a deck written inline in a test; fail loudly if it does not load."""
+    from quiz.deck.loader import load_deck
+
+    def make(text: str, name: str = "deck.yaml"):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        result = load_deck(path)
+        assert result.deck is not None, [str(d) for d in result.diagnostics]
+        return result.deck
+
+    return make
