@@ -16,6 +16,7 @@ from quiz.review.session import Session
 from quiz.review.settings import Settings
 from quiz.review.store import Store
 
+ROOT_DIR = Path(__file__).resolve().parents[2]
 T0 = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)  # a Monday, noon UTC: well inside a study day
 
 
