@@ -13,6 +13,7 @@ A difference is returned as words, with the index of the first differing element
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from quiz.deck.model import DtypePolicy
@@ -118,7 +119,7 @@ def _tensor(
 def _dtype(
     expected: Tensor, answer: Tensor, rules: Rules, printed: str, where: str
 ) -> Difference | None:
-    shown = f": {' '.join(printed.split())}" if printed and not where else ""
+    shown = f": {one_line(printed)}" if printed and not where else ""
     if rules.policy is DtypePolicy.KIND and answer.kind != expected.kind:
         return Difference(
             f"{where}right values, but the result is {KIND_WORDS[expected.kind]}{shown}"
@@ -238,6 +239,11 @@ def _printed_tolerance(value: float) -> float:
 
 
 # ---------------------------------------------------------------- words
+
+
+def one_line(printed: str) -> str:
+    """A multi-line tensor repr on one line, keeping torch's padding inside each row."""
+    return re.sub(r"\n\s*", " ", printed)
 
 
 def _unravel(position: int, shape: tuple[int, ...]) -> tuple[int, ...]:

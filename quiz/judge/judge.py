@@ -182,7 +182,7 @@ class Judge:
                 return _Judgement(
                     Outcome.INVALID, f"{what} is not a Python expression: {got.message}"
                 )
-            if number == 0 and isinstance(card, CodeCard):
+            if number == 0 and isinstance(card, CodeCard) and got.status is not Status.REFUSED:
                 rule = _names_rule(card, got, given_names)
                 if rule is not None:
                     return _Judgement(Outcome.WRONG, rule, got=expr)

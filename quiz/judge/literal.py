@@ -46,7 +46,7 @@ DTYPE_NAMES = {
     "float16", "bfloat16", "float32", "float64", "complex32", "complex64", "complex128",
     "half", "float", "double", "short", "int", "long", "cfloat", "cdouble", "chalf",
 }  # fmt: skip
-EXCEPTION_NAME = re.compile(r"^[A-Z]\w*(Error|Exception)$|^(StopIteration|KeyboardInterrupt)$")
+EXCEPTION_NAME = re.compile(r"^([A-Z]\w*)?(Error|Exception)$|^(StopIteration|KeyboardInterrupt)$")
 FLOAT_TEXT = re.compile(r"^(?P<int>\d*)(?:\.(?P<frac>\d*))?(?:[eE](?P<exp>[+-]?\d+))?$")
 
 
