@@ -1,0 +1,108 @@
+"""The worker process and its client: a clean slate for every evaluation, and the protocol."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from quiz.judge.protocol import Status
+
+
+def test_the_worker_reports_torch_and_serves(sandbox):
+    assert sandbox.ready
+    assert sandbox.torch_version and sandbox.torch_version.startswith("2.")
+    trial = sandbox.run([("x", "torch.tensor([1, 7, 3])")], ["x.clamp(2, 5)"]).trials[0]
+    assert trial.results[0].printed == "tensor([2, 5, 3])"
+    assert trial.givens == {"x": "tensor([1, 7, 3])"}
+
+
+def test_in_place_changes_to_givens_do_not_reach_the_next_expression(sandbox):
+    trial = sandbox.run([("x", "torch.tensor([1, 2])")], ["x.add_(10)", "x"]).trials[0]
+    assert [r.printed for r in trial.results] == ["tensor([11, 12])", "tensor([1, 2])"]
+
+
+def test_fixed_givens_run_once_and_random_ones_every_draw(sandbox):
+    fixed = sandbox.run([("x", "torch.tensor([1, 2])")], ["x * 2"], range(5))
+    assert not fixed.random and len(fixed.trials) == 1
+    drawn = sandbox.run([("x", "torch.randn(3)")], ["x * 2"], range(5))
+    assert drawn.random and len(drawn.trials) == 5
+    assert len({t.results[0].printed for t in drawn.trials}) == 5
+
+
+def test_a_seed_gives_the_same_draw_every_time(sandbox):
+    runs = [sandbox.run([("x", "torch.randn(3)")], ["x"], (7,)) for _ in range(2)]
+    assert runs[0].trials[0].results[0].printed == runs[1].trials[0].results[0].printed
+    # and the expression itself sees the same random state after the givens
+    twice = sandbox.run([("x", "torch.randn(2)")], ["torch.rand(2)", "torch.rand(2)"], (3,))
+    first, second = twice.trials[0].results
+    assert first.printed == second.printed
+
+
+def test_global_state_is_reset_between_evaluations(sandbox):
+    # the sandbox refuses set_* calls, so only what torch changes by itself could leak;
+    # the worker resets default dtype, grad mode and print options before each one
+    results = sandbox.run([], ["torch.get_default_dtype()", "torch.is_grad_enabled()"])
+    assert [r.printed for r in results.trials[0].results] == ["torch.float32", "True"]
+
+
+def test_a_failing_given_is_reported_by_name(sandbox):
+    later = sandbox.run([("x", "torch.tensor([1, 2])"), ("y", "x[7]")], ["y"]).trials[0]
+    assert later.given_failure is not None and later.given_failure[0] == "y"
+    broken = sandbox.run([("x", "torch.ones(2, 3) @ torch.ones(2, 3)")], ["x"]).trials[0]
+    assert broken.given_failure is not None
+    name, result = broken.given_failure
+    assert name == "x" and result.status is Status.RAISED and result.error_type == "RuntimeError"
+
+
+def test_outcomes_are_told_apart(sandbox):
+    results = sandbox.run(
+        [],
+        [
+            "torch.tensor([1.]) + 1",
+            "torch.tensor([1, 2])[5]",
+            "torch.os",
+            "torch.ones(",
+            "torch.zeros(1000, 1000)",
+        ],
+    ).trials[0].results
+    assert [r.status for r in results] == [
+        Status.VALUE,
+        Status.RAISED,
+        Status.REFUSED,
+        Status.SYNTAX,
+        Status.LIMIT,
+    ]
+    assert results[1].error_type == "IndexError" and "out of bounds" in results[1].message
+    assert results[1].error_bases[:1] == ("IndexError",)
+    assert results[4].limit == "size"
+
+
+def test_warnings_are_captured_not_printed(sandbox):
+    result = sandbox.run([], ["torch.tensor(torch.tensor([1.0]))"]).trials[0].results[0]
+    assert result.status is Status.VALUE
+    assert any("copy construct" in warning for warning in result.warnings)
+
+
+def test_names_used_are_read_from_the_tree(sandbox):
+    result = sandbox.run([("m", "torch.ones(2)")], ["torch.sum(m, dim=0)"]).trials[0].results[0]
+    assert {"torch.sum", "m", ".sum", "torch"} <= result.names
+
+
+def test_a_malformed_request_gets_an_error_and_the_worker_goes_on():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "quiz.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    good = {"op": "run", "id": 2, "seeds": [0], "givens": [], "exprs": ["1 + 1"]}
+    lines = "not json\n" + json.dumps({"op": "nope", "id": 1}) + "\n" + json.dumps(good) + "\n"
+    out, err = process.communicate(lines, timeout=60)
+    replies = [json.loads(line) for line in out.splitlines()]
+    assert replies[0]["ready"] is True
+    assert "bad request" in replies[1]["error"] and "bad request" in replies[2]["error"]
+    assert replies[3]["trials"][0]["results"][0]["repr"] == "2"
+    assert process.returncode == 0
+    assert "Traceback" not in err
