@@ -114,12 +114,7 @@ class WorkerClient:
             process = self._process
             if process is None:
                 return
-            if process.stdin:
-                process.stdin.close()
-            try:
-                process.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                self._kill()
+            self._kill()  # it holds nothing worth flushing, and exiting torch takes a while
             self._process = None
             self._ready.clear()
 
