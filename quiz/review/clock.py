@@ -16,8 +16,6 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 Clock = Callable[[], datetime]
 """A callable returning the current time as an aware datetime."""
 
-_STORED = "%Y-%m-%dT%H:%M:%S.%f+00:00"
-
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
@@ -32,7 +30,7 @@ def as_utc(moment: datetime) -> datetime:
 
 def to_text(moment: datetime | None) -> str | None:
     """Fixed-width UTC text with microseconds, so SQL text comparison orders by time."""
-    return None if moment is None else as_utc(moment).strftime(_STORED)
+    return None if moment is None else as_utc(moment).isoformat(timespec="microseconds")
 
 
 def from_text(text: str | None) -> datetime | None:

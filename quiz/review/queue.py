@@ -10,7 +10,7 @@ Every pick is an indexed lookup (``cards_by_due``, ``cards_new_in_order``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -139,34 +139,53 @@ def pick_next(
 def counts(
     store: Store, settings: Settings, decks: Sequence[str], now: datetime, day: StudyDay
 ) -> Counts:
-    """What is left today: learning cards due before the day ends, capped reviews and new."""
+    """What is left today: learning cards due before the day ends, capped reviews and new.
+
+    Reviews and new cards are counted deck by deck only up to what the limits allow,
+    so the cost stays small however large the backlog.
+    """
     if not decks:
         return Counts()
-    params = (to_text(now), *decks)
     learning = store.scalar(
-        f"SELECT count(*) FROM cards WHERE state IN (?, ?) AND due < ? AND {_ELIGIBLE} "
-        f"AND {_in(decks)}",
-        (int(Phase.LEARNING), int(Phase.RELEARNING), to_text(day.end), *params),
-    )
-    due = dict(
-        store.db.conn.execute(
-            f"SELECT deck, count(*) FROM cards WHERE state = ? AND due < ? AND {_ELIGIBLE} "
-            f"AND {_in(decks)} GROUP BY deck",
-            (int(Phase.REVIEW), to_text(day.end), *params),
-        ).fetchall()
-    )
-    new = dict(
-        store.db.conn.execute(
-            f"SELECT deck, count(*) FROM cards WHERE state = ? AND {_ELIGIBLE} "
-            f"AND {_in(decks)} GROUP BY deck",
-            (int(Phase.NEW), *params),
-        ).fetchall()
+        f"SELECT count(*) FROM cards INDEXED BY cards_by_due WHERE state IN (?, ?) AND due < ? "
+        f"AND {_ELIGIBLE} AND {_in(decks)}",
+        (int(Phase.LEARNING), int(Phase.RELEARNING), to_text(day.end), to_text(now), *decks),
     )
     left = quota(store, settings, decks, day)
-    review_left = sum(min(due.get(d, 0), left.review[d]) for d in decks)
-    new_left = sum(min(new.get(d, 0), left.new[d]) for d in decks)
-    return Counts(
-        new=min(new_left, left.new_total),
-        learning=learning,
-        review=min(review_left, left.review_total),
+    review = _capped(
+        store,
+        "SELECT 1 FROM cards INDEXED BY cards_by_deck_due WHERE deck = ? AND state = ? AND due < ? "
+        f"AND {_ELIGIBLE}",
+        decks,
+        lambda deck: (deck, int(Phase.REVIEW), to_text(day.end), to_text(now)),
+        left.review,
+        left.review_total,
     )
+    new = _capped(
+        store,
+        f"SELECT 1 FROM cards INDEXED BY cards_new_in_order WHERE deck = ? AND state = ? "
+        f"AND {_ELIGIBLE}",
+        decks,
+        lambda deck: (deck, int(Phase.NEW), to_text(now)),
+        left.new,
+        left.new_total,
+    )
+    return Counts(new=new, learning=learning, review=review)
+
+
+def _capped(
+    store: Store,
+    select: str,
+    decks: Sequence[str],
+    params: Callable[[str], tuple],
+    per_deck: dict[str, int],
+    total: int,
+) -> int:
+    """Rows of ``select`` summed over ``decks``, at most ``per_deck`` each and ``total`` in all."""
+    found = 0
+    for deck in decks:
+        room = min(per_deck[deck], total - found)
+        if room <= 0:
+            continue
+        found += store.scalar(f"SELECT count(*) FROM ({select} LIMIT ?)", (*params(deck), room))
+    return found

@@ -85,9 +85,13 @@ def _initial(db: Database) -> None:
 
 @migrations(name="0002_queue_indexes")
 def _queue_indexes(db: Database) -> None:
-    # Picking the next card: learning and review cards by due time, new ones in deck order.
-    db.execute("CREATE INDEX cards_by_due ON cards (state, due)")
-    db.execute("CREATE INDEX cards_new_in_order ON cards (deck, state, position)")
+    # Picking the next card and counting what is left: learning and review cards by due
+    # time, new ones in deck order. Each index also holds the columns that decide whether
+    # a card may be shown, so neither picking nor counting reads the table itself.
+    shown = "present, suspended, buried_until"
+    db.execute(f"CREATE INDEX cards_by_due ON cards (state, due, deck, {shown})")
+    db.execute(f"CREATE INDEX cards_by_deck_due ON cards (deck, state, due, {shown})")
+    db.execute(f"CREATE INDEX cards_new_in_order ON cards (deck, state, position, {shown})")
     # Today's counts scan only today's reviews; undo and lapse counts go by card.
     db.execute("CREATE INDEX reviews_by_time ON reviews (reviewed_at)")
     db.execute("CREATE INDEX reviews_by_card ON reviews (card, id)")
