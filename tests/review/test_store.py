@@ -190,3 +190,18 @@ def test_a_failed_write_rolls_back_everything(store: Store):
         raise RuntimeError("crash in the middle")
     assert store.scalar("SELECT count(*) FROM settings WHERE key IN ('x', 'y')") == 0
     assert not store.db.conn.in_transaction
+
+
+def test_an_empty_file_becomes_a_database(tmp_path: Path):
+    path = tmp_path / "empty.sqlite3"
+    path.touch()
+    with Store.open(path) as store:
+        assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION
+
+
+def test_a_symlink_loop_is_a_clear_error(tmp_path: Path):
+    path = tmp_path / "loop.sqlite3"
+    path.symlink_to(path)
+    with pytest.raises(StoreError) as caught:
+        Store.open(path)
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
