@@ -23,9 +23,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from quiz.judge.protocol import Result, Run, Trial
 
@@ -127,39 +127,47 @@ class WorkerClient:
     # ---------------------------------------------------------------- requests
 
     def run(
-        self, givens: Sequence[tuple[str, str]], exprs: Sequence[str], seeds: Sequence[int] = (0,)
+        self,
+        givens: Sequence[tuple[str, str]],
+        exprs: Sequence[str],
+        seeds: Sequence[int] = (0,),
+        *,
+        show: Collection[int] | None = None,
     ) -> Run:
-        """Evaluate ``exprs`` on the givens, one trial per seed (one only if not random)."""
-        trials: list[Trial] = []
-        random = False
-        for number, seed in enumerate(seeds or (0,)):
-            reply = self._request(givens, exprs, seed)
-            if isinstance(reply, Result):  # the worker was killed or died
-                trials.append(Trial(seed=seed, results=(reply,) * max(1, len(exprs))))
-                break
-            trial = Trial.from_dict(reply["trials"][0])
-            trials.append(trial)
-            if number == 0:
-                random = bool(reply.get("random"))
-            if not random or trial.given_failure or _limited(trial):
-                break
-        return Run(trials=tuple(trials), random=random)
+        """Evaluate ``exprs`` on the givens, one trial per seed (one only if not random).
+
+        Values and givens are printed for the seeds in ``show`` (all when None): printing
+        a tensor can cost more than computing it.
+        """
+        seeds = list(seeds or (0,))
+        # The first draw alone, with its own deadline; the rest (only if the givens are
+        # random) in one request, once the expression has shown it finishes in time.
+        first = self._request(givens, exprs, seeds[:1], show)
+        if not first.random or len(seeds) == 1 or _stopped(first):
+            return first
+        rest = self._request(givens, exprs, seeds[1:], show)
+        return Run(trials=first.trials + rest.trials, random=True)
 
     def _request(
-        self, givens: Sequence[tuple[str, str]], exprs: Sequence[str], seed: int
-    ) -> dict[str, Any] | Result:
+        self,
+        givens: Sequence[tuple[str, str]],
+        exprs: Sequence[str],
+        seeds: Sequence[int],
+        show: Collection[int] | None,
+    ) -> Run:
         with self._lock:
             self.wait_ready()
             self._next_id += 1
             request = {
                 "op": "run",
                 "id": self._next_id,
-                "seeds": [seed],
+                "seeds": list(seeds),
                 "givens": [list(pair) for pair in givens],
                 "exprs": list(exprs),
                 "time_limit": self.time_limit,
+                "show": True if show is None else [seed for seed in seeds if seed in show],
             }
-            evaluations = max(1, len(exprs)) + len(givens)
+            evaluations = (max(1, len(exprs)) + len(givens)) * len(seeds)
             deadline = time.monotonic() + self.time_limit * evaluations + REPLY_MARGIN
             process = self._process
             assert process is not None and process.stdin is not None
@@ -167,14 +175,20 @@ class WorkerClient:
                 process.stdin.write(json.dumps(request).encode() + b"\n")
                 process.stdin.flush()
             except (BrokenPipeError, OSError):
-                return self._replace("crash")
+                return self._failed(self._replace("crash"), seeds[0], exprs)
             line = self._read_line(deadline)
             if line is None:
-                return self._replace("time" if process.poll() is None else self._death_cause())
+                cause = "time" if process.poll() is None else self._death_cause()
+                return self._failed(self._replace(cause), seeds[0], exprs)
             reply = json.loads(line)
             if "error" in reply:
                 raise SandboxUnavailable(f"the worker refused a request: {reply['error']}")
-            return reply
+            return Run.from_dict(reply)
+
+    @staticmethod
+    def _failed(result: Result, seed: int, exprs: Sequence[str]) -> Run:
+        """The worker was killed or died: every expression of the draw hit ``result``."""
+        return Run(trials=(Trial(seed=seed, results=(result,) * max(1, len(exprs))),))
 
     def _death_cause(self) -> str:
         code = self._process.returncode if self._process else None
@@ -255,8 +269,10 @@ class WorkerClient:
         return list(self._stderr)
 
 
-def _limited(trial: Trial) -> bool:
-    return any(result.limit for result in trial.results)
+def _stopped(run: Run) -> bool:
+    """A draw failed in a way that makes further draws pointless."""
+    trial = run.trials[-1]
+    return trial.given_failure is not None or any(result.limit for result in trial.results)
 
 
 def _drain(stream: IO[bytes] | None, into: collections.deque[str]) -> None:

@@ -173,8 +173,9 @@ class Judge:
         if isinstance(expr, _Judgement):
             return expr
         seeds = [trial.seed for trial in reference.trials]
-        run = self.runner.run(card_givens(deck, card), [expr], seeds)
-        given_names = [name for name, _ in card_givens(deck, card)]
+        givens = card_givens(deck, card)
+        run = self.runner.run(givens, [expr], seeds, show={seeds[-1]})
+        given_names = [name for name, _ in givens]
         for number, (want, trial) in enumerate(zip(reference.trials, run.trials, strict=False)):
             got = trial.results[0]
             if got.status is Status.SYNTAX:
@@ -197,6 +198,9 @@ class Judge:
             assert expected.value is not None and got.value is not None
             difference = compare(expected.value, got.value, _rules(card, typed=False))
             if difference is not None:
+                if not got.printed:  # printed only for the last draw: print this one now
+                    trial = self.runner.run(givens, [expr], (trial.seed,)).trials[0]
+                    got = trial.results[0]
                 details = _trial_details(number, len(reference.trials), trial.givens, run.random)
                 return _Judgement(
                     Outcome.WRONG, difference.message, details, expected.printed, got.printed,

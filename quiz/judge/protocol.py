@@ -9,7 +9,7 @@ answer: the judge tells a limit apart from an exception.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -129,5 +129,10 @@ class Runner(Protocol):
     time_limit: float
 
     def run(
-        self, givens: Sequence[tuple[str, str]], exprs: Sequence[str], seeds: Sequence[int]
+        self,
+        givens: Sequence[tuple[str, str]],
+        exprs: Sequence[str],
+        seeds: Sequence[int] = (0,),
+        *,
+        show: Collection[int] | None = None,
     ) -> Run: ...

@@ -56,7 +56,8 @@ def _take_stdout() -> TextIO:
     protocol_fd = os.dup(1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    return os.fdopen(protocol_fd, "w", encoding="utf-8", buffering=1)
+    # A lone surrogate in a value ('\ud800') cannot be encoded: send '?', never die on it.
+    return os.fdopen(protocol_fd, "w", encoding="utf-8", errors="replace", buffering=1)
 
 
 def _send(protocol: TextIO, message: dict[str, Any]) -> None:
@@ -91,11 +92,15 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     givens = [(str(name), str(expr)) for name, expr in request["givens"]]
     exprs = [str(expr) for expr in request["exprs"]]
     time_limit = float(request.get("time_limit", 2.0))
+    shown = request.get("show", True)  # True, False or the seeds to print: printing can
+    show = set(seeds) if shown is True else set(shown or ())  # cost more than computing
     _cpu_budget(2 * time_limit * max(1, len(exprs)) * len(seeds) + 1)
     trials: list[dict[str, Any]] = []
     random_givens = False
     for number, seed in enumerate(seeds):
-        trial = run_trial(seed, givens, exprs, time_limit, detect_random=number == 0)
+        trial = run_trial(
+            seed, givens, exprs, time_limit, show=seed in show, detect_random=number == 0
+        )
         trials.append(trial)
         if number == 0:
             random_givens = trial.pop("random")
@@ -114,28 +119,35 @@ def run_trial(
     exprs: list[str],
     time_limit: float,
     *,
+    show: bool = True,
     detect_random: bool = False,
 ) -> dict[str, Any]:
-    """Evaluate each expression on freshly built givens seeded with ``seed``."""
-    from quiz.worker.encode import printed
+    """Evaluate each expression on freshly built givens seeded with ``seed``.
 
+    With ``show``, the givens and each value are also printed as torch prints them.
+    """
     trial: dict[str, Any] = {"seed": seed, "results": []}
     for index in range(max(1, len(exprs))):
         random_state = _reset(seed)
         env: dict[str, Any] = {}
+        shown: dict[str, str] = {}
         for name, expr in givens:
-            outcome, value = evaluate(expr, env, time_limit, want_value=True)
+            first = show and index == 0
+            outcome, value = evaluate(expr, env, time_limit, want_value=True, show=first)
             if outcome["status"] != "value":
                 trial["given_failure"] = {"name": name, **outcome}
                 trial.setdefault("random", False)
                 return trial
             env[name] = value
+            if first:
+                shown[name] = outcome.pop("repr")
         if index == 0:
-            trial["givens"] = {name: printed(value) for name, value in env.items()}
+            if show:
+                trial["givens"] = shown
             if detect_random:
                 trial["random"] = _rng_moved(random_state)
         if exprs:
-            outcome, _ = evaluate(exprs[index], env, time_limit)
+            outcome, _ = evaluate(exprs[index], env, time_limit, show=show)
             trial["results"].append(outcome)
             if outcome["status"] == "limit":
                 break
@@ -149,21 +161,31 @@ def _reset(seed: int) -> Any:
     torch.set_default_dtype(torch.float32)
     torch.set_printoptions(profile="default", sci_mode=None)
     torch.set_grad_enabled(True)
-    torch.manual_seed(seed)
-    return torch.random.get_rng_state()
+    torch.default_generator.manual_seed(seed)  # torch.manual_seed also seeds every device
+    return torch.default_generator.get_state()
 
 
 def _rng_moved(state_after_seeding: Any) -> bool:
     import torch
 
-    return not torch.equal(state_after_seeding, torch.random.get_rng_state())
+    return not torch.equal(state_after_seeding, torch.default_generator.get_state())
 
 
 def evaluate(
-    source: str, env: dict[str, Any], time_limit: float, *, want_value: bool = False
+    source: str,
+    env: dict[str, Any],
+    time_limit: float,
+    *,
+    want_value: bool = False,
+    show: bool = False,
 ) -> tuple[dict[str, Any], Any]:
-    """One expression's outcome: value, raised, refused, syntax or limit."""
-    from quiz.worker.encode import TooLarge, encode, printed
+    """One expression's outcome: value, raised, refused, syntax or limit.
+
+    A given (``want_value``) is returned as is; an answer's value is encoded. Either is
+    printed only when ``show``, and a value that cannot be printed (an integer past
+    Python's digit limit) is a size limit, not an exception it raised.
+    """
+    from quiz.worker.encode import TooLarge
     from quiz.worker.evaluator import Evaluator, Refused, parse
     from quiz.worker.names import names_used
 
@@ -176,9 +198,8 @@ def evaluate(
             names = names_used(parse(source))
             value = Evaluator(env).evaluate(source)
             outcome: dict[str, Any] = {"status": "value"}
-            if not want_value:
-                outcome["value"] = encode(value)
-                outcome["repr"] = printed(value)
+            if not want_value or show:
+                outcome.update(_shown(value, encoded=not want_value, printed=show))
         except Refused as error:
             outcome = {"status": "refused", "message": _message(error)}
         except SyntaxError as error:
@@ -200,6 +221,19 @@ def evaluate(
     return outcome, value
 
 
+def _shown(value: Any, *, encoded: bool, printed: bool) -> dict[str, Any]:
+    from quiz.worker.encode import TooLarge, encode
+    from quiz.worker.encode import printed as print_value
+
+    try:
+        shown = {"value": encode(value)} if encoded else {}
+        if printed:
+            shown["repr"] = print_value(value)
+    except ValueError as error:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise TooLarge(f"the value is too large to print: {_message(error)}") from None
+    return shown
+
+
 def _raised(error: Exception) -> dict[str, Any]:
     message = _message(error)
     if "can't allocate memory" in message or "DefaultCPUAllocator" in message:
@@ -216,6 +250,12 @@ def _limit_for(error: BaseException) -> dict[str, Any]:
 
 
 def _message(error: object) -> str:
+    """The first line of a message, with control and format characters shown escaped.
+
+    Messages quote the expression's own strings (``Invalid device string: '...'``), and
+    they end up on the learner's terminal: an escape sequence must arrive as text.
+    """
     text = str(error).strip()
     first = text.splitlines()[0] if text else ""
+    first = "".join(c if c.isprintable() else repr(c)[1:-1] for c in first)
     return first[:MAX_MESSAGE_CHARS]
