@@ -1,0 +1,24 @@
+"""The benchmark runner runs (with tiny sizes) and reports every figure; no timing is judged."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_benchmark_runner_smoke():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    figures = json.loads(result.stdout)
+    for key in ("torch_import_s", "check_ready_s", "check_p50_ms", "check_p99_ms",
+                "eval_floor_ms", "check_decks_s"):  # fmt: skip
+        assert figures[key] > 0, key
+    assert figures["versions"]["torch"].startswith("2.")
