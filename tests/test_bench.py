@@ -18,7 +18,12 @@ def test_benchmark_runner_smoke():
         check=True,
     )
     figures = json.loads(result.stdout)
-    for key in ("torch_import_s", "check_ready_s", "check_p50_ms", "check_p99_ms",
-                "eval_floor_ms", "check_decks_s"):  # fmt: skip
+    keys = (
+        "textual_hello_s", "startup_first_paint_s", "torch_import_s", "check_ready_s",
+        "check_p50_ms", "check_p99_ms", "eval_floor_ms", "check_decks_s", "db_floor_ms",
+        "next_card_ms", "rate_ms", "db_bytes_per_review", "worker_rss_mb",
+    )  # fmt: skip
+    for key in keys:
         assert figures[key] > 0, key
+    assert set(figures["met"]) <= set(keys)
     assert figures["versions"]["torch"].startswith("2.")

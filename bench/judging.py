@@ -1,0 +1,142 @@
+"""Judging figures: the sandbox's readiness and warm latency, against their floors.
+
+``check_ready_s`` is launch to the worker having loaded torch, against
+``torch_import_s`` (``python -c "import torch"``). ``check_p50_ms`` and
+``check_p99_ms`` time the judge on real answers drawn from the bundled decks (their
+``accept`` and ``reject`` examples: output, code with its trials, cloze), warm,
+against ``eval_floor_ms``: the same expressions under plain ``eval`` in a torch
+process, with no sandbox at all. ``worker_rss_mb`` is the worker's peak resident
+memory after all that judging.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def median_of(action: Callable[[], float], repeat: int) -> float:
+    return statistics.median(action() for _ in range(repeat))
+
+
+def timed_subprocess(command: list[str]) -> float:
+    began = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - began
+
+
+def peak_rss_mb(pid: int) -> float:
+    """A process's peak resident memory (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def real_answers(count: int) -> list[tuple[object, object, str]]:
+    """(deck, card, answer) from the bundled decks' accept and reject examples."""
+    from quiz.deck.check import load_decks
+    from quiz.deck.model import ChoiceCard, FlashCard
+
+    pool = []
+    for deck in load_decks([ROOT / "decks"]).decks:
+        for card in deck.cards:
+            if isinstance(card, FlashCard | ChoiceCard):
+                continue
+            pool += [(deck, card, answer) for answer in (*card.accept, *card.reject)]
+    return [pool[i % len(pool)] for i in range(count)]
+
+
+def judge_figures(repeat: int, answer_count: int) -> dict[str, float]:
+    from quiz.judge.client import WorkerClient
+    from quiz.judge.judge import Judge
+
+    torch_import = median_of(
+        lambda: timed_subprocess([sys.executable, "-c", "import torch"]), repeat
+    )
+    ready = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        with WorkerClient() as client:
+            client.wait_ready()
+            ready.append(time.perf_counter() - began)
+    answers = real_answers(answer_count)
+    with WorkerClient() as client:
+        judge = Judge(client)
+        for deck, card, answer in answers:  # warm: worker loaded, references cached
+            judge.judge(deck, card, answer)  # type: ignore[arg-type]
+        samples = []
+        for deck, card, answer in answers:
+            began = time.perf_counter()
+            judge.judge(deck, card, answer)  # type: ignore[arg-type]
+            samples.append((time.perf_counter() - began) * 1000)
+        worker_rss = peak_rss_mb(client.pid) if client.pid else float("nan")
+    samples.sort()
+    floor = eval_floor_ms(answers)
+    return {
+        "torch_import_s": torch_import,
+        "check_ready_s": statistics.median(ready),
+        "check_p50_ms": statistics.median(samples),
+        "check_p99_ms": samples[max(0, int(len(samples) * 0.99) - 1)],
+        "eval_floor_ms": floor,
+        "worker_rss_mb": worker_rss,
+    }
+
+
+FLOOR_SCRIPT = """
+import json, math, statistics, sys, time
+import torch, torch.nn as nn, torch.nn.functional as F
+jobs = json.load(sys.stdin)
+samples = []
+for _ in range(2):
+    samples = []
+    for givens, expr in jobs:
+        began = time.perf_counter()
+        torch.manual_seed(0)
+        env = {"torch": torch, "F": F, "nn": nn, "math": math}
+        try:
+            for name, source in givens:
+                env[name] = eval(source, env)
+            eval(expr, env)
+        except Exception:
+            pass
+        samples.append((time.perf_counter() - began) * 1000)
+print(statistics.median(samples))
+"""
+
+
+def eval_floor_ms(answers: list[tuple[object, object, str]]) -> float:
+    """The same expressions evaluated with plain eval in a torch process: no sandbox."""
+    from quiz.deck.model import ClozeCard, CodeCard, OutputCard
+    from quiz.judge.judge import card_givens
+
+    jobs = []
+    for deck, card, answer in answers:
+        givens = card_givens(deck, card)  # type: ignore[arg-type]
+        if isinstance(card, OutputCard):
+            jobs.append((givens, card.expr))
+        elif isinstance(card, CodeCard):
+            jobs.append((givens, answer))
+        elif isinstance(card, ClozeCard):
+            jobs.append((givens, card.filled(answer)))
+    result = subprocess.run(
+        [sys.executable, "-c", FLOOR_SCRIPT],
+        input=json.dumps(jobs),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(result.stdout.strip())
+
+
+def check_decks_s(repeat: int) -> float:
+    """``torch-quiz check decks/``: every bundled card run in one worker."""
+    command = [sys.executable, "-m", "quiz", "check", str(ROOT / "decks")]
+    return median_of(lambda: timed_subprocess(command), repeat)

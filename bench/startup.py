@@ -1,0 +1,86 @@
+"""Start-up figures, measured in a real pseudo-terminal: launch to the first frame.
+
+A bare Textual app showing one word is the floor (``textual_hello_s``); torch-quiz's
+first frame is the moment its Home screen shows a bundled deck's slug. Both run in a
+100x32 pty, so what is timed is what a learner waits for.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+HELLO = """
+from textual.app import App
+from textual.widgets import Static
+
+class Hello(App):
+    def compose(self):
+        yield Static("hello-painted")
+
+Hello().run()
+"""
+
+
+def first_paint(
+    command: list[str], marker: bytes, env: dict[str, str], timeout: float = 60
+) -> float:
+    """Seconds from launching ``command`` in a pty until ``marker`` appears on it."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 32, 100, 0, 0))
+    began = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    seen = b""
+    try:
+        while marker not in seen:
+            remaining = timeout - (time.perf_counter() - began)
+            if remaining <= 0:
+                raise TimeoutError(f"no {marker!r} within {timeout} s")
+            ready, _, _ = select.select([master], [], [], remaining)
+            if ready:
+                try:
+                    seen = seen[-4096:] + os.read(master, 65536)
+                except OSError:  # the process exited
+                    raise RuntimeError(f"{command} exited before painting") from None
+        return time.perf_counter() - began
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        os.close(master)
+
+
+def startup_figures(repeat: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as home:
+        env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "HOME": home,
+            "XDG_DATA_HOME": str(Path(home) / "data"),
+            "TORCH_QUIZ_DB": str(Path(home) / "bench.sqlite3"),
+        }
+        hello = [sys.executable, "-c", HELLO]
+        app = [sys.executable, "-m", "quiz"]
+        first_paint(app, b"arithmetic", env)  # create and migrate the database once
+        hellos, apps = [], []
+        for _ in range(repeat):  # interleaved, so both see the same machine
+            hellos.append(first_paint(hello, b"hello-painted", env))
+            apps.append(first_paint(app, b"arithmetic", env))
+    hellos.sort()
+    apps.sort()
+    return {
+        "textual_hello_s": hellos[len(hellos) // 2],
+        "startup_first_paint_s": apps[len(apps) // 2],
+    }
