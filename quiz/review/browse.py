@@ -1,0 +1,245 @@
+"""Headless queries behind the Browse screen: every card with its stored state, and its history.
+
+The Browse screen lists all cards of the loaded decks, searches and filters them,
+and shows one card's review log. Those are questions about the store and the deck
+models, not about widgets, so they live here: the screen only formats what these
+functions return. Repetitions and lapses are counted from the review log (since the
+card's last reset), as ``cards.counts_from_log`` does for one card, but in one
+query for all of them.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from quiz.deck.model import AnyCard, Deck, FlashCard
+from quiz.judge.verdict import Rating
+from quiz.review.cards import CardRef, StoredCard
+from quiz.review.clock import as_utc, from_text
+from quiz.review.state import CardState, Phase
+from quiz.review.store import Store
+
+FLAG_WORDS = ("suspended", "leech", "edited", "buried")
+PHASE_WORDS = {phase.name.lower(): phase for phase in Phase}
+
+
+@dataclass(frozen=True, slots=True)
+class BrowseRow:
+    """One card as Browse lists it: the deck model's view joined with the stored row."""
+
+    ref: CardRef
+    kind: str
+    question: str  # the first line of the prompt (or front), in the chosen language
+    tags: tuple[str, ...]
+    location: str  # path:line:col of the card in its deck file
+    state: CardState
+    reps: int
+    lapses: int
+    suspended: bool
+    leech: bool
+    edited: bool
+    buried: bool
+    stored: bool  # False: the deck was never synced into this store
+
+    @property
+    def phase(self) -> Phase:
+        return self.state.phase
+
+    def due_by(self, now: datetime) -> bool:
+        """Due (or overdue) at ``now``; a new card is never "due" in this sense."""
+        due = self.state.due
+        return not self.state.is_new and due is not None and due <= as_utc(now)
+
+    def flags(self) -> tuple[str, ...]:
+        names = ("edited", "leech", "suspended", "buried")
+        return tuple(name for name in names if getattr(self, name))
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One answer from the review log, oldest first in :func:`card_history`."""
+
+    review_id: int
+    reviewed_at: datetime
+    rating: Rating
+    outcome: str | None  # right / wrong / ungradable; None for a self-graded flash card
+    answer: str | None
+    duration_ms: int | None
+    before: CardState
+    after: CardState
+    leeched: bool
+    before_reset: bool  # answered before the card was last reset (not counted in its lapses)
+
+
+def question_line(card: AnyCard, language: str = "en") -> str:
+    """The first non-empty line of a card's prompt, or of a flash card's front."""
+    text = card.front if isinstance(card, FlashCard) else card.prompt
+    lines = [line.strip() for line in text.get(language).splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def list_cards(
+    store: Store, decks: Sequence[Deck], now: datetime, language: str = "en"
+) -> list[BrowseRow]:
+    """Every card of ``decks``, in deck then file order, with its stored state and counts."""
+    stored = _stored_by_ref(store, [deck.slug for deck in decks])
+    rows: list[BrowseRow] = []
+    for deck in decks:
+        for card in deck.cards:
+            ref = CardRef(deck.slug, card.id)
+            found = stored.get(ref)
+            common: dict[str, Any] = {
+                "ref": ref,
+                "kind": card.kind.value,
+                "question": question_line(card, language),
+                "tags": card.tags,
+                "location": str(card.location),
+            }
+            if found is None:
+                rows.append(
+                    BrowseRow(
+                        **common,
+                        state=CardState(),
+                        reps=0,
+                        lapses=0,
+                        suspended=False,
+                        leech=False,
+                        edited=False,
+                        buried=False,
+                        stored=False,
+                    )
+                )
+                continue
+            card_row, reps, lapses = found
+            rows.append(
+                BrowseRow(
+                    **common,
+                    state=card_row.state,
+                    reps=reps,
+                    lapses=lapses,
+                    suspended=card_row.suspended,
+                    leech=card_row.leech,
+                    edited=card_row.edited_since_review,
+                    buried=card_row.buried(now),
+                    stored=True,
+                )
+            )
+    return rows
+
+
+def _stored_by_ref(
+    store: Store, slugs: Iterable[str]
+) -> dict[CardRef, tuple[StoredCard, int, int]]:
+    slugs = list(slugs)
+    if not slugs:
+        return {}
+    marks = ", ".join("?" * len(slugs))
+    # Repetitions and lapses since the last reset, counted through reviews_by_card.
+    rows = store.query(
+        "SELECT c.*, "
+        "(SELECT count(*) FROM reviews r WHERE r.card = c.id "
+        " AND r.reviewed_at >= coalesce(c.reset_at, '')) AS _reps, "
+        "(SELECT coalesce(sum(r.before_state = ? AND r.rating = 1), 0) FROM reviews r "
+        " WHERE r.card = c.id AND r.reviewed_at >= coalesce(c.reset_at, '')) AS _lapses "
+        f"FROM cards c WHERE c.present = 1 AND c.deck IN ({marks})",
+        (int(Phase.REVIEW), *slugs),
+    )
+    return {
+        CardRef(row["deck"], row["card_id"]): (
+            StoredCard.from_row(row),
+            row["_reps"],
+            row["_lapses"],
+        )
+        for row in rows
+    }
+
+
+def card_history(store: Store, ref: CardRef) -> list[HistoryEntry]:
+    """Every answer to ``ref`` in the review log, oldest first (empty when never answered)."""
+    reset_at = store.scalar(
+        "SELECT reset_at FROM cards WHERE deck = ? AND card_id = ?", (ref.deck, ref.card_id)
+    )
+    rows = store.query(
+        "SELECT * FROM reviews WHERE deck = ? AND card_id = ? ORDER BY reviewed_at, id",
+        (ref.deck, ref.card_id),
+    )
+    entries = []
+    for row in rows:
+        reviewed_at = from_text(row["reviewed_at"])
+        assert reviewed_at is not None
+        entries.append(
+            HistoryEntry(
+                review_id=row["id"],
+                reviewed_at=reviewed_at,
+                rating=Rating(row["rating"]),
+                outcome=row["outcome"],
+                answer=row["answer"],
+                duration_ms=row["duration_ms"],
+                before=CardState.from_columns(row, "before_"),
+                after=CardState.from_columns(row, "after_"),
+                leeched=bool(row["leeched"]),
+                before_reset=reset_at is not None and row["reviewed_at"] < reset_at,
+            )
+        )
+    return entries
+
+
+@dataclass(frozen=True, slots=True)
+class CardFilter:
+    """A search such as ``clamp deck:arith kind:code tag:p22 is:leech -is:suspended``.
+
+    Plain words must all appear (case-insensitively) in the deck slug, card id,
+    question or tags. ``deck:`` and ``kind:`` match a prefix, ``tag:`` a whole tag;
+    ``is:`` takes a state (``new``, ``learning``, ``review``, ``relearning``), ``due``,
+    or a flag (``suspended``, ``leech``, ``edited``, ``buried``). A leading ``-``
+    negates a term. Quotes group words: ``"column sums"``.
+    """
+
+    terms: tuple[tuple[bool, str, str], ...] = ()  # (negated, key or "", value)
+
+    @classmethod
+    def parse(cls, text: str) -> CardFilter:
+        try:
+            words = shlex.split(text)
+        except ValueError:  # an unclosed quote while typing: take the words as they are
+            words = text.split()
+        terms = []
+        for word in words:
+            negated = word.startswith("-") and len(word) > 1
+            body = word[1:] if negated else word
+            key, sep, value = body.partition(":")
+            key = key.lower()
+            if sep and key in ("deck", "kind", "tag", "is") and value:
+                terms.append((negated, key, value.lower()))
+            elif body:
+                terms.append((negated, "", body.lower()))
+        return cls(tuple(terms))
+
+    def matches(self, row: BrowseRow, now: datetime) -> bool:
+        return all(_term(row, key, value, now) != negated for negated, key, value in self.terms)
+
+    def apply(self, rows: Iterable[BrowseRow], now: datetime) -> list[BrowseRow]:
+        return [row for row in rows if self.matches(row, now)]
+
+
+def _term(row: BrowseRow, key: str, value: str, now: datetime) -> bool:
+    if key == "deck":
+        return row.ref.deck.startswith(value)
+    if key == "kind":
+        return row.kind.startswith(value)
+    if key == "tag":
+        return any(tag.lower() == value for tag in row.tags)
+    if key == "is":
+        if value in PHASE_WORDS:
+            return row.phase is PHASE_WORDS[value]
+        if value == "due":
+            return row.due_by(now)
+        if value in FLAG_WORDS:
+            return bool(getattr(row, value))
+        return False
+    haystack = " ".join((row.ref.deck, row.ref.card_id, row.question, *row.tags)).lower()
+    return value in haystack
