@@ -1,0 +1,382 @@
+"""Learning statistics: a pure function of the progress database and the time now.
+
+Why it exists: the ``stats`` command, the HTML report and the TUI's stats screen all
+show the same numbers, so they are computed once, here, as frozen values. Nothing is
+cached or written; call :func:`collect` again for fresh numbers.
+
+API (stable; the TUI calls it)::
+
+    from quiz.progress.stats import collect
+    stats = collect(store, now, tz=None, deck=None, days=30, forecast_days=7, hardest=10)
+    stats.overall.cards.new            # CardCounts: new, learning, review, suspended, leech, total
+    stats.overall.reviews.today        # Activity: reviews, time_ms (also last_7_days, last_30_days)
+    stats.overall.retention.rate       # true retention over ``days`` (None: nothing to measure)
+    stats.overall.streak.days          # consecutive study days with a review
+    stats.overall.forecast             # tuple[DueDay] for ``forecast_days`` days, today first
+    stats.decks                        # one DeckStats per deck (``deck`` restricts to one)
+    stats.per_day                      # tuple[DayActivity], ``days`` days, oldest first
+    stats.hardest                      # tuple[HardCard], most Again answers first
+    stats.to_dict()                    # the documented ``stats --json`` object (docs/progress.md)
+
+``store`` is an open :class:`quiz.review.store.Store`; ``now`` an aware datetime (the
+session's clock); ``tz`` the learner's zone (None: the system's). Days are the
+engine's study days (they start at the ``day_start_hour`` setting, local time).
+An unknown ``deck`` raises :class:`quiz.review.errors.ReviewError`.
+
+Definitions:
+
+- Card counts cover cards still in their deck files. ``new``, ``learning`` (learning
+  and relearning) and ``review`` exclude suspended cards; ``suspended`` counts those;
+  ``leech`` counts flagged leeches (suspended or not).
+- True retention: of each card's *first* answer in a study day, not counting answers
+  to new cards, the share rated Hard, Good or Easy (Again is a failure).
+- The streak counts study days in a row, ending today, with at least one answer; a
+  streak that ended yesterday is still alive until today ends (``studied_today``
+  says whether today already counts).
+- The forecast counts unsuspended studied cards by the study day they fall due;
+  overdue cards count today.
+- Hardest cards: cards answered Again at least once, by Again answers, then FSRS
+  difficulty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from quiz.progress.days import DayIndex, days_ahead, days_back, utc_text
+from quiz.review.clock import StudyDay, as_utc, study_day
+from quiz.review.errors import ReviewError
+from quiz.review.state import Phase
+from quiz.review.store import Store
+
+SCHEMA = 1  # the version of the ``to_dict`` layout; bumped only on incompatible change
+
+
+class _Plain:
+    """``to_dict``: dataclass fields as JSON-ready values (dates as ISO text)."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, _Plain):
+        return value.to_dict()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime):
+        return utc_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class CardCounts(_Plain):
+    new: int = 0
+    learning: int = 0
+    review: int = 0
+    suspended: int = 0
+    leech: int = 0
+    total: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Activity(_Plain):
+    reviews: int = 0
+    time_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewCounts(_Plain):
+    today: Activity
+    last_7_days: Activity
+    last_30_days: Activity
+
+
+@dataclass(frozen=True, slots=True)
+class Retention(_Plain):
+    passed: int
+    failed: int
+    days: int
+
+    @property
+    def rate(self) -> float | None:
+        total = self.passed + self.failed
+        return None if total == 0 else self.passed / total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"passed": self.passed, "failed": self.failed, "days": self.days, "rate": self.rate}
+
+
+@dataclass(frozen=True, slots=True)
+class Streak(_Plain):
+    days: int
+    studied_today: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DueDay(_Plain):
+    day: date
+    due: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeckStats(_Plain):
+    deck: str | None  # None: all decks together
+    title: str
+    cards: CardCounts
+    reviews: ReviewCounts
+    retention: Retention
+    streak: Streak
+    forecast: tuple[DueDay, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DayActivity(_Plain):
+    day: date
+    reviews: int
+    again: int
+    new: int  # first answers to new cards
+    time_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class HardCard(_Plain):
+    deck: str
+    card_id: str
+    reviews: int
+    again: int
+    lapses: int
+    difficulty: float | None
+    leech: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Stats(_Plain):
+    generated_at: datetime
+    study_day: date
+    deck: str | None
+    days: int
+    overall: DeckStats
+    decks: tuple[DeckStats, ...]
+    per_day: tuple[DayActivity, ...]
+    hardest: tuple[HardCard, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, **_Plain.to_dict(self)}
+
+    @property
+    def empty(self) -> bool:
+        return self.overall.cards.total == 0 and self.overall.reviews.last_30_days.reviews == 0
+
+
+class _Tally:
+    """Running counts for one deck (or all) while the review rows stream past."""
+
+    def __init__(self, days: int, forecast_days: int) -> None:
+        self.windows = [[0, 0], [0, 0], [0, 0]]  # today, 7 days, 30 days: [reviews, ms]
+        self.passed = 0
+        self.failed = 0
+        self.active_days: set[int] = set()
+        self.per_day = [[0, 0, 0, 0] for _ in range(days)]  # reviews, again, new, ms
+        self.forecast = [0] * forecast_days
+
+    def activity(self, which: int) -> Activity:
+        return Activity(*self.windows[which])
+
+
+@dataclass(frozen=True, slots=True)
+class _Past:
+    """The study days read for counting, and how to find older ones."""
+
+    days: list[StudyDay]
+    hour: int
+    tz: tzinfo | None
+
+
+def collect(
+    store: Store,
+    now: datetime,
+    *,
+    tz: tzinfo | None = None,
+    deck: str | None = None,
+    days: int = 30,
+    forecast_days: int = 7,
+    hardest: int = 10,
+) -> Stats:
+    """Every statistic, for all decks or for ``deck`` only (see the module docstring)."""
+    if days < 1 or forecast_days < 1 or hardest < 0:
+        raise ReviewError("days and forecast days must be at least 1, hardest at least 0")
+    now = as_utc(now)
+    hour = store.settings.day_start_hour
+    today = study_day(now, hour, tz)
+    titles = _deck_titles(store, deck)
+    span = max(days, 30)
+    past = _Past(days_back(today, span, hour, tz), hour, tz)
+    ahead = DayIndex(days_ahead(today, forecast_days, hour, tz))
+    tallies = {slug: _Tally(days, forecast_days) for slug in titles}
+    overall = _Tally(days, forecast_days)
+    _tally_reviews(store, DayIndex(past.days), days, deck, tallies, overall)
+    _tally_forecast(store, ahead, deck, tallies, overall)
+    counts = _card_counts(store, deck)
+
+    def summary(slug: str | None, title: str, cards: CardCounts, tally: _Tally) -> DeckStats:
+        return DeckStats(
+            deck=slug,
+            title=title,
+            cards=cards,
+            reviews=ReviewCounts(tally.activity(0), tally.activity(1), tally.activity(2)),
+            retention=Retention(tally.passed, tally.failed, days),
+            streak=_streak(store, slug, tally.active_days, past),
+            forecast=tuple(
+                DueDay(d.day, n) for d, n in zip(ahead.days, tally.forecast, strict=True)
+            ),
+        )
+
+    decks = tuple(
+        summary(slug, title, counts.get(slug, CardCounts()), tallies[slug])
+        for slug, title in titles.items()
+    )
+    total = CardCounts(
+        *(sum(getattr(c, f.name) for c in counts.values()) for f in fields(CardCounts))
+    )
+    everything = summary(deck, titles[deck] if deck else "All decks", total, overall)
+    first = span - days
+    per_day = tuple(DayActivity(past.days[first + i].day, *overall.per_day[i]) for i in range(days))
+    return Stats(
+        now, today.day, deck, days, everything, decks, per_day, _hardest(store, deck, hardest)
+    )
+
+
+def _deck_titles(store: Store, deck: str | None) -> dict[str, str]:
+    rows = store.query("SELECT slug, title FROM decks ORDER BY slug")
+    titles = {row["slug"]: row["title"] for row in rows}
+    if deck is None:
+        return titles
+    if deck not in titles:
+        known = ", ".join(titles) or "none yet"
+        raise ReviewError(f"no deck '{deck}' in {store.path} (decks: {known})")
+    return {deck: titles[deck]}
+
+
+def _card_counts(store: Store, deck: str | None) -> dict[str, CardCounts]:
+    where, params = ("AND deck = ?", (deck,)) if deck else ("", ())
+    rows = store.query(
+        "SELECT deck, "
+        "coalesce(sum(suspended = 0 AND state = 0), 0) AS new, "
+        "coalesce(sum(suspended = 0 AND state IN (1, 3)), 0) AS learning, "
+        "coalesce(sum(suspended = 0 AND state = 2), 0) AS review, "
+        "coalesce(sum(suspended = 1), 0) AS suspended, "
+        "coalesce(sum(leech = 1), 0) AS leech, count(*) AS total "
+        f"FROM cards WHERE present = 1 {where} GROUP BY deck",
+        params,
+    )
+    return {row.pop("deck"): CardCounts(**row) for row in rows}
+
+
+def _tally_reviews(
+    store: Store,
+    past: DayIndex,
+    days: int,
+    deck: str | None,
+    tallies: dict[str, _Tally],
+    overall: _Tally,
+) -> None:
+    where, params = ("AND deck = ?", [deck]) if deck else ("", [])
+    cursor = store.db.conn.execute(
+        "SELECT reviewed_at, card, deck, before_state, rating, coalesce(duration_ms, 0) "
+        f"FROM reviews WHERE reviewed_at >= ? {where} ORDER BY reviewed_at, id",
+        [past.start_text, *params],
+    )
+    seen: set[tuple[int, int]] = set()  # (card, day): first answer of the day
+    span = len(past.days)
+    first_counted = span - days
+    for stamp, card, slug, before, rating, ms in cursor:
+        index = past.index(stamp)
+        if index is None:
+            continue
+        ago = span - 1 - index
+        first = (card, index) not in seen
+        seen.add((card, index))
+        for tally in (tallies.get(slug), overall):
+            if tally is None:  # a review of a deck no longer in the decks table
+                continue
+            for which, limit in enumerate((1, 7, 30)):
+                if ago < limit:
+                    tally.windows[which][0] += 1
+                    tally.windows[which][1] += ms
+            tally.active_days.add(index)
+            if index >= first_counted:
+                row = tally.per_day[index - first_counted]
+                row[0] += 1
+                row[1] += rating == 1
+                row[2] += before == Phase.NEW
+                row[3] += ms
+                if first and before != Phase.NEW:
+                    if rating == 1:
+                        tally.failed += 1
+                    else:
+                        tally.passed += 1
+
+
+def _tally_forecast(
+    store: Store, ahead: DayIndex, deck: str | None, tallies: dict[str, _Tally], overall: _Tally
+) -> None:
+    where, params = ("AND deck = ?", [deck]) if deck else ("", [])
+    end = utc_text(ahead.days[-1].end)
+    cursor = store.db.conn.execute(
+        "SELECT deck, due FROM cards WHERE present = 1 AND suspended = 0 AND state != 0 "
+        f"AND due < ? {where}",
+        [end, *params],
+    )
+    for slug, due in cursor:
+        index = ahead.index(due) if due >= ahead.start_text else 0
+        if index is None:
+            continue
+        for tally in (tallies.get(slug), overall):
+            if tally is not None:
+                tally.forecast[index] += 1
+
+
+def _streak(store: Store, deck: str | None, active: set[int], past: _Past) -> Streak:
+    last = len(past.days) - 1
+    studied_today = last in active
+    index = last if studied_today else last - 1
+    count = 0
+    while index >= 0 and index in active:
+        count += 1
+        index -= 1
+    if index >= 0 or count == 0:
+        return Streak(count, studied_today)
+    # The streak reaches past the days already read: look further back one day at a time.
+    where, params = ("AND deck = ?", [deck]) if deck else ("", [])
+    day = past.days[0]
+    while True:
+        day = days_back(day, 2, past.hour, past.tz)[0]
+        hit = store.scalar(
+            f"SELECT 1 FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? {where} LIMIT 1",
+            [utc_text(day.start), utc_text(day.end), *params],
+        )
+        if not hit:
+            return Streak(count, studied_today)
+        count += 1
+
+
+def _hardest(store: Store, deck: str | None, limit: int) -> tuple[HardCard, ...]:
+    if limit == 0:
+        return ()
+    where, params = ("AND c.deck = ?", [deck]) if deck else ("", [])
+    rows = store.query(
+        "SELECT c.deck, c.card_id, count(*) AS reviews, sum(r.rating = 1) AS again, "
+        f"sum(r.rating = 1 AND r.before_state = {int(Phase.REVIEW)}) AS lapses, "
+        "c.difficulty, c.leech FROM reviews r JOIN cards c ON c.id = r.card "
+        f"WHERE c.present = 1 {where} GROUP BY r.card HAVING again > 0 "
+        "ORDER BY again DESC, c.difficulty DESC, c.deck, c.card_id LIMIT ?",
+        [*params, limit],
+    )
+    return tuple(HardCard(**{**row, "leech": bool(row["leech"])}) for row in rows)
