@@ -95,6 +95,7 @@ class Session:
         self._answer: Answer | None = None
         self._preview: Preview | None = None
         self._history: list[int] = []  # review ids answered in this session, for undo
+        self._focus: list[str] | None = None  # the decks studied now (None: all of them)
 
     @classmethod
     def start(
@@ -147,6 +148,58 @@ class Session:
     def decks(self) -> list[Deck]:
         return list(self._decks.values())
 
+    def deck(self, slug: str) -> Deck:
+        """The loaded deck ``slug``; ReviewError when this session has no such deck."""
+        try:
+            return self._decks[slug]
+        except KeyError:
+            raise ReviewError(f"no deck '{slug}' (decks: {', '.join(self._decks)})") from None
+
+    def focus(self, slugs: Iterable[str] | None = None) -> None:
+        """Study only the decks ``slugs`` (in the session's order); None studies them all."""
+        if slugs is None:
+            self._focus = None
+        else:
+            wanted = {self.deck(slug).slug for slug in slugs}
+            self._focus = [slug for slug in self._decks if slug in wanted]
+        if self._current is not None and self._current.ref.deck not in self._studied():
+            self._clear()
+
+    @property
+    def focused(self) -> tuple[str, ...]:
+        """The slugs of the decks studied now."""
+        return tuple(self._studied())
+
+    def reload_deck(self, path: Path) -> SyncReport:
+        """Load the deck file ``path`` again (after an edit) and sync it; keep its progress.
+
+        A file that no longer loads raises ReviewError with its first problem, and the
+        session keeps the deck as it was. The card on screen is shown again from the
+        new text (or dropped, when it left the file).
+        """
+        loaded = load_decks([path])
+        if loaded.errors or not loaded.decks:
+            first = loaded.errors[0] if loaded.errors else f"{path}: no deck found"
+            more = len(loaded.errors) - 1
+            raise ReviewError(f"{first}" + (f" (and {more} more problems)" if more > 0 else ""))
+        deck = loaded.decks[0]
+        report = sync_decks(self.store, [deck], self.now())
+        self._decks[deck.slug] = deck
+        self._cards[deck.slug] = {card.id: card for card in deck.cards}
+        if self._focus is not None and deck.slug not in self._focus:
+            self._focus = [s for s in self._decks if s in {*self._focus, deck.slug}]
+        current = self._current
+        if current is not None and current.ref.deck == deck.slug:
+            card = self._cards[deck.slug].get(current.ref.card_id)
+            if card is None:
+                self._clear()
+            else:
+                stored = get_card(self.store, current.stored.id)
+                self._current = StudyCard(
+                    deck, card, stored, current.queue, current.reps, current.lapses
+                )
+        return report
+
     # -- the queue ---------------------------------------------------------------------
 
     def next_card(self) -> StudyCard | None:
@@ -157,14 +210,14 @@ class Session:
                 return self._current
             self._clear()
         now = self.now()
-        picked = pick_next(self.store, self.settings, list(self._decks), now, self.today())
+        picked = pick_next(self.store, self.settings, self._studied(), now, self.today())
         if picked is None:
             return None
         self._show(get_card(self.store, picked[0]), picked[1])
         return self._current
 
     def counts(self) -> Counts:
-        return counts(self.store, self.settings, list(self._decks), self.now(), self.today())
+        return counts(self.store, self.settings, self._studied(), self.now(), self.today())
 
     @property
     def current(self) -> StudyCard | None:
@@ -273,6 +326,9 @@ class Session:
         return [StoredCard.from_row(row) for row in rows]
 
     # -- internals ---------------------------------------------------------------------
+
+    def _studied(self) -> list[str]:
+        return list(self._decks) if self._focus is None else list(self._focus)
 
     def _act(self, ref: CardRef | None, action) -> StoredCard:
         if ref is None:

@@ -1,0 +1,242 @@
+"""Practice: drill a deck or a tag on demand, whatever the schedule says.
+
+Like Anki's custom study, a drill shows every chosen card once, in deck order; a card
+rated Again comes back at the end of the drill. It leaves the schedule alone: nothing
+is written unless the learner chose to count the drill, in which case each rating is
+recorded exactly as a scheduled review would be (so it can be undone the same way).
+``Practice`` offers the same methods as ``Session`` that the review screen uses, so
+the screen does not care which one it drives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from quiz.judge.verdict import Outcome, Rating, Verdict
+from quiz.review import cards as card_ops
+from quiz.review.cards import CardRef, StoredCard, counts_from_log, get_card
+from quiz.review.errors import ReviewError
+from quiz.review.log import Answer, Recorded, Undone, record_answer, undo_answer
+from quiz.review.queue import Counts, Queue
+from quiz.review.scheduling import Preview, make_scheduler, preview
+from quiz.review.session import AnswerJudge, Session, StudyCard
+from quiz.review.state import Phase
+from quiz.review.sync import SyncReport
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One rated card, so undo can put it back where it was."""
+
+    ref: CardRef
+    repeated: bool  # rated Again: it went back to the end of the drill
+    review_id: int | None  # the review recorded, when the drill counts
+
+
+class Practice:
+    """A drill over ``refs`` in ``session``'s store; ``counted`` records each rating."""
+
+    def __init__(self, session: Session, refs: Sequence[CardRef], *, counted: bool = False):
+        if not refs:
+            raise ReviewError("nothing to practise: no cards match")
+        self.session = session
+        self.counted = counted
+        self.name = ""
+        self._left: list[CardRef] = list(refs)
+        self._repeats: set[CardRef] = set()
+        self._done: list[_Step] = []
+        self._current: StudyCard | None = None
+        self._shown_at: datetime | None = None
+        self._answer: Answer | None = None
+        self._preview: Preview | None = None
+
+    @classmethod
+    def of_deck(cls, session: Session, slug: str, *, counted: bool = False) -> Practice:
+        deck = session.deck(slug)
+        drill = cls(session, [CardRef(slug, card.id) for card in deck.cards], counted=counted)
+        drill.name = slug
+        return drill
+
+    @classmethod
+    def of_tag(cls, session: Session, tag: str, *, counted: bool = False) -> Practice:
+        refs = [
+            CardRef(deck.slug, card.id)
+            for deck in session.decks
+            for card in deck.cards
+            if tag in card.tags
+        ]
+        if not refs:
+            raise ReviewError(f"no card is tagged '{tag}' (tags: {', '.join(tags(session)[:12])})")
+        drill = cls(session, refs, counted=counted)
+        drill.name = f"#{tag}"
+        return drill
+
+    # -- what the review screen uses (as on Session) ------------------------------------
+
+    @property
+    def judge(self) -> AnswerJudge | None:
+        return self.session.judge
+
+    @property
+    def current(self) -> StudyCard | None:
+        return self._current
+
+    def now(self) -> datetime:
+        return self.session.now()
+
+    def next_card(self) -> StudyCard | None:
+        if self._current is not None:
+            return self._current
+        while self._left:
+            ref = self._left[0]
+            try:
+                stored = get_card(self.session.store, ref)
+                card = self.session.deck(ref.deck).card(ref.card_id)
+            except ReviewError:
+                card = None
+            if card is None or not stored.present or stored.suspended:
+                self._left.pop(0)  # gone from its file, or suspended since the drill began
+                continue
+            reps, lapses = counts_from_log(self.session.store, stored)
+            queue = Queue.LEARNING if ref in self._repeats else _queue_of(stored)
+            self._current = StudyCard(
+                self.session.deck(ref.deck), card, stored, queue, reps, lapses
+            )
+            self._shown_at = self.now()
+            return self._current
+        return None
+
+    def counts(self) -> Counts:
+        """Cards left in the drill: never studied as new, repeats as learning, others review."""
+        repeats = sum(ref in self._repeats for ref in self._left)
+        rows = {
+            (row["deck"], row["card_id"]): row["state"]
+            for row in self.session.store.query("SELECT deck, card_id, state FROM cards")
+        }
+        new = sum(
+            ref not in self._repeats and rows.get((ref.deck, ref.card_id)) == int(Phase.NEW)
+            for ref in self._left
+        )
+        return Counts(new=new, learning=repeats, review=len(self._left) - new - repeats)
+
+    def submit(self, answer: str, *, used_hint: bool = False) -> Verdict:
+        study = self._require_current()
+        if study.self_graded:
+            raise ReviewError(f"{study.ref} is a flash card: rate it yourself, no answer to judge")
+        if self.session.judge is None:
+            raise ReviewError("this session has no judge, so answers cannot be checked")
+        elapsed = None if self._shown_at is None else self.now() - self._shown_at
+        verdict = self.session.judge.judge(
+            study.deck,
+            study.card,
+            answer,
+            used_hint=used_hint,
+            elapsed_s=None if elapsed is None else elapsed.total_seconds(),
+        )
+        if verdict.outcome is not Outcome.INVALID:
+            self._answer = Answer(answer, verdict)
+        return verdict
+
+    def preview(self) -> Preview:
+        """What each rating would do to the schedule (applied only when the drill counts)."""
+        study = self._require_current()
+        if self._preview is None:
+            scheduler = make_scheduler(self.session.settings)
+            self._preview = preview(scheduler, study.stored.id, study.stored.state, self.now())
+        return self._preview
+
+    def rate(self, rating: Rating, *, duration_ms: int | None = None) -> Recorded | None:
+        """Finish the card (Again: repeat it at the end); record it only if the drill counts."""
+        study = self._require_current()
+        answer = self._answer or Answer()
+        if answer.verdict is not None and not answer.verdict.gradable:
+            raise ReviewError(
+                f"{study.ref} could not be graded ({answer.verdict.summary}); skip or suspend it"
+            )
+        recorded = None
+        if self.counted:
+            shown = self.preview()
+            if duration_ms is None and self._shown_at is not None:
+                duration_ms = max(0, int((shown.now - self._shown_at).total_seconds() * 1000))
+            recorded = record_answer(
+                self.session.store,
+                make_scheduler(self.session.settings),
+                self.session.settings,
+                study.stored.id,
+                Rating(rating),
+                shown=shown,
+                now=shown.now,
+                answer=Answer(answer.text, answer.verdict, duration_ms),
+            )
+        repeated = Rating(rating) is Rating.AGAIN
+        self._left.pop(0)
+        if repeated:
+            self._left.append(study.ref)
+            self._repeats.add(study.ref)
+        self._done.append(_Step(study.ref, repeated, recorded.review_id if recorded else None))
+        self._clear()
+        return recorded
+
+    def undo(self) -> Undone | None:
+        """Take back the drill's last rating (and its review, when the drill counts)."""
+        if not self._done:
+            return None
+        step = self._done[-1]
+        undone = undo_answer(self.session.store, step.review_id) if step.review_id else None
+        self._done.pop()
+        if step.repeated:
+            for index in range(len(self._left) - 1, -1, -1):
+                if self._left[index] == step.ref:
+                    del self._left[index]
+                    break
+        self._left.insert(0, step.ref)
+        self._clear()
+        self.next_card()
+        return undone
+
+    def bury(self, ref: CardRef | None = None) -> StoredCard:
+        """Skip the card for the rest of the drill; the schedule is left alone."""
+        ref = ref or self._require_current().ref
+        self._left = [left for left in self._left if left != ref]
+        self._clear()
+        return get_card(self.session.store, ref)
+
+    def suspend(self, ref: CardRef | None = None) -> StoredCard:
+        """Suspend the card (a deliberate change to the schedule) and drop it from the drill."""
+        ref = ref or self._require_current().ref
+        stored = card_ops.suspend(self.session.store, ref)
+        self._left = [left for left in self._left if left != ref]
+        self._clear()
+        return stored
+
+    def reload_deck(self, path: Path) -> SyncReport:
+        report = self.session.reload_deck(path)
+        self._clear()
+        return report
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _clear(self) -> None:
+        self._current = None
+        self._shown_at = None
+        self._answer = None
+        self._preview = None
+
+    def _require_current(self) -> StudyCard:
+        if self._current is None:
+            raise ReviewError("no card is being shown; call next_card() first")
+        return self._current
+
+
+def tags(session: Session) -> list[str]:
+    """Every tag used in the session's decks, sorted."""
+    return sorted({tag for deck in session.decks for card in deck.cards for tag in card.tags})
+
+
+def _queue_of(stored: StoredCard) -> Queue:
+    if stored.state.is_new:
+        return Queue.NEW
+    return Queue.REVIEW if stored.state.phase is Phase.REVIEW else Queue.LEARNING
