@@ -2,8 +2,9 @@
 
 The figures come from the same queue rules the session studies by (``queue.counts``
 for one deck at a time), so Home never promises a card the review screen will not
-show. Retention is the share of reviews of cards already in the review phase that
-were not Again, over the last 30 days ("true retention", as Anki reports it).
+show. Retention over 30 days is ``quiz.progress.stats``'s true retention (the figure the
+stats screen shows); without that module, the share of answers to cards in the review
+phase that were not Again.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def deck_rows(session: Session) -> list[DeckRow]:
             "SELECT deck, count(*) AS n FROM cards WHERE present = 1 GROUP BY deck"
         )
     }
-    kept = retention_by_deck(session.store, slugs, now - timedelta(days=RETENTION_DAYS))
+    kept = _retention(session, slugs)
     return [
         DeckRow(
             deck,
@@ -70,6 +71,19 @@ def deck_rows(session: Session) -> list[DeckRow]:
         )
         for deck in session.decks
     ]
+
+
+def _retention(session: Session, slugs: list[str]) -> dict[str, float]:
+    """The stats module's true retention when it is there (one definition app-wide), else ours."""
+    try:
+        from quiz.progress.stats import collect
+    except ImportError:
+        since = session.now() - timedelta(days=RETENTION_DAYS)
+        return retention_by_deck(session.store, slugs, since)
+    stats = collect(session.store, session.now(), tz=session.tz, days=RETENTION_DAYS, hardest=0)
+    return {
+        d.deck: d.retention.rate for d in stats.decks if d.deck and d.retention.rate is not None
+    }
 
 
 def format_retention(value: float | None) -> str:

@@ -141,6 +141,11 @@ class Session:
         return study_day(self.now(), self.settings.day_start_hour, self._tz)
 
     @property
+    def tz(self) -> tzinfo | None:
+        """The learner's time zone for study days (None: the system's)."""
+        return self._tz
+
+    @property
     def settings(self) -> Settings:
         return self.store.settings
 
