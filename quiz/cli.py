@@ -61,9 +61,9 @@ def launch(
     """Without a command: open the app on the bundled decks and your own."""
     if ctx.invoked_subcommand is not None:
         return
-    from quiz.deck.check import load_decks
+    from quiz.deck.cache import load_decks_cached  # no YAML parsing when nothing changed
 
-    decks = load_decks(_deck_sources())
+    decks = load_decks_cached(_deck_sources())
     from quiz.ui.app import TorchQuizApp  # imported here: only the app needs Textual
 
     TorchQuizApp(decks=decks, db_path=resolve_db_path(db)).run()

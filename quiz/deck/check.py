@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quiz.deck.diagnostics import Diagnostic
-from quiz.deck.loader import DECK_SUFFIXES, LoadResult, load_deck
-from quiz.deck.model import Deck
+from quiz.deck.model import DECK_SUFFIXES, Deck
+
+if TYPE_CHECKING:
+    from quiz.deck.loader import LoadResult
 
 
 @dataclass
@@ -62,6 +65,8 @@ def find_deck_files(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]
 
 def load_decks(paths: Iterable[Path]) -> DeckSet:
     """Load every deck under ``paths``; a deck slug claimed twice keeps its first file."""
+    from quiz.deck.loader import load_deck  # YAML and pydantic: only when parsing decks
+
     files, problems = find_deck_files(paths)
     result = DeckSet(diagnostics=problems, files=len(files))
     claimed: dict[str, LoadResult] = {}

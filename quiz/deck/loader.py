@@ -27,7 +27,7 @@ from quiz.deck.schema import (
 )
 from quiz.deck.yamlsource import DataPath, SourceMap, read_deck_file
 
-DECK_SUFFIXES = (".yaml", ".yml")
+DECK_SUFFIXES = m.DECK_SUFFIXES
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Any
 
 DEFAULT_LANGUAGE = "en"
 BLANK = "____"
+DECK_SUFFIXES = (".yaml", ".yml")
 
 
 class CardKind(StrEnum):

@@ -1,0 +1,78 @@
+"""A cache of loaded decks, so the app starts without parsing YAML or validating them.
+
+Parsing and validating the bundled decks (and importing PyYAML and pydantic to do it)
+is most of what the app does before its first frame. The loaded ``DeckSet`` is kept in
+the user's cache folder, keyed by torch-quiz's version and every deck file's path,
+size and modification time: any change to any file, or a file added or removed, loads
+everything afresh. ``torch-quiz check`` never uses the cache. A missing, corrupt or
+unwritable cache only costs the time of a fresh load.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from types import MappingProxyType
+
+import platformdirs
+
+from quiz import __version__
+from quiz.deck.check import DeckSet, find_deck_files, load_decks
+
+CACHE_FORMAT = 1
+
+
+def read_only(items: dict[str, object]) -> MappingProxyType[str, object]:
+    """Rebuilds a card's read-only mapping when the cache is loaded."""
+    return MappingProxyType(items)
+
+
+copyreg.pickle(MappingProxyType, lambda proxy: (read_only, (dict(proxy),)))
+
+
+def cache_path() -> Path:
+    return platformdirs.user_cache_path("torch-quiz", appauthor=False) / "decks.pickle"
+
+
+def load_decks_cached(paths: Iterable[Path], cache: Path | None = None) -> DeckSet:
+    """``load_decks(paths)``, from the cache when no deck file changed since it was made."""
+    paths = list(paths)
+    cache = cache or cache_path()
+    key = _key(paths)
+    if key is not None:
+        with contextlib.suppress(Exception):  # anything wrong with the cache: load afresh
+            with cache.open("rb") as stream:
+                stored_key, decks = pickle.load(stream)
+            if stored_key == key and isinstance(decks, DeckSet):
+                return decks
+    decks = load_decks(paths)
+    if key is not None:
+        _store(cache, key, decks)
+    return decks
+
+
+def _key(paths: list[Path]) -> tuple[object, ...] | None:
+    files, _ = find_deck_files(paths)
+    try:
+        stats = [(str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    except OSError:
+        return None
+    return (CACHE_FORMAT, __version__, tuple(str(p) for p in paths), tuple(stats))
+
+
+def _store(cache: Path, key: tuple[object, ...], decks: DeckSet) -> None:
+    with contextlib.suppress(OSError, pickle.PicklingError):
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cache.parent, prefix=".decks-")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump((key, decks), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, cache)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
