@@ -21,6 +21,7 @@ from quiz.paths import DB_ENV, bundled_decks_dir, resolve_db_path, user_decks_di
 if TYPE_CHECKING:
     from quiz.deck.diagnostics import Diagnostic
     from quiz.deck.model import Deck
+    from quiz.judge.client import WorkerClient
 
 app = typer.Typer(
     name="torch-quiz",
@@ -100,29 +101,31 @@ def check(
     Exits 0 when every deck is valid and 1 when any problem was found.
     """
     from quiz.deck.check import load_decks
+    from quiz.judge.client import WorkerClient
 
-    result = load_decks(paths or [bundled_decks_dir()])
-    if run and result.decks:
-        result.diagnostics.extend(_run_cards(result.decks))
+    with WorkerClient() as client:
+        if run:
+            client.warm_up()  # torch loads while the YAML is parsed
+        result = load_decks(paths or [bundled_decks_dir()])
+        if run and result.decks:
+            result.diagnostics.extend(_run_cards(result.decks, client))
     for diagnostic in sorted(set(result.diagnostics)):
         typer.echo(str(diagnostic))
     typer.echo(result.summary())
     raise typer.Exit(1 if result.errors else 0)
 
 
-def _run_cards(decks: list[Deck]) -> list[Diagnostic]:
-    from quiz.judge.client import SandboxUnavailable, WorkerClient
+def _run_cards(decks: list[Deck], client: WorkerClient) -> list[Diagnostic]:
+    from quiz.judge.client import SandboxUnavailable
     from quiz.judge.deckcheck import run_cards
     from quiz.judge.judge import Judge
 
     total = sum(len(deck.cards) for deck in decks)
-    with WorkerClient() as client, _progress(total) as advance:
-        client.warm_up()
+    with _progress(total) as advance:
         try:
             return run_cards(decks, Judge(client), on_card=lambda _card: advance())
         except SandboxUnavailable as error:
             _fail(f"cannot run the cards: {error}")
-            return []
 
 
 @contextlib.contextmanager
