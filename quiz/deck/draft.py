@@ -1,0 +1,134 @@
+"""Turn the Author screen's form fields into a card mapping, as a deck file would hold it.
+
+The form is plain text boxes: givens one per line (``name = expr``), lists separated
+by ``;`` (expressions and printed values are full of commas), tags by spaces. This
+module reads them into the card's keys, in the order the deck format documents, and
+leaves validation to the deck loader, so a draft is judged exactly as ``check``
+judges a file. It also says which expression the scratchpad should run for a kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from quiz.deck.model import BLANK, CardKind
+
+LIST_SEPARATOR = ";"
+
+# What the scratchpad's expression becomes in the card, by kind (choice cards have none).
+EXPR_KEY = {
+    CardKind.OUTPUT: "expr",
+    CardKind.CODE: "solution",
+    CardKind.CLOZE: "template",
+    CardKind.FLASH: "demo",
+}
+
+
+class DraftError(ValueError):
+    """A form field cannot be read; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class DraftFields:
+    """The Author form, as typed. ``prompt`` is a flash card's front."""
+
+    kind: str
+    id: str
+    prompt: str = ""
+    back: str = ""
+    given: str = ""
+    expr: str = ""
+    fill: str = ""  # a cloze card's solution
+    options: str = ""
+    answer: str = ""
+    accept: str = ""
+    reject: str = ""
+    explain: str = ""
+    hint: str = ""
+    tags: str = ""
+
+
+def parse_givens(text: str) -> list[tuple[str, str]]:
+    """``name = expr`` (or ``name: expr``) per line; blank lines and ``#`` comments skipped."""
+    givens: list[tuple[str, str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        cut = _separator(line)
+        if cut is None:
+            raise DraftError(f"given line {number}: write it as name = expression")
+        name, expr = line[:cut].strip(), line[cut + 1 :].strip()
+        if not name.isidentifier() or not expr:
+            raise DraftError(f"given line {number}: write it as name = expression")
+        givens.append((name, expr))
+    return givens
+
+
+def _separator(line: str) -> int | None:
+    """The first ``=`` or ``:`` that ends a leading name (``x == y`` is not a given)."""
+    for index, char in enumerate(line):
+        if char in "=:":
+            if line[index + 1 : index + 2] == "=":
+                return None
+            return index
+        if not (char.isalnum() or char in "_ \t"):
+            return None
+    return None
+
+
+def split_items(text: str) -> list[str]:
+    """Items separated by ``;``, stripped; empty items dropped."""
+    return [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
+
+
+def scratch_expression(kind: str, expr: str, fill: str) -> str:
+    """What the scratchpad runs: a cloze template is run with its fill in the blank."""
+    if kind == CardKind.CLOZE and BLANK in expr:
+        return expr.replace(BLANK, fill.strip() or BLANK, 1)
+    return expr
+
+
+def build_card(fields: DraftFields) -> dict[str, Any]:
+    """The card's mapping, keys in the documented order; empty optional fields left out."""
+    try:
+        kind = CardKind(fields.kind)
+    except ValueError:
+        raise DraftError(f"unknown kind {fields.kind!r}") from None
+    if not fields.id.strip():
+        raise DraftError("the card needs an id (a slug such as clamp-both)")
+    card: dict[str, Any] = {"id": fields.id.strip(), "kind": kind.value}
+    prompt = fields.prompt.strip()
+    if kind is CardKind.FLASH:
+        card["front"] = prompt
+        card["back"] = fields.back.strip()
+    elif prompt or kind is not CardKind.OUTPUT:
+        card["prompt"] = prompt
+    givens = parse_givens(fields.given) if kind is not CardKind.CHOICE else []
+    if givens:
+        card["given"] = dict(givens)
+        if len(card["given"]) != len(givens):
+            raise DraftError("a given name is listed twice")
+    expr = fields.expr.strip()
+    if kind in EXPR_KEY and (expr or kind is not CardKind.FLASH):
+        card[EXPR_KEY[kind]] = expr
+    if kind is CardKind.CLOZE:
+        card["solution"] = fields.fill.strip()
+    if kind is CardKind.CHOICE:
+        card["options"] = split_items(fields.options)
+        answers = split_items(fields.answer)
+        card["answer"] = answers[0] if len(answers) == 1 else answers
+    if kind is not CardKind.FLASH:
+        for key in ("accept", "reject"):
+            items = split_items(getattr(fields, key))
+            if items:
+                card[key] = items
+    for key in ("explain", "hint"):
+        text = getattr(fields, key).strip()
+        if text:
+            card[key] = text
+    tags = fields.tags.replace(",", " ").split()
+    if tags:
+        card["tags"] = tags
+    return card
