@@ -1,0 +1,130 @@
+"""Decks as an Anki package (``.apkg``), one note per card, through genanki.
+
+Why it exists: learners who also use Anki (on a phone, say) can take the decks along.
+Anki cannot run torch, so the package holds text only: the prompt, the code the card
+is about, an answer and the explanation. Note GUIDs come from (deck slug, card id) and
+the deck and note-type ids from fixed names, so importing a newer export into Anki
+updates the notes in place instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from quiz.deck.model import (
+    AnyCard,
+    ChoiceCard,
+    ClozeCard,
+    CodeCard,
+    Deck,
+    FlashCard,
+    OutputCard,
+)
+from quiz.review.errors import ReviewError
+
+FIELDS = ("Prompt", "Code", "Answer", "Explanation")
+MODEL_NAME = "torch-quiz card"
+_CSS = """.card { font-family: sans-serif; font-size: 18px; text-align: left; }
+pre { background: #f4f4f4; padding: 0.5em; border-radius: 4px; }"""
+_FRONT = "<div class=prompt>{{Prompt}}</div>{{#Code}}<pre>{{Code}}</pre>{{/Code}}"
+_BACK = (
+    '{{FrontSide}}<hr id="answer"><pre>{{Answer}}</pre>'
+    "{{#Explanation}}<div class=explain>{{Explanation}}</div>{{/Explanation}}"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NoteFields:
+    """The four fields of a card's note, as plain text (escaped when written)."""
+
+    prompt: str
+    code: str
+    answer: str
+    explanation: str
+
+
+def stable_id(name: str) -> int:
+    """A positive 31-bit id from a name: the same deck gets the same Anki id every time."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big") >> 1 | 1 << 30
+
+
+def note_guid(deck: str, card_id: str) -> str:
+    import genanki
+
+    return genanki.guid_for("torch-quiz", deck, card_id)
+
+
+def note_fields(deck: Deck, card: AnyCard) -> NoteFields:
+    givens = [f"{g.name} = {g.expr}" for g in (*deck.given, *card.given)]
+    explanation = card.explain.get() if card.explain else ""
+    if isinstance(card, FlashCard):
+        code = "\n".join([*givens, card.demo] if card.demo else givens)
+        return NoteFields(card.front.get(), code, card.back.get(), explanation)
+    prompt = card.prompt.get()
+    if isinstance(card, OutputCard):
+        answer = card.accept[0] if card.accept else f"(run: torch-quiz try '{card.expr}')"
+        return NoteFields(prompt, "\n".join([*givens, card.expr]), answer, explanation)
+    if isinstance(card, CodeCard):
+        return NoteFields(prompt, "\n".join(givens), card.solution, explanation)
+    if isinstance(card, ClozeCard):
+        code = "\n".join([*givens, card.template])
+        return NoteFields(prompt, code, card.filled(card.solution), explanation)
+    if isinstance(card, ChoiceCard):
+        options = [f"{i}. {option}" for i, option in enumerate(card.options, 1)]
+        return NoteFields(
+            prompt, "\n".join([*givens, *options]), "\n".join(card.answer), explanation
+        )
+    raise ReviewError(f"{deck.slug}/{card.id}: unknown card kind {card.kind}")
+
+
+def _html(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def write_apkg(decks: Sequence[Deck], path: Path) -> int:
+    """Write ``decks`` to ``path`` as one Anki package; returns the number of notes."""
+    import genanki
+
+    if not decks:
+        raise ReviewError("no decks to export")
+    model = genanki.Model(
+        stable_id(MODEL_NAME),
+        MODEL_NAME,
+        fields=[{"name": name} for name in FIELDS],
+        templates=[{"name": "Card", "qfmt": _FRONT, "afmt": _BACK}],
+        css=_CSS,
+    )
+    anki_decks = []
+    notes = 0
+    for deck in decks:
+        anki_deck = genanki.Deck(stable_id(f"deck:{deck.slug}"), f"torch-quiz::{deck.title.get()}")
+        for card in deck.cards:
+            fields = note_fields(deck, card)
+            anki_deck.add_note(
+                genanki.Note(
+                    model=model,
+                    fields=[
+                        _html(fields.prompt),
+                        _html(fields.code),
+                        _html(fields.answer),
+                        _html(fields.explanation),
+                    ],
+                    guid=note_guid(deck.slug, card.id),
+                    tags=[deck.slug, *(t.replace(" ", "_") for t in card.tags)],
+                )
+            )
+            notes += 1
+        anki_decks.append(anki_deck)
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        genanki.Package(anki_decks).write_to_file(str(temporary))
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise ReviewError(f"{path}: cannot write: {error.strerror or error}") from None
+    return notes
