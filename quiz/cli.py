@@ -62,12 +62,35 @@ def launch(
     """Without a command: open the app on the bundled decks and your own."""
     if ctx.invoked_subcommand is not None:
         return
-    from quiz.deck.cache import load_decks_cached  # no YAML parsing when nothing changed
+    _run_app(db, None)
 
-    decks = load_decks_cached(_deck_sources())
-    from quiz.ui.app import TorchQuizApp  # imported here: only the app needs Textual
 
-    TorchQuizApp(decks=decks, db_path=resolve_db_path(db)).run()
+def _run_app(db: Path | None, review: list[str] | None) -> None:
+    """Open the session (a bad database or deck name is a clean error), then the app."""
+    from quiz.review.errors import ReviewError, StoreError
+    from quiz.ui.app import make_app  # imported here: only the app needs Textual
+
+    try:
+        app_ = make_app(resolve_db_path(db), review=review)
+    except (ReviewError, StoreError) as error:
+        _fail(str(error), 2)
+    app_.run()
+
+
+@app.command()
+def review(
+    decks: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Deck slugs or deck files to review (default: everything due).",
+            metavar="[DECK...]",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Open the app straight on the review screen for these decks (or everything due)."""
+    _run_app(db, list(decks or []))
 
 
 def _deck_sources() -> list[Path]:
