@@ -314,6 +314,128 @@ def paths(db: DbOption = None) -> None:
     typer.echo(f"bundled decks: {bundled_decks_dir()}")
 
 
+# -- progress: stats, export, import, backup, optimize, report (logic: quiz/progress/) --
+
+
+@contextlib.contextmanager
+def _library_errors() -> Iterator[None]:
+    """A library refusal (ReviewError, StoreError) becomes one line and exit 1."""
+    from quiz.review.errors import ReviewError
+
+    try:
+        yield
+    except ReviewError as error:
+        _fail(str(error))
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (docs/progress.md).")] = False,
+    deck: Annotated[str | None, typer.Option(help="Only this deck (a slug).")] = None,
+    days: Annotated[int, typer.Option(min=1, help="Days of retention and history.")] = 30,
+    forecast: Annotated[int, typer.Option(min=1, help="Days of due forecast.")] = 7,
+    db: DbOption = None,
+) -> None:
+    """Show cards, reviews, true retention, streak and the due forecast, per deck and overall."""
+    from quiz.progress import commands
+
+    with _library_errors():
+        typer.echo(
+            commands.stats(
+                resolve_db_path(db), as_json=as_json, deck=deck, days=days, forecast_days=forecast
+            )
+        )
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, json, apkg or fsrs.")] = "json",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="File to write (csv, json and fsrs default to standard output).",
+            dir_okay=False,
+        ),
+    ] = None,
+    deck: Annotated[list[str] | None, typer.Option(help="Only this deck (repeatable).")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only reviews from DATE on.", metavar="DATE")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export reviews (csv, fsrs), everything restorable (json) or the decks for Anki (apkg)."""
+    from quiz.progress import commands
+
+    with _library_errors():
+        message = commands.export(resolve_db_path(db), fmt, output, deck or [], since)
+    if message:
+        typer.echo(message, err=True)
+
+
+@app.command(name="import")
+def import_progress(
+    file: Annotated[
+        Path, typer.Argument(help="A json export (torch-quiz export).", metavar="FILE.json")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Restore or merge progress from a json export: idempotent, the newest state wins."""
+    from quiz.progress import commands
+
+    with _library_errors():
+        typer.echo(commands.import_progress(resolve_db_path(db), file))
+
+
+@app.command()
+def backup(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The copy to write (default: backups/ beside the database).", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Write a consistent copy of the database (SQLite online backup), even while studying."""
+    from quiz.progress import commands
+
+    with _library_errors():
+        typer.echo(commands.backup(resolve_db_path(db), file, force=force))
+
+
+@app.command()
+def optimize(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Fit and report; store nothing.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Fit FSRS parameters to your own review log and store them (needs torch-quiz[optimize])."""
+    from quiz.progress import commands
+
+    with _library_errors():
+        say = lambda line: typer.echo(line, err=True)  # noqa: E731 - progress on stderr
+        typer.echo(commands.optimize(resolve_db_path(db), dry_run=dry_run, say=say))
+
+
+@app.command()
+def report(
+    file: Annotated[
+        Path, typer.Argument(help="The HTML file to write.", metavar="FILE.html", dir_okay=False)
+    ],
+    days: Annotated[int, typer.Option(min=7, help="Days of history to chart.")] = 365,
+    db: DbOption = None,
+) -> None:
+    """Write a self-contained HTML page of charts: reviews, forecast, retention, heatmap."""
+    from quiz.progress import commands
+
+    with _library_errors():
+        typer.echo(commands.report(resolve_db_path(db), file, days=days))
+
+
 def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"torch-quiz: error: {message}", err=True)
     raise typer.Exit(code)

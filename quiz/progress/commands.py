@@ -1,0 +1,136 @@
+"""What the progress commands do, behind ``quiz/cli.py``'s thin typer layer.
+
+Why it exists: the command line should only parse options and print; opening the
+database, choosing files, running the work and phrasing the one-line summary happen
+here, where they can be tested without typer. Each function raises
+:class:`quiz.review.errors.ReviewError` (or a subclass) for anything the learner must
+fix; the CLI prints it as ``torch-quiz: error: ...``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from quiz.review.clock import Clock, system_clock
+from quiz.review.errors import ReviewError
+from quiz.review.store import Store
+
+Say = Callable[[str], None]
+
+
+def _open(db_path: Path) -> Store:
+    return Store.open(db_path)
+
+
+def stats(
+    db_path: Path,
+    *,
+    as_json: bool,
+    deck: str | None,
+    days: int,
+    forecast_days: int,
+    clock: Clock = system_clock,
+) -> str:
+    from quiz.progress.render import stats_text
+    from quiz.progress.stats import collect
+
+    with _open(db_path) as store:
+        result = collect(store, clock(), deck=deck, days=days, forecast_days=forecast_days)
+    if as_json:
+        return json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+    return stats_text(result)
+
+
+def export(
+    db_path: Path,
+    fmt: str,
+    output: Path | None,
+    decks: Sequence[str],
+    since: str | None,
+    *,
+    clock: Clock = system_clock,
+) -> str:
+    """Run an export; returns the summary for standard error ('' when writing to stdout)."""
+    from quiz.progress.export import FORMATS, Selection, export_text, parse_since, write_text_file
+
+    if fmt not in FORMATS:
+        raise ReviewError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
+    if fmt == "apkg":
+        if since:
+            raise ReviewError("--since does not apply to apkg: it exports cards, not reviews")
+        return _export_apkg(output, decks)
+    selection = Selection(tuple(decks), parse_since(since) if since else None)
+    with _open(db_path) as store:
+        selection.check(store)
+        if output is None:
+            export_text(store, fmt, sys.stdout, selection, clock())
+            return ""
+        count = write_text_file(
+            output, lambda handle: export_text(store, fmt, handle, selection, clock())
+        )
+    return f"wrote {output}: {count} reviews ({fmt})"
+
+
+def _export_apkg(output: Path | None, wanted: Sequence[str]) -> str:
+    from quiz.deck.check import load_decks
+    from quiz.progress.apkg import write_apkg
+    from quiz.review.sync import deck_paths
+
+    if output is None:
+        raise ReviewError("an Anki package is a binary file: give one with -o FILE.apkg")
+    decks = load_decks(deck_paths(())).decks
+    if wanted:
+        by_slug = {deck.slug: deck for deck in decks}
+        missing = [slug for slug in wanted if slug not in by_slug]
+        if missing:
+            known = ", ".join(sorted(by_slug))
+            raise ReviewError(f"no deck '{missing[0]}' (decks: {known})")
+        decks = [by_slug[slug] for slug in wanted]
+    notes = write_apkg(decks, output)
+    return f"wrote {output}: {notes} notes in {len(decks)} decks (Anki package)"
+
+
+def import_progress(db_path: Path, source: Path) -> str:
+    from quiz.progress.importer import merge, read_document
+
+    document = read_document(source)  # checked before the database is even opened
+    with _open(db_path) as store:
+        report = merge(store, document)
+    return f"{source}: {report.summary()}"
+
+
+def backup(db_path: Path, target: Path | None, *, force: bool, clock: Clock = system_clock) -> str:
+    from quiz.progress.backup import backup as make_backup
+    from quiz.progress.backup import default_backup_path
+
+    if not db_path.exists():
+        raise ReviewError(f"{db_path}: no database yet, so nothing to back up")
+    with _open(db_path) as store:
+        made = make_backup(store, target or default_backup_path(db_path, clock()), overwrite=force)
+    return (
+        f"wrote {made.path}: {made.cards} cards, {made.reviews} reviews, {made.size / 1024:.0f} KiB"
+    )
+
+
+def optimize(db_path: Path, *, dry_run: bool, say: Say, clock: Clock = system_clock) -> str:
+    from quiz.progress.optimize import fit_and_store
+
+    with _open(db_path) as store:
+        return fit_and_store(store, clock(), dry_run=dry_run, say=say).summary()
+
+
+def report(db_path: Path, target: Path, *, days: int, clock: Clock = system_clock) -> str:
+    from quiz.progress.export import write_text_file
+    from quiz.progress.report import render_report
+    from quiz.progress.stats import collect
+
+    now: datetime = clock()
+    with _open(db_path) as store:
+        result = collect(store, now, days=days, forecast_days=30, hardest=15)
+    page = render_report(result)
+    write_text_file(target, lambda handle: handle.write(page))
+    return f"wrote {target}: open it in a browser"
