@@ -413,7 +413,10 @@ def optimize(
     ] = False,
     db: DbOption = None,
 ) -> None:
-    """Fit FSRS parameters to your own review log and store them (needs torch-quiz[optimize])."""
+    """Fit FSRS parameters to your own review log and store them.
+
+    Needs the optimize extra: pip install 'torch-quiz[optimize]'.
+    """
     from quiz.progress import commands
 
     with _library_errors():
