@@ -1,13 +1,73 @@
-"""What ships in decks/ is valid."""
+"""What ships in decks/ is valid, runs, and meets the content bar of the decks issue."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
+import pytest
+
 from quiz.deck.check import load_decks
+from quiz.deck.model import CardKind, CodeCard, OutputCard, Text
+from quiz.judge.deckcheck import run_cards
 from quiz.paths import bundled_decks_dir
 
+TEXT_FIELDS = ("prompt", "explain", "hint", "front", "back")
+RANDOM = re.compile(r"\btorch\.(rand|randn|randint|randperm|normal)\b|\.(uniform_|normal_)\(")
 
-def test_bundled_decks_pass_check():
+
+@pytest.fixture(scope="module")
+def bundled():
     result = load_decks([bundled_decks_dir()])
     assert [str(d) for d in result.diagnostics] == []
-    assert result.decks, "no bundled decks found"
-    assert len({deck.slug for deck in result.decks}) == len(result.decks)
+    return result
+
+
+def test_bundled_decks_pass_check(bundled):
+    assert bundled.decks, "no bundled decks found"
+    assert len({deck.slug for deck in bundled.decks}) == len(bundled.decks)
+
+
+def test_every_bundled_card_runs_as_its_examples_say(bundled, judge):
+    assert [str(d) for d in run_cards(bundled.decks, judge)] == []
+
+
+def test_enough_cards_of_every_kind(bundled):
+    kinds = Counter(card.kind for deck in bundled.decks for card in deck.cards)
+    assert sum(kinds.values()) >= 300
+    for kind in (CardKind.OUTPUT, CardKind.CODE, CardKind.CLOZE, CardKind.CHOICE):
+        assert kinds[kind] >= 40, kind
+    assert kinds[CardKind.FLASH] >= 20
+
+
+def test_every_card_explains_itself_in_english_and_chinese(bundled):
+    for deck in bundled.decks:
+        assert {"en", "zh"} <= set(deck.title.languages), deck.slug
+        for card in deck.cards:
+            assert card.explain is not None, f"{deck.slug}/{card.id}"
+            for name in TEXT_FIELDS:
+                text = getattr(card, name, None)
+                if isinstance(text, Text):
+                    assert {"en", "zh"} <= set(text.languages), f"{deck.slug}/{card.id}.{name}"
+
+
+def test_output_cards_have_examples_and_code_cards_random_givens(bundled):
+    for deck in bundled.decks:
+        for card in deck.cards:
+            where = f"{deck.slug}/{card.id}"
+            if isinstance(card, OutputCard):
+                assert card.accept and card.reject, where
+            if isinstance(card, CodeCard):
+                givens = [g.expr for g in (*deck.given, *card.given)]
+                assert any(RANDOM.search(expr) for expr in givens), where
+
+
+def test_the_decks_readme_names_real_cards(bundled):
+    readme = (bundled_decks_dir() / "README.md").read_text(encoding="utf-8")
+    ids = {f"{deck.slug}/{card.id}" for deck in bundled.decks for card in deck.cards}
+    mentioned = set(re.findall(r"\b([a-z0-9-]+/[a-z0-9-]+)\b", readme))
+    named = {ref for ref in mentioned if ref.split("/")[0] in {d.slug for d in bundled.decks}}
+    assert named, "the README maps no cards"
+    assert named <= ids, sorted(named - ids)
+    for page in ("p22", "p23", "p25", "p26", "p29"):
+        assert page in readme
