@@ -21,7 +21,9 @@ from quiz.review.state import CardState
 
 
 def make_scheduler(settings: Settings) -> fsrs.Scheduler:
+    fitted = {"parameters": settings.fsrs_parameters} if settings.fsrs_parameters else {}
     return fsrs.Scheduler(
+        **fitted,
         desired_retention=settings.desired_retention,
         learning_steps=settings.learning_steps,
         relearning_steps=settings.relearning_steps,

@@ -9,6 +9,7 @@ names the key and the file.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import asdict, dataclass, fields
 from datetime import timedelta
@@ -56,11 +57,13 @@ class Settings:
     reviews_per_day_total: int = 200
     leech_lapses: int = 8
     learn_ahead_minutes: int = 20  # show learning cards this early when nothing else is due
+    fsrs_parameters: tuple[float, ...] = ()  # fitted by `torch-quiz optimize`; () = fsrs defaults
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for key in ("learning_steps", "relearning_steps"):
             data[key] = [format_duration(step) for step in data[key]]
+        data["fsrs_parameters"] = list(data["fsrs_parameters"])
         return data
 
     @classmethod
@@ -104,6 +107,8 @@ _RANGES: dict[str, tuple[float, float]] = {
 
 
 def _check(key: str, raw: Any) -> Any:
+    if key == "fsrs_parameters":
+        return _check_parameters(raw)
     if key in ("learning_steps", "relearning_steps"):
         if not isinstance(raw, list | tuple) or not all(isinstance(s, str) for s in raw):
             raise TypeError("expected a list of durations such as ['1m', '10m']")
@@ -129,6 +134,21 @@ def _check(key: str, raw: Any) -> Any:
     if not low <= value <= high:
         raise ValueError(f"out of range ({low:g} to {high:g})")
     return value
+
+
+FSRS_PARAMETER_COUNT = 21  # FSRS-6, as fsrs 6.x and fsrs-rs-python 0.9 use
+
+
+def _check_parameters(raw: Any) -> tuple[float, ...]:
+    if not isinstance(raw, list | tuple) or not all(
+        isinstance(w, int | float) and not isinstance(w, bool) for w in raw
+    ):
+        raise TypeError("expected a list of numbers")
+    if raw and len(raw) != FSRS_PARAMETER_COUNT:
+        raise ValueError(f"expected {FSRS_PARAMETER_COUNT} numbers (or none), got {len(raw)}")
+    if not all(math.isfinite(w) for w in raw):
+        raise ValueError("every parameter must be a finite number")
+    return tuple(float(w) for w in raw)
 
 
 def _from_text(key: str, text: str) -> Any:
