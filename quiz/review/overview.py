@@ -73,6 +73,12 @@ def deck_rows(session: Session) -> list[DeckRow]:
     ]
 
 
+def all_left(session: Session) -> Counts:
+    """What "review all" would study today: every deck together, so the overall limits apply."""
+    slugs = [deck.slug for deck in session.decks]
+    return counts(session.store, session.settings, slugs, session.now(), session.today())
+
+
 def _retention(session: Session, slugs: list[str]) -> dict[str, float]:
     """The stats module's true retention when it is there (one definition app-wide), else ours."""
     try:

@@ -1,14 +1,23 @@
-"""Home: the table of decks, and a deck's cards one level down."""
+"""Home: the decks with what is left today, and the ways into studying them.
+
+Enter studies the selected deck, ``r`` reviews everything due, ``p`` opens a
+practice drill. The figures come from ``quiz.review.overview``; this screen only
+lays them out. Other screens add their keys to ``BINDINGS`` (``/``, ``t`` and ``a``
+are kept for browse, stats and author).
+"""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from quiz.deck.check import DeckSet
-from quiz.deck.model import CardKind, Deck, FlashCard
+from quiz.deck.model import CardKind, Deck
+from quiz.review.errors import ReviewError, StoreError
+from quiz.review.overview import DeckRow, all_left, deck_rows, format_retention
+from quiz.ui.status import TorchStatus
 
 
 def _plural(count: int, word: str) -> str:
@@ -20,70 +29,105 @@ def kinds_line(deck: Deck) -> str:
     return " · ".join(f"{counts[kind]} {kind.value}" for kind in CardKind if counts[kind])
 
 
-class HomeScreen(Screen[None]):
-    BINDINGS = [Binding("q", "app.quit", "Quit", id="home.quit")]
+COLUMNS = ("Deck", "New", "Learning", "Due", "Total", "Retention 30d")
+TITLE_WIDTH = 48
 
-    def __init__(self, decks: DeckSet, language: str) -> None:
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "study", "Study deck", id="home.study"),
+        Binding("r", "review_all", "Review all due", id="home.review_all"),
+        Binding("p", "practice", "Practice", id="home.practice"),
+        Binding("q", "app.quit", "Quit", id="home.quit"),
+    ]
+
+    def __init__(self, language: str = "en") -> None:
         super().__init__()
-        self.decks = decks
         self.language = language
+        self.rows: list[DeckRow] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        total = (
-            f"{_plural(len(self.decks.decks), 'deck')}, {_plural(self.decks.card_count, 'card')}"
-        )
-        yield Static(total, id="summary")
+        yield Static(id="summary")
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="details")
+        yield TorchStatus()
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
-        table.add_columns("Deck", "Title", "Cards")
-        for deck in self.decks.decks:
-            table.add_row(
-                deck.slug, deck.title.get(self.language), str(len(deck.cards)), key=deck.slug
-            )
+        for label in COLUMNS:
+            table.add_column(label, key=label, width=TITLE_WIDTH if label == "Deck" else None)
+        self.refresh_decks()
         table.focus()
 
-    def _deck(self, slug: str | None) -> Deck | None:
-        return next((d for d in self.decks.decks if d.slug == slug), None)
+    def on_screen_resume(self) -> None:
+        self.refresh_decks()
+
+    def refresh_decks(self) -> None:
+        """Read the figures again (after studying) and keep the cursor on its deck."""
+        try:
+            self.rows = deck_rows(self.app.session)  # type: ignore[attr-defined]
+        except (ReviewError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        table = self.query_one("#decks", DataTable)
+        selected = self.selected_slug()
+        table.clear()
+        for row in self.rows:
+            table.add_row(
+                _title(row.deck.title.get(self.language)),
+                _figure(row.left.new, "cyan"),
+                _figure(row.left.learning, "red"),
+                _figure(row.left.review, "green"),
+                Text(str(row.total), justify="right"),
+                Text(format_retention(row.retention), justify="right"),
+                key=row.slug,
+            )
+        if selected is not None:
+            index = next((i for i, row in enumerate(self.rows) if row.slug == selected), 0)
+            table.move_cursor(row=index)
+        left = all_left(self.app.session)  # type: ignore[attr-defined]
+        cards = sum(row.total for row in self.rows)
+        self.query_one("#summary", Static).update(
+            f"{_plural(len(self.rows), 'deck')}, {_plural(cards, 'card')} · today, all decks: "
+            f"{left.new} new, {left.learning} learning, {left.review} due (r)"
+        )
+
+    def selected_slug(self) -> str | None:
+        table = self.query_one("#decks", DataTable)
+        if not table.row_count:
+            return None
+        return self.rows[table.cursor_row].slug if table.cursor_row < len(self.rows) else None
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        deck = self._deck(event.row_key.value)
-        if deck is None:
+        row = next((r for r in self.rows if r.slug == event.row_key.value), None)
+        if row is None:
             return
+        deck = row.deck
         description = deck.description.get(self.language) if deck.description else ""
-        details = f"{kinds_line(deck)}\n{description}".strip()
+        details = f"{deck.slug} · {kinds_line(deck)}\n{description}".strip()
         self.query_one("#details", Static).update(details)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        deck = self._deck(event.row_key.value)
-        if deck is not None:
-            self.app.push_screen(DeckScreen(deck, self.language))
+        event.stop()
+        self.action_study()
+
+    def action_study(self) -> None:
+        slug = self.selected_slug()
+        if slug is not None:
+            self.app.start_review([slug])  # type: ignore[attr-defined]
+
+    def action_review_all(self) -> None:
+        self.app.start_review(None)  # type: ignore[attr-defined]
+
+    def action_practice(self) -> None:
+        self.app.choose_practice(self.selected_slug())  # type: ignore[attr-defined]
 
 
-class DeckScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="deck.back")]
+def _title(title: str) -> str:
+    return title if len(title) <= TITLE_WIDTH else title[: TITLE_WIDTH - 1] + "…"
 
-    def __init__(self, deck: Deck, language: str) -> None:
-        super().__init__()
-        self.deck = deck
-        self.language = language
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        title = f"{self.deck.title.get(self.language)}  ({self.deck.slug})"
-        yield Static(f"{title}\n{kinds_line(self.deck)}", id="summary")
-        yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#cards", DataTable)
-        table.add_columns("Card", "Kind", "Question")
-        for card in self.deck.cards:
-            text = card.front if isinstance(card, FlashCard) else card.prompt
-            first_line = text.get(self.language).strip().splitlines()[0]
-            table.add_row(card.id, card.kind.value, first_line, key=card.id)
-        table.focus()
+def _figure(count: int, colour: str) -> Text:
+    return Text(str(count), style=colour if count else "dim", justify="right")

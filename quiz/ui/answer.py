@@ -1,0 +1,73 @@
+"""The answer boxes: one line for output, cloze and choice cards, several for code.
+
+Both post ``AnswerBox.Submitted`` on Enter so the review screen handles one message.
+In the multi-line box, ``ctrl+j`` inserts a newline (so does ``shift+enter`` or
+``alt+enter`` in terminals that report them); Enter always submits.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
+
+
+class AnswerSubmitted(Message):
+    """The learner pressed Enter in an answer box."""
+
+    def __init__(self, box: Widget, value: str) -> None:
+        super().__init__()
+        self.box = box
+        self.value = value
+
+
+class AnswerLine(Input):
+    """A single-line answer."""
+
+    async def action_submit(self) -> None:
+        self.post_message(AnswerSubmitted(self, self.value))
+
+    def clear_answer(self) -> None:
+        self.value = ""
+
+    @property
+    def answer(self) -> str:
+        return self.value
+
+
+class CodeBox(TextArea):
+    """A multi-line Python answer with highlighting: Enter submits, ctrl+j adds a line."""
+
+    def __init__(self, *, id: str | None = None, placeholder: str = "") -> None:
+        super().__init__(
+            "",
+            language="python",
+            id=id,
+            soft_wrap=True,
+            show_line_numbers=False,
+            tab_behavior="focus",
+            placeholder=placeholder,
+        )
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(AnswerSubmitted(self, self.text))
+            return
+        if event.key in NEWLINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.insert("\n")
+            return
+        await super()._on_key(event)
+
+    def clear_answer(self) -> None:
+        self.text = ""
+
+    @property
+    def answer(self) -> str:
+        return self.text

@@ -1,0 +1,418 @@
+"""The review screen: one card at a time, judged in a worker, rated with one key.
+
+It drives a ``Session`` (or a ``Practice`` drill, which has the same methods) and
+holds no scheduling or judging logic: ``submit`` and ``preview`` run in a named
+thread worker so the screen never blocks while torch works, and report back through
+``Judged``; ratings, undo, bury and suspend are quick database writes made here.
+Every refusal of the engine becomes a notification; nothing the learner types can
+crash the screen.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import Enum, auto
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+from textual.worker import Worker, WorkerState
+
+from quiz.deck.model import AnyCard, CardKind, Deck, FlashCard
+from quiz.judge.verdict import Outcome, Rating, Verdict
+from quiz.review.errors import ReviewError, StoreError
+from quiz.review.practice import Practice
+from quiz.review.queue import Queue
+from quiz.review.session import Session, StudyCard
+from quiz.review.summary import Tally, summarize
+from quiz.ui.answer import AnswerLine, AnswerSubmitted, CodeBox
+from quiz.ui.prompt import ANSWER_PLACEHOLDERS, back_markdown, question_markdown
+from quiz.ui.status import TorchStatus
+from quiz.ui.verdict import RATING_NAMES, RatingBar, VerdictPanel
+
+Study = Session | Practice
+
+
+class Phase(Enum):
+    ANSWERING = auto()  # the answer box is open
+    JUDGING = auto()  # the worker is judging
+    ANSWERED = auto()  # a verdict is shown: rate it
+    UNGRADABLE = auto()  # the card is broken: bury, suspend or edit it
+    FRONT = auto()  # a flash card's front
+    BACK = auto()  # a flash card's back: rate it
+    DONE = auto()
+
+
+class ReviewScreen(Screen[None]):
+    """Study the cards of ``study`` until none is left, then show the summary."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="review.back"),
+        Binding("ctrl+t", "hint", "Hint", id="review.hint"),
+        Binding("space", "flip", "Show back", id="review.flip"),
+        Binding("enter", "accept", "Accept", id="review.accept", show=False),
+        Binding("1", "rate(1)", "Again", id="review.again", show=False),
+        Binding("2", "rate(2)", "Hard", id="review.hard", show=False),
+        Binding("3", "rate(3)", "Good", id="review.good", show=False),
+        Binding("4", "rate(4)", "Easy", id="review.easy", show=False),
+        Binding("u", "undo", "Undo", id="review.undo"),
+        Binding("b", "bury", "Bury", id="review.bury"),
+        Binding("s", "suspend", "Suspend", id="review.suspend"),
+        Binding("e", "edit", "Edit", id="review.edit"),
+    ]
+
+    class Judged(Message):
+        """The worker judged an answer (``intervals`` is None when it cannot be rated)."""
+
+        def __init__(
+            self, verdict: Verdict, intervals: dict[Rating, timedelta] | None, answer: str
+        ) -> None:
+            super().__init__()
+            self.verdict = verdict
+            self.intervals = intervals
+            self.answer = answer
+
+    class DemoShown(Message):
+        """The live value of a flash card's demo."""
+
+        def __init__(self, card_id: str, text: str) -> None:
+            super().__init__()
+            self.card_id = card_id
+            self.text = text
+
+    def __init__(self, study: Study, *, title: str = "Review", language: str = "en") -> None:
+        super().__init__()
+        self.study = study
+        self.heading = title
+        self.language = language
+        self.tally = Tally(started=study.now())
+        self.phase = Phase.ANSWERING
+        self.card: StudyCard | None = None
+        self.verdict: Verdict | None = None
+        self.used_hint = False
+
+    # -- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="counts")
+        yield TorchStatus()
+        with VerticalScroll(id="card"):
+            yield Markdown(id="prompt")
+            yield Static(id="hint")
+            yield Markdown(id="back")
+            yield Static(id="demo")
+        yield AnswerLine(id="answer-line")
+        yield CodeBox(id="answer-code")
+        yield VerdictPanel(id="verdict")
+        yield RatingBar(id="ratings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.heading
+        self.show_next()
+
+    # -- showing a card ----------------------------------------------------------------
+
+    def show_next(self) -> None:
+        """Show the study's current or next card, or the summary when none is left."""
+        try:
+            card = self.study.next_card()
+        except (ReviewError, StoreError) as error:
+            self.notify(str(error), title="cannot show the next card", severity="error")
+            card = None
+        if card is None:
+            self.finish()
+            return
+        self.show_card(card)
+
+    def show_card(self, study: StudyCard) -> None:
+        self.card = study
+        self.verdict = None
+        self.used_hint = False
+        card = study.card
+        self.query_one("#prompt", Markdown).update(
+            question_markdown(study.deck, card, self.language)
+        )
+        self.query_one("#hint", Static).display = False
+        self.query_one("#back", Markdown).display = False
+        self.query_one("#demo", Static).display = False
+        self.query_one(VerdictPanel).clear()
+        self.query_one(RatingBar).clear()
+        line = self.query_one(AnswerLine)
+        code = self.query_one(CodeBox)
+        line.display = card.kind in (CardKind.OUTPUT, CardKind.CLOZE, CardKind.CHOICE)
+        code.display = card.kind is CardKind.CODE
+        for box in (line, code):
+            box.clear_answer()
+            box.disabled = False
+        if isinstance(card, FlashCard):
+            self.phase = Phase.FRONT
+            self.set_focus(None)
+        else:
+            self.phase = Phase.ANSWERING
+            box = code if card.kind is CardKind.CODE else line
+            box.placeholder = ANSWER_PLACEHOLDERS[card.kind.value]
+            box.focus()
+        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self.update_counts()
+        self.refresh_bindings()
+
+    def update_counts(self) -> None:
+        try:
+            left = self.study.counts()
+        except (ReviewError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        text = Text()
+        queue = self.card.queue if self.card else None
+        for name, count, which in (
+            ("New", left.new, Queue.NEW),
+            ("Learning", left.learning, Queue.LEARNING),
+            ("Review", left.review, Queue.REVIEW),
+        ):
+            style = f"bold {'underline' if which is queue else ''}".strip()
+            text.append(f"{name} ", style="dim")
+            text.append(f"{count}", style=style)
+            text.append("   ")
+        if self.card is not None:
+            study = self.card
+            text.append(f"{study.deck.title.get(self.language)} · {study.ref.card_id} · ")
+            text.append(study.card.kind.value)
+            if study.edited:
+                text.append("  (edited since your last answer)", style="italic")
+        if isinstance(self.study, Practice):
+            counted = "counted" if self.study.counted else "not counted"
+            text.append(f"   practice {self.study.name}, {counted}", style="italic")
+        self.query_one("#counts", Static).update(text)
+
+    def finish(self) -> None:
+        """Nothing left: replace this screen with the summary."""
+        from quiz.ui.summary import SummaryScreen
+
+        self.phase = Phase.DONE
+        session = self.study.session if isinstance(self.study, Practice) else self.study
+        decks = session.focused
+        summary = summarize(self.tally, session.store, decks, self.study.now())
+        self.app.switch_screen(SummaryScreen(summary, self.heading))
+
+    # -- answering ---------------------------------------------------------------------
+
+    @on(AnswerSubmitted)
+    def submit_answer(self, event: AnswerSubmitted) -> None:
+        event.stop()
+        if self.phase is not Phase.ANSWERING or self.card is None:
+            return
+        answer = event.value.strip()
+        if not answer:
+            self.notify("type an answer first (ctrl+t shows the hint)", severity="warning")
+            return
+        self.phase = Phase.JUDGING
+        event.box.disabled = True
+        waiting = "judging…" if self._torch_ready() else "judging… (loading torch)"
+        self.query_one(VerdictPanel).show_text(Text(waiting, style="dim"))
+        self.refresh_bindings()
+        self.judge_answer(answer, self.used_hint)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="judge", name="judge")
+    def judge_answer(self, answer: str, used_hint: bool) -> None:
+        verdict = self.study.submit(answer, used_hint=used_hint)
+        intervals = self.study.preview().intervals() if verdict.gradable else None
+        self.post_message(self.Judged(verdict, intervals, answer))
+
+    def on_review_screen_judged(self, message: Judged) -> None:
+        if self.phase is not Phase.JUDGING or self.card is None:
+            return
+        card = self.card.card
+        verdict = message.verdict
+        explain = card.explain.get(self.language) if card.explain else None
+        self.query_one(VerdictPanel).show_verdict(verdict, card.kind, explain, message.answer)
+        box = self._answer_box()
+        if verdict.outcome is Outcome.INVALID:
+            self.phase = Phase.ANSWERING
+            box.disabled = False
+            box.focus()
+        elif not verdict.gradable:
+            self.phase = Phase.UNGRADABLE
+            self.set_focus(None)
+        else:
+            self.verdict = verdict
+            self.phase = Phase.ANSWERED
+            self.query_one(RatingBar).show_ratings(message.intervals, verdict.suggested)
+            self.set_focus(None)
+        self.refresh_bindings()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed judging (the app reports the error) reopens the answer box."""
+        failed = event.worker.name == "judge" and event.state is WorkerState.ERROR
+        if failed and self.phase is Phase.JUDGING:
+            self.phase = Phase.ANSWERING
+            self.query_one(VerdictPanel).clear()
+            box = self._answer_box()
+            box.disabled = False
+            box.focus()
+            self.refresh_bindings()
+
+    # -- flash cards -------------------------------------------------------------------
+
+    def action_flip(self) -> None:
+        if self.phase is not Phase.FRONT or self.card is None:
+            return
+        card = self.card.card
+        assert isinstance(card, FlashCard)
+        back = self.query_one("#back", Markdown)
+        back.update(back_markdown(card, self.language))
+        back.display = True
+        if card.demo:
+            demo = self.query_one("#demo", Static)
+            demo.update(Text("running the demo…", style="dim"))
+            demo.display = True
+            self.run_demo(self.card.deck, card)
+        try:
+            intervals = self.study.preview().intervals()
+        except (ReviewError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.phase = Phase.BACK
+        self.query_one(RatingBar).show_ratings(intervals, Rating.GOOD)
+        self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="demo", name="demo")
+    def run_demo(self, deck: Deck, card: AnyCard) -> None:
+        reference = getattr(self.study.judge, "reference", None)
+        if reference is None:
+            return
+        result = reference(deck, card).trials[0].results[0]
+        self.post_message(self.DemoShown(card.id, result.describe()))
+
+    def on_review_screen_demo_shown(self, message: DemoShown) -> None:
+        if self.card is None or self.card.card.id != message.card_id:
+            return
+        demo = self.query_one("#demo", Static)
+        demo.update(Text.assemble(("live value:\n", "bold"), message.text))
+
+    # -- rating and card actions -------------------------------------------------------
+
+    def action_accept(self) -> None:
+        if self.phase is Phase.ANSWERED and self.verdict is not None:
+            self.action_rate(int(self.verdict.suggested))
+        elif self.phase is Phase.BACK:
+            self.action_rate(int(Rating.GOOD))
+
+    def action_rate(self, rating: int) -> None:
+        if self.phase not in (Phase.ANSWERED, Phase.BACK):
+            return
+        chosen = Rating(rating)
+        try:
+            recorded = self.study.rate(chosen)
+        except (ReviewError, StoreError) as error:
+            self.notify(str(error), title="not saved", severity="error")
+            return
+        self.tally.add(self.verdict, chosen)
+        if recorded is not None and recorded.became_leech:
+            self.notify(
+                f"{recorded.ref} is a leech (lapsed {recorded.lapses} times) and was suspended; "
+                "consider rewriting it",
+                severity="warning",
+                timeout=8,
+            )
+        self.show_next()
+
+    def action_undo(self) -> None:
+        try:
+            undone = self.study.undo()
+        except (ReviewError, StoreError) as error:
+            self.notify(str(error), title="cannot undo", severity="error")
+            return
+        if undone is None and not isinstance(self.study, Practice):
+            self.notify("nothing to undo", severity="warning")
+            return
+        self.tally.take_back()
+        name = RATING_NAMES[undone.rating] if undone else "your last rating"
+        self.notify(f"undid {name} on {undone.ref if undone else 'the card'}")
+        self.show_next()
+
+    def action_bury(self) -> None:
+        self._card_action("bury", "buried until tomorrow")
+
+    def action_suspend(self) -> None:
+        self._card_action("suspend", "suspended (Browse can unsuspend it)")
+
+    def _card_action(self, name: str, done: str) -> None:
+        if self.card is None:
+            return
+        ref = self.card.ref
+        if isinstance(self.study, Practice) and name == "bury":
+            done = "skipped for this drill"
+        try:
+            getattr(self.study, name)()
+        except (ReviewError, StoreError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(f"{ref}: {done}")
+        self.show_next()
+
+    def action_edit(self) -> None:
+        if self.card is None:
+            return
+        location = self.card.card.location
+        if not self.app.edit_file(location.path, location.line):  # type: ignore[attr-defined]
+            return
+        self.reload(location.path)
+
+    def reload(self, path: Path) -> None:
+        """After an edit: load the deck file again, and show the card from its new text."""
+        try:
+            report = self.study.reload_deck(path)
+        except (ReviewError, StoreError) as error:
+            self.notify(str(error), title="the deck was not reloaded", severity="error", timeout=10)
+            return
+        changes = len(report.added) + len(report.edited) + len(report.removed)
+        self.notify(f"reloaded {path.name}: {changes} card(s) changed")
+        self.show_next()
+
+    def action_hint(self) -> None:
+        if self.card is None or self.phase not in (Phase.ANSWERING, Phase.FRONT):
+            return
+        hint = self.card.card.hint
+        if hint is None:
+            self.notify("this card has no hint", severity="warning")
+            return
+        self.used_hint = True
+        widget = self.query_one("#hint", Static)
+        widget.update(Text.assemble(("hint: ", "bold"), hint.get(self.language)))
+        widget.display = True
+
+    def action_back(self) -> None:
+        if self.tally.reviewed:
+            self.finish()
+        else:
+            self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        phase = self.phase
+        if action in ("rate", "accept"):
+            return phase in (Phase.ANSWERED, Phase.BACK)
+        if action == "flip":
+            return phase is Phase.FRONT
+        if action == "hint":
+            return phase in (Phase.ANSWERING, Phase.FRONT)
+        if action in ("undo", "bury", "suspend", "edit"):
+            return phase is not Phase.JUDGING and phase is not Phase.DONE
+        return True
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _answer_box(self) -> AnswerLine | CodeBox:
+        if self.card is not None and self.card.card.kind is CardKind.CODE:
+            return self.query_one(CodeBox)
+        return self.query_one(AnswerLine)
+
+    def _torch_ready(self) -> bool:
+        return bool(getattr(self.app, "torch_ready", True))

@@ -1,0 +1,57 @@
+"""The end-of-session summary: reviewed, right, time taken, and when cards fall due next."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from quiz.review.summary import Summary, format_duration
+
+
+def when(moment: datetime | None, now: datetime | None = None) -> str:
+    """A due date in local time, as the learner reads it."""
+    if moment is None:
+        return "nothing scheduled yet"
+    local = moment.astimezone()
+    return local.strftime("%a %d %b %Y, %H:%M")
+
+
+class SummaryScreen(Screen[None]):
+    """Shown when a review ends; Enter or Escape goes back to Home."""
+
+    BINDINGS = [
+        Binding("enter", "done", "Home", id="summary.home"),
+        Binding("escape", "done", "Back", id="summary.back", show=False),
+    ]
+
+    def __init__(self, summary: Summary, title: str = "Review") -> None:
+        super().__init__()
+        self.summary = summary
+        self.heading = title
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        summary = self.summary
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold")
+        table.add_column()
+        share = summary.right_share
+        table.add_row("reviewed", str(summary.reviewed))
+        table.add_row("right", "—" if share is None else f"{summary.right} ({share:.0%})")
+        table.add_row("time", format_duration(summary.elapsed))
+        table.add_row("next due", when(summary.next_due))
+        heading = "Done for now." if summary.reviewed else "Nothing left to review here today."
+        yield Static(heading, id="summary-heading")
+        yield Static(table, id="summary-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.heading}: summary"
+
+    def action_done(self) -> None:
+        self.app.pop_screen()
