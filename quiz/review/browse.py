@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from quiz.deck.model import AnyCard, Deck, FlashCard
+from quiz.deck.model import AnyCard, Deck, FlashCard, Location
 from quiz.judge.verdict import Rating
 from quiz.review.cards import CardRef, StoredCard
 from quiz.review.clock import as_utc, from_text
@@ -35,7 +35,7 @@ class BrowseRow:
     kind: str
     question: str  # the first line of the prompt (or front), in the chosen language
     tags: tuple[str, ...]
-    location: str  # path:line:col of the card in its deck file
+    location: Location  # where the card is written in its deck file
     state: CardState
     reps: int
     lapses: int
@@ -97,7 +97,7 @@ def list_cards(
                 "kind": card.kind.value,
                 "question": question_line(card, language),
                 "tags": card.tags,
-                "location": str(card.location),
+                "location": card.location,
             }
             if found is None:
                 rows.append(

@@ -203,7 +203,11 @@ class BrowseScreen(Screen[None]):
             detail = CardScreen(
                 self.store, row, decks, clock=self.clock, tz=self.tz, language=self.language
             )
-            self.app.push_screen(detail, lambda _: self.action_reload())
+            self.app.push_screen(detail)
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted and self.query("#browse-cards"):
+            self.action_reload()  # back from a card: its state may have changed
 
 
 class CardScreen(Screen[None]):
@@ -273,7 +277,8 @@ class CardScreen(Screen[None]):
         state = row.state
         text = Text()
         text.append(str(row.ref), style="bold")
-        text.append(f"  ·  {row.kind}  ·  {row.location}\n", style="dim")
+        where = f"{row.location.path.name}:{row.location.line}"
+        text.append(f"  ·  {row.kind}  ·  {where}\n", style="dim")
         text.append(f"{row.question}\n")
         due = due_text(state, now)
         schedule = [f"state {state.phase.name.lower()}"]
@@ -283,7 +288,8 @@ class CardScreen(Screen[None]):
             schedule.append(f"stability {state.stability:.1f}d")
         if state.difficulty is not None:
             schedule.append(f"difficulty {state.difficulty:.1f}")
-        schedule.append(f"{row.reps} reps, {row.lapses} lapses since reset")
+        lapses = f"{row.lapses} lapse{'s' * (row.lapses != 1)}"
+        schedule.append(f"{row.reps} reps, {lapses}")
         text.append(" · ".join(schedule) + "\n")
         flags = ", ".join(row.flags()) or "none"
         text.append(f"flags: {flags}", style="bold red" if row.leech else "")
