@@ -1,0 +1,213 @@
+"""Stats: the learner's progress as terminal charts and a few figures.
+
+Every number comes from ``quiz.progress.stats.collect`` (the same values the
+``stats`` command prints); this screen only draws them: reviews per day and the due
+forecast as bar charts, true retention per deck as horizontal bars (textual-plotext),
+a calendar heatmap of study days, and the streak, review counts and true retention.
+textual-plotext is imported here only, so it costs nothing until the screen opens.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta, tzinfo
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual_plotext import PlotextPlot
+
+from quiz.progress.stats import DayActivity, Stats, collect
+from quiz.review.clock import Clock, system_clock
+from quiz.review.errors import ReviewError, StoreError
+from quiz.review.store import Store
+
+DAYS = 30  # reviews per day, retention, and the forecast cover this many days
+HEATMAP_WEEKS = 20
+HEAT_STYLES = ("grey23", "dark_green", "green4", "green3", "bright_green")
+WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.0%}"
+
+
+def figures_text(stats: Stats) -> Text:
+    """The headline figures: streak, reviews (today, 7 and 30 days), true retention, cards."""
+    overall = stats.overall
+    reviews, retention, cards = overall.reviews, overall.retention, overall.cards
+    streak = overall.streak
+    text = Text()
+    text.append("Streak ", style="dim")
+    text.append(f"{streak.days} day{'s' * (streak.days != 1)}", style="bold")
+    text.append(" (studied today)" if streak.studied_today else " (not yet today)", style="dim")
+    text.append("   Reviews ", style="dim")
+    text.append(f"{reviews.today.reviews}", style="bold")
+    text.append(" today · ", style="dim")
+    text.append(f"{reviews.last_7_days.reviews}", style="bold")
+    text.append(" in 7 days · ", style="dim")
+    text.append(f"{reviews.last_30_days.reviews}", style="bold")
+    text.append(" in 30 days", style="dim")
+    text.append("   True retention ", style="dim")
+    text.append(percent(retention.rate), style="bold")
+    judged = retention.passed + retention.failed
+    text.append(f" ({retention.passed} of {judged})\n", style="dim")
+    text.append("Cards ", style="dim")
+    text.append(
+        f"{cards.total} · {cards.new} new · {cards.learning} learning · {cards.review} review"
+        f" · {cards.suspended} suspended · {cards.leech} leech"
+    )
+    return text
+
+
+def heatmap_text(days: tuple[DayActivity, ...], today: date, weeks: int = HEATMAP_WEEKS) -> Text:
+    """A calendar: one column per week (oldest left), one row per weekday, shaded by reviews."""
+    by_day = {activity.day: activity.reviews for activity in days}
+    most = max(by_day.values(), default=0)
+    first_monday = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
+    text = Text()
+    months = "    "
+    for week in range(weeks):
+        monday = first_monday + timedelta(weeks=week)
+        label = monday.strftime("%b") if monday.day <= 7 else ""
+        months += label[:2].ljust(2) if label else "  "
+    text.append(months.rstrip() + "\n", style="dim")
+    for weekday in range(7):
+        text.append(f"{WEEKDAYS[weekday]:<4}", style="dim")
+        for week in range(weeks):
+            day = first_monday + timedelta(weeks=week, days=weekday)
+            if day > today:
+                text.append("  ")
+                continue
+            count = by_day.get(day, 0)
+            level = 0 if count == 0 or most == 0 else 1 + min(3, (4 * count - 1) // most)
+            text.append("■ ", style=HEAT_STYLES[level])
+        text.append("\n")
+    text.append("    less ", style="dim")
+    for style in HEAT_STYLES:
+        text.append("■", style=style)
+    text.append(" more", style="dim")
+    return text
+
+
+class StatsScreen(Screen[None]):
+    """Charts and figures for all decks, from ``store`` at the clock's time."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="stats.back"),
+        Binding("f5", "reload", "Reload", id="stats.reload"),
+    ]
+
+    def __init__(
+        self, store: Store, *, clock: Clock = system_clock, tz: tzinfo | None = None
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.clock = clock
+        self.tz = tz
+        self.calendar: Stats | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="stats-figures")
+        with Grid(id="stats-grid"):
+            yield PlotextPlot(id="stats-per-day", classes="stats-panel")
+            yield PlotextPlot(id="stats-forecast", classes="stats-panel")
+            yield PlotextPlot(id="stats-retention", classes="stats-panel")
+            with Vertical(id="stats-calendar", classes="stats-panel"):
+                yield Static(id="stats-calendar-title")
+                yield Static(id="stats-heatmap")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Stats"
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        now = self.clock()
+        try:
+            stats = collect(self.store, now, tz=self.tz, days=DAYS, forecast_days=DAYS, hardest=0)
+            calendar = collect(
+                self.store, now, tz=self.tz, days=7 * HEATMAP_WEEKS, forecast_days=1, hardest=0
+            )
+        except (ReviewError, StoreError) as error:
+            self.notify(str(error), title="cannot read the statistics", severity="error")
+            return
+        self.query_one("#stats-figures", Static).update(figures_text(stats))
+        self._per_day(stats)
+        self._forecast(stats)
+        self._retention(stats)
+        self.calendar = calendar
+        self._heatmap()
+
+    def on_resize(self) -> None:
+        self._heatmap()
+
+    def _heatmap(self) -> None:
+        """As many weeks as fit the panel: half the screen, less the weekday labels."""
+        if self.calendar is None:
+            return
+        weeks = max(4, min(HEATMAP_WEEKS, (self.app.size.width // 2 - 8) // 2))
+        self.query_one("#stats-calendar-title", Static).update(f"Study days, last {weeks} weeks")
+        heatmap = heatmap_text(self.calendar.per_day, self.calendar.study_day, weeks)
+        self.query_one("#stats-heatmap", Static).update(heatmap)
+
+    def _plot(self, widget_id: str, title: str) -> PlotextPlot:
+        widget = self.query_one(widget_id, PlotextPlot)
+        plt = widget.plt
+        plt.clear_figure()
+        plt.title(title)
+        return widget
+
+    def _per_day(self, stats: Stats) -> None:
+        widget = self._plot("#stats-per-day", f"Reviews per day, last {DAYS} days")
+        plt = widget.plt
+        xs = list(range(-len(stats.per_day) + 1, 1))
+        passed = [day.reviews - day.again for day in stats.per_day]
+        again = [day.again for day in stats.per_day]
+        plt.stacked_bar(xs, [passed, again], labels=["passed", "again"], color=["green", "red"])
+        self._day_ticks(plt, xs, [day.day for day in stats.per_day])
+        self._count_ticks(plt, max((day.reviews for day in stats.per_day), default=0))
+        widget.refresh()
+
+    def _forecast(self, stats: Stats) -> None:
+        widget = self._plot("#stats-forecast", f"Due in the next {DAYS} days")
+        plt = widget.plt
+        forecast = stats.overall.forecast
+        xs = list(range(len(forecast)))
+        plt.bar(xs, [day.due for day in forecast], color="blue")
+        self._day_ticks(plt, xs, [day.day for day in forecast])
+        self._count_ticks(plt, max((day.due for day in forecast), default=0))
+        widget.refresh()
+
+    def _retention(self, stats: Stats) -> None:
+        widget = self._plot("#stats-retention", f"True retention per deck, last {DAYS} days")
+        plt = widget.plt
+        measured = [deck for deck in stats.decks if deck.retention.rate is not None]
+        if measured:
+            rates = [round(100 * (deck.retention.rate or 0.0)) for deck in measured]
+            names = [f"{deck.deck} {rate}%" for deck, rate in zip(measured, rates, strict=True)]
+            plt.bar(names, rates, orientation="horizontal", color="cyan", width=0.6)
+            plt.xlim(0, 100)
+            plt.xlabel("%")
+        else:
+            plt.title("True retention per deck: no answers to measure yet")
+        widget.refresh()
+
+    @staticmethod
+    def _count_ticks(plt, most: int) -> None:
+        """Whole numbers on the y axis (plotext would print 0.33 for a day with 1 card)."""
+        step = max(1, -(-most // 4))
+        ticks = list(range(0, max(most, 1) + step, step))
+        plt.yticks(ticks, [str(tick) for tick in ticks])
+        plt.ylim(0, ticks[-1])
+
+    @staticmethod
+    def _day_ticks(plt, xs: list[int], days: list[date]) -> None:
+        if not xs:
+            return
+        step = max(1, len(xs) // 5)
+        picks = list(range(0, len(xs), step))
+        plt.xticks([xs[i] for i in picks], [days[i].strftime("%m-%d") for i in picks])
