@@ -411,6 +411,9 @@ def optimize(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Fit and report; store nothing.")
     ] = False,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Forget fitted parameters: back to FSRS's defaults.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Fit FSRS parameters to your own review log and store them.
@@ -421,7 +424,7 @@ def optimize(
 
     with _library_errors():
         say = lambda line: typer.echo(line, err=True)  # noqa: E731 - progress on stderr
-        typer.echo(commands.optimize(resolve_db_path(db), dry_run=dry_run, say=say))
+        typer.echo(commands.optimize(resolve_db_path(db), dry_run=dry_run, reset=reset, say=say))
 
 
 @app.command()

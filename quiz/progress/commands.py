@@ -116,10 +116,14 @@ def backup(db_path: Path, target: Path | None, *, force: bool, clock: Clock = sy
     )
 
 
-def optimize(db_path: Path, *, dry_run: bool, say: Say, clock: Clock = system_clock) -> str:
-    from quiz.progress.optimize import fit_and_store
+def optimize(
+    db_path: Path, *, dry_run: bool, reset: bool = False, say: Say, clock: Clock = system_clock
+) -> str:
+    from quiz.progress.optimize import fit_and_store, forget_parameters
 
     with _open(db_path) as store:
+        if reset:
+            return forget_parameters(store)
         return fit_and_store(store, clock(), dry_run=dry_run, say=say).summary()
 
 

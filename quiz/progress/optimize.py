@@ -149,6 +149,14 @@ def fit_and_store(
     )
 
 
+def forget_parameters(store: Store) -> str:
+    """Back to fsrs's default parameters (``torch-quiz optimize --reset``)."""
+    if not store.settings.fsrs_parameters:
+        return "already using the default FSRS parameters"
+    store.save_settings(store.settings.replace(fsrs_parameters=[]))
+    return "forgot the fitted parameters: the default FSRS parameters are in use again"
+
+
 def _library() -> Any:
     try:
         import fsrs_rs_python

@@ -86,3 +86,14 @@ def test_report_is_one_self_contained_page_with_the_charts_data(store: Store, le
 def test_report_on_an_empty_database(store: Store):
     page = render_report(collect(store, NOW, tz=UTC, days=365))
     assert "Nothing yet" in page and "No card has been answered Again" in page
+
+
+def test_reset_goes_back_to_the_default_parameters(store: Store):
+    from quiz.progress.optimize import forget_parameters
+
+    assert "already" in forget_parameters(store)
+    fitted = [0.3] * 4 + [6.0] + [0.5] * 16
+    store.save_settings(store.settings.replace(fsrs_parameters=fitted))
+    assert store.settings.fsrs_parameters == tuple(fitted)
+    assert "forgot" in forget_parameters(store)
+    assert store.settings.fsrs_parameters == ()
