@@ -66,12 +66,13 @@ def _reference_problems(
 ) -> list[Diagnostic]:
     field = REFERENCE_FIELD[card.kind.value]
     where = card.where(field)
+    seconds = judge.runner.time_limit
     for trial in reference.trials:
         if trial.given_failure is not None:
             name, result = trial.given_failure
             own = any(given.name == name for given in card.given)
             place = card.where("given") if own else deck.location
-            return [_at(place, f"given '{name}' {_fails(result)}")]
+            return [_at(place, f"given '{name}' {_fails(result, seconds)}")]
         result = trial.results[0]
         if result.status is Status.RAISED and isinstance(card, OutputCard):
             if not any(_is_exception(example) for example in card.accept):
@@ -81,7 +82,7 @@ def _reference_problems(
                 ]  # fmt: skip
             continue
         if result.status is not Status.VALUE:
-            return [_at(where, f"the {_role(card)} {_fails(result)}")]
+            return [_at(where, f"the {_role(card)} {_fails(result, seconds)}")]
     if not isinstance(card, OutputCard):
         return []
     result = reference.trials[0].results[0]
@@ -106,14 +107,14 @@ def _role(card: AnyCard) -> str:
             "solution", "flash": "demo"}[card.kind.value]  # fmt: skip
 
 
-def _fails(result: Result) -> str:
+def _fails(result: Result, time_limit: float) -> str:
     if result.status is Status.RAISED:
         return f"raises {result.describe()}"
     if result.status is Status.REFUSED:
         return f"is refused by the sandbox: {result.message}"
     if result.status is Status.SYNTAX:
         return f"is not a Python expression: {result.message}"
-    return f"{result.describe()} (a sandbox limit)"
+    return f"{result.describe(time_limit)} (a sandbox limit)"
 
 
 def _is_exception(example: str) -> bool:

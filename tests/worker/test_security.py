@@ -1,0 +1,664 @@
+"""The security corpus (issue 3): hostile expressions from decks and from learners.
+
+Every attack runs twice over, through the real worker process:
+
+* as a deck's expression: an output card's ``expr``, a code card's ``solution`` and
+  a given, checked with ``check_card`` as ``torch-quiz check`` does. Each must give
+  one diagnostic that says why (refused, raises, a sandbox limit), or, for text
+  that is not an expression at all, stop the deck loading;
+* as a learner's answer to a code card, through ``Judge.judge``: WRONG or INVALID,
+  never RIGHT, never an exception out of the judge.
+
+After each one: no file appeared (the attacks aim at a path inside a directory the
+worker uses as its cwd and TMPDIR), the texts shown are one printable line with no
+traceback, the worker survived unless it had to be killed for time, and the next
+evaluation gives the right value with the default global state.
+
+The workers here have a small time limit, and the CPU bombs spread their three paths
+over three workers, so that one reloads torch while the next is busy being killed.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from quiz.deck.loader import load_deck
+from quiz.deck.model import Deck
+from quiz.judge.client import REPLY_MARGIN, WorkerClient
+from quiz.judge.deckcheck import check_card
+from quiz.judge.judge import Judge
+from quiz.judge.protocol import Run, Status
+from quiz.judge.verdict import Outcome, Verdict
+
+TIME_LIMIT = 0.25
+
+# What the sandbox does with an attack.
+REFUSED = "refused"
+RAISED = "raised"
+SYNTAX = "syntax"
+TIME = "time"  # killed at the wall-clock deadline (or found slow by the worker)
+MEMORY = "memory"
+SIZE = "size"
+LIMITS = (TIME, MEMORY, SIZE)
+
+# How the loader words a problem with the text itself (the worker never sees it).
+TOO_LONG = "characters long; the limit is 2000"
+CONTROL = "control character U+"
+NOT_EXPR = "not a valid expression"
+
+# One expression that shows whether the worker works and its global state is the default:
+# values, dtypes, grad mode, threads, the seed and the print precision.
+PROBE = (
+    "torch.tensor([1, 7, 3]).clamp(2, 5), torch.tensor([1.5]).dtype, torch.get_default_dtype(), "
+    "torch.is_grad_enabled(), torch.get_num_threads(), torch.rand(2), torch.tensor([0.123456789])"
+)
+PROBE_PRINTED = (
+    "(tensor([2, 5, 3]), torch.float32, torch.float32, True, 1, tensor([0.4963, 0.7682]), "
+    "tensor([0.1235]))"
+)
+
+
+@dataclass(frozen=True)
+class Attack:
+    """One hostile text, and what the sandbox may make of it.
+
+    ``expect`` lists the acceptable outcomes. An attack expected to be refused must be
+    refused: had it raised, it would have run. A bomb may hit its limit, or the time
+    limit first on a busy machine, or be refused before it starts if the evaluator can
+    tell; a refusal is the best of these. Only CPU bombs (``kill``) may cost the worker.
+    """
+
+    source: str  # "{out}" stands for a file path inside the watched directory
+    expect: tuple[str, ...]  # REFUSED, RAISED, SYNTAX or limits
+    static: str | None = None  # when the deck loader stops it first: its message
+    kill: bool = False  # runs until the wall-clock deadline kills the worker
+
+    def text(self, watched: Path) -> str:
+        return self.source.replace("{out}", str(watched / "pwned"))
+
+
+def attack(group: str, name: str, source: str, expect: str, static: str | None = None):
+    if expect in (REFUSED, SYNTAX):
+        outcomes: tuple[str, ...] = (expect,)
+    elif expect == RAISED:
+        outcomes = (RAISED, REFUSED)
+    else:
+        outcomes = tuple(dict.fromkeys((expect, TIME, REFUSED)))
+    return pytest.param(Attack(source, outcomes, static, kill=expect == TIME), id=f"{group}/{name}")
+
+
+ATTACKS = [
+    # ------------------------------------------------ modules that torch leaks
+    attack("leak", "torch.os", "torch.os", REFUSED),
+    attack("leak", "torch.os.system", "torch.os.system('touch {out}')", REFUSED),
+    attack("leak", "torch.sys.modules", "torch.sys.modules['os']", REFUSED),
+    attack("leak", "torch.builtins.eval", "torch.builtins.eval('1')", REFUSED),
+    attack("leak", "torch.builtins.open", "torch.builtins.open('{out}', 'w')", REFUSED),
+    attack("leak", "torch.importlib", "torch.importlib.import_module('os')", REFUSED),
+    attack("leak", "serialization.pickle", "torch.serialization.pickle.loads", REFUSED),
+    attack("leak", "torch.ctypes", "torch.ctypes.CDLL(None)", REFUSED),
+    attack("leak", "torch.platform", "torch.platform.system()", REFUSED),
+    attack("leak", "torch.glob", "torch.glob.glob('/*')", REFUSED),
+    attack("leak", "torch.inspect", "torch.inspect.currentframe()", REFUSED),
+    attack("leak", "F.torch.os", "F.torch.os", REFUSED),
+    attack("leak", "autograd.functional.torch", "torch.autograd.functional.torch.os", REFUSED),
+    attack("leak", "nn.modules", "nn.modules.module.torch", REFUSED),
+    # ------------------------------------------------ torch APIs that read, write or load
+    attack("file", "torch.load", "torch.load('{out}')", REFUSED),
+    attack("file", "torch.save", "torch.save(x, '{out}')", REFUSED),
+    attack("file", "torch.from_file", "torch.from_file('/etc/passwd', size=10)", REFUSED),
+    attack(
+        "file",
+        "UntypedStorage.from_file",
+        "torch.UntypedStorage.from_file('/etc/passwd', False, 10)",
+        REFUSED,
+    ),
+    attack(
+        "file",
+        "storage_type.from_file",
+        "x.storage_type().from_file('/etc/passwd', False, 10)",
+        REFUSED,
+    ),
+    attack("file", "storage_type-call", "x.storage_type()(10)", REFUSED),
+    attack("file", "numpy.tofile", "x.numpy().tofile('{out}')", REFUSED),
+    attack("file", "numpy.dump", "x.numpy().dump('{out}')", REFUSED),
+    attack("file", "open-write", "open('{out}', 'w')", REFUSED),
+    attack("file", "open-read", "open('/etc/passwd').read()", REFUSED),
+    attack(
+        "file",
+        "pathlib-via-sys",
+        "torch.sys.modules['pathlib'].Path('{out}').write_text('x')",
+        REFUSED,
+    ),
+    attack("file", "torch.hub.load", "torch.hub.load('a/b', 'c')", REFUSED),
+    attack("file", "hub.download", "torch.hub.download_url_to_file('http://0/', '{out}')", REFUSED),
+    attack("file", "torch.package", "torch.package.PackageExporter('{out}')", REFUSED),
+    attack("file", "jit.load", "torch.jit.load('{out}')", REFUSED),
+    attack("file", "jit.save", "torch.jit.save(torch.jit.script(torch.sin), '{out}')", REFUSED),
+    # ------------------------------------------------ libraries, compilers, callables, memory
+    attack("load", "ops.load_library", "torch.ops.load_library('{out}')", REFUSED),
+    attack("load", "classes.load_library", "torch.classes.load_library('{out}')", REFUSED),
+    attack("load", "library.Library", "torch.library.Library('evil', 'DEF')", REFUSED),
+    attack(
+        "compile", "cpp_extension", "torch.utils.cpp_extension.load_inline('m', 'int f;')", REFUSED
+    ),
+    attack("compile", "torch.compile", "torch.compile(torch.sin)(x)", REFUSED),
+    attack("compile", "jit.script", "torch.jit.script(torch.sin)", REFUSED),
+    attack("compile", "torch.export", "torch.export.export(nn.Linear(3, 1), (x,))", REFUSED),
+    attack("callable", "apply_", "x.apply_(abs)", REFUSED),
+    attack("callable", "Tensor.apply_", "torch.Tensor.apply_(x, abs)", REFUSED),
+    attack("callable", "map_", "x.map_(x, max)", REFUSED),
+    attack("callable", "register_hook", "x.register_hook(abs)", REFUSED),
+    attack("callable", "forward-hook", "nn.Linear(3, 1).register_forward_hook(abs)", REFUSED),
+    attack("callable", "module.apply", "nn.Linear(3, 1).apply(abs)", REFUSED),
+    attack("callable", "max-key-print", "max([1, 2], key=print)", REFUSED),
+    attack("callable", "assert_close-msg", "torch.testing.assert_close(x, x, msg=print)", REFUSED),
+    attack("callable", "jacobian-print", "torch.autograd.functional.jacobian(print, x)", REFUSED),
+    attack("memory", "data_ptr", "x.data_ptr()", REFUSED),
+    attack("memory", "untyped_storage", "x.untyped_storage()", REFUSED),
+    attack("memory", "as_strided", "x.as_strided((100,), (10 ** 6,))", REFUSED),
+    attack("memory", "type-dotted-name", "x.type('os.system')", RAISED),
+    # ------------------------------------------------ processes
+    attack(
+        "process",
+        "subprocess-via-sys",
+        "torch.sys.modules['subprocess'].run(['touch', '{out}'])",
+        REFUSED,
+    ),
+    attack("process", "os.fork", "torch.os.fork()", REFUSED),
+    attack("process", "os.popen", "torch.os.popen('id')", REFUSED),
+    attack("process", "multiprocessing", "torch.multiprocessing.Process()", REFUSED),
+    attack(
+        "process", "DataLoader-workers", "torch.utils.data.DataLoader(x, num_workers=2)", REFUSED
+    ),
+    attack("process", "distributed", "torch.distributed.init_process_group('gloo')", REFUSED),
+    # ------------------------------------------------ dunder chains, formatting, frames
+    attack("dunder", "subclasses", "().__class__.__base__.__subclasses__()", REFUSED),
+    attack("dunder", "reduce_ex", "x.__reduce_ex__(2)", REFUSED),
+    attack("dunder", "type", "type(x)", REFUSED),
+    attack("dunder", "mro", "x.__class__.__mro__", REFUSED),
+    attack("dunder", "globals-of-function", "torch.testing.assert_close.__globals__", REFUSED),
+    attack("dunder", "builtins-name", "__builtins__", REFUSED),
+    attack("dunder", "private-attribute", "nn.Linear(3, 1)._modules", REFUSED),
+    attack(
+        "dunder",
+        "grad_fn-walk",
+        "torch.ones(1, requires_grad=True).mul(2).grad_fn.next_functions",
+        REFUSED,
+    ),
+    attack("format", "str.format", "'{0.__class__}'.format(x)", REFUSED),
+    attack("format", "f-string", "f'{x.__class__}'", REFUSED),
+    attack("format", "percent", "'%s' % x", REFUSED),
+    attack("format", "format-builtin", "format(x, '')", REFUSED),
+    attack("frame", "genexp.gi_frame", "(i for i in [1]).gi_frame", REFUSED),
+    attack("frame", "parameters.gi_frame", "nn.Linear(3, 1).parameters().gi_frame", REFUSED),
+    attack(
+        "frame", "comprehension", "[c for c in ().__class__.__base__.__subclasses__()]", REFUSED
+    ),
+    attack("frame", "lambda", "(lambda: 0).__globals__", REFUSED),
+    # ------------------------------------------------ fullwidth identifiers (NFKC to ASCII)
+    attack("fullwidth", "torch.os", "ｔｏｒｃｈ.ｏｓ", REFUSED),
+    attack("fullwidth", "os.system", "ｔｏｒｃｈ.ｏｓ.ｓｙｓｔｅｍ('id')", REFUSED),
+    attack("fullwidth", "print", "ｐｒｉｎｔ(x)", REFUSED),
+    attack("fullwidth", "eval", "ｅｖａｌ('1')", REFUSED),
+    attack("fullwidth", "apply_", "x.ａｐｐｌｙ_(abs)", REFUSED),
+    # ------------------------------------------------ builtins
+    attack("builtin", "print", "print(x)", REFUSED),
+    attack("builtin", "input", "input()", REFUSED),
+    attack("builtin", "exit", "exit()", REFUSED),
+    attack("builtin", "quit", "quit()", REFUSED),
+    attack("builtin", "breakpoint", "breakpoint()", REFUSED),
+    attack("builtin", "globals", "globals()", REFUSED),
+    attack("builtin", "vars", "vars()", REFUSED),
+    attack("builtin", "locals", "locals()", REFUSED),
+    attack("builtin", "getattr", "getattr(torch, 'os')", REFUSED),
+    attack("builtin", "setattr", "setattr(torch, 'ones', None)", REFUSED),
+    attack("builtin", "delattr", "delattr(torch, 'ones')", REFUSED),
+    attack("builtin", "__import__", "__import__('os')", REFUSED),
+    attack("builtin", "eval", "eval('1')", REFUSED),
+    attack("builtin", "exec", "exec('1')", REFUSED),
+    attack("builtin", "compile", "compile('1', 'f', 'eval')", REFUSED),
+    attack("builtin", "help", "help(torch)", REFUSED),
+    # ------------------------------------------------ global state (checked by the probe after)
+    attack("state", "set_default_dtype", "torch.set_default_dtype(torch.float64)", REFUSED),
+    attack("state", "manual_seed", "torch.manual_seed(1)", REFUSED),
+    attack("state", "random.manual_seed", "torch.random.manual_seed(1)", REFUSED),
+    attack("state", "set_printoptions", "torch.set_printoptions(precision=1)", REFUSED),
+    attack("state", "set_num_threads", "torch.set_num_threads(64)", REFUSED),
+    attack("state", "set_grad_enabled", "torch.set_grad_enabled(False)", REFUSED),
+    attack("state", "autograd.set_grad_enabled", "torch.autograd.set_grad_enabled(False)", REFUSED),
+    attack("state", "set_default_device", "torch.set_default_device('meta')", REFUSED),
+    attack("state", "deterministic", "torch.use_deterministic_algorithms(True)", REFUSED),
+    # ------------------------------------------------ memory bombs
+    attack("memory-bomb", "ones-1e10", "torch.ones(10 ** 10)", REFUSED),
+    attack("memory-bomb", "cat-300", "torch.cat([torch.ones(10 ** 7)] * 300)", MEMORY),
+    attack("memory-bomb", "repeat-300", "torch.ones(10 ** 7).repeat(300)", MEMORY),
+    attack("memory-bomb", "broadcast-add", "torch.ones(10 ** 7, 1) + torch.ones(1, 300)", MEMORY),
+    attack(
+        "memory-bomb", "outer-matmul", "torch.ones(10 ** 7, 1) @ torch.ones(1, 10 ** 7)", MEMORY
+    ),
+    attack("memory-bomb", "new-sizes", "x.new(10 ** 5, 10 ** 5)", MEMORY),
+    attack("memory-bomb", "resize_", "x.resize_(10 ** 5, 10 ** 5)", MEMORY),
+    attack("memory-bomb", "new_empty_strided", "x.new_empty_strided((2,), (10 ** 12,))", MEMORY),
+    attack("memory-bomb", "nn.Linear", "nn.Linear(10 ** 5, 10 ** 5)", MEMORY),
+    attack("memory-bomb", "nn.Embedding", "nn.Embedding(10 ** 9, 8)", MEMORY),
+    attack(
+        "memory-bomb",
+        "expand-contiguous",
+        "torch.ones(1).expand(10 ** 4, 10 ** 3).contiguous().expand(100, 10 ** 4, 10 ** 3)",
+        REFUSED,
+    ),
+    attack("memory-bomb", "expand-minus-one", "torch.ones(10 ** 7, 1).expand(-1, 300)", REFUSED),
+    attack("memory-bomb", "expand-sum", "torch.zeros(1).expand(10 ** 5, 10 ** 6).sum()", REFUSED),
+    attack("memory-bomb", "list-repeat", "[1] * 10 ** 9", REFUSED),
+    attack("memory-bomb", "list-range", "list(range(10 ** 9))", REFUSED),
+    attack("memory-bomb", "power-tower", "10 ** 10 ** 10", REFUSED),
+    attack("memory-bomb", "power-2-2-30", "2 ** (2 ** 30)", REFUSED),
+    attack("memory-bomb", "shift", "1 << 10 ** 6", REFUSED),
+    attack("memory-bomb", "tolist", "torch.ones(10 ** 5).tolist()", SIZE),
+    attack("memory-bomb", "list-of-100k", "list(range(10 ** 5))", SIZE),
+    attack("memory-bomb", "int-too-long-to-print", "math.factorial(2000)", SIZE),
+    attack("memory-bomb", "nested-value", "[" * 190 + "1" + "]" * 190, SIZE),
+    attack("cpu-bomb", "matrix_power-4000", "torch.ones(4000, 4000).matrix_power(50)", REFUSED),
+    # ------------------------------------------------ parser bombs
+    attack("parser", "open-parens-10k", "(" * 10000, REFUSED, TOO_LONG),
+    attack("parser", "minus-100k", "-" * 100000 + "1", REFUSED, TOO_LONG),
+    attack("parser", "plus-zero-200k", "+0" * 200000, REFUSED, TOO_LONG),
+    attack("parser", "over-length", "x" + "+x" * 1000, REFUSED, TOO_LONG),
+    attack("parser", "nested-parens", "(" * 999 + "1" + ")" * 999, SYNTAX, NOT_EXPR),
+    attack("parser", "nested-lists", "[" * 999 + "]" * 999, SYNTAX, NOT_EXPR),
+    attack("parser", "nested-calls", "abs(" * 300 + "1" + ")" * 300, SYNTAX, NOT_EXPR),
+    attack("parser", "minus-1999", "-" * 1999 + "1", REFUSED),
+    attack("parser", "plus-zero-999", "x" + "+0" * 999, REFUSED),
+    attack("parser", "subscripts-600", "x" + "[0]" * 600, REFUSED),
+    attack("parser", "not-450", "not " * 450 + "x", REFUSED),
+    # ------------------------------------------------ control characters
+    attack("control", "NUL", "x\x00", REFUSED, CONTROL),
+    attack("control", "ESC-clear-screen", "x\x1b[2J", REFUSED, CONTROL),
+    attack("control", "ESC-in-string", "'\x1b[31m'", REFUSED, CONTROL),
+    attack("control", "ESC-in-comment", "x # \x1b]0;pwned\x07", REFUSED, CONTROL),
+    attack("control", "RTL-override", "\u202ex.clamp(2, 5)", REFUSED, CONTROL),
+    attack("control", "zero-width-space", "x\u200b", REFUSED, CONTROL),
+    attack("control", "BOM", "x\ufeff", REFUSED, CONTROL),
+    attack("control", "DEL", "x\x7f", REFUSED, CONTROL),
+    attack("control", "backspace", "x\x08\x08\x08", REFUSED, CONTROL),
+    attack("control", "CR", "x\r+1", SYNTAX, "must be a single expression"),
+    attack("control", "line-separator", "x\u2028+1", SYNTAX, NOT_EXPR),
+    # escapes written as text reach torch's messages, which must come back escaped
+    attack("control", "escaped-ESC-in-message", "x.to('\\x1b[2J')", RAISED),
+    attack("control", "escaped-RTL-in-message", "x.to('\\u202egnp.exe')", RAISED),
+    attack("control", "escaped-surrogate", "x.to('\\ud800')", RAISED),
+]
+
+
+# CPU bombs: each is a kill and a respawn per path, so they have a test of their own
+# that spreads the three paths over three workers (one reloads torch while the next runs).
+CPU_BOMBS = [
+    attack("cpu-bomb", "matmul-chain", " @ ".join(["torch.ones(3000, 3000)"] * 4), TIME),
+    attack("cpu-bomb", "matrix_power", "torch.ones(3000, 3000).matrix_power(50)", TIME),
+    attack("cpu-bomb", "sorts", "torch.rand(10 ** 7)" + ".sort().values" * 6, TIME),
+    attack("cpu-bomb", "list-concat", "sum([[0] * 10 ** 5] * 10 ** 5, [])", TIME),
+    # round(1, -n) computes 10 ** n inside CPython, past the evaluator's cap on powers
+    attack("cpu-bomb", "round-power", "round(1, -10 ** 9)", TIME),
+    # the evaluator's own size check multiplies 100,000 dims of 100,000
+    attack("cpu-bomb", "size-check", "torch.ones([10 ** 5] * 10 ** 5)", TIME),
+]
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def watched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A short-named directory: the worker's cwd and TMPDIR, and where attacks aim."""
+    tmp_path_factory.getbasetemp()  # settle pytest's own temp root before TMPDIR moves
+    root = "/tmp" if os.path.isdir("/tmp") else None
+    directory = Path(tempfile.mkdtemp(prefix="tq-", dir=root))
+    assert len(str(directory / "pwned")) < 40  # string literals are capped at 64 characters
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def workers(watched: Path) -> Iterator[list[WorkerClient]]:
+    """Three workers of this module's own, started (and restarted) in ``watched`` with a
+    small time limit. The first serves most tests; the other two load torch meanwhile."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tempfile, "tempdir", str(watched))
+        patch.setenv("TMPDIR", str(watched))
+        started = [WorkerClient(time_limit=TIME_LIMIT) for _ in range(3)]
+        for worker in started:
+            worker.start()
+        yield started
+        for worker in started:
+            worker.close()
+
+
+@pytest.fixture(scope="module")
+def client(workers: list[WorkerClient]) -> WorkerClient:
+    workers[0].wait_ready()
+    return workers[0]
+
+
+@pytest.fixture(scope="module")
+def corpus_judge(client: WorkerClient) -> Judge:
+    return Judge(client)
+
+
+LEARNER_DECK = """\
+format: 1
+deck: learner
+title: learner answers
+cards:
+  - id: learn
+    kind: code
+    prompt: Make the tensor [2, 5, 3].
+    solution: torch.tensor([2, 5, 3])
+  - id: learn-x
+    kind: code
+    prompt: Clamp x to [2, 5].
+    given: {x: "torch.tensor([1, 7, 3])"}
+    solution: x.clamp(2, 5)
+"""
+
+
+def attack_deck(role: str, source: str, *, accept_error: bool) -> str:
+    """A deck with one card running ``source`` as ``role``: expr, solution or a given."""
+    quoted = json.dumps(source)  # a YAML double-quoted scalar, whatever the text holds
+    head = "format: 1\ndeck: attack\ntitle: security corpus\ncards:\n"
+    given = '    given:\n      x: "torch.tensor([1, 7, 3])"\n'
+    if role == "expr":
+        accept = "    accept: [RuntimeError]\n" if accept_error else ""
+        return f"{head}  - id: as-expr\n    kind: output\n{given}    expr: {quoted}\n{accept}"
+    if role == "solution":
+        return (
+            f"{head}  - id: as-solution\n    kind: code\n    prompt: p\n{given}"
+            f"    solution: {quoted}\n"
+        )
+    return f"{head}  - id: as-given\n    kind: output\n{given}      g: {quoted}\n    expr: g\n"
+
+
+# ---------------------------------------------------------------- checks
+
+
+def assert_clean_line(text: str) -> None:
+    """One line a terminal can show as is: no traceback, no control or format characters."""
+    assert "Traceback" not in text and 'File "' not in text, text
+    assert "\n" not in text and "\r" not in text, repr(text)
+    assert all(char.isprintable() for char in text), repr(text)
+
+
+def assert_clean_verdict(verdict: Verdict) -> None:
+    assert_clean_line(verdict.summary)
+    for line in verdict.details:
+        assert_clean_line(line)
+
+
+def assert_contained(client: WorkerClient, watched: Path, restarts: int | None) -> None:
+    """No file written; the worker alive (``restarts`` unchanged, unless None: it may have
+    been killed for time), and it answers correctly, with the default global state."""
+    assert sorted(os.listdir(watched)) == []
+    if restarts is not None:
+        assert client.restarts == restarts, "the worker died"
+    result = client.run([], [PROBE], (0,)).trials[0].results[0]
+    assert result.status is Status.VALUE, result
+    assert result.printed == PROBE_PRINTED
+
+
+def limit_words(limit: str) -> str:
+    return {
+        TIME: f"took longer than {TIME_LIMIT:g} s",
+        MEMORY: "needed more memory than the sandbox allows",
+        SIZE: "made a result too large to compare",
+    }[limit]
+
+
+def diagnosed(shown: str) -> str:
+    """What a ``check`` diagnostic says happened to the card's expression."""
+    if "is refused by the sandbox: " in shown:
+        return REFUSED
+    if " raises " in shown:
+        return RAISED
+    if "is not a Python expression" in shown:
+        return SYNTAX
+    for limit in LIMITS:
+        if f"{limit_words(limit)} (a sandbox limit)" in shown:
+            return limit
+    return f"unexpected diagnostic: {shown}"
+
+
+def judged(verdict: Verdict) -> str:
+    """What a learner's verdict says happened to the answer."""
+    summary = verdict.summary
+    if verdict.outcome is Outcome.INVALID:
+        return SYNTAX if "is not a Python expression" in summary else f"invalid: {summary}"
+    if summary.startswith("refused: "):
+        return REFUSED
+    if summary.startswith("your expression raises "):
+        return RAISED
+    for limit in LIMITS:
+        if summary == f"your expression {limit_words(limit)}":
+            return limit
+    return f"unexpected verdict: {summary}"
+
+
+def uses_x(source: str) -> bool:
+    """Whether the attack reads the given x (then it is answered on the card that has x)."""
+    if len(source) > 2000:
+        return False
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return any(isinstance(node, ast.Name) and node.id == "x" for node in ast.walk(tree))
+
+
+def load(path: Path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return load_deck(path)
+
+
+# ---------------------------------------------------------------- the two paths
+
+
+def check_as_deck_expression(
+    attack: Attack, role: str, judge: Judge, make_deck, tmp_path: Path, watched: Path
+) -> None:
+    """``check`` reports one clean diagnostic saying why (or the loader stops the text)."""
+    source = attack.text(watched)
+    if attack.static is not None:
+        loaded = load(tmp_path / "attack.yaml", attack_deck(role, source, accept_error=True))
+        assert loaded.deck is None
+        assert loaded.diagnostics
+        for problem in loaded.diagnostics:
+            assert_clean_line(str(problem))
+            assert_clean_line(problem.message)
+        assert any(attack.static in problem.message for problem in loaded.diagnostics)
+        return
+    text = attack_deck(role, source, accept_error=RAISED not in attack.expect)
+    deck = make_deck(text, name=f"{role}.yaml")
+    (card,) = deck.cards
+    problems = check_card(deck, card, judge)
+    assert len(problems) == 1, [str(p) for p in problems]
+    shown = str(problems[0])
+    assert_clean_line(shown)
+    assert_clean_line(problems[0].message)
+    observed = diagnosed(shown)
+    assert observed in attack.expect, shown
+    if role == "expr" and observed != RAISED:
+        # a refusal or a limit is never an exception the learner could name
+        verdict = judge.judge(deck, card, "RuntimeError")
+        assert verdict.outcome is Outcome.UNGRADABLE, verdict
+        assert_clean_verdict(verdict)
+
+
+def check_as_learner_answer(attack: Attack, judge: Judge, make_deck, watched: Path) -> None:
+    """The judge says WRONG (or INVALID for text that is not an expression), and why."""
+    deck: Deck = make_deck(LEARNER_DECK, name="learner.yaml")
+    source = attack.text(watched)
+    card = deck.card("learn-x" if uses_x(source) else "learn")
+    assert card is not None
+    verdict = judge.judge(deck, card, source)
+    assert verdict.outcome in (Outcome.WRONG, Outcome.INVALID), verdict
+    assert_clean_verdict(verdict)
+    assert judged(verdict) in attack.expect, verdict
+
+
+# ---------------------------------------------------------------- the corpus
+
+
+def test_the_corpus_is_large_and_covers_every_group():
+    corpus = ATTACKS + CPU_BOMBS
+    groups = {param.id.split("/")[0] for param in corpus}
+    assert len(corpus) >= 70
+    assert {"leak", "file", "load", "compile", "process", "dunder", "format", "frame"} <= groups
+    assert {"fullwidth", "builtin", "state", "memory-bomb", "cpu-bomb", "parser"} <= groups
+    assert "control" in groups
+    assert len({param.id for param in corpus}) == len(corpus)
+    assert not any(param.values[0].kill for param in ATTACKS)  # those are CPU_BOMBS
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+@pytest.mark.parametrize("role", ["expr", "solution", "given"])
+def test_as_a_deck_expression(
+    attack: Attack,
+    role: str,
+    tmp_path: Path,
+    watched: Path,
+    client: WorkerClient,
+    corpus_judge: Judge,
+    make_deck,
+):
+    restarts = client.restarts
+    check_as_deck_expression(attack, role, corpus_judge, make_deck, tmp_path, watched)
+    assert_contained(client, watched, restarts)
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_as_a_learner_answer(
+    attack: Attack, watched: Path, client: WorkerClient, corpus_judge: Judge, make_deck
+):
+    restarts = client.restarts
+    check_as_learner_answer(attack, corpus_judge, make_deck, watched)
+    assert_contained(client, watched, restarts)
+    deck = make_deck(LEARNER_DECK, name="learner.yaml")
+    right = corpus_judge.judge(deck, deck.card("learn-x"), "x.clamp(2, 5)")
+    assert right.outcome is Outcome.RIGHT, right
+
+
+@pytest.mark.parametrize("attack", CPU_BOMBS)
+def test_a_cpu_bomb_is_killed_on_every_path(
+    attack: Attack, tmp_path: Path, watched: Path, workers: list[WorkerClient], make_deck
+):
+    """As expr, as solution (the given path is left out: one more kill) and as an answer,
+    each on its own worker, so that two reload torch while the third is busy."""
+    judges = [Judge(worker) for worker in workers]
+    check_as_deck_expression(attack, "expr", judges[0], make_deck, tmp_path, watched)
+    check_as_deck_expression(attack, "solution", judges[1], make_deck, tmp_path, watched)
+    check_as_learner_answer(attack, judges[2], make_deck, watched)
+    for worker in workers:
+        assert_contained(worker, watched, None)
+
+
+# ---------------------------------------------------------------- the worker's own defences
+
+
+def test_text_the_pipe_cannot_encode_does_not_kill_the_worker(
+    watched: Path, client: WorkerClient, corpus_judge: Judge, make_deck
+):
+    """A lone surrogate is a legal str value; sending it back must not crash the worker."""
+    restarts = client.restarts
+    result = client.run([], ["'\\ud800'"], (0,)).trials[0].results[0]
+    assert result.status is Status.VALUE
+    assert result.printed == "'\\ud800'"
+    deck = make_deck(LEARNER_DECK, name="learner.yaml")
+    verdict = corpus_judge.judge(deck, deck.card("learn"), "'\\ud800'")
+    assert verdict.outcome is Outcome.WRONG
+    assert_clean_verdict(verdict)
+    assert_contained(client, watched, restarts)
+
+
+def test_the_wall_clock_deadline_kills_and_respawns_the_worker(watched: Path, client: WorkerClient):
+    old_pid, restarts = client.pid, client.restarts
+    assert old_pid is not None
+    started = time.monotonic()
+    run = client.run([], ["torch.ones(3000, 3000).matrix_power(50)"], (0,))
+    elapsed = time.monotonic() - started
+    (result,) = run.trials[0].results
+    assert result.status is Status.LIMIT and result.limit == "time"
+    assert result.describe(TIME_LIMIT) == f"took longer than {TIME_LIMIT:g} s"
+    assert result.describe() == "took longer than 2 s"  # the words at the default limit
+    assert elapsed < TIME_LIMIT + REPLY_MARGIN + 1.0  # killed at the deadline, not waited out
+    assert client.restarts == restarts + 1
+    with pytest.raises(ProcessLookupError):
+        os.kill(old_pid, 0)  # the old worker is gone, not left running in the background
+    assert client.pid != old_pid
+    assert_contained(client, watched, None)
+
+
+def test_a_worker_killed_from_outside_is_replaced_transparently(
+    watched: Path, client: WorkerClient
+):
+    client.run([], ["torch.ones(1)"], (0,))  # make sure it is up
+    old_pid = client.pid
+    assert old_pid is not None
+    os.kill(old_pid, signal.SIGKILL)
+    wait_until_dead(old_pid)
+    result = client.run([], ["torch.tensor([1, 7, 3]).clamp(2, 5)"], (0,)).trials[0].results[0]
+    assert result.status is Status.VALUE and result.printed == "tensor([2, 5, 3])"
+    assert client.pid != old_pid
+    assert_contained(client, watched, None)
+
+
+def test_a_worker_killed_during_a_request_gives_a_limit_not_an_exception(
+    watched: Path, client: WorkerClient
+):
+    client.run([], ["torch.ones(1)"], (0,))
+    pid, restarts = client.pid, client.restarts
+    assert pid is not None
+    outcome: list[Run | Exception] = []
+
+    def slow() -> None:
+        try:
+            outcome.append(client.run([], ["torch.ones(3000, 3000).matrix_power(50)"], (0,)))
+        except Exception as error:  # pragma: no cover - the failure this test looks for
+            outcome.append(error)
+
+    thread = threading.Thread(target=slow)
+    thread.start()
+    time.sleep(0.15)
+    os.kill(pid, signal.SIGKILL)
+    thread.join(timeout=10)
+    (run,) = outcome
+    assert isinstance(run, Run), run
+    (result,) = run.trials[0].results
+    assert result.status is Status.LIMIT
+    assert client.restarts == restarts + 1
+    assert_contained(client, watched, None)
+
+
+def wait_until_dead(pid: int, timeout: float = 5.0) -> None:
+    """Until the killed worker has stopped running (a zombie awaiting its parent, or gone)."""
+    deadline = time.monotonic() + timeout
+    stat = Path(f"/proc/{pid}/stat")
+    while time.monotonic() < deadline:
+        try:
+            state = stat.read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError):
+            return
+        if state in ("Z", "X"):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"worker {pid} still running")
