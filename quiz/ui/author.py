@@ -1,0 +1,332 @@
+"""Author: try expressions live in the sandbox, then save them as a new card in a deck file.
+
+A deck author's loop is "what does this give?" then "make it a card". The left half
+is a scratchpad: givens and an expression, evaluated (debounced) in a named thread
+worker through the judge's sandbox, the value or the error shown as it is typed.
+The right half is the card's form; saving appends the card to the chosen deck file
+with ``quiz.deck.append`` (format, rules and then the sandbox run of ``check``,
+all before an atomic write that keeps every existing byte). Nothing typed here
+can crash the screen: every refusal is shown as its message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.worker import Worker, WorkerState
+
+from quiz.deck.append import AppendError, commit_append, prepare_append
+from quiz.deck.draft import DraftError, DraftFields, build_card, parse_givens, scratch_expression
+from quiz.deck.model import CardKind, Deck
+from quiz.judge.client import SandboxUnavailable
+from quiz.judge.deckcheck import check_card
+from quiz.judge.judge import Judge
+from quiz.judge.protocol import Run, Status
+
+DEBOUNCE_S = 0.4
+FIELD_LABELS = {  # form field -> label; "prompt" is relabelled for flash cards
+    "id": "Id",
+    "prompt": "Prompt",
+    "back": "Back",
+    "fill": "Fill",
+    "options": "Options",
+    "answer": "Answer",
+    "accept": "Accept",
+    "reject": "Reject",
+    "explain": "Explain",
+    "hint": "Hint",
+    "tags": "Tags",
+}
+KIND_FIELDS = {  # the form fields each kind uses (id, explain, hint and tags: all)
+    CardKind.OUTPUT: {"prompt", "accept", "reject"},
+    CardKind.CODE: {"prompt", "accept", "reject"},
+    CardKind.CLOZE: {"prompt", "fill", "accept", "reject"},
+    CardKind.CHOICE: {"prompt", "options", "answer", "accept", "reject"},
+    CardKind.FLASH: {"prompt", "back"},
+}
+EXPR_ROLE = {
+    CardKind.OUTPUT: "expr: the value to predict",
+    CardKind.CODE: "solution: the reference answer",
+    CardKind.CLOZE: "template, with the blank ____",
+    CardKind.CHOICE: "not saved for a choice card",
+    CardKind.FLASH: "demo (optional), shown with the back",
+}
+PLACEHOLDERS = {
+    "id": "a slug: clamp-both",
+    "prompt": "the question (Markdown)",
+    "fill": "the blank's reference fill",
+    "options": "option; option; option",
+    "answer": "the right option(s), ; between",
+    "accept": "answers judged right, ; between",
+    "reject": "answers judged wrong, ; between",
+    "tags": "words, spaces between",
+}
+
+
+class Evaluator(Protocol):
+    def evaluate(self, givens: Sequence[tuple[str, str]], expr: str) -> Run: ...
+
+
+class AuthorScreen(Screen[None]):
+    """A scratchpad and a card form; ``ctrl+s`` appends the card to the chosen deck file."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="author.back"),
+        Binding("ctrl+s", "save", "Save card", id="author.save", priority=True),
+    ]
+
+    class Evaluated(Message):
+        """The scratchpad's expression ran (``text`` is the value or what went wrong)."""
+
+        def __init__(self, source: str, text: str, ok: bool) -> None:
+            super().__init__()
+            self.source = source
+            self.text = text
+            self.ok = ok
+
+    class Saved(Message):
+        """A card was appended to a deck file (the app may reload that deck)."""
+
+        def __init__(self, path: Path, card_id: str, line: int) -> None:
+            super().__init__()
+            self.path = path
+            self.card_id = card_id
+            self.line = line
+
+    class SaveFailed(Message):
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    def __init__(self, judge: Judge, decks: Sequence[Deck], *, language: str = "en") -> None:
+        super().__init__()
+        self.judge = judge
+        self.decks = list(decks)
+        self.language = language
+        self._debounce: Timer | None = None
+        self._last_run: str | None = None
+
+    # -- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="author-body"):
+            with Vertical(id="author-scratch"):
+                yield Label("Givens, one per line: name = expression", classes="author-heading")
+                yield TextArea(id="author-given", compact=True, show_line_numbers=False)
+                yield Label("Expression", id="author-expr-label", classes="author-heading")
+                yield Input(placeholder="x.clamp(2, 5)", id="author-expr", compact=True)
+                yield Static(id="author-deck-givens")
+                with VerticalScroll(id="author-value-box"):
+                    yield Static(id="author-value")
+            with VerticalScroll(id="author-form"):
+                with Horizontal(classes="author-row"):
+                    yield Label("Deck", classes="author-label")
+                    yield Select(
+                        [(self._deck_label(deck), str(deck.path)) for deck in self.decks],
+                        id="author-deck",
+                        allow_blank=not self.decks,
+                        compact=True,
+                        prompt="no deck loaded",
+                    )
+                with Horizontal(classes="author-row"):
+                    yield Label("Kind", classes="author-label")
+                    yield Select(
+                        [(kind.value, kind.value) for kind in CardKind],
+                        id="author-kind",
+                        value=CardKind.OUTPUT.value,
+                        allow_blank=False,
+                        compact=True,
+                    )
+                for name, label in FIELD_LABELS.items():
+                    with Horizontal(classes="author-row", id=f"author-row-{name}"):
+                        yield Label(label, classes="author-label", id=f"author-label-{name}")
+                        yield Input(
+                            placeholder=PLACEHOLDERS.get(name, ""),
+                            id=f"author-{name}",
+                            compact=True,
+                        )
+                yield Static(id="author-status")
+        yield Footer()
+
+    @staticmethod
+    def _deck_label(deck: Deck) -> str:
+        return f"{deck.slug} ({deck.path.name})"
+
+    def on_mount(self) -> None:
+        self.sub_title = "Author"
+        self._show_kind(CardKind.OUTPUT)
+        self._show_deck_givens()
+        self.query_one("#author-expr", Input).focus()
+
+    # -- the form ----------------------------------------------------------------------
+
+    @property
+    def kind(self) -> CardKind:
+        value = self.query_one("#author-kind", Select).value
+        return CardKind(value) if isinstance(value, str) else CardKind.OUTPUT
+
+    @property
+    def deck(self) -> Deck | None:
+        value = self.query_one("#author-deck", Select).value
+        return next((deck for deck in self.decks if str(deck.path) == value), None)
+
+    def _show_kind(self, kind: CardKind) -> None:
+        for name in FIELD_LABELS:
+            row = self.query_one(f"#author-row-{name}")
+            row.display = name in KIND_FIELDS[kind] or name in ("id", "explain", "hint", "tags")
+        prompt = "Front" if kind is CardKind.FLASH else "Prompt"
+        self.query_one("#author-label-prompt", Label).update(prompt)
+        self.query_one("#author-expr-label", Label).update(f"Expression: {EXPR_ROLE[kind]}")
+
+    def _show_deck_givens(self) -> None:
+        deck = self.deck
+        names = ", ".join(g.name for g in deck.given) if deck is not None else ""
+        shown = f"deck givens: {names}" if names else ""
+        self.query_one("#author-deck-givens", Static).update(Text(shown, style="dim"))
+
+    @on(Select.Changed, "#author-kind")
+    def _kind_changed(self) -> None:
+        self._show_kind(self.kind)
+        self._schedule()
+
+    @on(Select.Changed, "#author-deck")
+    def _deck_changed(self) -> None:
+        self._show_deck_givens()
+        self._schedule()
+
+    def fields(self) -> DraftFields:
+        values = {name: self.query_one(f"#author-{name}", Input).value for name in FIELD_LABELS}
+        return DraftFields(
+            kind=self.kind.value,
+            given=self.query_one("#author-given", TextArea).text,
+            expr=self.query_one("#author-expr", Input).value,
+            **values,
+        )
+
+    # -- the scratchpad ----------------------------------------------------------------
+
+    @on(Input.Changed, "#author-expr")
+    @on(Input.Changed, "#author-fill")
+    @on(TextArea.Changed, "#author-given")
+    def _schedule(self) -> None:
+        """Run the scratchpad once typing pauses for DEBOUNCE_S."""
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_S, self.run_scratchpad)
+
+    def run_scratchpad(self) -> None:
+        fields = self.fields()
+        expr = scratch_expression(fields.kind, fields.expr, fields.fill).strip()
+        if not expr:
+            self._show_value("", ok=True)
+            return
+        try:
+            own = parse_givens(fields.given)
+        except DraftError as error:
+            self._show_value(str(error), ok=False)
+            return
+        deck = self.deck
+        names = {name for name, _ in own}
+        inherited = [(g.name, g.expr) for g in deck.given if g.name not in names] if deck else []
+        self.evaluate(inherited + own, expr)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="author", name="scratchpad")
+    def evaluate(self, givens: list[tuple[str, str]], expr: str) -> None:
+        try:
+            run = self.judge.evaluate(givens, expr)
+        except SandboxUnavailable as error:
+            text = f"the torch sandbox is not available: {error}"
+            self.post_message(self.Evaluated(expr, text, False))
+            return
+        trial = run.trials[0]
+        time_limit = getattr(self.judge.runner, "time_limit", 2.0)
+        if trial.given_failure is not None:
+            name, failure = trial.given_failure
+            text = f"given '{name}': {failure.describe(time_limit)}"
+            self.post_message(self.Evaluated(expr, text, False))
+            return
+        result = trial.results[0]
+        text = result.describe(time_limit)
+        if result.warnings:
+            text += "".join(f"\nwarning: {w}" for w in result.warnings)
+        self.post_message(self.Evaluated(expr, text, result.status is Status.VALUE))
+
+    @on(Evaluated)
+    def _evaluated(self, message: Evaluated) -> None:
+        self._last_run = message.source
+        self._show_value(message.text, ok=message.ok)
+
+    def _show_value(self, text: str, *, ok: bool) -> None:
+        self.query_one("#author-value", Static).update(Text(text, style="" if ok else "bold red"))
+
+    # -- saving ------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        deck = self.deck
+        if deck is None:
+            self._refuse("choose a deck file to save the card in")
+            return
+        try:
+            card = build_card(self.fields())
+        except DraftError as error:
+            self._refuse(str(error))
+            return
+        self._status(Text(f"checking {card['id']} …", style="dim"))
+        self.save(deck.path, card)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="author-save", name="save")
+    def save(self, path: Path, card: dict) -> None:
+        try:
+            prepared = prepare_append(path, card)
+            problems = check_card(prepared.deck, prepared.card, self.judge)
+            if problems:
+                first = prepared.relocate(problems)[0]
+                raise AppendError(f"the card would not pass check: {first}")
+            commit_append(prepared)
+        except AppendError as error:
+            self.post_message(self.SaveFailed(error.message))
+            return
+        except SandboxUnavailable as error:
+            self.post_message(self.SaveFailed(f"cannot run the card: {error}"))
+            return
+        self.post_message(self.Saved(path, prepared.card.id, prepared.line))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        where = f"{message.path.name}:{message.line}"
+        self._status(Text(f"saved {message.card_id} at {where}", style="green"))
+        self.notify(f"Saved {message.card_id} to {where}", title="card saved")
+        self.query_one("#author-id", Input).value = ""
+
+    @on(SaveFailed)
+    def _save_failed(self, message: SaveFailed) -> None:
+        self._refuse(message.reason)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that raised anyway: say so instead of leaving the screen silent."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if event.worker.name == "scratchpad":
+            self._show_value(f"cannot run it: {type(error).__name__}: {error}", ok=False)
+        elif event.worker.name == "save":
+            self._refuse(f"cannot save: {type(error).__name__}: {error}")
+
+    def _refuse(self, reason: str) -> None:
+        self._status(Text(reason, style="bold red"))
+        self.notify(reason, title="card not saved", severity="error", timeout=8)
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#author-status", Static).update(text)

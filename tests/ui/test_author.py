@@ -1,0 +1,203 @@
+"""Author: the scratchpad runs expressions live in the sandbox; saving appends a checked card."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select, Static, TextArea
+
+from quiz.deck.loader import load_deck
+from quiz.ui.author import AuthorScreen
+
+from .screen_host import HostApp, write_decks
+
+
+@pytest.fixture
+def decks(tmp_path: Path):
+    return write_decks(tmp_path / "decks")
+
+
+def make_app(judge, decks) -> HostApp:
+    return HostApp(lambda: AuthorScreen(judge, decks))
+
+
+def _value(app: HostApp) -> str:
+    return str(app.screen.query_one("#author-value", Static).render())
+
+
+def _status(app: HostApp) -> str:
+    return str(app.screen.query_one("#author-status", Static).render())
+
+
+async def _run_scratchpad(app: HostApp, pilot) -> None:
+    app.screen.run_scratchpad()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _save(app: HostApp, pilot) -> None:
+    await pilot.press("ctrl+s")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _fill(app: HostApp, **values: str) -> None:
+    for name, value in values.items():
+        if name == "given":
+            app.screen.query_one("#author-given", TextArea).text = value
+        elif name in ("kind", "deck"):
+            app.screen.query_one(f"#author-{name}", Select).value = value
+        else:
+            app.screen.query_one(f"#author-{name}", Input).value = value
+
+
+async def test_the_value_shows_as_you_type(judge, decks):
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press(*"torch.arange(6).view(2, 3).sum(0)")
+        await pilot.pause(0.6)  # the debounce
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert _value(app) == "tensor([3, 5, 7])"
+
+
+async def test_givens_and_bad_input_show_their_message(judge, decks):
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        _fill(app, given="x = torch.tensor([1, 7, 3])\n", expr="x.clamp(2, 5)")
+        await _run_scratchpad(app, pilot)
+        assert _value(app) == "tensor([2, 5, 3])"
+        for expr, message in [
+            ("x.clamp(2,", "not a Python expression"),
+            ("torch.os.getcwd()", "refused"),
+            ("x[7]", "IndexError"),
+            ("x.__class__", "refused"),
+        ]:
+            _fill(app, expr=expr)
+            await _run_scratchpad(app, pilot)
+            assert message in _value(app), (expr, _value(app))
+        _fill(app, given="x = torch.ones(", expr="x")
+        await _run_scratchpad(app, pilot)
+        assert _value(app).startswith("given 'x': not a Python expression")
+        _fill(app, given="torch.ones(2)")
+        await _run_scratchpad(app, pilot)
+        assert "given line 1" in _value(app)
+
+
+async def test_a_cloze_template_runs_with_its_fill(judge, decks):
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        _fill(app, kind="cloze", expr="torch.____(torch.tensor([1, 7, 3]), 2, 5)", fill="clamp")
+        await _run_scratchpad(app, pilot)
+        assert _value(app) == "tensor([2, 5, 3])"
+        assert app.screen.query_one("#author-row-fill").display
+        assert not app.screen.query_one("#author-row-back").display
+
+
+async def test_save_appends_a_card_that_passes_check(judge, decks):
+    path = decks[0].path
+    old = path.read_bytes()
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        _fill(
+            app,
+            id="clamp-low",
+            given="x = torch.tensor([1, 7, 3])",
+            expr="x.clamp(min=2)",
+            accept="[2, 7, 3]; tensor([2, 7, 3])",
+            reject="[1, 7, 3]",
+            tags="clamp p22",
+            explain="Only the lower bound: 1 becomes 2.",
+        )
+        await _save(app, pilot)
+        assert "saved clamp-low at tensors.yaml:" in _status(app)
+        assert app.screen.query_one("#author-id", Input).value == ""
+    new = path.read_bytes()
+    assert new.startswith(old)  # the deck ends with its last card: the card is appended
+    card = load_deck(path).deck.cards[-1]
+    assert (card.id, card.expr, card.accept) == (
+        "clamp-low",
+        "x.clamp(min=2)",
+        ("[2, 7, 3]", "tensor([2, 7, 3])"),
+    )
+    checked = subprocess.run(
+        [sys.executable, "-m", "quiz", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "no problems" in checked.stdout
+
+
+async def test_save_of_each_kind(judge, decks):
+    path = decks[1].path
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        _fill(app, deck=str(path))
+        cards = [
+            {"kind": "code", "id": "col-sum", "prompt": "Column sums of `m`.",
+             "given": "m = torch.randn(3, 4)", "expr": "m.sum(dim=0)", "accept": "m.sum(0)"},
+            {"kind": "cloze", "id": "clamp-fill", "prompt": "Keep in [2, 5].",
+             "given": "x = torch.tensor([1, 7, 3])", "expr": "torch.____(x, 2, 5)", "fill": "clamp",
+             "accept": "clip"},
+            {"kind": "choice", "id": "pick", "prompt": "Which is matrix product?",
+             "given": "", "expr": "", "options": "torch.mm; torch.add", "answer": "torch.mm",
+             "accept": "1", "reject": "2"},
+            {"kind": "flash", "id": "flashy", "prompt": "What is `x.T`?", "back": "The transpose.",
+             "given": "", "expr": "torch.ones(2, 3).T.shape"},
+        ]  # fmt: skip
+        for values in cards:
+            _fill(app, **values)
+            await _save(app, pilot)
+            assert f"saved {values['id']}" in _status(app), _status(app)
+    ids = [card.id for card in load_deck(path).deck.cards]
+    assert ids[-4:] == ["col-sum", "clamp-fill", "pick", "flashy"]
+
+
+async def test_a_card_that_fails_check_is_refused_with_the_message(judge, decks):
+    path = decks[0].path
+    old = path.read_bytes()
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        for values, message in [
+            ({"id": "clamp-both", "expr": "torch.ones(2)"}, "duplicate card id 'clamp-both'"),
+            ({"id": "", "expr": "torch.ones(2)"}, "needs an id"),
+            ({"id": "raises", "expr": "torch.ones(2)[5]"}, "raises IndexError"),
+            ({"id": "wrong-accept", "expr": "torch.ones(2)", "accept": "[2., 2.]"},
+             "accept example '[2., 2.]' is judged wrong"),
+            ({"id": "refused", "expr": "torch.os.getcwd()"}, "refused"),
+        ]:  # fmt: skip
+            _fill(app, **{"accept": "", **values})
+            await _save(app, pilot)
+            assert message in _status(app), (values, _status(app))
+            notes = [n for n in app._notifications if n.severity == "error"]
+            assert message in notes[-1].message
+    assert path.read_bytes() == old
+
+
+async def test_an_unwritable_deck_file_is_a_notification(judge, decks, monkeypatch):
+    path = decks[0].path
+    old = path.read_bytes()
+    monkeypatch.setattr("quiz.deck.append.os.access", lambda *_: False)
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        _fill(app, id="fine", expr="torch.ones(2)")
+        await _save(app, pilot)
+        assert "read-only" in _status(app)
+        assert any("read-only" in n.message for n in app._notifications)
+    assert path.read_bytes() == old
+
+
+@pytest.mark.parametrize("size", [(100, 32), (80, 24)])
+def test_author_snapshot(judge, decks, snap_compare, size):
+    async def typed(pilot) -> None:
+        app = pilot.app
+        _fill(app, given="x = torch.tensor([1, 7, 3])", expr="x.clamp(2, 5)", id="clamp-both-2")
+        app.screen.query_one("#author-expr", Input).focus()
+        await _run_scratchpad(app, pilot)
+
+    assert snap_compare(make_app(judge, decks), run_before=typed, terminal_size=size)
