@@ -1,57 +1,104 @@
-"""The app as a learner sees it: pilot tests and snapshots."""
+"""The app as a learner first sees it: Home, languages, broken decks, quitting, snapshots.
+
+These run without torch: the judge is a stand-in and the sandbox client is "ready".
+The review screen is tested in ``tests/ui/``.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from test_docs import examples
 from textual.widgets import DataTable
 
-from quiz.deck.check import load_decks
-from quiz.ui.app import TorchQuizApp
-from quiz.ui.home import DeckScreen, HomeScreen
+from quiz.judge.verdict import Outcome, Verdict
+from quiz.review.settings import Settings
+from quiz.review.store import Store
+from quiz.ui.app import TorchQuizApp, make_app
+from quiz.ui.home import HomeScreen
+from quiz.ui.review import ReviewScreen
+
+T0 = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
+
+
+class StandInJudge:
+    def judge(self, deck, card, answer, *, used_hint=False, elapsed_s=None) -> Verdict:
+        return Verdict(Outcome.RIGHT, "right")
+
+
+class NotReadyClient:
+    """A sandbox that is still loading torch."""
+
+    ready = False
+
+    def warm_up(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class ReadyClient(NotReadyClient):
+    ready = True
 
 
 @pytest.fixture
 def deck_folder(tmp_path: Path) -> Path:
-    (tmp_path / "complete.yaml").write_text(examples()[0], encoding="utf-8")
-    (tmp_path / "bilingual.yaml").write_text(examples()[1], encoding="utf-8")
-    return tmp_path
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "complete.yaml").write_text(examples()[0], encoding="utf-8")
+    (folder / "bilingual.yaml").write_text(examples()[1], encoding="utf-8")
+    with Store.open(tmp_path / "progress.sqlite3") as store:
+        store.save_settings(Settings(fuzz=False))
+    return folder
 
 
-def make_app(folder: Path, language: str = "en") -> TorchQuizApp:
-    return TorchQuizApp(
-        decks=load_decks([folder]), db_path=folder / "progress.sqlite3", language=language
+def build(folder: Path, language: str = "en", client=None, **options) -> TorchQuizApp:
+    return make_app(
+        folder.parent / "progress.sqlite3",
+        decks=[folder],
+        judge=StandInJudge(),
+        client=client or ReadyClient(),
+        language=language,
+        clock=lambda: T0,
+        tz=UTC,
+        **options,
     )
 
 
-async def test_home_lists_decks_and_opens_one(deck_folder: Path):
-    app = make_app(deck_folder)
-    async with app.run_test(size=(100, 32)) as pilot:
+async def test_home_lists_decks_with_todays_figures(deck_folder: Path):
+    app = build(deck_folder)
+    async with app.run_test(size=(100, 32)):
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one("#decks", DataTable)
-        assert table.row_count == 2
-        assert [table.get_row_at(i)[0] for i in range(2)] == ["bilingual", "tensor-math"]
-        await pilot.press("down", "enter")
-        assert isinstance(app.screen, DeckScreen)
-        cards = app.screen.query_one("#cards", DataTable)
-        assert cards.row_count == 5
-        assert cards.get_row_at(4)[:2] == ["rsqrt", "flash"]
-        await pilot.press("escape")
-        assert isinstance(app.screen, HomeScreen)
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert rows == [
+            ["Comparisons", "1", "0", "0", "1", "—"],
+            ["Tensor arithmetic", "5", "0", "0", "5", "—"],
+        ]
+
+
+async def test_r_reviews_everything_due(deck_folder: Path):
+    app = build(deck_folder)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("r")
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.session.focused == ("bilingual", "tensor-math")
+        assert app.screen.card.ref.card_id == "eq-dtype"
 
 
 async def test_language_choice_shows_chinese_titles(deck_folder: Path):
-    app = make_app(deck_folder, language="zh")
+    app = build(deck_folder, language="zh")
     async with app.run_test(size=(100, 32)):
         table = app.screen.query_one("#decks", DataTable)
-        assert table.get_row_at(0)[1] == "比较"
+        assert str(table.get_row_at(0)[0]) == "比较"
 
 
 async def test_broken_deck_is_reported_and_the_rest_load(deck_folder: Path):
     (deck_folder / "broken.yaml").write_text("deck: broken\ntitle: [\n")
-    app = make_app(deck_folder)
+    app = build(deck_folder)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         assert app.screen.query_one("#decks", DataTable).row_count == 2
@@ -59,8 +106,19 @@ async def test_broken_deck_is_reported_and_the_rest_load(deck_folder: Path):
         assert any("broken.yaml:3:1: error: invalid YAML" in m for m in messages)
 
 
+async def test_the_first_frame_says_torch_is_loading(deck_folder: Path):
+    client = NotReadyClient()
+    app = build(deck_folder, client=client)
+    async with app.run_test(size=(100, 32)) as pilot:
+        status = app.screen.query_one("TorchStatus")
+        assert status.display and "loading torch" in str(status.content)
+        client.ready = True
+        await pilot.pause(0.3)
+        assert not status.display
+
+
 async def test_ctrl_q_quits(deck_folder: Path):
-    app = make_app(deck_folder)
+    app = build(deck_folder)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("ctrl+q")
     assert app.return_code == 0
@@ -68,9 +126,4 @@ async def test_ctrl_q_quits(deck_folder: Path):
 
 @pytest.mark.parametrize("size", [(100, 32), (80, 24)])
 def test_home_snapshot(deck_folder: Path, snap_compare, size):
-    assert snap_compare(make_app(deck_folder), terminal_size=size)
-
-
-@pytest.mark.parametrize("size", [(100, 32), (80, 24)])
-def test_deck_screen_snapshot(deck_folder: Path, snap_compare, size):
-    assert snap_compare(make_app(deck_folder), press=["down", "enter"], terminal_size=size)
+    assert snap_compare(build(deck_folder), terminal_size=size)

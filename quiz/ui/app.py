@@ -159,10 +159,15 @@ class TorchQuizApp(App[None]):
     # -- errors ------------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Every worker's failure ends here, as one notification (never a traceback)."""
         if event.state is WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(f"{error}", title=f"{event.worker.name or 'work'} failed", severity="error")
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker) -> None:
+        """Every worker's failure ends here, as one notification (never a traceback).
+
+        Worker state messages do not bubble, so screens pass their failed workers on.
+        """
+        self.notify(f"{worker.error}", title=f"{worker.name or 'work'} failed", severity="error")
 
 
 def editor_command(path: Path, line: int, environ: dict[str, str] | None = None) -> list[str]:

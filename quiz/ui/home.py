@@ -30,7 +30,7 @@ def kinds_line(deck: Deck) -> str:
 
 
 COLUMNS = ("Deck", "New", "Learning", "Due", "Total", "Retention 30d")
-TITLE_WIDTH = 48
+TITLE_WIDTH = (16, 48)  # the Deck column's narrowest and widest; the figures take ~52 columns
 
 
 class HomeScreen(Screen[None]):
@@ -45,6 +45,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.language = language
         self.rows: list[DeckRow] = []
+        self.title_width = TITLE_WIDTH[1]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,8 +57,10 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
+        low, high = TITLE_WIDTH
+        self.title_width = max(low, min(high, self.app.size.width - 52))
         for label in COLUMNS:
-            table.add_column(label, key=label, width=TITLE_WIDTH if label == "Deck" else None)
+            table.add_column(label, key=label, width=self.title_width if label == "Deck" else None)
         self.refresh_decks()
         table.focus()
 
@@ -76,7 +79,7 @@ class HomeScreen(Screen[None]):
         table.clear()
         for row in self.rows:
             table.add_row(
-                _title(row.deck.title.get(self.language)),
+                _cut(row.deck.title.get(self.language), self.title_width),
                 _figure(row.left.new, "cyan"),
                 _figure(row.left.learning, "red"),
                 _figure(row.left.review, "green"),
@@ -125,8 +128,8 @@ class HomeScreen(Screen[None]):
         self.app.choose_practice(self.selected_slug())  # type: ignore[attr-defined]
 
 
-def _title(title: str) -> str:
-    return title if len(title) <= TITLE_WIDTH else title[: TITLE_WIDTH - 1] + "…"
+def _cut(title: str, width: int) -> str:
+    return title if len(title) <= width else title[: width - 1] + "…"
 
 
 def _figure(count: int, colour: str) -> Text:

@@ -38,6 +38,17 @@ from quiz.ui.verdict import RATING_NAMES, RatingBar, VerdictPanel
 
 Study = Session | Practice
 
+KEYS_HELP = {  # what the keys do now, under the answer box (printable keys type there)
+    "line": "Enter submits · ctrl+t hint · Tab leaves the box (then u undo, b bury, s suspend, "
+    "e edit)",
+    "code": "Enter submits · ctrl+j new line · ctrl+t hint · Tab leaves the box",
+    "answered": "Enter accepts the suggested rating · 1–4 rate · u undo · b bury · s suspend "
+    "· e edit",
+    "ungradable": "b bury · s suspend · e edit the card · Esc back",
+    "front": "Space shows the back · ctrl+t hint",
+    "back": "1–4 rate (Enter: Good) · u undo · b bury · s suspend · e edit",
+}
+
 
 class Phase(Enum):
     ANSWERING = auto()  # the answer box is open
@@ -112,6 +123,7 @@ class ReviewScreen(Screen[None]):
         yield CodeBox(id="answer-code")
         yield VerdictPanel(id="verdict")
         yield RatingBar(id="ratings")
+        yield Static(id="keys-help")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -164,6 +176,16 @@ class ReviewScreen(Screen[None]):
         self.update_counts()
         self.refresh_bindings()
 
+    def refresh_bindings(self) -> None:
+        super().refresh_bindings()
+        for help_line in self.query("#keys-help").results(Static):
+            help_line.update(KEYS_HELP.get(self._help_key(), ""))
+
+    def _help_key(self) -> str:
+        if self.phase is Phase.ANSWERING and self.card is not None:
+            return "code" if self.card.card.kind is CardKind.CODE else "line"
+        return self.phase.name.lower()
+
     def update_counts(self) -> None:
         try:
             left = self.study.counts()
@@ -183,8 +205,7 @@ class ReviewScreen(Screen[None]):
             text.append("   ")
         if self.card is not None:
             study = self.card
-            text.append(f"{study.deck.title.get(self.language)} · {study.ref.card_id} · ")
-            text.append(study.card.kind.value)
+            text.append(f"│ {study.ref} · {study.card.kind.value}", style="dim")
             if study.edited:
                 text.append("  (edited since your last answer)", style="italic")
         if isinstance(self.study, Practice):
@@ -200,7 +221,7 @@ class ReviewScreen(Screen[None]):
         session = self.study.session if isinstance(self.study, Practice) else self.study
         decks = session.focused
         summary = summarize(self.tally, session.store, decks, self.study.now())
-        self.app.switch_screen(SummaryScreen(summary, self.heading))
+        self.app.switch_screen(SummaryScreen(summary, self.heading, session.tz))
 
     # -- answering ---------------------------------------------------------------------
 
@@ -249,9 +270,11 @@ class ReviewScreen(Screen[None]):
         self.refresh_bindings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed judging (the app reports the error) reopens the answer box."""
-        failed = event.worker.name == "judge" and event.state is WorkerState.ERROR
-        if failed and self.phase is Phase.JUDGING:
+        """The app reports a failed worker; a failed judging reopens the answer box."""
+        if event.state is not WorkerState.ERROR:
+            return
+        self.app.worker_failed(event.worker)  # type: ignore[attr-defined]
+        if event.worker.name == "judge" and self.phase is Phase.JUDGING:
             self.phase = Phase.ANSWERING
             self.query_one(VerdictPanel).clear()
             box = self._answer_box()

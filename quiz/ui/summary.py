@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from rich.table import Table
 from textual.app import ComposeResult
@@ -13,11 +13,11 @@ from textual.widgets import Footer, Header, Static
 from quiz.review.summary import Summary, format_duration
 
 
-def when(moment: datetime | None, now: datetime | None = None) -> str:
-    """A due date in local time, as the learner reads it."""
+def when(moment: datetime | None, tz: tzinfo | None = None) -> str:
+    """A due date in the learner's time zone (None: the system's)."""
     if moment is None:
         return "nothing scheduled yet"
-    local = moment.astimezone()
+    local = moment.astimezone(tz)
     return local.strftime("%a %d %b %Y, %H:%M")
 
 
@@ -29,10 +29,11 @@ class SummaryScreen(Screen[None]):
         Binding("escape", "done", "Back", id="summary.back", show=False),
     ]
 
-    def __init__(self, summary: Summary, title: str = "Review") -> None:
+    def __init__(self, summary: Summary, title: str = "Review", tz: tzinfo | None = None) -> None:
         super().__init__()
         self.summary = summary
         self.heading = title
+        self.tz = tz
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,7 +45,7 @@ class SummaryScreen(Screen[None]):
         table.add_row("reviewed", str(summary.reviewed))
         table.add_row("right", "—" if share is None else f"{summary.right} ({share:.0%})")
         table.add_row("time", format_duration(summary.elapsed))
-        table.add_row("next due", when(summary.next_due))
+        table.add_row("next due", when(summary.next_due, self.tz))
         heading = "Done for now." if summary.reviewed else "Nothing left to review here today."
         yield Static(heading, id="summary-heading")
         yield Static(table, id="summary-table")

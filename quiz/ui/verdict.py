@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
-from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
@@ -96,11 +95,9 @@ def _labelled(label: str, body: Text) -> Text:
     return out
 
 
-def verdict_renderable(
-    verdict: Verdict, kind: CardKind, explanation: str | None, answer: str
-) -> RenderableType:
+def verdict_text(verdict: Verdict, kind: CardKind, explanation: str | None, answer: str) -> Text:
     """The verdict as the panel shows it."""
-    parts: list[RenderableType] = []
+    parts: list[Text] = []
     if verdict.outcome is Outcome.RIGHT:
         head = Text("✓ " + verdict.summary, style="bold green")
     elif verdict.outcome is Outcome.WRONG:
@@ -127,7 +124,7 @@ def verdict_renderable(
     parts.extend(Text(line, style="dim" if verdict.correct else "") for line in verdict.details)
     if explanation and verdict.gradable:
         parts.append(_labelled("why: ", Text(explanation, style="italic")))
-    return Group(*parts)
+    return Text("\n").join(parts)
 
 
 class VerdictPanel(Static):
@@ -139,15 +136,20 @@ class VerdictPanel(Static):
         self.set_class(verdict.outcome is Outcome.RIGHT, "-right")
         self.set_class(verdict.outcome is Outcome.WRONG, "-wrong")
         self.set_class(not verdict.gradable, "-problem")
-        self.update(verdict_renderable(verdict, kind, explanation, answer))
+        self.plain = verdict_text(verdict, kind, explanation, answer)
+        self.update(self.plain)
         self.display = True
 
-    def show_text(self, renderable: RenderableType) -> None:
+    plain = Text()
+
+    def show_text(self, text: Text) -> None:
         self.remove_class("-right", "-wrong", "-problem")
-        self.update(renderable)
+        self.plain = text
+        self.update(text)
         self.display = True
 
     def clear(self) -> None:
+        self.plain = Text()
         self.update("")
         self.display = False
 
@@ -171,10 +173,13 @@ def rating_text(intervals: Mapping[Rating, timedelta] | None, suggested: Rating 
 class RatingBar(Static):
     """Again / Hard / Good / Easy with their intervals; hidden until a rating is possible."""
 
+    plain = Text()
+
     def show_ratings(
         self, intervals: Mapping[Rating, timedelta] | None, suggested: Rating | None
     ) -> None:
-        self.update(rating_text(intervals, suggested))
+        self.plain = rating_text(intervals, suggested)
+        self.update(self.plain)
         self.display = True
 
     def clear(self) -> None:

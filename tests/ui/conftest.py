@@ -1,0 +1,77 @@
+"""The app under test: a real session on a temporary database, a fixed clock, a judge.
+
+``make_app`` builds the app through the same factory the CLI uses. The judge is the
+real sandbox judge (one worker for the whole run) unless a test passes a fake one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from test_docs import examples
+
+from quiz.review.settings import Settings
+from quiz.review.store import Store
+from quiz.ui.app import TorchQuizApp, make_app
+
+T0 = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)  # a Monday noon, well inside a study day
+
+
+class FixedClock:
+    def __init__(self, start: datetime = T0) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class ReadyClient:
+    """Stands for the sandbox client: already warm (``ready``), nothing to close."""
+
+    ready: bool = True
+    warmed: int = 0
+    closed: int = 0
+
+    def warm_up(self) -> None:
+        self.warmed += 1
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+@pytest.fixture
+def deck_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "complete.yaml").write_text(examples()[0], encoding="utf-8")
+    (folder / "bilingual.yaml").write_text(examples()[1], encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    path = tmp_path / "progress.sqlite3"
+    with Store.open(path) as store:
+        store.save_settings(Settings(fuzz=False))  # intervals are the same on every run
+    return path
+
+
+AppFactory = Callable[..., TorchQuizApp]
+
+
+@pytest.fixture
+def app_factory(deck_folder: Path, db_path: Path, judge) -> AppFactory:
+    def build(**options) -> TorchQuizApp:
+        options.setdefault("decks", [deck_folder])
+        options.setdefault("judge", judge)
+        options.setdefault("client", ReadyClient())
+        options.setdefault("clock", FixedClock())
+        options.setdefault("tz", UTC)
+        return make_app(db_path, **options)
+
+    return build
