@@ -11,7 +11,7 @@ can crash the screen: every refusal is shown as its message.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -33,6 +33,7 @@ from quiz.judge.client import SandboxUnavailable
 from quiz.judge.deckcheck import check_card
 from quiz.judge.judge import Judge
 from quiz.judge.protocol import Run, Status
+from quiz.review.errors import ReviewError, StoreError
 
 DEBOUNCE_S = 0.4
 FIELD_LABELS = {  # form field -> label; "prompt" is relabelled for flash cards
@@ -109,9 +110,18 @@ class AuthorScreen(Screen[None]):
             super().__init__()
             self.reason = reason
 
-    def __init__(self, judge: Judge, decks: Sequence[Deck], *, language: str = "en") -> None:
+    def __init__(
+        self,
+        judge: Judge,
+        decks: Sequence[Deck],
+        *,
+        language: str = "en",
+        on_saved: Callable[[Path], object] | None = None,
+    ) -> None:
+        """``on_saved(path)`` runs after a card is written (the app reloads that deck)."""
         super().__init__()
         self.judge = judge
+        self.on_saved = on_saved
         self.decks = list(decks)
         self.language = language
         self._debounce: Timer | None = None
@@ -309,6 +319,11 @@ class AuthorScreen(Screen[None]):
         self._status(Text(f"saved {message.card_id} at {where}", style="green"))
         self.notify(f"Saved {message.card_id} to {where}", title="card saved")
         self.query_one("#author-id", Input).value = ""
+        if self.on_saved is not None:
+            try:
+                self.on_saved(message.path)
+            except (ReviewError, StoreError) as error:
+                self.notify(str(error), title="the deck was not reloaded", severity="warning")
 
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:

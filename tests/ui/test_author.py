@@ -20,8 +20,8 @@ def decks(tmp_path: Path):
     return write_decks(tmp_path / "decks")
 
 
-def make_app(judge, decks) -> HostApp:
-    return HostApp(lambda: AuthorScreen(judge, decks))
+def make_app(judge, decks, **options) -> HostApp:
+    return HostApp(lambda: AuthorScreen(judge, decks, **options))
 
 
 def _value(app: HostApp) -> str:
@@ -100,7 +100,8 @@ async def test_a_cloze_template_runs_with_its_fill(judge, decks):
 async def test_save_appends_a_card_that_passes_check(judge, decks):
     path = decks[0].path
     old = path.read_bytes()
-    app = make_app(judge, decks)
+    reloaded: list[Path] = []
+    app = make_app(judge, decks, on_saved=reloaded.append)
     async with app.run_test(size=(100, 32)) as pilot:
         _fill(
             app,
@@ -115,6 +116,7 @@ async def test_save_appends_a_card_that_passes_check(judge, decks):
         await _save(app, pilot)
         assert "saved clamp-low at tensors.yaml:" in _status(app)
         assert app.screen.query_one("#author-id", Input).value == ""
+        assert reloaded == [path]
     new = path.read_bytes()
     assert new.startswith(old)  # the deck ends with its last card: the card is appended
     card = load_deck(path).deck.cards[-1]
