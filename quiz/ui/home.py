@@ -38,6 +38,9 @@ class HomeScreen(Screen[None]):
         Binding("enter", "study", "Study deck", id="home.study"),
         Binding("r", "review_all", "Review all due", id="home.review_all"),
         Binding("p", "practice", "Practice", id="home.practice"),
+        Binding("slash", "browse", "Browse", id="home.browse"),
+        Binding("t", "stats", "Stats", id="home.stats"),
+        Binding("a", "author", "Author", id="home.author"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
@@ -126,6 +129,37 @@ class HomeScreen(Screen[None]):
 
     def action_practice(self) -> None:
         self.app.choose_practice(self.selected_slug())  # type: ignore[attr-defined]
+
+    # Browse, stats and author are imported when opened: textual-plotext costs nothing before.
+
+    def action_browse(self) -> None:
+        from quiz.ui.browse import BrowseScreen
+
+        session = self.app.session  # type: ignore[attr-defined]
+        self.app.push_screen(
+            BrowseScreen(
+                session.store, session.decks, clock=session.now, tz=session.tz,
+                language=self.language,
+            )
+        )  # fmt: skip
+
+    def action_stats(self) -> None:
+        from quiz.ui.stats import StatsScreen
+
+        session = self.app.session  # type: ignore[attr-defined]
+        self.app.push_screen(StatsScreen(session.store, clock=session.now, tz=session.tz))
+
+    def action_author(self) -> None:
+        from quiz.ui.author import AuthorScreen
+
+        session = self.app.session  # type: ignore[attr-defined]
+        if session.judge is None:
+            self.notify("no sandbox to run expressions in", severity="error")
+            return
+        screen = AuthorScreen(
+            session.judge, session.decks, language=self.language, on_saved=session.reload_deck
+        )
+        self.app.push_screen(screen)
 
 
 def _cut(title: str, width: int) -> str:
