@@ -156,6 +156,9 @@ class WorkerClient:
         show: Collection[int] | None,
     ) -> Run:
         with self._lock:
+            if self._process is not None and self._process.poll() is not None:
+                self._kill()  # it died while idle (killed from outside): replace it quietly
+                self._spawn()
             self.wait_ready()
             self._next_id += 1
             request = {

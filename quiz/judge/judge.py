@@ -126,7 +126,7 @@ class Judge:
         if isinstance(card, FlashCard):
             return _Judgement(Outcome.INVALID, "flash cards are graded by the learner")
         reference = self.reference(deck, card)
-        broken = _broken_reference(reference, card)
+        broken = _broken_reference(reference, card, self.runner.time_limit)
         if broken is not None:
             return broken
         if isinstance(card, OutputCard):
@@ -289,22 +289,20 @@ def _rules(card: JudgedCard, *, typed: bool) -> Rules:
     return Rules(policy=card.dtype, typed=typed, atol=card.tol.atol, rtol=card.tol.rtol)
 
 
-def _broken_reference(reference: Run, card: AnyCard) -> _Judgement | None:
+def _broken_reference(reference: Run, card: AnyCard, time_limit: float) -> _Judgement | None:
     """An UNGRADABLE judgement when the card's own expression cannot serve as reference."""
     for trial in reference.trials:
         if trial.given_failure is not None:
             name, result = trial.given_failure
-            return _Judgement(
-                Outcome.UNGRADABLE, f"this card's given '{name}' fails: {result.describe()}"
-            )
+            failure = result.describe(time_limit)
+            return _Judgement(Outcome.UNGRADABLE, f"this card's given '{name}' fails: {failure}")
         result = trial.results[0]
         ok = result.status is Status.VALUE or (
             result.status is Status.RAISED and isinstance(card, OutputCard)
         )
         if not ok:
-            return _Judgement(
-                Outcome.UNGRADABLE, f"this card's own expression fails: {result.describe()}"
-            )
+            failure = result.describe(time_limit)
+            return _Judgement(Outcome.UNGRADABLE, f"this card's own expression fails: {failure}")
     return None
 
 
