@@ -36,6 +36,12 @@ DENIED = frozenset(
         "serialization",
         "storage",
         "backends",
+        "parse_ir",
+        "parse_schema",
+        "parse_type_comment",
+        "merge_type_from_type_comment",
+        "unify_type_list",
+        "get_file_path",
         "import_ir_module",
         "import_ir_module_from_buffer",
         "frombuffer",
@@ -52,7 +58,6 @@ DENIED = frozenset(
         "onnx",
         "fx",
         "profiler",
-        "testing",
         "overrides",
         # raw memory and storages
         "as_strided",
@@ -62,12 +67,13 @@ DENIED = frozenset(
         "set_",
         "data_ptr",
         "untyped_storage",
-        "storage_offset",
+        "const_data_ptr",
         "share_memory_",
         "pin_memory",
         "is_pinned",
         "numpy",
         "dlpack",
+        "to_dlpack",
         "cpu_",
         "cuda_",
         "record_stream",
@@ -77,12 +83,18 @@ DENIED = frozenset(
         "map2_",
         "register_hook",
         "register_post_accumulate_grad_hook",
-        "cond",
         "vmap",
         "func",
         "while_loop",
         "fork",
         "wait",
+        "classproperty",
+        "thread_safe_generator",
+        "boolean_dispatch",
+        "handle_torch_function",
+        "has_torch_function",
+        "has_torch_function_unary",
+        "has_torch_function_variadic",
         # global state: seeds, defaults, threads, modes
         "manual_seed",
         "seed",
@@ -94,6 +106,9 @@ DENIED = frozenset(
         "enable_grad",
         "inference_mode",
         "clear_autocast_cache",
+        "autocast_increment_nesting",
+        "autocast_decrement_nesting",
+        "profiler_allow_cudagraph_cupti_lazy_reinit_cuda12",
         "prepare_multiprocessing_environment",
         "default_generator",
         "Generator",
@@ -106,6 +121,9 @@ DENIED = frozenset(
     }
 )
 DENIED_PREFIXES = ("set_", "_")
+# Denied only in the module that holds them, because the same name elsewhere is maths:
+# torch.cond runs Python callables, torch.linalg.cond is a condition number.
+DENIED_IN: dict[types.ModuleType, frozenset[str]] = {torch: frozenset({"cond"})}
 
 MODULE_SUBMODULES = {
     "linalg": torch.linalg,
@@ -113,7 +131,23 @@ MODULE_SUBMODULES = {
     "special": torch.special,
     "nn": nn,
     "autograd": torch.autograd,
+    "testing": torch.testing,
 }
+# The legacy typed constructors, torch.FloatTensor([1, 2]) in older code and docs.
+LEGACY_CONSTRUCTORS = frozenset(
+    {
+        "FloatTensor",
+        "DoubleTensor",
+        "HalfTensor",
+        "BFloat16Tensor",
+        "ByteTensor",
+        "CharTensor",
+        "ShortTensor",
+        "IntTensor",
+        "LongTensor",
+        "BoolTensor",
+    }
+)
 
 
 def _allowed_name(name: str) -> bool:
@@ -135,8 +169,11 @@ def _callable_or_value(obj: object) -> bool:
 
 
 def public_names(module: types.ModuleType, keep=_callable_or_value) -> frozenset[str]:
+    denied = DENIED_IN.get(module, frozenset())
     return frozenset(
-        name for name in dir(module) if _allowed_name(name) and keep(getattr(module, name))
+        name
+        for name in dir(module)
+        if _allowed_name(name) and name not in denied and keep(getattr(module, name))
     )
 
 
@@ -145,7 +182,11 @@ def _nn_class(obj: object) -> bool:
 
 
 TORCH_NAMES = public_names(torch) | frozenset(
-    {"Size", "Tensor", "finfo", "iinfo", "dtype", "newaxis", *MODULE_SUBMODULES}
+    {
+        *("Size", "Tensor", "finfo", "iinfo", "dtype", "device", "newaxis"),
+        *MODULE_SUBMODULES,
+        *LEGACY_CONSTRUCTORS,
+    }
 )
 MODULE_NAMES: dict[types.ModuleType, frozenset[str]] = {
     torch: TORCH_NAMES,
@@ -153,10 +194,12 @@ MODULE_NAMES: dict[types.ModuleType, frozenset[str]] = {
     torch.fft: public_names(torch.fft),
     torch.special: public_names(torch.special),
     F: public_names(F),
-    nn: public_names(nn, _nn_class) | frozenset({"functional", "init"}),
+    nn: public_names(nn, _nn_class) | frozenset({"functional", "init", "Parameter"}),
     nn.init: public_names(nn.init, lambda obj: isinstance(obj, types.FunctionType)),
     torch.autograd: frozenset({"grad", "functional"}),
     torch.autograd.functional: frozenset({"jacobian", "hessian", "vjp", "jvp"}),
+    # assert_close only: it compares tensors and raises AssertionError with the mismatch.
+    torch.testing: frozenset({"assert_close"}),
     math: public_names(math),
 }
 
@@ -172,6 +215,8 @@ INFO_ATTRS = frozenset({"bits", "eps", "max", "min", "tiny", "smallest_normal", 
 NUMBER_ATTRS = frozenset({"real", "imag", "conjugate", "is_integer", "bit_length"})
 SEQUENCE_ATTRS = frozenset({"index", "count"})
 MODULE_INSTANCE_METHODS = frozenset({"parameters", "eval", "train", "zero_grad", "forward"})
+# Class methods of layers that build one from a tensor: nn.Embedding.from_pretrained(w).
+MODULE_CLASS_METHODS = frozenset({"from_pretrained"})
 
 
 def module_instance_attrs(module: nn.Module) -> frozenset[str]:

@@ -136,6 +136,17 @@ REFUSED_KEYWORDS = {
     "pin_memory": "pin_memory is not available",
 }
 CPU_DEVICES = {"cpu", "meta"}
+# Classes an expression may call besides nn layers: they make values, never run code.
+LEGACY_CONSTRUCTORS = frozenset(
+    {torch.Tensor, *(getattr(torch, name) for name in allow.LEGACY_CONSTRUCTORS)}
+)
+CONSTRUCTIBLE_TYPES = frozenset(
+    {
+        *(torch.Size, torch.finfo, torch.iinfo, torch.device, nn.Parameter),
+        *(int, float, bool, complex),
+        *LEGACY_CONSTRUCTORS,
+    }
+)
 SIZED_CONSTRUCTORS = {
     "zeros",
     "ones",
@@ -158,6 +169,8 @@ SIZED_CONSTRUCTORS = {
     "logspace",
     "view",
     "reshape",
+    "resize",
+    "resize_",
 }
 
 
@@ -348,6 +361,8 @@ def allowed_attributes(owner: Any) -> frozenset[str]:
         return allow.INFO_ATTRS
     if isinstance(owner, nn.Module):
         return allow.module_instance_attrs(owner)
+    if isinstance(owner, type) and issubclass(owner, nn.Module):
+        return allow.MODULE_CLASS_METHODS
     if isinstance(owner, tuple) and type(owner).__module__ == "torch.return_types":
         return frozenset(type(owner).__match_args__) | allow.SEQUENCE_ATTRS
     if isinstance(owner, bool | int | float | complex):
@@ -368,9 +383,7 @@ def describe(owner: Any) -> str:
 
 def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
     if isinstance(function, type) and not (
-        issubclass(function, nn.Module)
-        or function in (torch.Size, torch.Tensor, torch.finfo, torch.iinfo)
-        or function in (int, float, bool, complex)
+        issubclass(function, nn.Module) or function in CONSTRUCTIBLE_TYPES
     ):
         raise Refused(f"creating a {function.__name__} is not allowed")
     for value in (*args, *kwargs.values()):
@@ -378,8 +391,13 @@ def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
             raise Refused(f"only the CPU is available (device '{value}')")
         if isinstance(value, torch.device) and value.type not in CPU_DEVICES:
             raise Refused(f"only the CPU is available (device '{value}')")
+    if function is torch.device and args and isinstance(args[0], int):
+        raise Refused("only the CPU is available (a device number means an accelerator)")
     name = getattr(function, "__name__", "")
-    if name in SIZED_CONSTRUCTORS:
+    legacy_new = name == "new" and isinstance(getattr(function, "__self__", None), torch.Tensor)
+    if function in LEGACY_CONSTRUCTORS or legacy_new:
+        check_legacy_size(args, kwargs)
+    elif name in SIZED_CONSTRUCTORS:
         check_requested_size(name, args, kwargs)
 
 
@@ -399,6 +417,20 @@ def _is_device(text: str) -> bool:
         "opengl",
         "ideep",
     }
+
+
+def check_legacy_size(args: list[Any], kwargs: dict[str, Any]) -> None:
+    """``torch.Tensor(2, 3)``, ``torch.LongTensor(size=(2, 3))`` and ``t.new(2, 3)`` take
+    sizes; a positional list is data."""
+    dims = [a for a in args if isinstance(a, int) and not isinstance(a, bool)]
+    sizes = [a for a in args if isinstance(a, torch.Size)]
+    if isinstance(kwargs.get("size"), list | tuple | torch.Size):
+        sizes.append(kwargs["size"])
+    for size in sizes:
+        dims += [d for d in size if isinstance(d, int)]
+    count = math.prod(abs(d) for d in dims) if dims else 1
+    if count > MAX_ELEMENTS:
+        raise Refused(f"that would make {count:,} elements; the limit is {MAX_ELEMENTS:,}")
 
 
 def check_requested_size(name: str, args: list[Any], kwargs: dict[str, Any]) -> None:
@@ -446,6 +478,8 @@ def check_binary(op: type, left: Any, right: Any) -> None:
 
 
 def check_result(result: Any) -> None:
+    if isinstance(result, torch.device) and result.type not in CPU_DEVICES:
+        raise Refused(f"only the CPU is available (device '{result}')")
     if isinstance(result, torch.Tensor) and result.numel() > MAX_ELEMENTS:
         raise Refused(f"the result has {result.numel():,} elements; the limit is {MAX_ELEMENTS:,}")
     if isinstance(result, str) and len(result) > 10_000:
