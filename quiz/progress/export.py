@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 from quiz.review.clock import as_utc, from_text, to_text
 from quiz.review.errors import ReviewError
-from quiz.review.state import CardState, Phase
+from quiz.review.state import Phase
 from quiz.review.store import Store
 
 FORMAT = "torch-quiz-progress"
@@ -93,8 +93,19 @@ def parse_since(text: str) -> datetime:
 # -- json ------------------------------------------------------------------------------
 
 
+_PHASES = {int(phase): phase.name.lower() for phase in Phase}
+
+
 def _state(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    return CardState.from_columns(row, prefix).to_dict()
+    """``CardState.to_dict()`` straight from the columns (stored times are already canonical)."""
+    return {
+        "step": row[f"{prefix}step"],
+        "stability": row[f"{prefix}stability"],
+        "difficulty": row[f"{prefix}difficulty"],
+        "due": row[f"{prefix}due"],
+        "last_review": row[f"{prefix}last_review"],
+        "phase": _PHASES[row[f"{prefix}state"]],
+    }
 
 
 def card_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -167,9 +178,7 @@ def write_json(store: Store, out: TextIO, selection: Selection, now: datetime) -
     _write_items(out, (card_record(row) for row in cards))
     out.write('],\n "reviews": [')
     where, params = selection.where(reviews=True)
-    reviews = _rows(
-        store, f"SELECT * FROM reviews{where} ORDER BY reviewed_at, deck, card_id, id", params
-    )
+    reviews = _rows(store, f"SELECT * FROM reviews{where} ORDER BY reviewed_at, id", params)
     count = _write_items(out, (review_record(row) for row in reviews))
     out.write("]\n}\n")
     return count

@@ -31,7 +31,7 @@ from quiz.progress.export import FORMAT, VERSION
 from quiz.review.clock import to_text
 from quiz.review.errors import ReviewError
 from quiz.review.settings import Settings
-from quiz.review.state import CardState
+from quiz.review.state import Phase
 from quiz.review.store import Store
 
 MAX_BYTES = 4 << 30  # refuse absurd files before reading them
@@ -67,7 +67,15 @@ class StateIn(_Model):
     last_review: Time | None
 
     def columns(self, prefix: str = "") -> dict[str, Any]:
-        return CardState.from_dict(self.model_dump()).to_columns(prefix)
+        """The stored columns (times were made canonical UTC text by validation)."""
+        return {
+            f"{prefix}state": int(Phase[self.phase.upper()]),
+            f"{prefix}step": self.step,
+            f"{prefix}stability": self.stability,
+            f"{prefix}difficulty": self.difficulty,
+            f"{prefix}due": self.due,
+            f"{prefix}last_review": self.last_review,
+        }
 
 
 class DeckIn(_Model):
@@ -185,10 +193,12 @@ def read_document(path: Path) -> Document:
             f"{path}: was written by a newer torch-quiz (export version {version}; "
             f"this one reads {VERSION})"
         )
+    del raw
     try:
         document = Document.model_validate(data)
     except ValidationError as error:
         raise ImportFileError(f"{path}: {_first_problem(error)}") from None
+    del data
     _check_references(path, document)
     try:
         Settings.from_dict(document.settings, path=path)
@@ -303,7 +313,8 @@ def _merge_reviews(
         seen = {(card, at) for card, at in cursor if card in cards}
     rows = []
     skipped = 0
-    for review in sorted(document.reviews, key=lambda r: (r.reviewed_at, r.deck, r.card_id)):
+    # By time; ties keep the file's order, so a restored copy exports in the same order.
+    for review in sorted(document.reviews, key=lambda r: r.reviewed_at):
         card = ids[(review.deck, review.card_id)]
         if (card, review.reviewed_at) in seen:
             skipped += 1
@@ -328,5 +339,9 @@ def _merge_reviews(
             }
         )
     if rows:
-        store.db["reviews"].insert_all(rows, batch_size=2000)
+        names = list(rows[0])
+        store.db.conn.executemany(
+            f"INSERT INTO reviews ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+            (tuple(row[name] for name in names) for row in rows),
+        )
     return len(rows), skipped

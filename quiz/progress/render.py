@@ -14,6 +14,8 @@ from quiz.progress.stats import DeckStats, Stats
 
 def duration(ms: int) -> str:
     minutes = round(ms / 60000)
+    if minutes == 0 and ms > 0:
+        return "<1m"
     if minutes < 60:
         return f"{minutes}m"
     return f"{minutes // 60}h{minutes % 60:02d}m"
