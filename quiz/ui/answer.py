@@ -2,7 +2,8 @@
 
 Both post ``AnswerBox.Submitted`` on Enter so the review screen handles one message.
 In the multi-line box, ``ctrl+j`` inserts a newline (so does ``shift+enter`` or
-``alt+enter`` in terminals that report them); Enter always submits.
+``alt+enter`` in terminals that report them); Enter always submits, and the lines
+are read as one expression, as if inside brackets.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class CodeBox(TextArea):
         if event.key == "enter":
             event.stop()
             event.prevent_default()
-            self.post_message(AnswerSubmitted(self, self.text))
+            self.post_message(AnswerSubmitted(self, self.answer))
             return
         if event.key in NEWLINE_KEYS:
             event.stop()
@@ -70,4 +71,13 @@ class CodeBox(TextArea):
 
     @property
     def answer(self) -> str:
-        return self.text
+        """The expression typed; several lines are read as if inside brackets, as Python does."""
+        return as_expression(self.text)
+
+
+def as_expression(text: str) -> str:
+    """``x @ W.T`` / ``+ b`` on two lines becomes one expression: ``(x @ W.T\n+ b\n)``."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return text.strip()
+    return "(" + "\n".join(lines) + "\n)"
