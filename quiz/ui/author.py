@@ -146,6 +146,8 @@ class AuthorScreen(Screen[None]):
                     yield Select(
                         [(self._deck_label(deck), str(deck.path)) for deck in self.decks],
                         id="author-deck",
+                        # the last deck: the learner's own decks load after the bundled ones
+                        value=str(self.decks[-1].path) if self.decks else Select.NULL,
                         allow_blank=not self.decks,
                         compact=True,
                         prompt="no deck loaded",

@@ -130,8 +130,8 @@ class BrowseScreen(Screen[None]):
         table = self.query_one("#browse-cards", DataTable)
         for label, key in [
             ("Deck", "deck"), ("Card", "card"), ("Kind", "kind"), ("State", "state"),
-            ("Due", "due"), ("Stab.", "stability"), ("Lapses", "lapses"), ("Tags", "tags"),
-            ("Flags", "flags"),
+            ("Due", "due"), ("Stab.", "stability"), ("Lapses", "lapses"), ("Flags", "flags"),
+            ("Tags", "tags"),
         ]:  # fmt: skip
             table.add_column(label, key=key)
         self.action_reload()
@@ -172,8 +172,8 @@ class BrowseScreen(Screen[None]):
             due_text(row.state, now),
             "—" if stability is None else f"{stability:.1f}d",
             str(row.lapses) if row.lapses else "",
-            " ".join(row.tags),
             Text(flags, style="bold red" if "L" in flags else "bold"),
+            " ".join(row.tags),
         ]
 
     @on(Input.Changed, "#browse-search")

@@ -53,7 +53,7 @@ def figures_text(stats: Stats) -> Text:
     text.append("   True retention ", style="dim")
     text.append(percent(retention.rate), style="bold")
     judged = retention.passed + retention.failed
-    text.append(f" ({retention.passed} of {judged})\n", style="dim")
+    text.append(f" ({retention.passed} of {judged})\n" if judged else "\n", style="dim")
     text.append("Cards ", style="dim")
     text.append(
         f"{cards.total} · {cards.new} new · {cards.learning} learning · {cards.review} review"

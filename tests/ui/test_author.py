@@ -21,6 +21,7 @@ def decks(tmp_path: Path):
 
 
 def make_app(judge, decks, **options) -> HostApp:
+    """The Author screen; the deck preselected is the last one (the learner's own)."""
     return HostApp(lambda: AuthorScreen(judge, decks, **options))
 
 
@@ -98,7 +99,7 @@ async def test_a_cloze_template_runs_with_its_fill(judge, decks):
 
 
 async def test_save_appends_a_card_that_passes_check(judge, decks):
-    path = decks[0].path
+    path = decks[-1].path
     old = path.read_bytes()
     reloaded: list[Path] = []
     app = make_app(judge, decks, on_saved=reloaded.append)
@@ -114,7 +115,7 @@ async def test_save_appends_a_card_that_passes_check(judge, decks):
             explain="Only the lower bound: 1 becomes 2.",
         )
         await _save(app, pilot)
-        assert "saved clamp-low at tensors.yaml:" in _status(app)
+        assert "saved clamp-low at shapes.yaml:" in _status(app)
         assert app.screen.query_one("#author-id", Input).value == ""
         assert reloaded == [path]
     new = path.read_bytes()
@@ -136,10 +137,10 @@ async def test_save_appends_a_card_that_passes_check(judge, decks):
 
 
 async def test_save_of_each_kind(judge, decks):
-    path = decks[1].path
+    path = decks[-1].path
     app = make_app(judge, decks)
     async with app.run_test(size=(100, 32)) as pilot:
-        _fill(app, deck=str(path))
+        assert app.screen.query_one("#author-deck", Select).value == str(path)
         cards = [
             {"kind": "code", "id": "col-sum", "prompt": "Column sums of `m`.",
              "given": "m = torch.randn(3, 4)", "expr": "m.sum(dim=0)", "accept": "m.sum(0)"},
@@ -161,12 +162,12 @@ async def test_save_of_each_kind(judge, decks):
 
 
 async def test_a_card_that_fails_check_is_refused_with_the_message(judge, decks):
-    path = decks[0].path
+    path = decks[-1].path
     old = path.read_bytes()
     app = make_app(judge, decks)
     async with app.run_test(size=(100, 32)) as pilot:
         for values, message in [
-            ({"id": "clamp-both", "expr": "torch.ones(2)"}, "duplicate card id 'clamp-both'"),
+            ({"id": "view-shape", "expr": "torch.ones(2)"}, "duplicate card id 'view-shape'"),
             ({"id": "", "expr": "torch.ones(2)"}, "needs an id"),
             ({"id": "raises", "expr": "torch.ones(2)[5]"}, "raises IndexError"),
             ({"id": "wrong-accept", "expr": "torch.ones(2)", "accept": "[2., 2.]"},
@@ -182,7 +183,7 @@ async def test_a_card_that_fails_check_is_refused_with_the_message(judge, decks)
 
 
 async def test_an_unwritable_deck_file_is_a_notification(judge, decks, monkeypatch):
-    path = decks[0].path
+    path = decks[-1].path
     old = path.read_bytes()
     monkeypatch.setattr("quiz.deck.append.os.access", lambda *_: False)
     app = make_app(judge, decks)

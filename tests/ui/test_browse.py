@@ -39,7 +39,7 @@ async def test_lists_every_card_with_its_state(studied):
         assert table.row_count == 5
         first = table.get_row_at(0)
         assert first[:4] == ["tensors", "clamp-both", "output", "review"]
-        assert first[7] == "clamp p22"
+        assert first[8] == "clamp p22"
         assert "5 of 5 cards" in str(app.screen.query_one("#browse-count", Static).render())
 
 
@@ -81,7 +81,7 @@ async def test_card_detail_shows_history_and_suspends(studied):
         assert not get_card(store, ref).suspended
         await pilot.press("s", "escape")
         assert isinstance(app.screen, BrowseScreen)
-        assert app.screen.query_one("#browse-cards", DataTable).get_row_at(0)[8].plain == "S"
+        assert app.screen.query_one("#browse-cards", DataTable).get_row_at(0)[7].plain == "S"
 
 
 async def test_reset_asks_first(studied):
