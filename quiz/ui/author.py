@@ -178,6 +178,8 @@ class AuthorScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Author"
+        for box in ("#author-value-box", "#author-form"):  # Tab goes field to field
+            self.query_one(box).can_focus = False
         self._show_kind(CardKind.OUTPUT)
         self._show_deck_givens()
         self.query_one("#author-expr", Input).focus()

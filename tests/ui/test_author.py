@@ -65,6 +65,16 @@ async def test_the_value_shows_as_you_type(judge, decks):
         assert _value(app) == "tensor([3, 5, 7])"
 
 
+async def test_tab_goes_from_field_to_field(judge, decks):
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        order = []
+        for _ in range(5):
+            await pilot.press("tab")
+            order.append(app.focused.id)
+        assert order == ["author-deck", "author-kind", "author-id", "author-prompt", "author-accept"]
+
+
 async def test_givens_and_bad_input_show_their_message(judge, decks):
     app = make_app(judge, decks)
     async with app.run_test(size=(100, 32)) as pilot:
