@@ -72,7 +72,8 @@ async def test_tab_goes_from_field_to_field(judge, decks):
         for _ in range(5):
             await pilot.press("tab")
             order.append(app.focused.id)
-        assert order == ["author-deck", "author-kind", "author-id", "author-prompt", "author-accept"]
+        fields = ["author-deck", "author-kind", "author-id", "author-prompt", "author-accept"]
+        assert order == fields
 
 
 async def test_givens_and_bad_input_show_their_message(judge, decks):
