@@ -224,6 +224,7 @@ def collect(
     _tally_reviews(store, DayIndex(past.days), days, deck, tallies, overall)
     _tally_forecast(store, ahead, deck, tallies, overall)
     counts = _card_counts(store, deck)
+    streaks = _streaks(store, past, {**tallies, None: overall}, deck)
 
     def summary(slug: str | None, title: str, cards: CardCounts, tally: _Tally) -> DeckStats:
         return DeckStats(
@@ -232,7 +233,7 @@ def collect(
             cards=cards,
             reviews=ReviewCounts(tally.activity(0), tally.activity(1), tally.activity(2)),
             retention=Retention(tally.passed, tally.failed, days),
-            streak=_streak(store, slug, tally.active_days, past),
+            streak=streaks[None if tally is overall else slug],
             forecast=tuple(
                 DueDay(d.day, n) for d, n in zip(ahead.days, tally.forecast, strict=True)
             ),
@@ -343,28 +344,43 @@ def _tally_forecast(
                 tally.forecast[index] += 1
 
 
-def _streak(store: Store, deck: str | None, active: set[int], past: _Past) -> Streak:
+def _streaks(
+    store: Store, past: _Past, tallies: dict[str | None, _Tally], deck: str | None
+) -> dict[str | None, Streak]:
+    """Each tally's streak (key None: all of ``deck``, or all decks); long ones go on back."""
     last = len(past.days) - 1
-    studied_today = last in active
-    index = last if studied_today else last - 1
-    count = 0
-    while index >= 0 and index in active:
-        count += 1
-        index -= 1
-    if index >= 0 or count == 0:
-        return Streak(count, studied_today)
-    # The streak reaches past the days already read: look further back one day at a time.
-    where, params = ("AND deck = ?", [deck]) if deck else ("", [])
+    found: dict[str | None, Streak] = {}
+    running: dict[str | None, int] = {}
+    for key, tally in tallies.items():
+        studied_today = last in tally.active_days
+        index = last if studied_today else last - 1
+        count = 0
+        while index >= 0 and index in tally.active_days:
+            count += 1
+            index -= 1
+        found[key] = Streak(count, studied_today)
+        if index < 0 and count:
+            running[key] = count
     day = past.days[0]
-    while True:
+    while running:  # one query per older day, for every streak still going
         day = days_back(day, 2, past.hour, past.tz)[0]
-        hit = store.scalar(
-            f"SELECT 1 FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? {where} LIMIT 1",
-            [utc_text(day.start), utc_text(day.end), *params],
-        )
-        if not hit:
-            return Streak(count, studied_today)
-        count += 1
+        active = {
+            row[0]
+            for row in store.db.conn.execute(
+                "SELECT DISTINCT deck FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?",
+                (utc_text(day.start), utc_text(day.end)),
+            )
+        }
+        for key in list(running):
+            if key is not None:
+                alive = key in active
+            else:
+                alive = deck in active if deck is not None else bool(active)
+            if alive:
+                running[key] += 1
+            else:
+                found[key] = Streak(running.pop(key), found[key].studied_today)
+    return found
 
 
 def _hardest(store: Store, deck: str | None, limit: int) -> tuple[HardCard, ...]:

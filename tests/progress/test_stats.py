@@ -49,7 +49,11 @@ def test_a_streak_ending_yesterday_is_alive_until_today_ends(store: Store, learn
 def test_a_streak_longer_than_the_window_is_counted_in_full(store: Store, learner: Learner):
     for day in range(45):
         learner.answer("alpha/a1", Rating.GOOD, T0 - timedelta(days=44 - day))
-    assert collect(store, NOW, tz=UTC, days=7).overall.streak.days == 45
+    stats = collect(store, NOW, tz=UTC, days=7)
+    assert stats.overall.streak.days == 45
+    assert [d.streak.days for d in stats.decks] == [45, 0]
+    assert collect(store, NOW, tz=UTC, deck="alpha").overall.streak.days == 45
+    assert collect(store, NOW, tz=UTC, deck="beta").overall.streak.days == 0
 
 
 def test_counts_windows_and_time(store: Store, learner: Learner):
