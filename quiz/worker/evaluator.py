@@ -27,6 +27,8 @@ MAX_ELEMENTS = 10_000_000
 MAX_STRING = 64
 MAX_INT_BITS = 4096
 MAX_SEQUENCE = 100_000
+MAX_ROUND_DIGITS = 1_000
+MAX_FACTORIAL = 10_000  # math.factorial, comb and perm grow past any useful answer
 
 
 class Refused(Exception):
@@ -53,13 +55,25 @@ def _range(*args: int) -> range:
     return result
 
 
+def _round(number: Any, ndigits: Any = None) -> Any:
+    if isinstance(ndigits, int) and abs(ndigits) > MAX_ROUND_DIGITS:
+        raise Refused(f"round() takes at most {MAX_ROUND_DIGITS} digits")
+    return round(number, ndigits)
+
+
+def _sum(items: Any, start: Any = 0) -> Any:
+    if isinstance(start, list | tuple):  # joining lists with sum is quadratic
+        raise Refused("sum() adds numbers and tensors; join lists with + or torch.cat")
+    return sum(items, start)
+
+
 SAFE_BUILTINS: dict[str, Any] = {
     "abs": abs,
     "min": min,
     "max": max,
-    "sum": sum,
+    "sum": _sum,
     "len": len,
-    "round": round,
+    "round": _round,
     "int": int,
     "float": float,
     "bool": bool,
@@ -134,6 +148,7 @@ REFUSED_KEYWORDS = {
     "out": "the out= argument is not allowed",
     "generator": "the generator= argument is not allowed; seeds are set for you",
     "pin_memory": "pin_memory is not available",
+    "check_invariants": "sparse tensors are always checked (check_invariants= is not allowed)",
 }
 CPU_DEVICES = {"cpu", "meta"}
 # Classes an expression may call besides nn layers: they make values, never run code.
@@ -393,6 +408,10 @@ def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
             raise Refused(f"only the CPU is available (device '{value}')")
     if function is torch.device and args and isinstance(args[0], int):
         raise Refused("only the CPU is available (a device number means an accelerator)")
+    if function in (math.factorial, math.comb, math.perm) and any(
+        isinstance(value, int) and value > MAX_FACTORIAL for value in args
+    ):
+        raise Refused(f"math.{function.__name__}() is limited to numbers up to {MAX_FACTORIAL:,}")
     name = getattr(function, "__name__", "")
     legacy_new = name == "new" and isinstance(getattr(function, "__self__", None), torch.Tensor)
     if function in LEGACY_CONSTRUCTORS or legacy_new:

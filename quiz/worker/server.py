@@ -161,6 +161,9 @@ def _reset(seed: int) -> Any:
     torch.set_default_dtype(torch.float32)
     torch.set_printoptions(profile="default", sci_mode=None)
     torch.set_grad_enabled(True)
+    # Sparse constructors skip their index checks by default; an index out of range then
+    # reads and writes outside the tensor's memory. Always check.
+    torch.sparse.check_sparse_tensor_invariants.enable()
     torch.default_generator.manual_seed(seed)  # torch.manual_seed also seeds every device
     return torch.default_generator.get_state()
 

@@ -56,16 +56,20 @@ def test_a_failing_given_is_reported_by_name(sandbox):
 
 
 def test_outcomes_are_told_apart(sandbox):
-    results = sandbox.run(
-        [],
-        [
-            "torch.tensor([1.]) + 1",
-            "torch.tensor([1, 2])[5]",
-            "torch.os",
-            "torch.ones(",
-            "torch.zeros(1000, 1000)",
-        ],
-    ).trials[0].results
+    results = (
+        sandbox.run(
+            [],
+            [
+                "torch.tensor([1.]) + 1",
+                "torch.tensor([1, 2])[5]",
+                "torch.os",
+                "torch.ones(",
+                "torch.zeros(1000, 1000)",
+            ],
+        )
+        .trials[0]
+        .results
+    )
     assert [r.status for r in results] == [
         Status.VALUE,
         Status.RAISED,
