@@ -73,11 +73,11 @@ def startup_figures(repeat: int) -> dict[str, float]:
         }
         hello = [sys.executable, "-c", HELLO]
         app = [sys.executable, "-m", "quiz"]
-        first_paint(app, b"arithmetic", env)  # create and migrate the database once
+        first_paint(app, b"Arithmetic", env)  # create and migrate the database once
         hellos, apps = [], []
         for _ in range(repeat):  # interleaved, so both see the same machine
             hellos.append(first_paint(hello, b"hello-painted", env))
-            apps.append(first_paint(app, b"arithmetic", env))
+            apps.append(first_paint(app, b"Arithmetic", env))
     hellos.sort()
     apps.sort()
     return {

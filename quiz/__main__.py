@@ -1,5 +1,5 @@
 """Allow ``python -m quiz``."""
 
-from quiz.cli import main
+from quiz.start import main
 
 main()

@@ -66,15 +66,9 @@ def launch(
 
 
 def _run_app(db: Path | None, review: list[str] | None) -> None:
-    """Open the session (a bad database or deck name is a clean error), then the app."""
-    from quiz.review.errors import ReviewError, StoreError
-    from quiz.ui.app import make_app  # imported here: only the app needs Textual
+    from quiz.start import run_app
 
-    try:
-        app_ = make_app(resolve_db_path(db), review=review)
-    except (ReviewError, StoreError) as error:
-        _fail(str(error), 2)
-    app_.run()
+    run_app(db, review)
 
 
 @app.command()

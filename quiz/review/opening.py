@@ -15,7 +15,7 @@ from pathlib import Path
 from quiz.deck.cache import load_decks_cached
 from quiz.deck.check import DeckSet
 from quiz.deck.diagnostics import Diagnostic
-from quiz.deck.loader import DECK_SUFFIXES
+from quiz.deck.model import DECK_SUFFIXES
 from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError
 from quiz.review.session import AnswerJudge, Session

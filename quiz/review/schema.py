@@ -12,8 +12,7 @@ Times are fixed-width UTC text (see ``quiz.review.clock``); FSRS states use
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from quiz.review.sqlite import Database, Migrations
 
 APPLICATION_ID = 0x5451757A  # "TQuz"
 MIGRATION_SET = "torch-quiz"

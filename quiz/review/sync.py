@@ -16,8 +16,7 @@ from pathlib import Path
 
 from quiz.deck.check import DeckSet, load_decks
 from quiz.deck.diagnostics import Diagnostic
-from quiz.deck.loader import DECK_SUFFIXES
-from quiz.deck.model import Deck
+from quiz.deck.model import DECK_SUFFIXES, Deck
 from quiz.paths import bundled_decks_dir, user_decks_dir
 from quiz.review.cards import CardRef
 from quiz.review.clock import to_text

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Sequence
 from datetime import tzinfo
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from textual.app import App, SuspendNotSupported
 from textual.binding import Binding
@@ -26,11 +26,11 @@ from quiz.deck.diagnostics import Diagnostic
 from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError, StoreError
 from quiz.review.opening import open_study
-from quiz.review.practice import Practice, tags
 from quiz.review.session import AnswerJudge, Session
 from quiz.ui.home import HomeScreen
-from quiz.ui.practice import PracticeChoice, PracticeDialog
-from quiz.ui.review import ReviewScreen
+
+if TYPE_CHECKING:
+    from quiz.ui.practice import PracticeChoice
 
 
 class Warmable(Protocol):
@@ -105,8 +105,12 @@ class TorchQuizApp(App[None]):
 
     # -- studying ----------------------------------------------------------------------
 
+    # The study screens are imported when first opened: the first frame does not wait.
+
     def start_review(self, slugs: Sequence[str] | None) -> None:
         """Review the decks ``slugs`` (None: everything due)."""
+        from quiz.ui.review import ReviewScreen
+
         try:
             self.session.focus(slugs)
         except ReviewError as error:
@@ -121,11 +125,17 @@ class TorchQuizApp(App[None]):
         self.push_screen(ReviewScreen(self.session, title=title, language=self.language))
 
     def choose_practice(self, selected: str | None) -> None:
+        from quiz.review.practice import tags
+        from quiz.ui.practice import PracticeDialog
+
         decks = [(d.slug, d.title.get(self.language)) for d in self.session.decks]
         dialog = PracticeDialog(decks, tags(self.session), selected)
         self.push_screen(dialog, self.start_practice)
 
     def start_practice(self, choice: PracticeChoice | None) -> None:
+        from quiz.review.practice import Practice
+        from quiz.ui.review import ReviewScreen
+
         if choice is None:
             return
         try:

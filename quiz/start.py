@@ -1,0 +1,52 @@
+"""The console script's entry point: a bare ``torch-quiz`` opens the app at once.
+
+The command line is built with typer, which imports pydantic to convert parameters:
+about a tenth of a second before anything can be drawn. So the plain launch
+(``torch-quiz``, optionally with ``--db PATH``) is recognised here and opens the app
+directly; every other invocation, ``--help`` included, goes to ``quiz.cli``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from quiz.paths import resolve_db_path
+
+
+def main() -> None:
+    bare, db = plain_launch(sys.argv[1:])
+    if not bare:
+        from quiz.cli import main as command_line
+
+        command_line()
+        return
+    try:
+        run_app(db, None)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+def plain_launch(args: Sequence[str]) -> tuple[bool, Path | None]:
+    """Whether ``args`` only open the app, and the ``--db`` they give (None: the default)."""
+    if not args:
+        return True, None
+    if len(args) == 2 and args[0] == "--db" and args[1] and not args[1].startswith("-"):
+        return True, Path(args[1])
+    if len(args) == 1 and args[0].startswith("--db=") and len(args[0]) > len("--db="):
+        return True, Path(args[0].removeprefix("--db="))
+    return False, None
+
+
+def run_app(db: Path | None, review: list[str] | None) -> None:
+    """Open the session (a bad database or deck name is a clean error), then the app."""
+    from quiz.review.errors import ReviewError, StoreError
+    from quiz.ui.app import make_app  # only the app needs Textual
+
+    try:
+        app = make_app(resolve_db_path(db), review=review)
+    except (ReviewError, StoreError) as error:
+        sys.stderr.write(f"torch-quiz: error: {error}\n")
+        sys.exit(2)
+    app.run()
