@@ -5,8 +5,8 @@
 ``check_p99_ms`` time the judge on real answers drawn from the bundled decks (their
 ``accept`` and ``reject`` examples: output, code with its trials, cloze), warm,
 against ``eval_floor_ms``: the same expressions under plain ``eval`` in a torch
-process, with no sandbox at all. ``worker_rss_mb`` is the worker's peak resident
-memory after all that judging.
+process, with no sandbox at all. ``judging_worker_rss_mb`` is the worker's peak
+resident memory after all that judging.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def judge_figures(repeat: int, answer_count: int) -> dict[str, float]:
         "check_p50_ms": statistics.median(samples),
         "check_p99_ms": samples[max(0, int(len(samples) * 0.99) - 1)],
         "eval_floor_ms": floor,
-        "worker_rss_mb": worker_rss,
+        "judging_worker_rss_mb": worker_rss,
     }
 
 

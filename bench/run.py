@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from database import database_figures  # noqa: E402  (bench/ is the script's folder)
 from judging import check_decks_s, judge_figures  # noqa: E402
+from session import session_figures  # noqa: E402
 from startup import startup_figures  # noqa: E402
 
 
@@ -30,13 +31,14 @@ from startup import startup_figures  # noqa: E402
 class Size:
     repeat: int
     answers: int
+    studied: int
     cards: int
     reviews: int
     db_repeat: int
 
 
-FULL = Size(repeat=5, answers=1_000, cards=100_000, reviews=1_000_000, db_repeat=200)
-QUICK = Size(repeat=1, answers=20, cards=500, reviews=5_000, db_repeat=5)
+FULL = Size(repeat=5, answers=1_000, studied=40, cards=100_000, reviews=1_000_000, db_repeat=200)
+QUICK = Size(repeat=1, answers=20, studied=3, cards=500, reviews=5_000, db_repeat=5)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def rows(m: dict[str, float]) -> list[Row]:
         Row("db_bytes_per_review", None, "(reported)", True),
         Row("check_decks_s", "torch_import_s", "≤ torch_import_s + 3 s",
             m["check_decks_s"] <= torch_import + 3),
+        Row("ui_rss_mb", None, "≤ 150 MB", m["ui_rss_mb"] <= 150),
         Row("worker_rss_mb", None, "≤ 500 MB", m["worker_rss_mb"] <= 500),
     ]  # fmt: skip
 
@@ -72,6 +75,7 @@ def measure(size: Size) -> dict[str, float]:
     measured.update(judge_figures(size.repeat, size.answers))
     measured["check_decks_s"] = check_decks_s(max(1, size.repeat // 2))
     measured.update(database_figures(size.cards, size.reviews, size.db_repeat))
+    measured.update(session_figures(size.studied))
     return measured
 
 
@@ -83,7 +87,8 @@ def print_table(measured: dict[str, float], size: Size) -> None:
     print(f"torch-quiz benchmarks · {', '.join(f'{k} {v}' for k, v in versions().items())}")
     print(
         f"medians of {size.repeat} runs (database: {size.db_repeat}); judging "
-        f"{size.answers} answers; database {size.cards:,} cards, {size.reviews:,} reviews\n"
+        f"{size.answers} answers; database {size.cards:,} cards, {size.reviews:,} reviews; "
+        f"memory while studying {size.studied} cards\n"
     )
     header = f"{'figure':<22}{'value':>10}  {'floor':<16}{'':>9}{'ratio':>8}  {'target':<25}met"
     print(header)
