@@ -58,6 +58,8 @@ class Settings:
     leech_lapses: int = 8
     learn_ahead_minutes: int = 20  # show learning cards this early when nothing else is due
     fsrs_parameters: tuple[float, ...] = ()  # fitted by `torch-quiz optimize`; () = fsrs defaults
+    language: str = "en"  # of the decks' localized text in the app: one of LANGUAGES
+    theme: str = "textual-dark"  # the app's Textual theme (the app falls back on an unknown one)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -93,6 +95,9 @@ class Settings:
         return Settings.from_dict(merged)
 
 
+LANGUAGES = ("en", "zh")  # the languages decks may be written in (docs/deck-format.md)
+_THEME_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
 _RANGES: dict[str, tuple[float, float]] = {
     "desired_retention": (0.7, 0.99),
     "maximum_interval": (1, 36500),
@@ -121,6 +126,14 @@ def _check(key: str, raw: Any) -> Any:
     if key == "fuzz":
         if not isinstance(raw, bool):
             raise TypeError("expected true or false")
+        return raw
+    if key == "language":
+        if raw not in LANGUAGES:
+            raise ValueError(f"expected one of {', '.join(LANGUAGES)}")
+        return raw
+    if key == "theme":
+        if not isinstance(raw, str) or not _THEME_NAME.match(raw):
+            raise ValueError("expected a theme name such as textual-dark")
         return raw
     if key == "desired_retention":
         if isinstance(raw, bool) or not isinstance(raw, int | float):
