@@ -13,13 +13,15 @@ import os
 import shlex
 import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from textual.app import App, SuspendNotSupported
+from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from quiz.deck.diagnostics import Diagnostic
@@ -30,6 +32,7 @@ from quiz.review.session import AnswerJudge, Session
 from quiz.ui.home import HomeScreen
 
 if TYPE_CHECKING:
+    from quiz.review.settings import Settings
     from quiz.ui.practice import PracticeChoice
 
 
@@ -44,10 +47,22 @@ class Warmable(Protocol):
     def close(self) -> None: ...
 
 
+def _commands_provider() -> type[Provider]:
+    """The palette's commands, imported when the palette first opens."""
+    from quiz.ui.commands import TorchQuizCommands
+
+    return TorchQuizCommands
+
+
 class TorchQuizApp(App[None]):
     TITLE = "torch-quiz"
     CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
+        Binding("ctrl+p", "command_palette", "palette", id="palette", priority=True, show=False),
+        Binding("f1,question_mark", "help", "Help (every key)", id="help", show=False),
+    ]
+    COMMANDS = App.COMMANDS | {_commands_provider}
 
     def __init__(
         self,
@@ -57,6 +72,7 @@ class TorchQuizApp(App[None]):
         language: str = "en",
         review: Sequence[str] | None = None,
         problems: Sequence[Diagnostic] = (),
+        keymap_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -64,6 +80,8 @@ class TorchQuizApp(App[None]):
         self.language = language
         self.review_on_start = tuple(review) if review is not None else None
         self.problems = tuple(problems)
+        self.keymap_file = keymap_file
+        self.keymap: dict[str, str] = {}
         self._warming: threading.Thread | None = None
 
     # -- start-up ----------------------------------------------------------------------
@@ -71,6 +89,8 @@ class TorchQuizApp(App[None]):
     def on_mount(self) -> None:
         if self.client is not None:
             self._warming = self.client.warm_up()
+        self.apply_theme(self.session.settings.theme)
+        self.load_keymap()
         self.push_screen(HomeScreen(self.language))
         if self.problems:
             shown = "\n".join(str(d) for d in self.problems[:5])
@@ -150,6 +170,101 @@ class TorchQuizApp(App[None]):
         title = f"Practice {drill.name}"
         self.push_screen(ReviewScreen(drill, title=title, language=self.language))
 
+    # -- settings, help, keys and the palette (screens imported when opened) -----------
+
+    def action_settings(self) -> None:
+        from quiz.ui.settings import SettingsScreen
+
+        themes = sorted(self.available_themes)
+        self.push_screen(
+            SettingsScreen(self.session.store, themes=themes, on_saved=self.apply_settings)
+        )
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Saved settings take effect: the theme now, the language on every open screen."""
+        self.apply_theme(settings.theme)
+        if settings.language != self.language:
+            self.language = settings.language
+            for screen in self.screen_stack:
+                if hasattr(screen, "language"):
+                    screen.language = settings.language  # Home re-renders when shown again
+
+    def apply_theme(self, name: str) -> None:
+        if name == self.theme:
+            return
+        if name not in self.available_themes:
+            self.notify(f"unknown theme {name!r}: kept {self.theme}", severity="warning")
+            return
+        self.theme = name
+
+    def action_help(self) -> None:
+        from quiz.ui.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.keymap, current=type(self.screen).__name__))
+
+    def load_keymap(self) -> None:
+        """Apply ``keymap.toml`` if there is one; a bad file or entry is a notification."""
+        if self.keymap_file is None or not self.keymap_file.exists():
+            return
+        from quiz.ui.keymap import load_keymap
+
+        loaded = load_keymap(self.keymap_file)
+        self.keymap = loaded.keys
+        self.set_keymap(loaded.keys)
+        for problem in loaded.problems:
+            self.notify(problem, title="keymap", severity="warning", timeout=10)
+        if loaded.keys:
+            self.call_after_refresh(self._check_keymap_ids)
+
+    def _check_keymap_ids(self) -> None:
+        from quiz.ui.help import known_ids
+        from quiz.ui.keymap import unknown_ids
+
+        unknown = unknown_ids(self.keymap, known_ids())
+        if unknown:
+            self.notify(
+                f"{self.keymap_file}: no key has the id {', '.join(unknown)} (? lists the ids)",
+                title="keymap",
+                severity="warning",
+                timeout=10,
+            )
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own commands, less Quit (the app's commands have it)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
+
+    def _home(self) -> HomeScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+
+    async def _home_action(self, action: str) -> None:
+        """Run one of Home's actions, whichever screen is on top (the palette's way in)."""
+        home = self._home()
+        if home is not None:
+            await home.run_action(action)
+
+    def action_open_home(self) -> None:
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    async def action_review_all(self) -> None:
+        await self._home_action("review_all")
+
+    async def action_practice(self) -> None:
+        await self._home_action("practice")
+
+    async def action_browse(self) -> None:
+        await self._home_action("browse")
+
+    async def action_stats(self) -> None:
+        await self._home_action("stats")
+
+    async def action_author(self) -> None:
+        await self._home_action("author")
+
     # -- the editor --------------------------------------------------------------------
 
     def edit_file(self, path: Path, line: int) -> bool:
@@ -199,15 +314,17 @@ def make_app(
     review: Sequence[str] | None = None,
     judge: AnswerJudge | None = None,
     client: Warmable | None = None,
-    language: str = "en",
+    language: str | None = None,
     clock: Clock = system_clock,
     tz: tzinfo | None = None,
 ) -> TorchQuizApp:
     """The app on ``db_path``: the bundled and the learner's decks (or ``decks``).
 
     Without a ``judge`` it judges with a sandbox worker, warmed up once the app runs.
-    ``review`` names decks (slugs or deck files) to review at once. Raises StoreError
-    for an unusable database and ReviewError for an unknown deck name.
+    ``review`` names decks (slugs or deck files) to review at once. ``language``
+    (None: the stored setting) is the decks' language. Keys are remapped by
+    ``keymap.toml`` beside the database. Raises StoreError for an unusable database
+    and ReviewError for an unknown deck name.
     """
     if judge is None:
         from quiz.judge.client import WorkerClient
@@ -217,10 +334,13 @@ def make_app(
         client = worker if client is None else client
         judge = Judge(worker)
     opened = open_study(db_path, judge, decks=decks, review=review, clock=clock, tz=tz)
+    from quiz.ui.keymap import keymap_path
+
     return TorchQuizApp(
         opened.session,
         client=client,
-        language=language,
+        language=language or opened.session.settings.language,
         review=opened.review,
         problems=opened.problems,
+        keymap_file=keymap_path(db_path),
     )

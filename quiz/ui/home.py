@@ -36,11 +36,12 @@ TITLE_WIDTH = (16, 48)  # the Deck column's narrowest and widest; the figures ta
 class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "study", "Study deck", id="home.study"),
-        Binding("r", "review_all", "Review all due", id="home.review_all"),
+        Binding("r", "review_all", "Review due", id="home.review_all"),
         Binding("p", "practice", "Practice", id="home.practice"),
         Binding("slash", "browse", "Browse", id="home.browse"),
         Binding("t", "stats", "Stats", id="home.stats"),
         Binding("a", "author", "Author", id="home.author"),
+        Binding("o", "settings", "Settings", id="home.settings"),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
@@ -56,7 +57,7 @@ class HomeScreen(Screen[None]):
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="details")
         yield TorchStatus()
-        yield Footer()
+        yield Footer(compact=True)  # every key fits 80 columns
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
@@ -148,6 +149,9 @@ class HomeScreen(Screen[None]):
 
         session = self.app.session  # type: ignore[attr-defined]
         self.app.push_screen(StatsScreen(session.store, clock=session.now, tz=session.tz))
+
+    def action_settings(self) -> None:
+        self.app.action_settings()  # type: ignore[attr-defined]
 
     def action_author(self) -> None:
         from quiz.ui.author import AuthorScreen

@@ -1,0 +1,140 @@
+"""Help: every key of every screen, read from the screens' own ``BINDINGS``.
+
+Nothing here is written by hand but the list of screens, so the help cannot drift
+from the keys (``tests/ui/test_help.py`` checks that every screen with bindings is
+listed). The keys shown are the ones in force: the learner's ``keymap.toml``
+(``quiz.ui.keymap``) applied to the defaults. The screen the help was opened from
+comes first.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+# (title, module, class): the app first, then every screen that has keys.
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    ("Everywhere", "quiz.ui.app", "TorchQuizApp"),
+    ("Home", "quiz.ui.home", "HomeScreen"),
+    ("Review", "quiz.ui.review", "ReviewScreen"),
+    ("Summary", "quiz.ui.summary", "SummaryScreen"),
+    ("Practice dialog", "quiz.ui.practice", "PracticeDialog"),
+    ("Browse", "quiz.ui.browse", "BrowseScreen"),
+    ("Card detail", "quiz.ui.browse", "CardScreen"),
+    ("Confirm (Browse)", "quiz.ui.browse", "ConfirmScreen"),
+    ("Stats", "quiz.ui.stats", "StatsScreen"),
+    ("Author", "quiz.ui.author", "AuthorScreen"),
+    ("Settings", "quiz.ui.settings", "SettingsScreen"),
+    ("Help", "quiz.ui.help", "HelpScreen"),
+)
+
+NOTES = {  # keys that belong to a widget rather than a binding
+    "ReviewScreen": "In the answer box, letters and digits are typed: Tab leaves it. "
+    "ctrl+j inserts a newline in a code card's box.",
+}
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    keys: tuple[str, ...]  # as Textual names them ("ctrl+t", "question_mark")
+    description: str
+    binding_id: str
+
+
+def own_bindings(owner: type) -> list[Binding]:
+    """The bindings a class declares itself (not those it inherits), with an id."""
+    declared = owner.__dict__.get("BINDINGS", [])
+    return [b for b in Binding.make_bindings(declared) if b.id]
+
+
+def section_rows(owner: type, keymap: Mapping[str, str]) -> list[KeyRow]:
+    """One row per binding id (``"f1,question_mark"`` is one binding with two keys)."""
+    rows: dict[str, KeyRow] = {}
+    for binding in own_bindings(owner):
+        assert binding.id is not None
+        if binding.id in rows:
+            continue
+        keys = keymap.get(binding.id) or ",".join(
+            b.key for b in own_bindings(owner) if b.id == binding.id
+        )
+        description = binding.description or binding.action.replace("_", " ")
+        rows[binding.id] = KeyRow(tuple(keys.split(",")), description, binding.id)
+    return list(rows.values())
+
+
+def sections() -> list[tuple[str, type]]:
+    """The owners of the keys, imported now (opening the help, not starting the app)."""
+    return [
+        (title, getattr(importlib.import_module(module), name)) for title, module, name in SECTIONS
+    ]
+
+
+def known_ids() -> set[str]:
+    return {b.id for _, owner in sections() for b in own_bindings(owner) if b.id}
+
+
+def key_text(app: App[object], keys: tuple[str, ...]) -> str:
+    return " / ".join(app.get_key_display(Binding(key, "")) for key in keys)
+
+
+class HelpScreen(Screen[None]):
+    """The keys, a table per screen; Escape closes it."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="help.back"),
+    ]
+
+    def __init__(self, keymap: Mapping[str, str] | None = None, current: str = "") -> None:
+        super().__init__()
+        self.keymap = dict(keymap or {})
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="help-body"):
+            yield Static(
+                "Every key, screen by screen. Remap them by id in keymap.toml "
+                "(docs/app.md); ctrl+p finds every action by name.",
+                id="help-intro",
+            )
+            for title, owner in self.ordered():
+                yield Static(self.section_table(title, owner), classes="help-section")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Keys"
+        self.query_one("#help-body", VerticalScroll).focus()
+
+    def ordered(self) -> list[tuple[str, type]]:
+        found = sections()
+        here = [s for s in found if s[1].__name__ == self.current]
+        return here + [s for s in found if s[1].__name__ != self.current]
+
+    def section_table(self, title: str, owner: type) -> Table:
+        heading = f"{title} (this screen)" if owner.__name__ == self.current else title
+        table = Table(
+            title=Text(heading, style="bold"),
+            title_justify="left",
+            show_header=False,
+            box=None,
+            padding=(0, 2, 0, 0),
+            expand=True,
+        )
+        table.add_column("keys", style="bold", no_wrap=True, min_width=12)
+        table.add_column("does", ratio=1)
+        table.add_column("id", style="dim", no_wrap=True)
+        for row in section_rows(owner, self.keymap):
+            table.add_row(key_text(self.app, row.keys), row.description, row.binding_id)
+        note = NOTES.get(owner.__name__)
+        if note:
+            table.add_row("", Text(note, style="italic"), "")
+        return table

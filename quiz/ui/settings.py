@@ -1,0 +1,180 @@
+"""Settings: the learner's language, retention, daily limits, day start and theme.
+
+The values belong to the review engine (``quiz.review.settings``), which validates
+them; this screen only lays the fields out, shows the engine's message next to a
+field it refuses, and saves through the store, so what is saved here is what
+``torch-quiz`` and every later session use. The app is told what changed (language,
+theme) through ``on_saved``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+
+from quiz.review.errors import SettingsError, StoreError
+from quiz.review.settings import LANGUAGES, Settings
+from quiz.review.store import Store
+
+LANGUAGE_NAMES = {"en": "English", "zh": "中文 (Chinese)"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One editable setting: its key in ``Settings`` and how the screen labels it."""
+
+    key: str
+    label: str
+    choice: bool = False  # a Select (language, theme) rather than an Input
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("language", "Language of the decks", choice=True),
+    Field("desired_retention", "Desired retention (0.7–0.99)"),
+    Field("new_per_day", "New cards / deck / day"),
+    Field("new_per_day_total", "New cards / day, all decks"),
+    Field("reviews_per_day", "Reviews / deck / day"),
+    Field("reviews_per_day_total", "Reviews / day, all decks"),
+    Field("day_start_hour", "The day starts at (hour)"),
+    Field("theme", "Theme", choice=True),
+)
+
+
+def problem_of(error: SettingsError) -> str:
+    """The engine's message without the file and key (the field already says which)."""
+    text = str(error)
+    marker = f"setting '{error.key}': "
+    return text.split(marker, 1)[1] if marker in text else text
+
+
+def shown_value(settings: Settings, key: str) -> str:
+    value = getattr(settings, key)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+class SettingsScreen(Screen[None]):
+    """Edit the stored settings; ctrl+s (or Enter in a field) saves, Escape leaves unsaved."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="settings.back"),
+        Binding("ctrl+s", "save", "Save", id="settings.save", priority=True),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        themes: Sequence[str] = (),
+        on_saved: Callable[[Settings], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.themes = tuple(themes)
+        self.on_saved = on_saved
+        self.saved: Settings | None = None
+
+    def compose(self) -> ComposeResult:
+        self.store.reload_settings()  # another process may have changed them
+        try:
+            current = self.store.settings
+        except SettingsError:
+            current = Settings()
+        yield Header()
+        with VerticalScroll(id="settings-form"):
+            for field in FIELDS:
+                with Horizontal(classes="settings-row"):
+                    yield Label(field.label, classes="settings-label")
+                    yield self._editor(field, current)
+                    yield Static("", id=f"settings-error-{field.key}", classes="settings-error")
+            with Horizontal(id="settings-buttons"):
+                yield Button("Save (ctrl+s)", id="settings-save", variant="primary", compact=True)
+                yield Static("", id="settings-status")
+        yield Footer()
+
+    def _editor(self, field: Field, current: Settings) -> Input | Select[str]:
+        value = shown_value(current, field.key)
+        if field.key == "language":
+            options = [(LANGUAGE_NAMES.get(code, code), code) for code in LANGUAGES]
+        elif field.key == "theme":
+            names = sorted({*self.themes, value})
+            options = [(name, name) for name in names]
+        else:
+            return Input(value, id=f"settings-{field.key}", compact=True)
+        return Select(
+            options, value=value, allow_blank=False, id=f"settings-{field.key}", compact=True
+        )
+
+    def on_mount(self) -> None:
+        self.sub_title = "Settings"
+        self.query_one("#settings-language", Select).focus()
+
+    # -- reading and checking the fields -----------------------------------------------
+
+    def field_text(self, key: str) -> str:
+        widget = self.query_one(f"#settings-{key}")
+        if isinstance(widget, Select):
+            return str(widget.value)
+        assert isinstance(widget, Input)
+        return widget.value
+
+    def check_field(self, key: str, base: Settings) -> tuple[Settings, str | None]:
+        """``base`` with this field applied, or ``base`` and the engine's message."""
+        try:
+            return base.with_text(key, self.field_text(key), path=self.store.path), None
+        except SettingsError as error:
+            return base, problem_of(error)
+
+    def show_problem(self, key: str, problem: str | None) -> None:
+        error = self.query_one(f"#settings-error-{key}", Static)
+        error.update(problem or "")
+        self.query_one(f"#settings-{key}").set_class(problem is not None, "-invalid")
+
+    @on(Input.Changed)
+    def recheck(self, event: Input.Changed) -> None:
+        key = (event.input.id or "").removeprefix("settings-")
+        if key:
+            self.show_problem(key, self.check_field(key, Settings())[1])
+
+    @on(Input.Submitted)
+    def submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed, "#settings-save")
+    def pressed(self) -> None:
+        self.action_save()
+
+    # -- saving ------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        status = self.query_one("#settings-status", Static)
+        try:
+            self.store.reload_settings()
+            settings = self.store.settings
+        except SettingsError:
+            settings = Settings()
+        problems = 0
+        for field in FIELDS:
+            settings, problem = self.check_field(field.key, settings)
+            self.show_problem(field.key, problem)
+            problems += problem is not None
+        if problems:
+            status.update(f"not saved: {problems} value(s) to fix")
+            return
+        try:
+            self.store.save_settings(settings)
+        except StoreError as error:
+            self.notify(str(error), title="settings not saved", severity="error")
+            return
+        self.saved = settings
+        status.update("saved")
+        if self.on_saved is not None:
+            self.on_saved(settings)
+        self.notify("settings saved")
