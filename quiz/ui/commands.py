@@ -30,7 +30,7 @@ class Command:
 # (name, what it does, the app's action, the id of the key that does it too)
 APP_COMMANDS: tuple[tuple[str, str, str, str], ...] = (
     ("Home", "Back to the list of decks", "open_home", ""),
-    ("Review all due", "Review every deck's due cards together", "review_all", "home.review_all"),
+    ("Review due", "Review every deck's due cards together", "review_all", "home.review_all"),
     ("Practice", "Drill a deck or a tag off the schedule", "practice", "home.practice"),
     ("Browse", "Search every card; suspend, unsuspend, reset", "browse", "home.browse"),
     ("Stats", "Charts and figures of your progress", "stats", "home.stats"),

@@ -1,0 +1,146 @@
+"""The command palette runs the keys' actions, the help lists every binding, and
+keymap.toml remaps keys (a bad file is a notification, not a crash)."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from pathlib import Path
+
+from textual.screen import Screen
+
+import quiz.ui
+from quiz.judge.verdict import Outcome, Verdict
+from quiz.ui.commands import TorchQuizCommands
+from quiz.ui.help import SECTIONS, HelpScreen, known_ids, own_bindings
+from quiz.ui.home import HomeScreen
+from quiz.ui.keymap import load_keymap
+from quiz.ui.review import Phase, ReviewScreen
+
+
+class StandInJudge:
+    def judge(self, deck, card, answer, *, used_hint=False, elapsed_s=None) -> Verdict:
+        return Verdict(Outcome.RIGHT, "right")
+
+
+async def run_command(pilot, name: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*name)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_the_palette_opens_every_screen(app_factory):
+    app = app_factory(judge=StandInJudge())
+    async with app.run_test(size=(100, 32)) as pilot:
+        for name, screen in [
+            ("Stats", "StatsScreen"),
+            ("Browse", "BrowseScreen"),
+            ("Settings", "SettingsScreen"),
+            ("Help", "HelpScreen"),
+            ("Author", "AuthorScreen"),
+        ]:
+            await run_command(pilot, name)
+            assert type(app.screen).__name__ == screen, name
+            await run_command(pilot, "Home")
+            assert isinstance(app.screen, HomeScreen)
+        await run_command(pilot, "Review due")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_the_palette_runs_the_review_actions(app_factory):
+    app = app_factory(judge=StandInJudge(), review=["tensor-math"])
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        first = screen.card.ref
+        names = {c.name for c in TorchQuizCommands(screen).commands()}
+        assert {"Hint", "Undo", "Bury", "Suspend", "Edit", "Home", "Settings"} <= names
+        assert "Good" not in names  # not before answering
+        await pilot.press(*"[2, 5, 3]", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.phase is Phase.ANSWERED
+        await run_command(pilot, "Good")
+        assert screen.card.ref != first
+        await run_command(pilot, "Undo")
+        assert screen.card.ref == first  # the same action as u
+        await run_command(pilot, "Bury")
+        assert screen.card.ref != first
+
+
+def test_every_screen_with_keys_is_in_the_help():
+    listed = {name for _, _, name in SECTIONS}
+    for module in pkgutil.iter_modules(quiz.ui.__path__):
+        loaded = importlib.import_module(f"quiz.ui.{module.name}")
+        for name, owner in inspect.getmembers(loaded, inspect.isclass):
+            if owner.__module__ != loaded.__name__ or not issubclass(owner, Screen):
+                continue
+            if own_bindings(owner):
+                assert name in listed, f"{name} has keys but is not in the help"
+            for binding in owner.__dict__.get("BINDINGS", []):
+                assert getattr(binding, "id", None), f"{name}: a binding without an id"
+
+
+async def test_help_lists_the_keys_of_this_screen_first(app_factory):
+    app = app_factory(judge=StandInJudge())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        help_screen = app.screen
+        assert help_screen.ordered()[0][0] == "Home"
+        table = help_screen.section_table("Home", HomeScreen)
+        assert str(table.title) == "Home (this screen)"
+        assert len(help_screen.query(".help-section")) == len(SECTIONS)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+def test_keymap_file_forms(tmp_path: Path):
+    path = tmp_path / "keymap.toml"
+    path.write_text(
+        '"review.undo" = "z"\n"home.browse" = ["slash", "f"]\n"home.stats" = 3\n'
+        '[review]\nbury = "B"\n',
+        encoding="utf-8",
+    )
+    loaded = load_keymap(path)
+    assert loaded.keys == {"review.undo": "z", "home.browse": "slash,f", "review.bury": "B"}
+    assert len(loaded.problems) == 1 and "'home.stats'" in loaded.problems[0]
+    assert {"review.undo", "home.browse", "review.bury", "settings.save"} <= known_ids()
+
+
+async def test_a_keymap_remaps_and_the_help_shows_it(app_factory, db_path: Path):
+    (db_path.parent / "keymap.toml").write_text('"home.settings" = "comma"\n', encoding="utf-8")
+    app = app_factory(judge=StandInJudge())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("o")
+        assert isinstance(app.screen, HomeScreen)  # o no longer opens the settings
+        await pilot.press("comma")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SettingsScreen"
+
+
+async def test_a_bad_keymap_is_a_notification(app_factory, db_path: Path):
+    (db_path.parent / "keymap.toml").write_text('"home.settings" = \n', encoding="utf-8")
+    app = app_factory(judge=StandInJudge())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("not valid TOML" in n.message for n in app._notifications)
+        await pilot.press("o")
+        assert type(app.screen).__name__ == "SettingsScreen"  # the defaults are kept
+
+
+async def test_an_unknown_id_is_named(app_factory, db_path: Path):
+    (db_path.parent / "keymap.toml").write_text('"review.undoo" = "z"\n', encoding="utf-8")
+    app = app_factory(judge=StandInJudge())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert any("review.undoo" in n.message for n in app._notifications)
