@@ -76,6 +76,8 @@ class ReviewScreen(Screen[None]):
         Binding("b", "bury", "Bury", id="review.bury"),
         Binding("s", "suspend", "Suspend", id="review.suspend"),
         Binding("e", "edit", "Edit", id="review.edit"),
+        Binding("pageup", "scroll_panel(-1)", "Scroll up", id="review.scroll_up", show=False),
+        Binding("pagedown", "scroll_panel(1)", "Scroll down", id="review.scroll_down", show=False),
     ]
 
     class Judged(Message):
@@ -411,6 +413,16 @@ class ReviewScreen(Screen[None]):
         widget = self.query_one("#hint", Static)
         widget.update(Text.assemble(("hint: ", "bold"), hint.get(self.language)))
         widget.display = True
+
+    def action_scroll_panel(self, direction: int) -> None:
+        """Page through a long verdict, or the question when the verdict fits (or is hidden)."""
+        panel = self.query_one(VerdictPanel)
+        card = self.query_one("#card", VerticalScroll)
+        target = panel if panel.display and panel.max_scroll_y > 0 else card
+        if direction > 0:
+            target.scroll_page_down(animate=False)
+        else:
+            target.scroll_page_up(animate=False)
 
     def action_back(self) -> None:
         if self.tally.reviewed:

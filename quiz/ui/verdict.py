@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from quiz.deck.model import CardKind
@@ -127,8 +129,21 @@ def verdict_text(verdict: Verdict, kind: CardKind, explanation: str | None, answ
     return Text("\n").join(parts)
 
 
-class VerdictPanel(Static):
-    """Right or wrong and why; hidden until an answer is judged."""
+class VerdictPanel(VerticalScroll, can_focus=False):
+    """Right or wrong and why; hidden until an answer is judged.
+
+    A scroll box around the text, so a long verdict (a 12x10 tensor, a long
+    explanation) scrolls inside its border (pageup / pagedown on the review screen)
+    instead of pushing the question off a small terminal.
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.plain, id="verdict-text")
+
+    def update(self, text: Text | str) -> None:
+        for shown in self.query("#verdict-text").results(Static):
+            shown.update(text)
+        self.scroll_home(animate=False)
 
     def show_verdict(
         self, verdict: Verdict, kind: CardKind, explanation: str | None, answer: str
