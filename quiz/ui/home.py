@@ -8,6 +8,7 @@ are kept for browse, stats and author).
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -167,7 +168,8 @@ class HomeScreen(Screen[None]):
 
 
 def _cut(title: str, width: int) -> str:
-    return title if len(title) <= width else title[: width - 1] + "…"
+    """At most ``width`` terminal cells: a Chinese character takes two."""
+    return title if cell_len(title) <= width else set_cell_size(title, width - 1) + "…"
 
 
 def _figure(count: int, colour: str) -> Text:

@@ -18,7 +18,6 @@ is checked by ``unknown_ids`` (it imports every screen, so only once the app is 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +42,8 @@ class LoadedKeymap:
 
 def load_keymap(path: Path) -> LoadedKeymap:
     """Read ``path``; no file is an empty keymap, a bad one an empty keymap and a problem."""
+    import tomllib  # only when there is a keymap to read
+
     loaded = LoadedKeymap()
     try:
         text = path.read_text(encoding="utf-8")

@@ -149,3 +149,13 @@ async def test_pagedown_scrolls_a_long_verdict(wide_app):
         await pilot.press("pageup")
         await pilot.pause()
         assert panel.scroll_y == 0
+
+
+def test_wide_titles_are_cut_by_terminal_cells():
+    from rich.cells import cell_len
+
+    from quiz.ui.home import _cut
+
+    cut = _cut("自动求导：requires_grad、backward" * 3, 21)
+    assert cell_len(cut) == 21 and cut.endswith("…")
+    assert _cut("广播规则", 8) == "广播规则"
