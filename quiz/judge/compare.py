@@ -205,20 +205,23 @@ def _same(expected: Scalar, got: Scalar, rules: Rules) -> bool:
     if isinstance(want, complex) or isinstance(have, complex):
         want, have = complex(want), complex(have)
         return _close(want.real, have.real, got, rules) and _close(want.imag, have.imag, got, rules)
-    return _close(float(want), float(have), got, rules, exact=_integral(want) and _integral(have))
+    if _integral(want) and _integral(have):
+        return want == have  # as integers: floats would round past 2**53
+    try:
+        return _close(float(want), float(have), got, rules)
+    except OverflowError:  # an integer too large for a float is not this float
+        return False
 
 
 def _integral(value: object) -> bool:
     return isinstance(value, int)  # bool is an int too
 
 
-def _close(want: float, have: float, got: Scalar, rules: Rules, *, exact: bool = False) -> bool:
+def _close(want: float, have: float, got: Scalar, rules: Rules) -> bool:
     if math.isnan(want) or math.isnan(have):
         return math.isnan(want) and math.isnan(have)
     if math.isinf(want) or math.isinf(have) or want == have:
         return want == have
-    if exact:
-        return False
     if rules.typed:
         allowed = _printed_tolerance(want)
         if got.precision is not None and got.sig_digits >= 2:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import keyword
+import math
 import re
 import tokenize
 from dataclasses import dataclass
@@ -408,10 +409,10 @@ def _typed_float(text: str, sign: int) -> Scalar:
         return Scalar(value)
     digits = (match["int"] or "") + (match["frac"] or "")
     significant = len(digits.lstrip("0"))
-    exponent = int(match["exp"] or 0)
-    decimals = len(match["frac"] or "")
-    precision = 0.5 * 10.0 ** (exponent - decimals)
-    return Scalar(value, precision, significant)
+    exponent = int(match["exp"] or 0) - len(match["frac"] or "")
+    if not -400 < exponent < 400 or math.isinf(value):
+        raise LiteralError(f"'{text}' is beyond the range of floats; type inf if you mean it")
+    return Scalar(value, 0.5 * 10.0**exponent, significant)
 
 
 def _is_imaginary(token: _Token) -> bool:

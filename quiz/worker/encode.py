@@ -8,6 +8,7 @@ scalars as themselves. Anything else is described by its type name only.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import torch
@@ -16,6 +17,8 @@ MAX_ENCODED_ELEMENTS = 200_000
 MAX_REPR_CHARS = 4_000
 MAX_ITEMS = 1_000
 MAX_DEPTH = 16
+MAX_INT_BITS = 4_096
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 class TooLarge(Exception):
@@ -39,6 +42,8 @@ def _encode(value: Any, budget: list[int], depth: int) -> dict[str, Any]:
     if isinstance(value, bool):
         return {"t": "bool", "v": value}
     if isinstance(value, int):
+        if value.bit_length() > MAX_INT_BITS:  # JSON cannot carry it, nobody can type it
+            raise TooLarge(f"the result is an integer of {value.bit_length():,} bits")
         return {"t": "int", "v": value}
     if isinstance(value, float):
         return {"t": "float", "v": value}
@@ -52,6 +57,8 @@ def _encode(value: Any, budget: list[int], depth: int) -> dict[str, Any]:
         if len(value) > MAX_ITEMS:
             raise TooLarge(f"the result has {len(value):,} items")
         budget[0] -= len(value)
+        if budget[0] < 0:
+            raise TooLarge("the result has too many items to compare")
         items = [_encode(item, budget, depth + 1) for item in value]
         encoded: dict[str, Any] = {"t": "list" if isinstance(value, list) else "tuple"}
         encoded["items"] = items
@@ -93,7 +100,7 @@ def _qualified_name(kind: type) -> str:
 
 def printed(value: Any) -> str:
     """The value as torch prints it, cut to a length a terminal can show."""
-    text = repr(value)
+    text = ADDRESS.sub("", repr(value))  # "<SumBackward0 object at 0x7f…>": no pointers
     if len(text) > MAX_REPR_CHARS:
         text = text[: MAX_REPR_CHARS - 1] + "…"
     return text

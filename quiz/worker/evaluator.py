@@ -397,6 +397,11 @@ def describe(owner: Any) -> str:
 
 
 def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    # Calling a backward node with a gradient it does not expect reads and writes outside
+    # its buffers inside torch: look at grad_fn, never call it or hand it to something.
+    node = torch.autograd.graph.Node  # as an argument it gets called (max's key=, vjp's func)
+    if isinstance(function, node) or any(isinstance(v, node) for v in (*args, *kwargs.values())):
+        raise Refused("autograd graph nodes (grad_fn) can be looked at, not called")
     if isinstance(function, type) and not (
         issubclass(function, nn.Module) or function in CONSTRUCTIBLE_TYPES
     ):

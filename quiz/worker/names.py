@@ -20,8 +20,24 @@ def names_used(tree: ast.AST) -> list[str]:
             found.add(f".{node.attr}")
             chain = _dotted(node)
             if chain is not None:
-                found.add(chain)
+                found.update(_spellings(chain))
     return sorted(found)
+
+
+ALIASES = (("F.", "torch.nn.functional."), ("nn.", "torch.nn."))
+
+
+def _spellings(chain: str) -> set[str]:
+    """A dotted name and its other spellings: ``F.relu`` is ``torch.nn.functional.relu``."""
+    spellings = {chain}
+    for _ in ALIASES:  # nn.functional.x -> torch.nn.functional.x -> F.x
+        for name in list(spellings):
+            for short, full in ALIASES:
+                if name.startswith(short):
+                    spellings.add(full + name.removeprefix(short))
+                elif name.startswith(full):
+                    spellings.add(short + name.removeprefix(full))
+    return spellings
 
 
 def _dotted(node: ast.Attribute) -> str | None:

@@ -203,6 +203,8 @@ def evaluate(
             outcome: dict[str, Any] = {"status": "value"}
             if not want_value or show:
                 outcome.update(_shown(value, encoded=not want_value, printed=show))
+        except _Unshowable as error:  # it ran; only sending or printing its value failed
+            outcome = {"status": "limit", "limit": "size", "message": _message(error)}
         except Refused as error:
             outcome = {"status": "refused", "message": _message(error)}
         except SyntaxError as error:
@@ -232,9 +234,15 @@ def _shown(value: Any, *, encoded: bool, printed: bool) -> dict[str, Any]:
         shown = {"value": encode(value)} if encoded else {}
         if printed:
             shown["repr"] = print_value(value)
-    except ValueError as error:  # "Exceeds the limit (4300 digits) for integer string conversion"
-        raise TooLarge(f"the value is too large to print: {_message(error)}") from None
+    except TooLarge as error:
+        raise _Unshowable(_message(error)) from None
+    except Exception as error:  # a meta or quantized tensor, an integer past the digit limit
+        raise _Unshowable(f"the value cannot be shown: {_message(error)}") from None
     return shown
+
+
+class _Unshowable(Exception):
+    """The expression gave a value, but it cannot be encoded or printed: not an exception."""
 
 
 def _raised(error: Exception) -> dict[str, Any]:

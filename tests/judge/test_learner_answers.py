@@ -42,6 +42,14 @@ cards:
   - {id: pair, kind: output, expr: "(torch.tensor([1]), torch.tensor([2, 3]))"}
   - {id: tolist, kind: output, expr: "torch.tensor([1, 2]).tolist()"}
   - {id: tol, kind: output, tol: {atol: 0.01}, expr: "torch.tensor(3.14159)"}
+  - {id: int-max, kind: output, expr: "torch.iinfo(torch.int64).max"}
+  - {id: big-int-tensor, kind: output, expr: "torch.tensor([2 ** 53 + 1])"}
+  - id: mse-forbid
+    kind: code
+    prompt: Mean squared error, by hand.
+    given: {p: "torch.randn(4)", t: "torch.randn(4)"}
+    solution: ((p - t) ** 2).mean()
+    forbid: [F.mse_loss]
   - id: colsum
     kind: code
     prompt: Sum each column of m.
@@ -225,6 +233,20 @@ CASES = [
     ("pair", "([1], [3, 2])", W, "item 2: differs at [0]"),
     ("tolist", "[1, 2]", R, "right"),
     ("tolist", "tensor([1, 2])", W, "the result is a list, not a tensor"),
+    # integers are compared as integers, never through floats
+    ("int-max", "9223372036854775807", R, "right"),
+    ("int-max", "9223372036854775806", W, "expected 9223372036854775807"),
+    ("int-max", "9223372036854775808", W, "expected"),
+    ("int-max", "1" + "0" * 400, W, "expected"),
+    ("big-int-tensor", "[9007199254740993]", R, "right"),
+    ("big-int-tensor", "[9007199254740992]", W, "differs at [0]"),
+    ("sqrt2", "1e400", INV, "beyond the range of floats"),
+    ("sqrt2", "[1e400, 1]", INV, "beyond the range of floats"),
+    # forbid sees through the spellings of a name
+    ("mse-forbid", "F.mse_loss(p, t)", W, "asks you not to use F.mse_loss"),
+    ("mse-forbid", "torch.nn.functional.mse_loss(p, t)", W, "not to use F.mse_loss"),
+    ("mse-forbid", "nn.functional.mse_loss(p, t)", W, "not to use F.mse_loss"),
+    ("mse-forbid", "(p - t).pow(2).mean()", R, "right"),
     # code cards
     ("colsum", "m.sum(dim=0)", R, "right on all 5 draws"),
     ("colsum", "m.sum(0)", R, "right"),

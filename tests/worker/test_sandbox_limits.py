@@ -59,3 +59,38 @@ def test_sparse_indices_out_of_range_are_an_error_not_a_memory_write(sandbox):
     assert [r.status for r in results] == [Status.RAISED, Status.RAISED, Status.VALUE]
     assert "size is inconsistent with indices" in results[0].message
     assert results[2].printed == "tensor([1., 1.])"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "torch.cdist(torch.ones(3, 8).requires_grad_(), torch.zeros(3, 8)).grad_fn(torch.ones(0))",
+        "max([torch.ones(0)], key=torch.ones(2, requires_grad=True).sum().grad_fn)",
+        "torch.autograd.functional.vjp(torch.ones(2, requires_grad=True).sum().grad_fn,"
+        " torch.ones(0))",
+    ],
+)
+def test_autograd_nodes_are_never_called(source: str):
+    with pytest.raises(Refused, match="grad_fn"):
+        Evaluator({}).evaluate(source)
+
+
+def test_a_grad_fn_can_be_looked_at_without_its_address(sandbox):
+    result = sandbox.run([], ["torch.ones(2, requires_grad=True).sum().grad_fn"]).trials[0]
+    assert result.results[0].status is Status.VALUE
+    assert result.results[0].printed == "<SumBackward0 object>"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "torch.ones(3, device='meta')",
+        "torch.quantize_per_tensor(torch.ones(2), 0.1, 0, torch.qint8)",
+        "math.prod([2] * 20000)",
+        "[[1] * 1000] * 1000",
+    ],
+)
+def test_a_value_that_cannot_be_shown_is_a_limit_not_an_exception(sandbox, source: str):
+    for show in (None, ()):
+        result = sandbox.run([], [source], show=show).trials[0].results[0]
+        assert result.status is Status.LIMIT and result.limit == "size", result
