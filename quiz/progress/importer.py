@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -25,6 +25,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    model_validator,
 )
 
 from quiz.progress.export import FORMAT, VERSION
@@ -45,7 +46,10 @@ def _utc_text(text: str) -> str:
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError("a time without a zone")
-    normal = to_text(moment.astimezone(UTC))
+    try:
+        normal = to_text(moment.astimezone(UTC))
+    except OverflowError:
+        raise ValueError("a time outside the years 1 to 9999 in UTC") from None
     assert normal is not None
     return normal
 
@@ -58,13 +62,32 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+MAX_STEP = 64
+FUTURE_SLACK = timedelta(days=1)  # clocks differ between machines, but not by days
+
+
 class StateIn(_Model):
     phase: Literal["new", "learning", "review", "relearning"]
-    step: int | None
-    stability: float | None
-    difficulty: float | None
+    step: int | None = Field(ge=0, le=MAX_STEP)
+    stability: Finite | None = Field(gt=0)
+    difficulty: Finite | None = Field(ge=1, le=10)
     due: Time | None
     last_review: Time | None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StateIn:
+        """A state the scheduler can work from: a studied card has its memory and its due."""
+        if self.phase != "new":
+            missing = [k for k in ("stability", "difficulty", "due") if getattr(self, k) is None]
+            if missing:
+                raise ValueError(f"a {self.phase} card needs {', '.join(missing)}")
+        if self.phase in ("learning", "relearning") and self.step is None:
+            raise ValueError(f"a {self.phase} card needs its step")
+        latest = to_text(datetime.now(UTC) + FUTURE_SLACK)
+        if self.last_review is not None and latest is not None and self.last_review > latest:
+            raise ValueError(f"last_review {self.last_review} is in the future")
+        return self
 
     def columns(self, prefix: str = "") -> dict[str, Any]:
         """The stored columns (times were made canonical UTC text by validation)."""

@@ -112,6 +112,22 @@ def _mangled(data: dict) -> list[tuple[str, object]]:
     orphan["reviews"][0]["card_id"] = "nope"
     naive = json.loads(json.dumps(data))
     naive["reviews"][0]["reviewed_at"] = "2025-03-01T12:00:00"
+    impossible = json.loads(json.dumps(data))
+    impossible["cards"][0]["state"] = {
+        "phase": "review", "stability": None, "difficulty": None, "step": None,
+        "due": "2025-03-01T00:00:00+00:00", "last_review": "2025-02-01T00:00:00+00:00",
+    }  # fmt: skip
+    negative_step = json.loads(json.dumps(data))
+    negative_step["cards"][0]["state"] = dict(impossible["cards"][0]["state"], phase="learning",
+                                              stability=1.0, difficulty=5.0, step=-5)  # fmt: skip
+    not_finite = json.loads(json.dumps(data))
+    not_finite["cards"][0]["state"] = dict(negative_step["cards"][0]["state"], step=0,
+                                           stability=float("nan"))  # fmt: skip
+    future = json.loads(json.dumps(data))
+    future["cards"][0]["state"] = dict(not_finite["cards"][0]["state"], stability=1.0,
+                                       last_review="2999-01-01T00:00:00+00:00")  # fmt: skip
+    overflow = json.loads(json.dumps(data))
+    overflow["reviews"][0]["reviewed_at"] = "0001-01-01T00:00:00+01:00"
     newer = dict(data, version=99)
     bad_setting = dict(data, settings={"desired_retention": 5})
     return [
@@ -119,6 +135,11 @@ def _mangled(data: dict) -> list[tuple[str, object]]:
         ("present", wrong_type),
         ("not in the file", orphan),
         ("zone", naive),
+        ("needs stability, difficulty", impossible),
+        ("step", negative_step),
+        ("finite", not_finite),
+        ("in the future", future),
+        ("outside the years", overflow),
         ("newer torch-quiz", newer),
         ("desired_retention", bad_setting),
         ("not a torch-quiz progress export", {"cards": []}),
