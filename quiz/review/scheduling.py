@@ -57,12 +57,6 @@ def preview(scheduler: fsrs.Scheduler, card: int, before: CardState, now: dateti
     """All four outcomes of answering ``card`` (in state ``before``) at ``now``."""
     now = as_utc(now)
     fsrs_card = before.to_fsrs(card, now)
-    steps = {
-        fsrs.State.Learning: scheduler.learning_steps,
-        fsrs.State.Relearning: scheduler.relearning_steps,
-    }.get(fsrs_card.state)
-    if steps is not None and fsrs_card.step is not None and fsrs_card.step >= len(steps):
-        fsrs_card.step = max(0, len(steps) - 1)  # the steps were shortened since (settings, import)
     outcomes = {
         rating: CardState.from_fsrs(
             scheduler.review_card(fsrs_card, fsrs.Rating(int(rating)), now)[0]

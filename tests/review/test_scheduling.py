@@ -144,19 +144,3 @@ def test_with_fuzz_the_previewed_outcome_is_saved_exactly(
         assert recorded.after == shown.after(Rating.GOOD)
         assert get_card(session.store, 1).state.due == shown.after(Rating.GOOD).due
     session.close()
-
-
-@pytest.mark.parametrize("phase", [Phase.LEARNING, Phase.RELEARNING])
-def test_a_step_past_the_current_steps_is_scheduled_from_the_last_one(phase: Phase):
-    """Steps shortened in the settings (or an imported state) must not crash a preview."""
-    from datetime import datetime
-
-    from quiz.review.scheduling import make_scheduler, preview
-
-    now = datetime(2025, 3, 3, 12, tzinfo=UTC)
-    before = CardState(
-        phase=phase, step=7, stability=2.0, difficulty=5.0, due=now, last_review=now
-    )
-    outcomes = preview(make_scheduler(Settings(fuzz=False)), 1, before, now).intervals()
-    assert set(outcomes) == set(Rating)
-    assert all(interval > timedelta(0) for interval in outcomes.values())
