@@ -69,7 +69,10 @@ def parse_answer(text: str) -> Value:
         raise LiteralError("type the value the expression gives")
     if len(source) > MAX_ANSWER_CHARS:
         raise LiteralError(f"the answer is longer than {MAX_ANSWER_CHARS:,} characters")
-    parser = _Parser(_tokens(source))
+    tokens = _tokens(source)
+    if not tokens:  # only a comment
+        raise LiteralError("type the value the expression gives")
+    parser = _Parser(tokens)
     value = parser.top()
     return value
 

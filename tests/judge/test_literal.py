@@ -75,6 +75,7 @@ def test_other_forms():
         ("1; 2", "one value"),
         ("- foo", "expected a number"),
         ("   ", "type the value"),
+        ("# just a comment", "type the value"),
         ("$", "unexpected"),
     ],
 )
