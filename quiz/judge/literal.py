@@ -70,7 +70,7 @@ def parse_answer(text: str) -> Value:
     if len(source) > MAX_ANSWER_CHARS:
         raise LiteralError(f"the answer is longer than {MAX_ANSWER_CHARS:,} characters")
     tokens = _tokens(source)
-    if not tokens:  # only a comment
+    if all(token.kind == tokenize.ENDMARKER for token in tokens):  # only a comment
         raise LiteralError("type the value the expression gives")
     parser = _Parser(tokens)
     value = parser.top()
