@@ -87,13 +87,6 @@ def review(
     _run_app(db, list(decks or []))
 
 
-def _deck_sources() -> list[Path]:
-    sources = [bundled_decks_dir()]
-    if user_decks_dir().is_dir() and any(user_decks_dir().glob("**/*.y*ml")):
-        sources.append(user_decks_dir())
-    return sources
-
-
 @app.command()
 def check(
     paths: Annotated[
@@ -269,7 +262,9 @@ def _find_deck(name: str) -> Deck:
                 typer.echo(str(diagnostic), err=True)
             _fail(f"{path}: the deck has problems; see above", 2)
         return result.decks[0]
-    result = load_decks(_deck_sources())
+    from quiz.review.sync import deck_paths
+
+    result = load_decks(deck_paths())
     for deck in result.decks:
         if deck.slug == name:
             return deck

@@ -10,6 +10,7 @@ the clock are injected, so tests run with a fake judge at fixed UTC times.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -118,14 +119,8 @@ class Session:
         except BaseException:
             store.close()
             raise
-        report = session.sync_report
-        session.sync_report = SyncReport(
-            report.decks,
-            report.added,
-            report.edited,
-            report.removed,
-            report.restored,
-            tuple(deck_set.errors),
+        session.sync_report = dataclasses.replace(
+            session.sync_report, problems=tuple(deck_set.errors)
         )
         return session
 

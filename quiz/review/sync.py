@@ -9,6 +9,7 @@ were. One transaction for the whole sync.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,14 +52,7 @@ def load_and_sync(store: Store, paths: Iterable[Path], now: datetime) -> tuple[D
     """Load every deck under ``paths``, sync the good ones, report the broken ones."""
     deck_set = load_decks(paths)
     report = sync_decks(store, deck_set.decks, now)
-    return deck_set, SyncReport(
-        report.decks,
-        report.added,
-        report.edited,
-        report.removed,
-        report.restored,
-        tuple(deck_set.errors),
-    )
+    return deck_set, dataclasses.replace(report, problems=tuple(deck_set.errors))
 
 
 def sync_decks(store: Store, decks: Sequence[Deck], now: datetime) -> SyncReport:
