@@ -254,6 +254,23 @@ def collect(
     )
 
 
+def retention_by_deck(
+    store: Store, now: datetime, *, tz: tzinfo | None = None, days: int = 30
+) -> dict[str, Retention]:
+    """True retention per deck over ``days``, as ``collect`` counts it, and nothing else.
+
+    Home shows this on every visit: reading only the window's reviews keeps it fast on
+    a large log, where ``collect`` also walks the whole history for streaks.
+    """
+    now = as_utc(now)
+    hour = store.settings.day_start_hour
+    today = study_day(now, hour, tz)
+    past = DayIndex(days_back(today, max(days, 30), hour, tz))
+    tallies = {slug: _Tally(days, 1) for slug in _deck_titles(store, None)}
+    _tally_reviews(store, past, days, None, tallies, _Tally(days, 1))
+    return {slug: Retention(t.passed, t.failed, days) for slug, t in tallies.items()}
+
+
 def _deck_titles(store: Store, deck: str | None) -> dict[str, str]:
     rows = store.query("SELECT slug, title FROM decks ORDER BY slug")
     titles = {row["slug"]: row["title"] for row in rows}

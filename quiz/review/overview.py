@@ -9,16 +9,11 @@ phase that were not Again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from quiz.deck.model import Deck
-from quiz.review.clock import to_text
 from quiz.review.queue import Counts, counts
 from quiz.review.session import Session
-from quiz.review.state import Phase
-from quiz.review.store import Store
 
 RETENTION_DAYS = 30
 
@@ -35,19 +30,6 @@ class DeckRow:
     @property
     def slug(self) -> str:
         return self.deck.slug
-
-
-def retention_by_deck(store: Store, decks: Sequence[str], since: datetime) -> dict[str, float]:
-    """{slug: share of review-phase answers not rated Again} since ``since``; absent if none."""
-    if not decks:
-        return {}
-    rows = store.query(
-        "SELECT deck, count(*) AS n, coalesce(sum(rating > 1), 0) AS kept FROM reviews "
-        f"WHERE before_state = ? AND reviewed_at >= ? AND deck IN ({', '.join('?' * len(decks))}) "
-        "GROUP BY deck",
-        (int(Phase.REVIEW), to_text(since), *decks),
-    )
-    return {row["deck"]: row["kept"] / row["n"] for row in rows if row["n"]}
 
 
 def deck_rows(session: Session) -> list[DeckRow]:
@@ -80,16 +62,11 @@ def all_left(session: Session) -> Counts:
 
 
 def _retention(session: Session, slugs: list[str]) -> dict[str, float]:
-    """The stats module's true retention when it is there (one definition app-wide), else ours."""
-    try:
-        from quiz.progress.stats import collect
-    except ImportError:
-        since = session.now() - timedelta(days=RETENTION_DAYS)
-        return retention_by_deck(session.store, slugs, since)
-    stats = collect(session.store, session.now(), tz=session.tz, days=RETENTION_DAYS, hardest=0)
-    return {
-        d.deck: d.retention.rate for d in stats.decks if d.deck and d.retention.rate is not None
-    }
+    """True retention as the stats module counts it (one definition app-wide)."""
+    from quiz.progress.stats import retention_by_deck  # the layer above; imported when used
+
+    kept = retention_by_deck(session.store, session.now(), tz=session.tz, days=RETENTION_DAYS)
+    return {slug: r.rate for slug, r in kept.items() if slug in slugs and r.rate is not None}
 
 
 def format_retention(value: float | None) -> str:

@@ -8,7 +8,7 @@ from datetime import UTC, timedelta
 import pytest
 
 from quiz.judge.verdict import Rating
-from quiz.progress.stats import collect
+from quiz.progress.stats import collect, retention_by_deck
 from quiz.review.errors import ReviewError
 from quiz.review.store import Store
 
@@ -27,6 +27,16 @@ def test_true_retention_counts_each_cards_first_answer_of_a_day(store: Store, le
     alpha, beta = stats.decks
     assert (alpha.deck, alpha.retention.rate) == ("alpha", 0.5)
     assert (beta.deck, beta.retention.rate) == ("beta", 1.0)
+
+
+def test_retention_alone_is_collects_retention(store: Store, learner: Learner):
+    """Home asks for retention only; it must be the figure Stats shows."""
+    history(learner)
+    for days in (1, 7, 30):
+        full = collect(store, NOW, tz=UTC, days=days)
+        alone = retention_by_deck(store, NOW, tz=UTC, days=days)
+        assert alone == {d.deck: d.retention for d in full.decks}
+    assert retention_by_deck(store, NOW, tz=UTC, days=7)["alpha"].rate == 0.5
 
 
 def test_streak_per_deck_and_overall(store: Store, learner: Learner):
