@@ -262,7 +262,7 @@ def _find_deck(name: str) -> Deck:
                 typer.echo(str(diagnostic), err=True)
             _fail(f"{path}: the deck has problems; see above", 2)
         return result.decks[0]
-    from quiz.review.sync import deck_paths
+    from quiz.paths import deck_paths
 
     result = load_decks(deck_paths())
     for deck in result.decks:

@@ -7,6 +7,7 @@ Progress lives in one SQLite file in the user's data directory unless ``--db`` o
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import platformdirs
@@ -44,3 +45,14 @@ def bundled_decks_dir() -> Path:
     package = Path(__file__).resolve().parent
     installed = package / "bundled_decks"
     return installed if installed.is_dir() else package.parent / "decks"
+
+
+def deck_paths(extra: Iterable[Path] = ()) -> list[Path]:
+    """The bundled decks, the learner's decks folder (when it holds any), and ``extra``."""
+    from quiz.deck.model import DECK_SUFFIXES
+
+    paths = [bundled_decks_dir()]
+    mine = user_decks_dir()
+    if mine.is_dir() and any(p.suffix in DECK_SUFFIXES for p in mine.rglob("*")):
+        paths.append(mine)
+    return [*paths, *extra]

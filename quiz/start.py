@@ -40,13 +40,23 @@ def plain_launch(args: Sequence[str]) -> tuple[bool, Path | None]:
 
 
 def run_app(db: Path | None, review: list[str] | None) -> None:
-    """Open the session (a bad database or deck name is a clean error), then the app."""
+    """Run the app; a bad deck name or database is a clean one-line error, exit 2.
+
+    The database is opened once the first frame is drawn (``defer``): if it cannot be,
+    the app ends at once and the reason is printed here, after the screen is restored.
+    """
     from quiz.review.errors import ReviewError, StoreError
     from quiz.ui.app import make_app  # only the app needs Textual
 
     try:
-        app = make_app(resolve_db_path(db), review=review)
+        app = make_app(resolve_db_path(db), review=review, defer=True)
     except (ReviewError, StoreError) as error:
-        sys.stderr.write(f"torch-quiz: error: {error}\n")
-        sys.exit(2)
+        _fail(str(error))
     app.run()
+    if app.open_error is not None:
+        _fail(app.open_error)
+
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"torch-quiz: error: {message}\n")
+    sys.exit(2)

@@ -77,8 +77,8 @@ def export(
 
 def _export_apkg(output: Path | None, wanted: Sequence[str]) -> str:
     from quiz.deck.check import load_decks
+    from quiz.paths import deck_paths
     from quiz.progress.apkg import write_apkg
-    from quiz.review.sync import deck_paths
 
     if output is None:
         raise ReviewError("an Anki package is a binary file: give one with -o FILE.apkg")

@@ -3,6 +3,10 @@
 Loads the bundled decks, the learner's and any deck files named on the command line,
 opens the database, and turns the names the learner typed (slugs or paths of deck
 files) into deck slugs, so a typo is a one-line error before any screen is drawn.
+
+It comes in two halves so the app can draw its first frame in between: ``load_study``
+(the decks, from the cache; no database, no scheduler) and ``open_session`` (the
+store, its migrations and the sync), whose imports are deferred to when it runs.
 """
 
 from __future__ import annotations
@@ -11,16 +15,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quiz.deck.cache import load_decks_cached
 from quiz.deck.check import DeckSet
 from quiz.deck.diagnostics import Diagnostic
 from quiz.deck.model import DECK_SUFFIXES
+from quiz.paths import deck_paths
 from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError
-from quiz.review.session import AnswerJudge, Session
-from quiz.review.store import Store
-from quiz.review.sync import deck_paths
+
+if TYPE_CHECKING:
+    from quiz.review.session import AnswerJudge, Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,42 @@ def deck_slugs(deck_set: DeckSet, names: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+@dataclass(frozen=True, slots=True)
+class Study:
+    """The decks to study, before the database is opened."""
+
+    decks: DeckSet
+    review: tuple[str, ...] | None  # review these at once (empty: everything due); None: Home
+
+
+def load_study(decks: Sequence[Path] | None = None, review: Sequence[str] | None = None) -> Study:
+    """``decks`` (default: bundled and the learner's) plus deck files named in ``review``."""
+    extra = [Path(name) for name in review or () if _is_path(name)]
+    deck_set = load_decks_cached([*(deck_paths() if decks is None else decks), *extra])
+    slugs = deck_slugs(deck_set, review) if review is not None else None
+    return Study(deck_set, slugs)
+
+
+def open_session(
+    db_path: Path,
+    judge: AnswerJudge | None,
+    study: Study,
+    *,
+    clock: Clock = system_clock,
+    tz: tzinfo | None = None,
+) -> Session:
+    """Open the database and sync the decks of ``study`` into it."""
+    from quiz.review.session import Session
+    from quiz.review.store import Store
+
+    store = Store.open(db_path)
+    try:
+        return Session(store, study.decks.decks, judge, clock=clock, tz=tz)
+    except BaseException:
+        store.close()
+        raise
+
+
 def open_study(
     db_path: Path,
     judge: AnswerJudge | None,
@@ -63,14 +105,7 @@ def open_study(
     clock: Clock = system_clock,
     tz: tzinfo | None = None,
 ) -> Opened:
-    """Load ``decks`` (default: bundled and the learner's) plus deck files in ``review``."""
-    extra = [Path(name) for name in review or () if _is_path(name)]
-    deck_set = load_decks_cached([*(deck_paths() if decks is None else decks), *extra])
-    slugs = deck_slugs(deck_set, review) if review is not None else None
-    store = Store.open(db_path)
-    try:
-        session = Session(store, deck_set.decks, judge, clock=clock, tz=tz)
-    except BaseException:
-        store.close()
-        raise
-    return Opened(session, tuple(deck_set.errors), slugs)
+    """Both halves at once."""
+    study = load_study(decks, review)
+    session = open_session(db_path, judge, study, clock=clock, tz=tz)
+    return Opened(session, tuple(study.decks.errors), study.review)

@@ -20,6 +20,7 @@ from typing import Protocol
 from quiz.deck.check import load_decks
 from quiz.deck.model import AnyCard, CardKind, Deck
 from quiz.judge.verdict import Outcome, Rating, Verdict
+from quiz.paths import deck_paths
 from quiz.review import cards as card_ops
 from quiz.review.cards import CardRef, StoredCard, counts_from_log, get_card
 from quiz.review.clock import Clock, StudyDay, as_utc, study_day, system_clock
@@ -30,7 +31,7 @@ from quiz.review.scheduling import Preview, make_scheduler, preview
 from quiz.review.settings import Settings
 from quiz.review.state import Phase
 from quiz.review.store import Store
-from quiz.review.sync import SyncReport, deck_paths, sync_decks
+from quiz.review.sync import SyncReport, sync_decks
 
 
 class AnswerJudge(Protocol):

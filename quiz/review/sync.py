@@ -17,8 +17,7 @@ from pathlib import Path
 
 from quiz.deck.check import DeckSet, load_decks
 from quiz.deck.diagnostics import Diagnostic
-from quiz.deck.model import DECK_SUFFIXES, Deck
-from quiz.paths import bundled_decks_dir, user_decks_dir
+from quiz.deck.model import Deck
 from quiz.review.cards import CardRef
 from quiz.review.clock import to_text
 from quiz.review.state import NEW
@@ -37,15 +36,6 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.edited or self.removed or self.restored)
-
-
-def deck_paths(extra: Iterable[Path] = ()) -> list[Path]:
-    """The bundled decks, the learner's decks folder (when it holds any), and ``extra``."""
-    paths = [bundled_decks_dir()]
-    mine = user_decks_dir()
-    if mine.is_dir() and any(p.suffix in DECK_SUFFIXES for p in mine.rglob("*")):
-        paths.append(mine)
-    return [*paths, *extra]
 
 
 def load_and_sync(store: Store, paths: Iterable[Path], now: datetime) -> tuple[DeckSet, SyncReport]:

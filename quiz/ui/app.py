@@ -1,10 +1,12 @@
 """The Textual application: wiring only. It is handed a session and a judge's client.
 
-``make_app`` is the factory the CLI and the tests share: it opens the study session
-(``quiz.review.opening``) with a judge on a sandbox worker, or with whatever judge a
-test passes. The app warms the worker up in the background so the first frame is
-drawn before torch loads, reports errors from every worker in one place, and opens
-the screens.
+``make_app`` is the factory the CLI and the tests share: it loads the decks and opens
+the study session (``quiz.review.opening``) with a judge on a sandbox worker, or with
+whatever judge a test passes. Launched from the command line (``defer``), the app
+draws Home from the decks first and opens progress right after: the review engine's
+imports load in a thread, the database opens on the event loop. The app warms the
+sandbox worker up in the background so nothing waits for torch, reports errors from
+every worker in one place, and opens the screens.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import os
 import shlex
 import subprocess
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from textual import work
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
@@ -25,13 +28,14 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from quiz.deck.diagnostics import Diagnostic
+from quiz.deck.model import Deck
 from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError, StoreError
-from quiz.review.opening import open_study
-from quiz.review.session import AnswerJudge, Session
+from quiz.review.opening import load_study, open_session
 from quiz.ui.home import HomeScreen
 
 if TYPE_CHECKING:
+    from quiz.review.session import AnswerJudge, Session
     from quiz.review.settings import Settings
     from quiz.ui.practice import PracticeChoice
 
@@ -66,18 +70,25 @@ class TorchQuizApp(App[None]):
 
     def __init__(
         self,
-        session: Session,
+        session: Session | None,
         *,
+        opener: Callable[[], Session] | None = None,
+        decks: Sequence[Deck] = (),
         client: Warmable | None = None,
-        language: str = "en",
+        language: str | None = None,
         review: Sequence[str] | None = None,
         problems: Sequence[Diagnostic] = (),
         keymap_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.opener = opener  # opens the session after the first frame (session is None)
+        self.deck_list = tuple(session.decks if session is not None else decks)
+        self.open_error: str | None = None
         self.client = client
-        self.language = language
+        self.language_given = language is not None  # else the stored setting, once open
+        stored = session.settings.language if session is not None else "en"
+        self.language = language or stored
         self.review_on_start = tuple(review) if review is not None else None
         self.problems = tuple(problems)
         self.keymap_file = keymap_file
@@ -89,7 +100,8 @@ class TorchQuizApp(App[None]):
     def on_mount(self) -> None:
         if self.client is not None:
             self._warming = self.client.warm_up()
-        self.apply_theme(self.session.settings.theme)
+        if self.session is not None:
+            self.apply_theme(self.session.settings.theme)
         self.load_keymap()
         self.push_screen(HomeScreen(self.language))
         if self.problems:
@@ -101,8 +113,54 @@ class TorchQuizApp(App[None]):
                 severity="warning",
                 timeout=10,
             )
-        if self.review_on_start is not None:
+        if self.session is None:
+            self.call_after_refresh(self.open_session)  # Home is drawn first, from the decks
+        elif self.review_on_start is not None:
             self.start_review(list(self.review_on_start) or None)  # (): everything due
+
+    @work(thread=True, exclusive=True, exit_on_error=False, name="open")
+    def open_session(self) -> None:
+        """Load the review engine's modules off the event loop, then open progress.
+
+        SQLite connections belong to the thread that made them, so the database itself
+        is opened on the event loop, once the imports (most of the time) are done.
+        """
+        import quiz.judge.judge
+        import quiz.review.session  # noqa: F401  (the engine: sqlite-utils, fsrs)
+
+        self.call_from_thread(self._open_now)
+
+    def _open_now(self) -> None:
+        assert self.opener is not None
+        try:
+            session = self.opener()
+        except (ReviewError, StoreError) as error:
+            self._could_not_open(str(error))
+            return
+        self._opened(session)
+
+    def _opened(self, session: Session) -> None:
+        self.session = session
+        if not self.language_given:
+            self.language = session.settings.language
+        self.apply_theme(session.settings.theme)
+        home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+        if home is not None:
+            home.language = self.language
+            home.refresh_decks()
+        if self.review_on_start is not None:
+            self.start_review(list(self.review_on_start) or None)
+
+    def _could_not_open(self, message: str) -> None:
+        self.open_error = message  # printed by the command line once the screen is gone
+        self.exit(return_code=2)
+
+    def session_ready(self) -> bool:
+        """Whether progress is open; if not, the learner is told it is still opening."""
+        if self.session is None:
+            self.notify("opening your progress…", timeout=2)
+            return False
+        return True
 
     @property
     def torch_state(self) -> str:
@@ -119,7 +177,8 @@ class TorchQuizApp(App[None]):
         return self.torch_state == "ready"
 
     def on_unmount(self) -> None:
-        self.session.close()
+        if self.session is not None:
+            self.session.close()
         if self.client is not None:
             self.client.close()
 
@@ -131,6 +190,9 @@ class TorchQuizApp(App[None]):
         """Review the decks ``slugs`` (None: everything due)."""
         from quiz.ui.review import ReviewScreen
 
+        if not self.session_ready():
+            return
+        assert self.session is not None
         try:
             self.session.focus(slugs)
         except ReviewError as error:
@@ -148,6 +210,9 @@ class TorchQuizApp(App[None]):
         from quiz.review.practice import tags
         from quiz.ui.practice import PracticeDialog
 
+        if not self.session_ready():
+            return
+        assert self.session is not None
         decks = [(d.slug, d.title.get(self.language)) for d in self.session.decks]
         dialog = PracticeDialog(decks, tags(self.session), selected)
         self.push_screen(dialog, self.start_practice)
@@ -175,6 +240,9 @@ class TorchQuizApp(App[None]):
     def action_settings(self) -> None:
         from quiz.ui.settings import SettingsScreen
 
+        if not self.session_ready():
+            return
+        assert self.session is not None
         themes = sorted(self.available_themes)
         self.push_screen(
             SettingsScreen(self.session.store, themes=themes, on_saved=self.apply_settings)
@@ -317,30 +385,41 @@ def make_app(
     language: str | None = None,
     clock: Clock = system_clock,
     tz: tzinfo | None = None,
+    defer: bool = False,
 ) -> TorchQuizApp:
     """The app on ``db_path``: the bundled and the learner's decks (or ``decks``).
 
     Without a ``judge`` it judges with a sandbox worker, warmed up once the app runs.
     ``review`` names decks (slugs or deck files) to review at once. ``language``
     (None: the stored setting) is the decks' language. Keys are remapped by
-    ``keymap.toml`` beside the database. Raises StoreError for an unusable database
-    and ReviewError for an unknown deck name.
+    ``keymap.toml`` beside the database. Raises ReviewError for an unknown deck name,
+    and StoreError for an unusable database; with ``defer`` the database is opened
+    after the first frame instead, and a failure ends the app with ``open_error``.
     """
+    worker = None
     if judge is None:
         from quiz.judge.client import WorkerClient
-        from quiz.judge.judge import Judge
 
         worker = WorkerClient()
         client = worker if client is None else client
-        judge = Judge(worker)
-    opened = open_study(db_path, judge, decks=decks, review=review, clock=clock, tz=tz)
     from quiz.ui.keymap import keymap_path
 
+    study = load_study(decks, review)
+
+    def opener() -> Session:
+        if worker is None:
+            return open_session(db_path, judge, study, clock=clock, tz=tz)
+        from quiz.judge.judge import Judge  # with the engine, after the first frame
+
+        return open_session(db_path, Judge(worker), study, clock=clock, tz=tz)
+
     return TorchQuizApp(
-        opened.session,
+        None if defer else opener(),
+        opener=opener,
+        decks=study.decks.decks,
         client=client,
-        language=language or opened.session.settings.language,
-        review=opened.review,
-        problems=opened.problems,
+        language=language,
+        review=study.review,
+        problems=study.decks.errors,
         keymap_file=keymap_path(db_path),
     )

@@ -8,6 +8,9 @@ are kept for browse, stats and author).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,8 +20,25 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from quiz.deck.model import CardKind, Deck
 from quiz.review.errors import ReviewError, StoreError
-from quiz.review.overview import DeckRow, all_left, deck_rows, format_retention
 from quiz.ui.status import TorchStatus
+
+if TYPE_CHECKING:
+    from quiz.review.overview import DeckRow
+
+
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    """A deck's row before progress is open: its title and size, figures to come."""
+
+    deck: Deck
+
+    @property
+    def slug(self) -> str:
+        return self.deck.slug
+
+    @property
+    def total(self) -> int:
+        return len(self.deck.cards)
 
 
 def _plural(count: int, word: str) -> str:
@@ -49,7 +69,7 @@ class HomeScreen(Screen[None]):
     def __init__(self, language: str = "en") -> None:
         super().__init__()
         self.language = language
-        self.rows: list[DeckRow] = []
+        self.rows: list[DeckRow] | list[_Waiting] = []
         self.title_width = TITLE_WIDTH[1]
 
     def compose(self) -> ComposeResult:
@@ -74,8 +94,14 @@ class HomeScreen(Screen[None]):
 
     def refresh_decks(self) -> None:
         """Read the figures again (after studying) and keep the cursor on its deck."""
+        session = self.app.session  # type: ignore[attr-defined]
+        if session is None:  # the first frame: decks from the cache, figures once open
+            self._show_waiting()
+            return
+        from quiz.review.overview import all_left, deck_rows, format_retention
+
         try:
-            self.rows = deck_rows(self.app.session)  # type: ignore[attr-defined]
+            self.rows = deck_rows(session)
         except (ReviewError, StoreError) as error:
             self.notify(str(error), severity="error")
             return
@@ -95,11 +121,25 @@ class HomeScreen(Screen[None]):
         if selected is not None:
             index = next((i for i, row in enumerate(self.rows) if row.slug == selected), 0)
             table.move_cursor(row=index)
-        left = all_left(self.app.session)  # type: ignore[attr-defined]
+        left = all_left(session)
         cards = sum(row.total for row in self.rows)
         self.query_one("#summary", Static).update(
             f"{_plural(len(self.rows), 'deck')}, {_plural(cards, 'card')} · today, all decks: "
             f"{left.new} new, {left.learning} learning, {left.review} due (r)"
+        )
+
+    def _show_waiting(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        table.clear()
+        self.rows = [_Waiting(deck) for deck in self.app.deck_list]  # type: ignore[attr-defined]
+        for row in self.rows:
+            title = _cut(row.deck.title.get(self.language), self.title_width)
+            dots = [Text("…", style="dim", justify="right") for _ in range(3)]
+            total = Text(str(row.total), justify="right")
+            table.add_row(title, *dots, total, Text("…", justify="right"), key=row.slug)
+        cards = sum(row.total for row in self.rows)
+        self.query_one("#summary", Static).update(
+            f"{_plural(len(self.rows), 'deck')}, {_plural(cards, 'card')} · opening your progress…"
         )
 
     def selected_slug(self) -> str | None:
@@ -137,6 +177,8 @@ class HomeScreen(Screen[None]):
     def action_browse(self) -> None:
         from quiz.ui.browse import BrowseScreen
 
+        if not self.app.session_ready():  # type: ignore[attr-defined]
+            return
         session = self.app.session  # type: ignore[attr-defined]
         self.app.push_screen(
             BrowseScreen(
@@ -148,6 +190,8 @@ class HomeScreen(Screen[None]):
     def action_stats(self) -> None:
         from quiz.ui.stats import StatsScreen
 
+        if not self.app.session_ready():  # type: ignore[attr-defined]
+            return
         session = self.app.session  # type: ignore[attr-defined]
         self.app.push_screen(StatsScreen(session.store, clock=session.now, tz=session.tz))
 
@@ -157,6 +201,8 @@ class HomeScreen(Screen[None]):
     def action_author(self) -> None:
         from quiz.ui.author import AuthorScreen
 
+        if not self.app.session_ready():  # type: ignore[attr-defined]
+            return
         session = self.app.session  # type: ignore[attr-defined]
         if session.judge is None:
             self.notify("no sandbox to run expressions in", severity="error")

@@ -6,10 +6,11 @@ from datetime import UTC
 from pathlib import Path
 
 from quiz.judge.verdict import Rating
+from quiz.paths import deck_paths
 from quiz.review.cards import CardRef, get_card
 from quiz.review.session import Session
 from quiz.review.store import Store
-from quiz.review.sync import deck_paths, load_and_sync, sync_decks
+from quiz.review.sync import load_and_sync, sync_decks
 
 from .conftest import FakeClock, load, write_deck
 

@@ -1,0 +1,56 @@
+"""The launch path: Home is drawn from the decks first, and progress opens just after."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Static
+
+from quiz.review.errors import StoreError
+from quiz.review.opening import load_study, open_session
+from quiz.ui.app import TorchQuizApp
+from quiz.ui.home import HomeScreen
+
+from .conftest import FixedClock, ReadyClient
+
+
+def summary(app: TorchQuizApp) -> str:
+    return str(app.screen.query_one("#summary", Static).content)
+
+
+async def test_home_shows_the_decks_before_progress_opens(deck_folder: Path, db_path: Path, judge):
+    study = load_study([deck_folder])
+    seen: list[tuple[int, str, bool]] = []
+
+    def opener():
+        # What the learner saw before progress was opened.
+        screen = app.screen
+        table = screen.query_one("#decks", DataTable)
+        seen.append((table.row_count, summary(app), app.session_ready()))
+        return open_session(db_path, judge, study, clock=FixedClock())
+
+    app = TorchQuizApp(None, opener=opener, decks=study.decks.decks, client=ReadyClient())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert seen == [(len(study.decks.decks), seen[0][1], False)]
+        assert "opening your progress…" in seen[0][1]
+        assert isinstance(app.screen, HomeScreen) and app.session is not None
+        assert "today, all decks" in summary(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, HomeScreen)  # now it studies
+
+
+async def test_progress_that_cannot_open_ends_the_app_with_its_reason(deck_folder: Path):
+    study = load_study([deck_folder])
+
+    def opener():
+        raise StoreError(Path("x.sqlite3"), "is not a torch-quiz database")
+
+    app = TorchQuizApp(None, opener=opener, decks=study.decks.decks, client=ReadyClient())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert app.return_code == 2
+    assert app.open_error is not None and "not a torch-quiz database" in app.open_error
