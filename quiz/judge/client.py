@@ -266,11 +266,6 @@ class WorkerClient:
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
 
-    @property
-    def stderr_tail(self) -> list[str]:
-        """The worker's last lines of stderr, for diagnosing a failed start."""
-        return list(self._stderr)
-
 
 def _stopped(run: Run) -> bool:
     """A draw failed in a way that makes further draws pointless."""

@@ -9,7 +9,7 @@ round trip at most. Every verdict says why, in words, and suggests a rating.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 
 from quiz.deck.model import (
     AnyCard,
@@ -58,16 +58,6 @@ def suggest_rating(
     return Rating.GOOD
 
 
-@dataclass(frozen=True, slots=True)
-class _Judgement:
-    outcome: Outcome
-    summary: str
-    details: tuple[str, ...] = ()
-    expected: str | None = None
-    got: str | None = None
-    index: tuple[int, ...] | None = None
-
-
 class Judge:
     """Judges answers by running torch through ``runner`` (the sandbox worker client)."""
 
@@ -87,23 +77,13 @@ class Judge:
         elapsed_s: float | None = None,
     ) -> Verdict:
         try:
-            judgement = self._judge(deck, card, answer)
+            verdict = self._judge(deck, card, answer)
         except SandboxUnavailable as error:
-            judgement = _Judgement(
-                Outcome.UNGRADABLE, f"the torch sandbox is not available: {error}"
-            )
+            verdict = Verdict(Outcome.UNGRADABLE, f"the torch sandbox is not available: {error}")
         rating = suggest_rating(
-            judgement.outcome, card.kind, used_hint=used_hint, elapsed_s=elapsed_s
+            verdict.outcome, card.kind, used_hint=used_hint, elapsed_s=elapsed_s
         )
-        return Verdict(
-            outcome=judgement.outcome,
-            summary=judgement.summary,
-            details=judgement.details,
-            expected=judgement.expected,
-            got=judgement.got,
-            first_difference=judgement.index,
-            suggested=rating,
-        )
+        return replace(verdict, suggested=rating)
 
     def reference(self, deck: Deck, card: AnyCard) -> Run:
         """What the card's own expression gives: expr, solution, filled solution or demo."""
@@ -120,11 +100,11 @@ class Judge:
 
     # ---------------------------------------------------------------- kinds
 
-    def _judge(self, deck: Deck, card: AnyCard, answer: str) -> _Judgement:
+    def _judge(self, deck: Deck, card: AnyCard, answer: str) -> Verdict:
         if isinstance(card, ChoiceCard):
             return judge_choice(card, answer)
         if isinstance(card, FlashCard):
-            return _Judgement(Outcome.INVALID, "flash cards are graded by the learner")
+            return Verdict(Outcome.INVALID, "flash cards are graded by the learner")
         reference = self.reference(deck, card)
         broken = _broken_reference(reference, card, self.runner.time_limit)
         if broken is not None:
@@ -133,44 +113,44 @@ class Judge:
             return self._output(card, reference.trials[0].results[0], answer)
         return self._computed(deck, card, reference, answer)
 
-    def _output(self, card: OutputCard, expected: Result, answer: str) -> _Judgement:
+    def _output(self, card: OutputCard, expected: Result, answer: str) -> Verdict:
         try:
             got = parse_answer(answer)
         except LiteralError as error:
-            return _Judgement(Outcome.INVALID, str(error))
+            return Verdict(Outcome.INVALID, str(error))
         typed = " ".join(answer.split())
         if expected.status is Status.RAISED:
             shown = expected.describe()
             if isinstance(got, Raised) and got.name in (
                 expected.error_bases or (expected.error_type,)
             ):
-                return _Judgement(Outcome.RIGHT, "right", expected=shown, got=typed)
+                return Verdict(Outcome.RIGHT, "right", expected=shown, got=typed)
             if isinstance(got, Raised):
-                return _Judgement(
+                return Verdict(
                     Outcome.WRONG, f"it raises {expected.error_type}", (shown,), shown, typed
                 )
-            return _Judgement(
+            return Verdict(
                 Outcome.WRONG, f"it raises {expected.error_type}, it gives no value", (shown,),
                 shown, typed,
             )  # fmt: skip
         assert expected.value is not None
         if isinstance(got, Raised):
-            return _Judgement(
+            return Verdict(
                 Outcome.WRONG, f"it does not raise; it gives {expected.printed}",
                 expected=expected.printed, got=typed,
             )  # fmt: skip
         difference = compare(expected.value, got, _rules(card, typed=True), expected.printed)
         if difference is None:
-            return _Judgement(Outcome.RIGHT, "right", expected=expected.printed, got=typed)
-        return _Judgement(
+            return Verdict(Outcome.RIGHT, "right", expected=expected.printed, got=typed)
+        return Verdict(
             Outcome.WRONG, difference.message, expected=expected.printed, got=typed,
-            index=difference.index,
+            first_difference=difference.index,
         )  # fmt: skip
 
-    def _computed(self, deck: Deck, card: JudgedCard, reference: Run, answer: str) -> _Judgement:
+    def _computed(self, deck: Deck, card: JudgedCard, reference: Run, answer: str) -> Verdict:
         """Code and cloze cards: run the answer on every trial the reference ran."""
         expr = _answer_expr(card, answer)
-        if isinstance(expr, _Judgement):
+        if isinstance(expr, Verdict):
             return expr
         seeds = [trial.seed for trial in reference.trials]
         givens = card_givens(deck, card)
@@ -180,20 +160,18 @@ class Judge:
             got = trial.results[0]
             if got.status is Status.SYNTAX:
                 what = "your fill" if isinstance(card, ClozeCard) else "your answer"
-                return _Judgement(
-                    Outcome.INVALID, f"{what} is not a Python expression: {got.message}"
-                )
+                return Verdict(Outcome.INVALID, f"{what} is not a Python expression: {got.message}")
             if number == 0 and isinstance(card, CodeCard) and got.status is not Status.REFUSED:
                 rule = _names_rule(card, got, given_names)
                 if rule is not None:
-                    return _Judgement(Outcome.WRONG, rule, got=expr)
+                    return Verdict(Outcome.WRONG, rule, got=expr)
             if got.status is not Status.VALUE:
                 summary = got.describe(self.runner.time_limit)
                 if got.status is Status.RAISED:
                     summary = f"your expression raises {summary}"
                 elif got.status is Status.LIMIT:
                     summary = f"your expression {summary}"
-                return _Judgement(Outcome.WRONG, summary, expected=want.results[0].printed)
+                return Verdict(Outcome.WRONG, summary, expected=want.results[0].printed)
             expected = want.results[0]
             assert expected.value is not None and got.value is not None
             difference = compare(expected.value, got.value, _rules(card, typed=False))
@@ -202,14 +180,14 @@ class Judge:
                     trial = self.runner.run(givens, [expr], (trial.seed,)).trials[0]
                     got = trial.results[0]
                 details = _trial_details(number, len(reference.trials), trial.givens, run.random)
-                return _Judgement(
+                return Verdict(
                     Outcome.WRONG, difference.message, details, expected.printed, got.printed,
                     difference.index,
                 )  # fmt: skip
         last = run.trials[-1].results[0] if run.trials else None
         trials = len(reference.trials)
         summary = "right" if trials == 1 else f"right on all {trials} draws of the givens"
-        return _Judgement(
+        return Verdict(
             Outcome.RIGHT, summary, expected=reference.trials[-1].results[0].printed,
             got=last.printed if last else None,
         )  # fmt: skip
@@ -218,18 +196,18 @@ class Judge:
 # ---------------------------------------------------------------- helpers
 
 
-def judge_choice(card: ChoiceCard, answer: str) -> _Judgement:
+def judge_choice(card: ChoiceCard, answer: str) -> Verdict:
     chosen = read_choice(card, answer)
     if isinstance(chosen, str):
-        return _Judgement(Outcome.INVALID, chosen)
+        return Verdict(Outcome.INVALID, chosen)
     right = set(card.answer)
     shown = ", ".join(f"{card.options.index(option) + 1} ({option})" for option in card.answer)
     got = ", ".join(sorted(chosen, key=card.options.index))
     if chosen <= right:  # when several options are right, any of them is a right answer
-        return _Judgement(Outcome.RIGHT, "right", expected=shown, got=got)
+        return Verdict(Outcome.RIGHT, "right", expected=shown, got=got)
     wrong = ", ".join(sorted(chosen - right, key=card.options.index))
     summary = f"{wrong} is not right; the answer is {shown}"
-    return _Judgement(Outcome.WRONG, summary, expected=shown, got=got)
+    return Verdict(Outcome.WRONG, summary, expected=shown, got=got)
 
 
 def read_choice(card: ChoiceCard, answer: str) -> set[str] | str:
@@ -289,33 +267,33 @@ def _rules(card: JudgedCard, *, typed: bool) -> Rules:
     return Rules(policy=card.dtype, typed=typed, atol=card.tol.atol, rtol=card.tol.rtol)
 
 
-def _broken_reference(reference: Run, card: AnyCard, time_limit: float) -> _Judgement | None:
+def _broken_reference(reference: Run, card: AnyCard, time_limit: float) -> Verdict | None:
     """An UNGRADABLE judgement when the card's own expression cannot serve as reference."""
     for trial in reference.trials:
         if trial.given_failure is not None:
             name, result = trial.given_failure
             failure = result.describe(time_limit)
-            return _Judgement(Outcome.UNGRADABLE, f"this card's given '{name}' fails: {failure}")
+            return Verdict(Outcome.UNGRADABLE, f"this card's given '{name}' fails: {failure}")
         result = trial.results[0]
         ok = result.status is Status.VALUE or (
             result.status is Status.RAISED and isinstance(card, OutputCard)
         )
         if not ok:
             failure = result.describe(time_limit)
-            return _Judgement(Outcome.UNGRADABLE, f"this card's own expression fails: {failure}")
+            return Verdict(Outcome.UNGRADABLE, f"this card's own expression fails: {failure}")
     return None
 
 
-def _answer_expr(card: JudgedCard, answer: str) -> str | _Judgement:
+def _answer_expr(card: JudgedCard, answer: str) -> str | Verdict:
     text = answer.strip()
     if isinstance(card, ClozeCard):
         if not text:
-            return _Judgement(Outcome.INVALID, "type what goes in the blank")
+            return Verdict(Outcome.INVALID, "type what goes in the blank")
         if "\n" in text:
-            return _Judgement(Outcome.INVALID, "the fill is one line")
+            return Verdict(Outcome.INVALID, "the fill is one line")
         return card.filled(text)
     if not text:
-        return _Judgement(Outcome.INVALID, "type an expression")
+        return Verdict(Outcome.INVALID, "type an expression")
     return text
 
 

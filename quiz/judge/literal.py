@@ -15,7 +15,6 @@ typed with, which the comparison uses (``0.73`` means "to two decimals").
 from __future__ import annotations
 
 import io
-import keyword
 import math
 import re
 import tokenize
@@ -428,6 +427,3 @@ def _string(token: str) -> str:
         body = body[1:]
     quote = body[:3] if body[:3] in ('"""', "'''") else body[:1]
     return body[len(quote) : len(body) - len(quote)]
-
-
-assert not keyword.iskeyword("tensor")

@@ -117,11 +117,6 @@ class Run:
         trials = tuple(Trial.from_dict(item) for item in data["trials"])
         return cls(trials=trials, random=bool(data.get("random", False)))
 
-    @classmethod
-    def failed(cls, result: Result, count: int) -> Run:
-        """Every expression of a request the worker could not finish gets ``result``."""
-        return cls(trials=(Trial(seed=0, results=(result,) * max(1, count)),))
-
 
 class Runner(Protocol):
     """Runs expressions in the sandbox; the worker client is the real one."""
