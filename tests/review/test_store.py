@@ -100,21 +100,39 @@ def test_a_folder_is_refused(tmp_path: Path):
         Store.open(tmp_path)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads and writes any file")
-def test_an_unreadable_file_is_refused(db_path: Path):
+def _denied_as_for_a_user(monkeypatch: pytest.MonkeyPatch, db_path: Path, mode: int) -> None:
+    """chmod ``db_path``; and since root (as on CI) reads and writes anything regardless,
+    make the file system answer as it would for a user."""
+    db_path.chmod(mode)
+    real_open, real_access = Path.open, os.access
+
+    def open_(self: Path, *args, **kwargs):
+        if self == db_path and not mode & 0o400:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    def access(path, how, *args, **kwargs):
+        if Path(path) == db_path and how == os.W_OK:
+            return bool(mode & 0o200)
+        return real_access(path, how, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_)
+    monkeypatch.setattr(os, "access", access)
+
+
+def test_an_unreadable_file_is_refused(db_path: Path, monkeypatch: pytest.MonkeyPatch):
     Store.open(db_path).close()
-    db_path.chmod(0)
+    _denied_as_for_a_user(monkeypatch, db_path, 0)
     try:
-        with pytest.raises(StoreError, match="cannot read"):
+        with pytest.raises(StoreError, match="cannot read: Permission denied"):
             Store.open(db_path)
     finally:
         db_path.chmod(0o600)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads and writes any file")
-def test_a_read_only_file_is_refused(db_path: Path):
+def test_a_read_only_file_is_refused(db_path: Path, monkeypatch: pytest.MonkeyPatch):
     Store.open(db_path).close()
-    db_path.chmod(0o400)
+    _denied_as_for_a_user(monkeypatch, db_path, 0o400)
     try:
         with pytest.raises(StoreError, match="read-only"):
             Store.open(db_path)

@@ -36,7 +36,7 @@ import pytest
 
 from quiz.deck.loader import load_deck
 from quiz.deck.model import Deck
-from quiz.judge.client import REPLY_MARGIN, WorkerClient
+from quiz.judge.client import WorkerClient
 from quiz.judge.deckcheck import check_card
 from quiz.judge.judge import Judge
 from quiz.judge.protocol import Run, Status
@@ -593,14 +593,11 @@ def test_text_the_pipe_cannot_encode_does_not_kill_the_worker(
 def test_the_wall_clock_deadline_kills_and_respawns_the_worker(watched: Path, client: WorkerClient):
     old_pid, restarts = client.pid, client.restarts
     assert old_pid is not None
-    started = time.monotonic()
     run = client.run([], ["torch.ones(3000, 3000).matrix_power(50)"], (0,))
-    elapsed = time.monotonic() - started
     (result,) = run.trials[0].results
     assert result.status is Status.LIMIT and result.limit == "time"
     assert result.describe(TIME_LIMIT) == f"took longer than {TIME_LIMIT:g} s"
     assert result.describe() == "took longer than 2 s"  # the words at the default limit
-    assert elapsed < TIME_LIMIT + REPLY_MARGIN + 1.0  # killed at the deadline, not waited out
     assert client.restarts == restarts + 1
     with pytest.raises(ProcessLookupError):
         os.kill(old_pid, 0)  # the old worker is gone, not left running in the background
