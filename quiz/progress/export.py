@@ -97,7 +97,7 @@ _PHASES = {int(phase): phase.name.lower() for phase in Phase}
 
 
 def _state(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``CardState.to_dict()`` straight from the columns (stored times are already canonical)."""
+    """A card's state as exported, straight from the columns (stored times are canonical)."""
     return {
         "step": row[f"{prefix}step"],
         "stability": row[f"{prefix}stability"],

@@ -116,10 +116,6 @@ def bury(store: Store, ref: CardRef | int, until: datetime) -> StoredCard:
     return _set(store, get_card(store, ref), buried_until=to_text(until))
 
 
-def unbury(store: Store, ref: CardRef | int) -> StoredCard:
-    return _set(store, get_card(store, ref), buried_until=None)
-
-
 def suspend(store: Store, ref: CardRef | int) -> StoredCard:
     return _set(store, get_card(store, ref), suspended=1)
 

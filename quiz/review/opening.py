@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from quiz.deck.cache import load_decks_cached
 from quiz.deck.check import DeckSet
-from quiz.deck.diagnostics import Diagnostic
 from quiz.deck.model import DECK_SUFFIXES
 from quiz.paths import deck_paths
 from quiz.review.clock import Clock, system_clock
@@ -27,13 +26,6 @@ from quiz.review.errors import ReviewError
 
 if TYPE_CHECKING:
     from quiz.review.session import AnswerJudge, Session
-
-
-@dataclass(frozen=True, slots=True)
-class Opened:
-    session: Session
-    problems: tuple[Diagnostic, ...]  # decks that did not load (skipped)
-    review: tuple[str, ...] | None  # review these at once (empty: everything due); None: Home
 
 
 def _is_path(name: str) -> bool:
@@ -94,18 +86,3 @@ def open_session(
     except BaseException:
         store.close()
         raise
-
-
-def open_study(
-    db_path: Path,
-    judge: AnswerJudge | None,
-    *,
-    decks: Sequence[Path] | None = None,
-    review: Sequence[str] | None = None,
-    clock: Clock = system_clock,
-    tz: tzinfo | None = None,
-) -> Opened:
-    """Both halves at once."""
-    study = load_study(decks, review)
-    session = open_session(db_path, judge, study, clock=clock, tz=tz)
-    return Opened(session, tuple(study.decks.errors), study.review)

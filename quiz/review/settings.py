@@ -194,6 +194,3 @@ def _jsonable(raw: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return True
-
-
-DEFAULTS = Settings()

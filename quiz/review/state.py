@@ -87,15 +87,5 @@ class CardState:
             last_review=from_text(row[f"{prefix}last_review"]),
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        data = self.to_columns()
-        data["phase"] = self.phase.name.lower()
-        del data["state"]
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CardState:
-        return cls.from_columns({**data, "state": Phase[str(data["phase"]).upper()]})
-
 
 NEW = CardState()

@@ -144,7 +144,7 @@ class TorchQuizApp(App[None]):
         if not self.language_given:
             self.language = session.settings.language
         self.apply_theme(session.settings.theme)
-        home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+        home = self._home()
         if home is not None:
             home.language = self.language
             home.refresh_decks()

@@ -125,7 +125,6 @@ class AuthorScreen(Screen[None]):
         self.decks = list(decks)
         self.language = language
         self._debounce: Timer | None = None
-        self._last_run: str | None = None
 
     # -- layout ------------------------------------------------------------------------
 
@@ -279,7 +278,6 @@ class AuthorScreen(Screen[None]):
 
     @on(Evaluated)
     def _evaluated(self, message: Evaluated) -> None:
-        self._last_run = message.source
         self._show_value(message.text, ok=message.ok)
 
     def _show_value(self, text: str, *, ok: bool) -> None:

@@ -134,8 +134,7 @@ class BrowseScreen(Screen[None]):
             ("Tags", "tags"),
         ]:  # fmt: skip
             table.add_column(label, key=key)
-        self.action_reload()
-        table.focus()
+        table.focus()  # the cards are listed on resume, which also follows the first mount
 
     def action_reload(self) -> None:
         try:
@@ -206,8 +205,7 @@ class BrowseScreen(Screen[None]):
             self.app.push_screen(detail)
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted and self.query("#browse-cards"):
-            self.action_reload()  # back from a card: its state may have changed
+        self.action_reload()  # shown, or back from a card whose state may have changed
 
 
 class CardScreen(Screen[None]):

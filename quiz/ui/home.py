@@ -86,10 +86,9 @@ class HomeScreen(Screen[None]):
         self.title_width = max(low, min(high, self.app.size.width - 52))
         for label in COLUMNS:
             table.add_column(label, key=label, width=self.title_width if label == "Deck" else None)
-        self.refresh_decks()
         table.focus()
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self) -> None:  # also follows the first mount
         self.refresh_decks()
 
     def refresh_decks(self) -> None:

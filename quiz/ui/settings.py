@@ -78,7 +78,6 @@ class SettingsScreen(Screen[None]):
         self.store = store
         self.themes = tuple(themes)
         self.on_saved = on_saved
-        self.saved: Settings | None = None
 
     def compose(self) -> ComposeResult:
         self.store.reload_settings()  # another process may have changed them
@@ -173,7 +172,6 @@ class SettingsScreen(Screen[None]):
         except StoreError as error:
             self.notify(str(error), title="settings not saved", severity="error")
             return
-        self.saved = settings
         status.update("saved")
         if self.on_saved is not None:
             self.on_saved(settings)

@@ -22,16 +22,13 @@ from textual_plotext import PlotextPlot
 from quiz.progress.stats import DayActivity, Stats, collect
 from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError, StoreError
+from quiz.review.overview import format_retention
 from quiz.review.store import Store
 
 DAYS = 30  # reviews per day, retention, and the forecast cover this many days
 HEATMAP_WEEKS = 20
 HEAT_STYLES = ("grey23", "dark_green", "green4", "green3", "bright_green")
 WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
-
-
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
 
 
 def figures_text(stats: Stats) -> Text:
@@ -51,7 +48,7 @@ def figures_text(stats: Stats) -> Text:
     text.append(f"{reviews.last_30_days.reviews}", style="bold")
     text.append(" in 30 days", style="dim")
     text.append("   True retention ", style="dim")
-    text.append(percent(retention.rate), style="bold")
+    text.append(format_retention(retention.rate), style="bold")
     judged = retention.passed + retention.failed
     text.append(f" ({retention.passed} of {judged})\n" if judged else "\n", style="dim")
     text.append("Cards ", style="dim")
