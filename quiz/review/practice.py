@@ -20,7 +20,7 @@ from quiz.review import cards as card_ops
 from quiz.review.cards import CardRef, StoredCard, counts_from_log, get_card
 from quiz.review.errors import ReviewError
 from quiz.review.log import Answer, Recorded, Undone, record_answer, undo_answer
-from quiz.review.queue import Counts, Queue
+from quiz.review.queue import Counts, Queue, queue_of
 from quiz.review.scheduling import Preview, make_scheduler, preview
 from quiz.review.session import AnswerJudge, Session, StudyCard
 from quiz.review.state import Phase
@@ -101,7 +101,7 @@ class Practice:
                 self._left.pop(0)  # gone from its file, or suspended since the drill began
                 continue
             reps, lapses = counts_from_log(self.session.store, stored)
-            queue = Queue.LEARNING if ref in self._repeats else _queue_of(stored)
+            queue = Queue.LEARNING if ref in self._repeats else queue_of(stored.state)
             self._current = StudyCard(
                 self.session.deck(ref.deck), card, stored, queue, reps, lapses
             )
@@ -234,9 +234,3 @@ class Practice:
 def tags(session: Session) -> list[str]:
     """Every tag used in the session's decks, sorted."""
     return sorted({tag for deck in session.decks for card in deck.cards for tag in card.tags})
-
-
-def _queue_of(stored: StoredCard) -> Queue:
-    if stored.state.is_new:
-        return Queue.NEW
-    return Queue.REVIEW if stored.state.phase is Phase.REVIEW else Queue.LEARNING

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from quiz.review.clock import StudyDay, to_text
 from quiz.review.settings import Settings
-from quiz.review.state import Phase
+from quiz.review.state import CardState, Phase
 from quiz.review.store import Store
 
 _ELIGIBLE = "present = 1 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= ?)"
@@ -189,3 +189,10 @@ def _capped(
             continue
         found += store.scalar(f"SELECT count(*) FROM ({select} LIMIT ?)", (*params(deck), room))
     return found
+
+
+def queue_of(state: CardState) -> Queue:
+    """Which of today's counts a card in ``state`` belongs to."""
+    if state.is_new:
+        return Queue.NEW
+    return Queue.REVIEW if state.phase is Phase.REVIEW else Queue.LEARNING

@@ -25,11 +25,17 @@ from quiz.review import cards as card_ops
 from quiz.review.cards import CardRef, StoredCard, counts_from_log, get_card
 from quiz.review.clock import Clock, StudyDay, as_utc, study_day, system_clock
 from quiz.review.errors import ReviewError
-from quiz.review.log import Answer, Recorded, Undone, record_answer, undo_answer
-from quiz.review.queue import Counts, Queue, counts, pick_next
+from quiz.review.log import (
+    Answer,
+    Recorded,
+    Undone,
+    last_review_id,
+    record_answer,
+    undo_answer,
+)
+from quiz.review.queue import Counts, Queue, counts, pick_next, queue_of
 from quiz.review.scheduling import Preview, make_scheduler, preview
 from quiz.review.settings import Settings
-from quiz.review.state import Phase
 from quiz.review.store import Store
 from quiz.review.sync import SyncReport, sync_decks
 
@@ -286,19 +292,16 @@ class Session:
         The card comes back as the current card with its exact prior state. None when
         there is nothing to undo.
         """
-        if self._history:
-            review_id: int | None = self._history[-1]
-        else:
-            review_id = self.store.scalar("SELECT max(id) FROM reviews")
-            if review_id is None:
-                return None
+        review_id = self._history[-1] if self._history else last_review_id(self.store)
+        if review_id is None:
+            return None
         undone = undo_answer(self.store, review_id)
         if self._history:
             self._history.pop()
         self._clear()
         stored = get_card(self.store, undone.ref)
         if stored.ref.deck in self._decks and stored.present:
-            queue = Queue.NEW if stored.state.is_new else _queue_of(stored)
+            queue = queue_of(stored.state)
             self._show(stored, queue)
         return undone
 
@@ -360,7 +363,3 @@ class Session:
         if self._current is None:
             raise ReviewError("no card is being shown; call next_card() first")
         return self._current
-
-
-def _queue_of(stored: StoredCard) -> Queue:
-    return Queue.REVIEW if stored.state.phase is Phase.REVIEW else Queue.LEARNING
