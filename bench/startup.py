@@ -7,6 +7,7 @@ first frame is the moment its Home screen shows a bundled deck's slug. Both run 
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -57,9 +58,36 @@ def first_paint(
                     raise RuntimeError(f"{command} exited before painting") from None
         return time.perf_counter() - began
     finally:
-        os.killpg(process.pid, signal.SIGKILL)
+        _kill_tree(process.pid)
         process.wait()
         os.close(master)
+
+
+def _kill_tree(pid: int) -> None:
+    """Kill ``pid``'s process group and every descendant's.
+
+    The sandbox worker runs in a session of its own; left alive, it would go on
+    importing torch on a core the next measurement needs.
+    """
+    groups = {pid}
+    pending = [pid]
+    while pending:
+        parent = pending.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                groups.add(child)
+                pending.append(child)
+    for group in groups:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
 
 
 def startup_figures(repeat: int) -> dict[str, float]:

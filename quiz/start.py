@@ -8,6 +8,7 @@ directly; every other invocation, ``--help`` included, goes to ``quiz.cli``.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,17 +45,29 @@ def run_app(db: Path | None, review: list[str] | None) -> None:
 
     The database is opened once the first frame is drawn (``defer``): if it cannot be,
     the app ends at once and the reason is printed here, after the screen is restored.
+
+    Start-up (importing Textual, composing Home, then the review engine) allocates a
+    great deal and frees almost nothing, so the cyclic garbage collector is off until
+    progress is open: its passes over the growing heap were a fifth of the time to the
+    first frame (``bench/run.py``, ``startup_first_paint_s``).
     """
+    gc.disable()
     from quiz.review.errors import ReviewError, StoreError
     from quiz.ui.app import make_app  # only the app needs Textual
 
     try:
-        app = make_app(resolve_db_path(db), review=review, defer=True)
+        app = make_app(resolve_db_path(db), review=review, defer=True, when_open=collect_again)
     except (ReviewError, StoreError) as error:
         _fail(str(error))
     app.run()
     if app.open_error is not None:
         _fail(app.open_error)
+
+
+def collect_again() -> None:
+    """Turn the garbage collector back on, leaving what start-up built out of its scans."""
+    gc.freeze()  # modules, classes and screens live as long as the app
+    gc.enable()
 
 
 def _fail(message: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.start import plain_launch
+from quiz.start import plain_launch, run_app
 
 
 @pytest.mark.parametrize(
@@ -55,3 +56,38 @@ def test_a_bad_database_ends_the_app_with_a_clean_error(tmp_path: Path):
     assert "not a torch-quiz database" in tail and "\n" not in tail  # one line, the last
     assert "Traceback" not in result.stderr
     assert foreign.read_bytes().startswith(b"this is not a database")
+
+
+class _StartingApp:
+    """Stands in for the app: records whether the collector ran at each stage."""
+
+    def __init__(self, when_open) -> None:
+        self.when_open = when_open
+        self.open_error = None
+        self.collecting: list[tuple[str, bool]] = []
+
+    def run(self) -> None:
+        self.collecting.append(("first frame", gc.isenabled()))
+        self.when_open()
+        self.collecting.append(("progress open", gc.isenabled()))
+
+
+def test_the_collector_is_off_until_progress_is_open(monkeypatch, tmp_path: Path):
+    import quiz.ui.app
+
+    made: list[_StartingApp] = []
+
+    def make_app(db, *, review, defer, when_open):
+        assert defer
+        made.append(_StartingApp(when_open))
+        return made[0]
+
+    monkeypatch.setattr(quiz.ui.app, "make_app", make_app)
+    frozen_before = gc.get_freeze_count()
+    try:
+        run_app(tmp_path / "progress.sqlite3", None)
+        assert made[0].collecting == [("first frame", False), ("progress open", True)]
+        assert gc.get_freeze_count() > frozen_before  # start-up's objects left out of scans
+    finally:
+        gc.unfreeze()
+        gc.enable()

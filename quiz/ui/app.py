@@ -79,10 +79,12 @@ class TorchQuizApp(App[None]):
         review: Sequence[str] | None = None,
         problems: Sequence[Diagnostic] = (),
         keymap_file: Path | None = None,
+        when_open: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.opener = opener  # opens the session after the first frame (session is None)
+        self.when_open = when_open  # called once the deferred open has succeeded
         self.deck_list = tuple(session.decks if session is not None else decks)
         self.open_error: str | None = None
         self.client = client
@@ -97,13 +99,17 @@ class TorchQuizApp(App[None]):
 
     # -- start-up ----------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[Any]:
+        # Home is the bottom of the stack: composed with the app, it is in the first frame
+        # (pushed from on_mount it was laid out and drawn twice before anything was shown).
+        return HomeScreen(self.language)
+
     def on_mount(self) -> None:
         if self.client is not None:
             self._warming = self.client.warm_up()
         if self.session is not None:
             self.apply_theme(self.session.settings.theme)
         self.load_keymap()
-        self.push_screen(HomeScreen(self.language))
         if self.problems:
             shown = "\n".join(str(d) for d in self.problems[:5])
             more = f"\n… and {len(self.problems) - 5} more" if len(self.problems) > 5 else ""
@@ -138,6 +144,8 @@ class TorchQuizApp(App[None]):
             self._could_not_open(str(error))
             return
         self._opened(session)
+        if self.when_open is not None:
+            self.when_open()
 
     def _opened(self, session: Session) -> None:
         self.session = session
@@ -386,6 +394,7 @@ def make_app(
     clock: Clock = system_clock,
     tz: tzinfo | None = None,
     defer: bool = False,
+    when_open: Callable[[], None] | None = None,
 ) -> TorchQuizApp:
     """The app on ``db_path``: the bundled and the learner's decks (or ``decks``).
 
@@ -394,7 +403,8 @@ def make_app(
     (None: the stored setting) is the decks' language. Keys are remapped by
     ``keymap.toml`` beside the database. Raises ReviewError for an unknown deck name,
     and StoreError for an unusable database; with ``defer`` the database is opened
-    after the first frame instead, and a failure ends the app with ``open_error``.
+    after the first frame instead, and a failure ends the app with ``open_error``;
+    ``when_open`` is called once it has opened.
     """
     worker = None
     if judge is None:
@@ -422,4 +432,5 @@ def make_app(
         review=study.review,
         problems=study.decks.errors,
         keymap_file=keymap_path(db_path),
+        when_open=when_open,
     )

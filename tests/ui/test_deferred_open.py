@@ -29,13 +29,22 @@ async def test_home_shows_the_decks_before_progress_opens(deck_folder: Path, db_
         seen.append((table.row_count, summary(app), app.session_ready()))
         return open_session(db_path, judge, study, clock=FixedClock())
 
-    app = TorchQuizApp(None, opener=opener, decks=study.decks.decks, client=ReadyClient())
+    opened: list[bool] = []
+    app = TorchQuizApp(
+        None,
+        opener=opener,
+        decks=study.decks.decks,
+        client=ReadyClient(),
+        when_open=lambda: opened.append(app.session is not None),
+    )
     async with app.run_test(size=(100, 32)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert seen == [(len(study.decks.decks), seen[0][1], False)]
+        assert opened == [True]  # once, with the session in place
         assert "opening your progress…" in seen[0][1]
         assert isinstance(app.screen, HomeScreen) and app.session is not None
+        assert app.screen_stack == [app.screen]  # Home is the app's own first screen
         assert "today, all decks" in summary(app)
         await pilot.press("enter")
         await pilot.pause()
@@ -48,9 +57,17 @@ async def test_progress_that_cannot_open_ends_the_app_with_its_reason(deck_folde
     def opener():
         raise StoreError(Path("x.sqlite3"), "is not a torch-quiz database")
 
-    app = TorchQuizApp(None, opener=opener, decks=study.decks.decks, client=ReadyClient())
+    opened: list[bool] = []
+    app = TorchQuizApp(
+        None,
+        opener=opener,
+        decks=study.decks.decks,
+        client=ReadyClient(),
+        when_open=lambda: opened.append(True),
+    )
     async with app.run_test(size=(100, 32)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert app.return_code == 2
+    assert opened == []
     assert app.open_error is not None and "not a torch-quiz database" in app.open_error
