@@ -24,7 +24,7 @@ import platformdirs
 from quiz import __version__
 from quiz.deck.check import DeckSet, find_deck_files, load_decks
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: the small deck values lost their slots (loading twice as fast)
 
 
 def read_only(items: dict[str, object]) -> MappingProxyType[str, object]:

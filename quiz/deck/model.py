@@ -17,6 +17,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+# The small values below (thousands per deck set) have no __slots__: the deck cache
+# unpickles a plain instance __dict__ in C, while slotted frozen dataclasses restore
+# each field through Python, which doubled the app's deck loading at start-up.
+
 DEFAULT_LANGUAGE = "en"
 BLANK = "____"
 DECK_SUFFIXES = (".yaml", ".yml")
@@ -36,7 +40,7 @@ class DtypePolicy(StrEnum):
     IGNORE = "ignore"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Location:
     """A 1-based position in a deck file, printed the way compilers do."""
 
@@ -48,7 +52,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Text:
     """A text field given in one or more languages, in the order the author wrote them."""
 
@@ -74,7 +78,7 @@ class Text:
         return self.get()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Given:
     """A named fixture: ``name`` is bound to the value of the torch expression ``expr``."""
 
@@ -82,7 +86,7 @@ class Given:
     expr: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Tolerance:
     atol: float | None = None
     rtol: float | None = None

@@ -108,11 +108,18 @@ class WorkerClient:
             self._ready.set()
 
     def close(self) -> None:
-        """Stop the worker (it also stops by itself when this process exits)."""
+        """Stop the worker (it also stops by itself when this process exits).
+
+        The worker is killed before the lock is taken: a warm-up still waiting for torch
+        holds the lock, and quitting the app must not wait for torch to finish loading.
+        """
+        self._closed = True
+        process = self._process
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # a waiting read sees the end at once
         with self._lock:
-            self._closed = True
-            process = self._process
-            if process is None:
+            if self._process is None:
                 return
             self._kill()  # it holds nothing worth flushing, and exiting torch takes a while
             self._process = None

@@ -1,0 +1,30 @@
+"""The sandbox client's life: quitting while torch is still loading does not wait for it."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from quiz.judge.client import SandboxUnavailable, WorkerClient
+
+
+def test_closing_during_the_warm_up_does_not_wait_for_torch():
+    client = WorkerClient()
+    warming = client.warm_up()
+    for _ in range(1000):  # the warm-up thread spawns the worker, then waits for torch
+        if client.pid is not None:
+            break
+        time.sleep(0.01)
+    pid = client.pid
+    assert pid is not None
+    client.close()
+    warming.join(timeout=60)
+    assert not warming.is_alive()
+    assert client.torch_version is None  # closed before the worker said hello
+    assert not client.ready and client.pid is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    with pytest.raises(SandboxUnavailable, match="closed"):
+        client.wait_ready()
