@@ -11,6 +11,7 @@ every worker in one place, and opens the screens.
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
 import subprocess
@@ -35,6 +36,7 @@ from quiz.review.opening import load_study, open_session
 from quiz.ui.home import HomeScreen
 
 if TYPE_CHECKING:
+    from quiz.judge.client import WorkerClient
     from quiz.review.session import AnswerJudge, Session
     from quiz.review.settings import Settings
     from quiz.ui.practice import PracticeChoice
@@ -75,6 +77,7 @@ class TorchQuizApp(App[None]):
         opener: Callable[[], Session] | None = None,
         decks: Sequence[Deck] = (),
         client: Warmable | None = None,
+        sandbox: Callable[[], Warmable] | None = None,
         language: str | None = None,
         review: Sequence[str] | None = None,
         problems: Sequence[Diagnostic] = (),
@@ -88,6 +91,7 @@ class TorchQuizApp(App[None]):
         self.deck_list = tuple(session.decks if session is not None else decks)
         self.open_error: str | None = None
         self.client = client
+        self.sandbox = sandbox  # makes the client once the first frame is drawn
         self.language_given = language is not None  # else the stored setting, once open
         stored = session.settings.language if session is not None else "en"
         self.language = language or stored
@@ -107,6 +111,8 @@ class TorchQuizApp(App[None]):
     def on_mount(self) -> None:
         if self.client is not None:
             self._warming = self.client.warm_up()
+        elif self.sandbox is not None:
+            self.call_after_refresh(self._start_sandbox)
         if self.session is not None:
             self.apply_theme(self.session.settings.theme)
         self.load_keymap()
@@ -123,6 +129,16 @@ class TorchQuizApp(App[None]):
             self.call_after_refresh(self.open_session)  # Home is drawn first, from the decks
         elif self.review_on_start is not None:
             self.start_review(list(self.review_on_start) or None)  # (): everything due
+
+    def _start_sandbox(self) -> None:
+        """Make the sandbox's client and start torch loading, once Home is on the screen.
+
+        Importing the client and spawning the worker (which then takes a core to load
+        torch) cost the first frame about 15 ms on a two-core machine.
+        """
+        assert self.sandbox is not None
+        self.client = self.sandbox()
+        self._warming = self.client.warm_up()
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="open")
     def open_session(self) -> None:
@@ -173,7 +189,9 @@ class TorchQuizApp(App[None]):
     @property
     def torch_state(self) -> str:
         """``ready``, ``loading`` or ``failed`` (the worker could not start)."""
-        if self.client is None or self.client.ready:
+        if self.client is None:
+            return "loading" if self.sandbox is not None else "ready"
+        if self.client.ready:
             return "ready"
         warming = self._warming
         if warming is not None and not warming.is_alive():
@@ -398,7 +416,7 @@ def make_app(
 ) -> TorchQuizApp:
     """The app on ``db_path``: the bundled and the learner's decks (or ``decks``).
 
-    Without a ``judge`` it judges with a sandbox worker, warmed up once the app runs.
+    Without a ``judge`` it judges with a sandbox worker, started once Home is drawn.
     ``review`` names decks (slugs or deck files) to review at once. ``language``
     (None: the stored setting) is the decks' language. Keys are remapped by
     ``keymap.toml`` beside the database. Raises ReviewError for an unknown deck name,
@@ -406,28 +424,29 @@ def make_app(
     after the first frame instead, and a failure ends the app with ``open_error``;
     ``when_open`` is called once it has opened.
     """
-    worker = None
-    if judge is None:
-        from quiz.judge.client import WorkerClient
-
-        worker = WorkerClient()
-        client = worker if client is None else client
     from quiz.ui.keymap import keymap_path
 
     study = load_study(decks, review)
 
+    @functools.cache
+    def sandbox() -> WorkerClient:
+        from quiz.judge.client import WorkerClient  # once the first frame is drawn
+
+        return WorkerClient()
+
     def opener() -> Session:
-        if worker is None:
+        if judge is not None:
             return open_session(db_path, judge, study, clock=clock, tz=tz)
         from quiz.judge.judge import Judge  # with the engine, after the first frame
 
-        return open_session(db_path, Judge(worker), study, clock=clock, tz=tz)
+        return open_session(db_path, Judge(sandbox()), study, clock=clock, tz=tz)
 
     return TorchQuizApp(
         None if defer else opener(),
         opener=opener,
         decks=study.decks.decks,
         client=client,
+        sandbox=sandbox if judge is None and client is None else None,
         language=language,
         review=study.review,
         problems=study.decks.errors,

@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Header, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from quiz.deck.append import AppendError, commit_append, prepare_append
@@ -34,6 +34,7 @@ from quiz.judge.deckcheck import check_card
 from quiz.judge.judge import Judge
 from quiz.judge.protocol import Run, Status
 from quiz.review.errors import ReviewError, StoreError
+from quiz.ui.footer import KeysFooter
 
 DEBOUNCE_S = 0.4
 FIELD_LABELS = {  # form field -> label; "prompt" is relabelled for flash cards
@@ -169,7 +170,7 @@ class AuthorScreen(Screen[None]):
                             compact=True,
                         )
                 yield Static(id="author-status")
-        yield Footer()
+        yield KeysFooter()
 
     @staticmethod
     def _deck_label(deck: Deck) -> str:

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
 from quiz.deck.model import Deck
 from quiz.judge.verdict import Rating
@@ -28,6 +28,7 @@ from quiz.review.clock import Clock, as_utc, system_clock
 from quiz.review.errors import ReviewError, StoreError
 from quiz.review.state import CardState
 from quiz.review.store import Store
+from quiz.ui.footer import KeysFooter
 
 FLAG_LETTERS = {"edited": "E", "leech": "L", "suspended": "S", "buried": "B"}
 SEARCH_HELP = "words · deck: kind: tag: · is:new|learning|review|due|suspended|leech|edited · -term"
@@ -123,7 +124,7 @@ class BrowseScreen(Screen[None]):
         yield Input(placeholder=f"search: {SEARCH_HELP}", id="browse-search")
         yield Static(id="browse-count")
         yield DataTable(id="browse-cards", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Browse"
@@ -241,7 +242,7 @@ class CardScreen(Screen[None]):
         yield Static(id="card-summary")
         yield Static("History (latest first)", id="card-history-title")
         yield DataTable(id="card-history", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = str(self.row.ref)

@@ -19,7 +19,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from quiz.ui.footer import KeysFooter
 
 # (title, module, class): the app first, then every screen that has keys.
 SECTIONS: tuple[tuple[str, str, str], ...] = (
@@ -108,7 +110,7 @@ class HelpScreen(Screen[None]):
             )
             for title, owner in self.ordered():
                 yield Static(self.section_table(title, owner), classes="help-section")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Keys"

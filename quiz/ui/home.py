@@ -16,10 +16,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from quiz.deck.model import CardKind, Deck
 from quiz.review.errors import ReviewError, StoreError
+from quiz.ui.footer import KeysFooter
 from quiz.ui.status import TorchStatus
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ class HomeScreen(Screen[None]):
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="details")
         yield TorchStatus()
-        yield Footer(compact=True)  # every key fits 80 columns
+        yield KeysFooter(compact=True)  # every key fits 80 columns
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)

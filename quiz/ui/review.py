@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Header, Markdown, Static
 from textual.worker import Worker, WorkerState
 
 from quiz.deck.model import AnyCard, CardKind, Deck, FlashCard
@@ -32,6 +32,7 @@ from quiz.review.queue import Queue
 from quiz.review.session import Session, StudyCard
 from quiz.review.summary import Tally, summarize
 from quiz.ui.answer import AnswerLine, AnswerSubmitted, CodeBox
+from quiz.ui.footer import KeysFooter
 from quiz.ui.prompt import ANSWER_PLACEHOLDERS, back_markdown, question_markdown
 from quiz.ui.status import TorchStatus
 from quiz.ui.verdict import RATING_NAMES, RatingBar, VerdictPanel
@@ -126,7 +127,7 @@ class ReviewScreen(Screen[None]):
         yield VerdictPanel(id="verdict")
         yield RatingBar(id="ratings")
         yield Static(id="keys-help")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.heading

@@ -17,11 +17,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from quiz.review.errors import SettingsError, StoreError
 from quiz.review.settings import LANGUAGES, Settings
 from quiz.review.store import Store
+from quiz.ui.footer import KeysFooter
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文 (Chinese)"}
 
@@ -95,7 +96,7 @@ class SettingsScreen(Screen[None]):
             with Horizontal(id="settings-buttons"):
                 yield Button("Save (ctrl+s)", id="settings-save", variant="primary", compact=True)
                 yield Static("", id="settings-status")
-        yield Footer()
+        yield KeysFooter()
 
     def _editor(self, field: Field, current: Settings) -> Input | Select[str]:
         value = shown_value(current, field.key)

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
 from quiz.progress.stats import DayActivity, Stats, collect
@@ -24,6 +24,7 @@ from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError, StoreError
 from quiz.review.overview import format_retention
 from quiz.review.store import Store
+from quiz.ui.footer import KeysFooter
 
 DAYS = 30  # reviews per day, retention, and the forecast cover this many days
 HEATMAP_WEEKS = 20
@@ -116,7 +117,7 @@ class StatsScreen(Screen[None]):
             with Vertical(id="stats-calendar", classes="stats-panel"):
                 yield Static(id="stats-calendar-title")
                 yield Static(id="stats-heatmap")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Stats"

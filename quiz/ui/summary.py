@@ -8,9 +8,10 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from quiz.review.summary import Summary, format_duration
+from quiz.ui.footer import KeysFooter
 
 
 def when(moment: datetime | None, tz: tzinfo | None = None) -> str:
@@ -49,7 +50,7 @@ class SummaryScreen(Screen[None]):
         heading = "Done for now." if summary.reviewed else "Nothing left to review here today."
         yield Static(heading, id="summary-heading")
         yield Static(table, id="summary-table")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.heading}: summary"

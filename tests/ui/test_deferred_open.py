@@ -71,3 +71,29 @@ async def test_progress_that_cannot_open_ends_the_app_with_its_reason(deck_folde
     assert app.return_code == 2
     assert opened == []
     assert app.open_error is not None and "not a torch-quiz database" in app.open_error
+
+
+async def test_the_sandbox_is_started_once_home_is_drawn(deck_folder: Path, db_path: Path, judge):
+    """Importing the client and spawning torch's worker wait for Home's first frame."""
+    study = load_study([deck_folder])
+    client = ReadyClient()
+    made: list[tuple[int, str]] = []
+
+    def sandbox() -> ReadyClient:
+        table = app.screen.query_one("#decks", DataTable)
+        made.append((table.row_count, app.torch_state))
+        return client
+
+    app = TorchQuizApp(
+        None,
+        opener=lambda: open_session(db_path, judge, study, clock=FixedClock()),
+        decks=study.decks.decks,
+        sandbox=sandbox,
+    )
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert made == [(len(study.decks.decks), "loading")]  # once, with the decks shown
+        assert app.client is client and client.warmed == 1
+        assert app.torch_state == "ready"
+    assert client.closed == 1
