@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Static
 
 from quiz.review.errors import StoreError
-from quiz.review.opening import load_study, open_session
+from quiz.review.opening import Study, load_study, open_session
 from quiz.ui.app import TorchQuizApp
 from quiz.ui.home import HomeScreen
 
@@ -16,6 +16,13 @@ from .conftest import FixedClock, ReadyClient
 
 def summary(app: TorchQuizApp) -> str:
     return str(app.screen.query_one("#summary", Static).content)
+
+
+def deferred_app(study: Study, opener, when_open) -> TorchQuizApp:
+    """The app as the command line makes it: no session yet, ``opener`` opens it."""
+    return TorchQuizApp(
+        None, opener=opener, decks=study.decks.decks, client=ReadyClient(), when_open=when_open
+    )
 
 
 async def test_home_shows_the_decks_before_progress_opens(deck_folder: Path, db_path: Path, judge):
@@ -30,13 +37,7 @@ async def test_home_shows_the_decks_before_progress_opens(deck_folder: Path, db_
         return open_session(db_path, judge, study, clock=FixedClock())
 
     opened: list[bool] = []
-    app = TorchQuizApp(
-        None,
-        opener=opener,
-        decks=study.decks.decks,
-        client=ReadyClient(),
-        when_open=lambda: opened.append(app.session is not None),
-    )
+    app = deferred_app(study, opener, lambda: opened.append(app.session is not None))
     async with app.run_test(size=(100, 32)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -58,13 +59,7 @@ async def test_progress_that_cannot_open_ends_the_app_with_its_reason(deck_folde
         raise StoreError(Path("x.sqlite3"), "is not a torch-quiz database")
 
     opened: list[bool] = []
-    app = TorchQuizApp(
-        None,
-        opener=opener,
-        decks=study.decks.decks,
-        client=ReadyClient(),
-        when_open=lambda: opened.append(True),
-    )
+    app = deferred_app(study, opener, lambda: opened.append(True))
     async with app.run_test(size=(100, 32)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
