@@ -120,6 +120,17 @@ def record_answer(
     )
 
 
+def _leeched_before(store: Store, card: StoredCard, review_id: int) -> bool:
+    """Whether an earlier answer since the card's last reset had made it a leech."""
+    return bool(
+        store.scalar(
+            "SELECT count(*) FROM reviews WHERE card = ? AND id < ? AND leeched = 1 "
+            "AND reviewed_at >= ?",
+            (card.id, review_id, to_text(card.reset_at) or ""),
+        )
+    )
+
+
 def last_review_id(store: Store) -> int | None:
     return store.scalar("SELECT max(id) FROM reviews")
 
@@ -143,8 +154,8 @@ def undo_answer(store: Store, review_id: int | None = None) -> Undone:
             raise ReviewError(f"{card.ref} changed after that answer; it cannot be undone now")
         before = CardState.from_columns(row, "before_")
         changes = before.to_columns()
-        if row["leeched"]:
-            changes |= {"leech": 0, "suspended": 0}
+        if row["leeched"]:  # (a card being answered was not suspended)
+            changes |= {"leech": int(_leeched_before(store, card, review_id)), "suspended": 0}
         store.db["cards"].update(card.id, changes)
         store.db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
     reviewed_at = from_text(row["reviewed_at"])

@@ -112,3 +112,29 @@ def test_the_leech_threshold_is_a_setting(session: Session, clock: FakeClock):
 def test_leech_schedule_repeats_every_half_threshold():
     assert [n for n in range(1, 20) if is_leech_lapse(n, 8)] == [8, 12, 16]
     assert [n for n in range(1, 5) if is_leech_lapse(n, 1)] == [1, 2, 3, 4]
+
+
+def test_undo_of_a_second_leech_keeps_the_flag_from_the_first(session: Session, clock: FakeClock):
+    """A leech the learner put back, leeched again: undo lifts the new suspension only."""
+    session.store.save_settings(session.settings.replace(leech_lapses=2, new_per_day_total=1))
+    ref = session.next_card().ref
+    assert _lapse_until_leech(session, clock, ref, 2).became_leech  # lapse 2: a leech
+    session.unsuspend(ref)
+    assert _lapse_until_leech(session, clock, ref, 1).became_leech  # lapse 3: again
+    session.undo()
+    card = get_card(session.store, ref)
+    assert card.leech and not card.suspended
+
+
+def test_undo_after_a_reset_leech_clears_the_flag(session: Session, clock: FakeClock):
+    """A reset forgets the old leech: one that leeches afresh and is undone is no leech."""
+    session.store.save_settings(session.settings.replace(leech_lapses=2, new_per_day_total=1))
+    ref = session.next_card().ref
+    assert _lapse_until_leech(session, clock, ref, 2).became_leech
+    clock.advance(minutes=1)
+    session.reset(ref)
+    clock.advance(minutes=1)
+    assert _lapse_until_leech(session, clock, ref, 2).became_leech
+    session.undo()
+    card = get_card(session.store, ref)
+    assert not card.leech and not card.suspended
