@@ -35,8 +35,8 @@ Definitions:
   says whether today already counts).
 - The forecast counts unsuspended studied cards by the study day they fall due;
   overdue cards count today.
-- Hardest cards: cards answered Again at least once, by Again answers, then FSRS
-  difficulty.
+- Hardest cards: cards answered Again at least once since their last reset, by Again
+  answers, then FSRS difficulty; their counts start again at a reset, as Browse's do.
 """
 
 from __future__ import annotations
@@ -408,7 +408,8 @@ def _hardest(store: Store, deck: str | None, limit: int) -> tuple[HardCard, ...]
         "SELECT c.deck, c.card_id, count(*) AS reviews, sum(r.rating = 1) AS again, "
         f"sum(r.rating = 1 AND r.before_state = {int(Phase.REVIEW)}) AS lapses, "
         "c.difficulty, c.leech FROM reviews r JOIN cards c ON c.id = r.card "
-        f"WHERE c.present = 1 {where} GROUP BY r.card HAVING again > 0 "
+        "WHERE c.present = 1 AND r.reviewed_at >= coalesce(c.reset_at, '') "  # as Browse
+        f"{where} GROUP BY r.card HAVING again > 0 "
         "ORDER BY again DESC, c.difficulty DESC, c.deck, c.card_id LIMIT ?",
         [*params, limit],
     )

@@ -9,6 +9,7 @@ import pytest
 
 from quiz.judge.verdict import Rating
 from quiz.progress.stats import collect, retention_by_deck
+from quiz.review.cards import CardRef, counts_from_log, get_card, reset
 from quiz.review.errors import ReviewError
 from quiz.review.store import Store
 
@@ -106,6 +107,17 @@ def test_per_day_and_hardest(store: Store, learner: Learner):
         ("alpha", "a1", 1, 1),
         ("alpha", "a2", 1, 0),
     ]
+
+
+def test_hardest_counts_since_the_last_reset_as_browse_does(store: Store, learner: Learner):
+    """A reset card starts afresh: its old Agains no longer make it one of the hardest."""
+    history(learner)
+    assert [h.card_id for h in collect(store, NOW, tz=UTC, days=7).hardest] == ["a1", "a2"]
+    reset(store, CardRef.parse("alpha/a1"), NOW)
+    (a2,) = collect(store, NOW, tz=UTC, days=7).hardest
+    assert a2.card_id == "a2"
+    card = get_card(store, CardRef.parse("alpha/a2"))
+    assert (a2.reviews, a2.lapses) == counts_from_log(store, card)  # Browse's figures
 
 
 def test_one_deck_only_and_an_unknown_deck(store: Store, learner: Learner):
