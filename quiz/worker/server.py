@@ -94,7 +94,8 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     time_limit = float(request.get("time_limit", 2.0))
     shown = request.get("show", True)  # True, False or the seeds to print: printing can
     show = set(seeds) if shown is True else set(shown or ())  # cost more than computing
-    _cpu_budget(2 * time_limit * max(1, len(exprs)) * len(seeds) + 1)
+    evaluations = (max(1, len(exprs)) + len(givens)) * len(seeds)  # as the client's deadline
+    _cpu_budget(2 * time_limit * evaluations + 1)
     trials: list[dict[str, Any]] = []
     random_givens = False
     for number, seed in enumerate(seeds):

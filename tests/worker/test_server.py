@@ -110,3 +110,19 @@ def test_a_malformed_request_gets_an_error_and_the_worker_goes_on():
     assert replies[3]["trials"][0]["results"][0]["repr"] == "2"
     assert process.returncode == 0
     assert "Traceback" not in err
+
+
+def test_the_cpu_budget_counts_the_givens_too(monkeypatch):
+    """Every given may use its whole time limit: ten slow givens must not end the worker."""
+    import resource
+
+    import quiz.worker.server as server
+
+    limits: list[int] = []
+    monkeypatch.setattr(server.resource, "setrlimit", lambda which, limit: limits.append(limit[0]))
+    givens = [[f"g{i}", "torch.ones(2)"] for i in range(10)]
+    request = {"op": "run", "seeds": [0], "givens": givens, "exprs": ["g0.sum()"], "time_limit": 1}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    server.handle(request)
+    (soft,) = limits
+    assert soft - (usage.ru_utime + usage.ru_stime) >= 2 * 1.0 * (1 + 10)
