@@ -159,9 +159,11 @@ class TorchQuizApp(App[None]):
         except (ReviewError, StoreError) as error:
             self._could_not_open(str(error))
             return
-        self._opened(session)
-        if self.when_open is not None:
-            self.when_open()
+        try:
+            self._opened(session)
+        finally:  # progress is open even if showing it failed
+            if self.when_open is not None:
+                self.when_open()
 
     def _opened(self, session: Session) -> None:
         self.session = session
