@@ -15,16 +15,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from quiz.judge.verdict import Outcome, Rating, Verdict
+from quiz.judge.verdict import Rating, Verdict
 from quiz.review import cards as card_ops
-from quiz.review.cards import CardRef, StoredCard, counts_from_log, get_card
+from quiz.review.cards import CardRef, StoredCard, get_card
 from quiz.review.errors import ReviewError
-from quiz.review.log import Answer, Recorded, Undone, record_answer, undo_answer
+from quiz.review.log import Recorded, Undone, undo_answer
 from quiz.review.queue import Counts, Queue, queue_of
-from quiz.review.scheduling import Preview, make_scheduler, preview
-from quiz.review.session import AnswerJudge, Session, StudyCard
+from quiz.review.scheduling import Preview
+from quiz.review.session import Session
 from quiz.review.state import Phase
 from quiz.review.sync import SyncReport
+from quiz.review.turn import AnswerJudge, StudyCard, Turn, on_screen
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +49,7 @@ class Practice:
         self._left: list[CardRef] = list(refs)
         self._repeats: set[CardRef] = set()
         self._done: list[_Step] = []
-        self._current: StudyCard | None = None
-        self._shown_at: datetime | None = None
-        self._answer: Answer | None = None
-        self._preview: Preview | None = None
+        self._turn: Turn | None = None
 
     @classmethod
     def of_deck(cls, session: Session, slug: str, *, counted: bool = False) -> Practice:
@@ -82,14 +80,14 @@ class Practice:
 
     @property
     def current(self) -> StudyCard | None:
-        return self._current
+        return None if self._turn is None else self._turn.study
 
     def now(self) -> datetime:
         return self.session.now()
 
     def next_card(self) -> StudyCard | None:
-        if self._current is not None:
-            return self._current
+        if self._turn is not None:
+            return self._turn.study
         while self._left:
             ref = self._left[0]
             try:
@@ -100,13 +98,10 @@ class Practice:
             if card is None or not stored.present or stored.suspended:
                 self._left.pop(0)  # gone from its file, or suspended since the drill began
                 continue
-            reps, lapses = counts_from_log(self.session.store, stored)
             queue = Queue.LEARNING if ref in self._repeats else queue_of(stored.state)
-            self._current = StudyCard(
-                self.session.deck(ref.deck), card, stored, queue, reps, lapses
-            )
-            self._shown_at = self.now()
-            return self._current
+            deck = self.session.deck(ref.deck)
+            self._turn = Turn.show(self.session.store, deck, card, stored, queue, self.now())
+            return self._turn.study
         return None
 
     def counts(self) -> Counts:
@@ -123,53 +118,26 @@ class Practice:
         return Counts(new=new, learning=repeats, review=len(self._left) - new - repeats)
 
     def submit(self, answer: str, *, used_hint: bool = False) -> Verdict:
-        study = self._require_current()
-        if study.self_graded:
-            raise ReviewError(f"{study.ref} is a flash card: rate it yourself, no answer to judge")
-        if self.session.judge is None:
-            raise ReviewError("this session has no judge, so answers cannot be checked")
-        elapsed = None if self._shown_at is None else self.now() - self._shown_at
-        verdict = self.session.judge.judge(
-            study.deck,
-            study.card,
-            answer,
-            used_hint=used_hint,
-            elapsed_s=None if elapsed is None else elapsed.total_seconds(),
-        )
-        if verdict.outcome is not Outcome.INVALID:
-            self._answer = Answer(answer, verdict)
-        return verdict
+        turn = on_screen(self._turn)
+        return turn.submit(self.session.judge, answer, used_hint=used_hint, now=self.now())
 
     def preview(self) -> Preview:
         """What each rating would do to the schedule (applied only when the drill counts)."""
-        study = self._require_current()
-        if self._preview is None:
-            scheduler = make_scheduler(self.session.settings)
-            self._preview = preview(scheduler, study.stored.id, study.stored.state, self.now())
-        return self._preview
+        return on_screen(self._turn).preview(self.session.settings, self.now())
 
     def rate(self, rating: Rating, *, duration_ms: int | None = None) -> Recorded | None:
         """Finish the card (Again: repeat it at the end); record it only if the drill counts."""
-        study = self._require_current()
-        answer = self._answer or Answer()
-        if answer.verdict is not None and not answer.verdict.gradable:
-            raise ReviewError(
-                f"{study.ref} could not be graded ({answer.verdict.summary}); skip or suspend it"
-            )
+        turn = on_screen(self._turn)
+        study = turn.study
+        turn.require_gradable("skip or suspend it")
         recorded = None
         if self.counted:
-            shown = self.preview()
-            if duration_ms is None and self._shown_at is not None:
-                duration_ms = max(0, int((shown.now - self._shown_at).total_seconds() * 1000))
-            recorded = record_answer(
+            recorded = turn.record(
                 self.session.store,
-                make_scheduler(self.session.settings),
                 self.session.settings,
-                study.stored.id,
-                Rating(rating),
-                shown=shown,
-                now=shown.now,
-                answer=Answer(answer.text, answer.verdict, duration_ms),
+                rating,
+                duration_ms=duration_ms,
+                now=self.now(),
             )
         repeated = Rating(rating) is Rating.AGAIN
         self._left.pop(0)
@@ -177,7 +145,7 @@ class Practice:
             self._left.append(study.ref)
             self._repeats.add(study.ref)
         self._done.append(_Step(study.ref, repeated, recorded.review_id if recorded else None))
-        self._clear()
+        self._turn = None
         return recorded
 
     def undo(self) -> Undone | None:
@@ -193,42 +161,29 @@ class Practice:
                     del self._left[index]
                     break
         self._left.insert(0, step.ref)
-        self._clear()
+        self._turn = None
         self.next_card()
         return undone
 
     def bury(self, ref: CardRef | None = None) -> StoredCard:
         """Skip the card for the rest of the drill; the schedule is left alone."""
-        ref = ref or self._require_current().ref
+        ref = ref or on_screen(self._turn).study.ref
         self._left = [left for left in self._left if left != ref]
-        self._clear()
+        self._turn = None
         return get_card(self.session.store, ref)
 
     def suspend(self, ref: CardRef | None = None) -> StoredCard:
         """Suspend the card (a deliberate change to the schedule) and drop it from the drill."""
-        ref = ref or self._require_current().ref
+        ref = ref or on_screen(self._turn).study.ref
         stored = card_ops.suspend(self.session.store, ref)
         self._left = [left for left in self._left if left != ref]
-        self._clear()
+        self._turn = None
         return stored
 
     def reload_deck(self, path: Path) -> SyncReport:
         report = self.session.reload_deck(path)
-        self._clear()
+        self._turn = None
         return report
-
-    # -- internals ---------------------------------------------------------------------
-
-    def _clear(self) -> None:
-        self._current = None
-        self._shown_at = None
-        self._answer = None
-        self._preview = None
-
-    def _require_current(self) -> StudyCard:
-        if self._current is None:
-            raise ReviewError("no card is being shown; call next_card() first")
-        return self._current
 
 
 def tags(session: Session) -> list[str]:

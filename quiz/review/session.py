@@ -12,71 +12,27 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Protocol
 
 from quiz.deck.check import load_decks
-from quiz.deck.model import AnyCard, CardKind, Deck
-from quiz.judge.verdict import Outcome, Rating, Verdict
+from quiz.deck.model import Deck
+from quiz.judge.verdict import Rating, Verdict
 from quiz.paths import deck_paths
 from quiz.review import cards as card_ops
-from quiz.review.cards import CardRef, StoredCard, counts_from_log, get_card
+from quiz.review.cards import CardRef, StoredCard, get_card
 from quiz.review.clock import Clock, StudyDay, as_utc, study_day, system_clock
 from quiz.review.errors import ReviewError
-from quiz.review.log import (
-    Answer,
-    Recorded,
-    Undone,
-    last_review_id,
-    record_answer,
-    undo_answer,
-)
+from quiz.review.log import Recorded, Undone, last_review_id, undo_answer
 from quiz.review.queue import Counts, Queue, counts, pick_next, queue_of
-from quiz.review.scheduling import Preview, make_scheduler, preview
+from quiz.review.scheduling import Preview
 from quiz.review.settings import Settings
 from quiz.review.store import Store
 from quiz.review.sync import SyncReport, sync_decks
 
-
-class AnswerJudge(Protocol):
-    """What the session needs from a judge (``quiz.judge.judge.Judge`` provides it)."""
-
-    def judge(
-        self,
-        deck: Deck,
-        card: AnyCard,
-        answer: str,
-        *,
-        used_hint: bool = False,
-        elapsed_s: float | None = None,
-    ) -> Verdict: ...
-
-
-@dataclass(frozen=True, slots=True)
-class StudyCard:
-    """A card to show: the deck model, the card model, its stored schedule and counts."""
-
-    deck: Deck
-    card: AnyCard
-    stored: StoredCard
-    queue: Queue
-    reps: int
-    lapses: int
-
-    @property
-    def ref(self) -> CardRef:
-        return self.stored.ref
-
-    @property
-    def self_graded(self) -> bool:
-        return self.card.kind is CardKind.FLASH
-
-    @property
-    def edited(self) -> bool:
-        """The card's text changed since the learner last answered it."""
-        return self.stored.edited_since_review
+# AnswerJudge and StudyCard are part of this module's interface (the UI imports them
+# from here); they live in turn.py, which Practice shares.
+from quiz.review.turn import AnswerJudge, StudyCard, Turn, on_screen
 
 
 class Session:
@@ -98,10 +54,7 @@ class Session:
         self._decks = {deck.slug: deck for deck in decks}
         self._cards = {deck.slug: {card.id: card for card in deck.cards} for deck in decks}
         self.sync_report: SyncReport = sync_decks(store, decks, self.now())
-        self._current: StudyCard | None = None
-        self._shown_at: datetime | None = None
-        self._answer: Answer | None = None
-        self._preview: Preview | None = None
+        self._turn: Turn | None = None
         self._history: list[int] = []  # review ids answered in this session, for undo
         self._focus: list[str] | None = None  # the decks studied now (None: all of them)
 
@@ -169,8 +122,8 @@ class Session:
         else:
             wanted = {self.deck(slug).slug for slug in slugs}
             self._focus = [slug for slug in self._decks if slug in wanted]
-        if self._current is not None and self._current.ref.deck not in self._studied():
-            self._clear()
+        if self.current is not None and self.current.ref.deck not in self._studied():
+            self._turn = None
 
     @property
     def focused(self) -> tuple[str, ...]:
@@ -195,95 +148,59 @@ class Session:
         self._cards[deck.slug] = {card.id: card for card in deck.cards}
         if self._focus is not None and deck.slug not in self._focus:
             self._focus = [s for s in self._decks if s in {*self._focus, deck.slug}]
-        current = self._current
-        if current is not None and current.ref.deck == deck.slug:
-            card = self._cards[deck.slug].get(current.ref.card_id)
+        turn = self._turn
+        if turn is not None and turn.study.ref.deck == deck.slug:
+            card = self._cards[deck.slug].get(turn.study.ref.card_id)
             if card is None:
-                self._clear()
+                self._turn = None
             else:
-                stored = get_card(self.store, current.stored.id)
-                self._current = StudyCard(
-                    deck, card, stored, current.queue, current.reps, current.lapses
-                )
+                stored = get_card(self.store, turn.study.stored.id)
+                turn.study = dataclasses.replace(turn.study, deck=deck, card=card, stored=stored)
         return report
 
     # -- the queue ---------------------------------------------------------------------
 
     def next_card(self) -> StudyCard | None:
         """The card to show now: the one on screen if it is still unanswered, else the next."""
-        if self._current is not None:
-            stored = get_card(self.store, self._current.stored.id)
+        if self._turn is not None:
+            stored = get_card(self.store, self._turn.study.stored.id)
             if stored.present and not stored.suspended and not stored.buried(self.now()):
-                return self._current
-            self._clear()
+                return self._turn.study
+            self._turn = None
         now = self.now()
         picked = pick_next(self.store, self.settings, self._studied(), now, self.today())
         if picked is None:
             return None
         self._show(get_card(self.store, picked[0]), picked[1])
-        return self._current
+        return self.current
 
     def counts(self) -> Counts:
         return counts(self.store, self.settings, self._studied(), self.now(), self.today())
 
     @property
     def current(self) -> StudyCard | None:
-        return self._current
+        return None if self._turn is None else self._turn.study
 
     # -- answering ---------------------------------------------------------------------
 
     def submit(self, answer: str, *, used_hint: bool = False) -> Verdict:
         """Judge ``answer`` to the current card. An unreadable answer records nothing."""
-        study = self._require_current()
-        if study.self_graded:
-            raise ReviewError(f"{study.ref} is a flash card: rate it yourself, no answer to judge")
-        if self.judge is None:
-            raise ReviewError("this session has no judge, so answers cannot be checked")
-        elapsed = self._elapsed()
-        verdict = self.judge.judge(
-            study.deck,
-            study.card,
-            answer,
-            used_hint=used_hint,
-            elapsed_s=None if elapsed is None else elapsed.total_seconds(),
-        )
-        if verdict.outcome is Outcome.INVALID:
-            return verdict  # retype: nothing recorded
-        self._answer = Answer(answer, verdict)
-        return verdict
+        turn = on_screen(self._turn)
+        return turn.submit(self.judge, answer, used_hint=used_hint, now=self.now())
 
     def preview(self) -> Preview:
         """The four outcomes for the current card, computed once and kept until it is rated."""
-        study = self._require_current()
-        if self._preview is None:
-            scheduler = make_scheduler(self.settings)
-            self._preview = preview(scheduler, study.stored.id, study.stored.state, self.now())
-        return self._preview
+        return on_screen(self._turn).preview(self.settings, self.now())
 
     def rate(self, rating: Rating, *, duration_ms: int | None = None) -> Recorded:
         """Save ``rating`` for the current card (the previewed outcome, exactly) and commit."""
-        study = self._require_current()
-        answer = self._answer or Answer()
-        if answer.verdict is not None and not answer.verdict.gradable:
-            raise ReviewError(
-                f"{study.ref} could not be graded ({answer.verdict.summary}); "
-                "bury or suspend it instead"
-            )
-        shown = self.preview()
-        if duration_ms is None and self._shown_at is not None:
-            duration_ms = max(0, int((shown.now - self._shown_at).total_seconds() * 1000))
-        recorded = record_answer(
-            self.store,
-            make_scheduler(self.settings),
-            self.settings,
-            study.stored.id,
-            Rating(rating),
-            shown=shown,
-            now=shown.now,
-            answer=Answer(answer.text, answer.verdict, duration_ms),
+        turn = on_screen(self._turn)
+        turn.require_gradable("bury or suspend it instead")
+        recorded = turn.record(
+            self.store, self.settings, rating, duration_ms=duration_ms, now=self.now()
         )
         self._history.append(recorded.review_id)
-        self._clear()
+        self._turn = None
         return recorded
 
     def undo(self) -> Undone | None:
@@ -298,7 +215,7 @@ class Session:
         undone = undo_answer(self.store, review_id)
         if self._history:
             self._history.pop()
-        self._clear()
+        self._turn = None
         stored = get_card(self.store, undone.ref)
         if stored.ref.deck in self._decks and stored.present:
             queue = queue_of(stored.state)
@@ -336,30 +253,15 @@ class Session:
 
     def _act(self, ref: CardRef | None, action) -> StoredCard:
         if ref is None:
-            ref = self._require_current().ref
+            ref = on_screen(self._turn).study.ref
         result = action(ref)
-        if self._current is not None and self._current.ref == ref:
-            self._clear()
+        if self.current is not None and self.current.ref == ref:
+            self._turn = None
         return result
 
     def _show(self, stored: StoredCard, queue: Queue) -> None:
         card = self._cards.get(stored.ref.deck, {}).get(stored.ref.card_id)
         if card is None:  # the store knows a card this session's decks do not
             raise ReviewError(f"{stored.ref} is in the database but not in the loaded decks")
-        reps, lapses = counts_from_log(self.store, stored)
-        self._current = StudyCard(self._decks[stored.ref.deck], card, stored, queue, reps, lapses)
-        self._shown_at = self.now()
-
-    def _clear(self) -> None:
-        self._current = None
-        self._shown_at = None
-        self._answer = None
-        self._preview = None
-
-    def _elapsed(self) -> timedelta | None:
-        return None if self._shown_at is None else self.now() - self._shown_at
-
-    def _require_current(self) -> StudyCard:
-        if self._current is None:
-            raise ReviewError("no card is being shown; call next_card() first")
-        return self._current
+        deck = self._decks[stored.ref.deck]
+        self._turn = Turn.show(self.store, deck, card, stored, queue, self.now())

@@ -1,0 +1,161 @@
+"""One card's turn on screen, from showing it to rating it.
+
+A scheduled review (``Session``) and a drill (``Practice``) choose their cards
+differently, but once a card is shown they answer it alike: a typed answer goes to
+the judge, the four outcomes are previewed once, and a rating is refused after an
+ungradable verdict or recorded with the answer and the time the card was on screen.
+``Turn`` holds that once, so a fix to any of it reaches both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from quiz.deck.model import AnyCard, CardKind, Deck
+from quiz.judge.verdict import Outcome, Rating, Verdict
+from quiz.review.cards import CardRef, StoredCard, counts_from_log
+from quiz.review.errors import ReviewError
+from quiz.review.log import Answer, Recorded, record_answer
+from quiz.review.queue import Queue
+from quiz.review.scheduling import Preview, make_scheduler, preview
+from quiz.review.settings import Settings
+from quiz.review.store import Store
+
+
+class AnswerJudge(Protocol):
+    """What the session needs from a judge (``quiz.judge.judge.Judge`` provides it)."""
+
+    def judge(
+        self,
+        deck: Deck,
+        card: AnyCard,
+        answer: str,
+        *,
+        used_hint: bool = False,
+        elapsed_s: float | None = None,
+    ) -> Verdict: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StudyCard:
+    """A card to show: the deck model, the card model, its stored schedule and counts."""
+
+    deck: Deck
+    card: AnyCard
+    stored: StoredCard
+    queue: Queue
+    reps: int
+    lapses: int
+
+    @property
+    def ref(self) -> CardRef:
+        return self.stored.ref
+
+    @property
+    def self_graded(self) -> bool:
+        return self.card.kind is CardKind.FLASH
+
+    @property
+    def edited(self) -> bool:
+        """The card's text changed since the learner last answered it."""
+        return self.stored.edited_since_review
+
+
+@dataclass(slots=True, eq=False)
+class Turn:
+    """The card on screen, when it was shown, the answer kept and the preview computed.
+
+    Mutable on purpose: the answer and the preview accumulate while the card is shown,
+    and the owner drops the whole turn when the card goes.
+    """
+
+    study: StudyCard  # replaced by a reload of its deck; the rest of the turn is kept
+    shown_at: datetime
+    answer: Answer = field(default_factory=Answer)
+    previewed: Preview | None = None
+
+    @classmethod
+    def show(
+        cls,
+        store: Store,
+        deck: Deck,
+        card: AnyCard,
+        stored: StoredCard,
+        queue: Queue,
+        now: datetime,
+    ) -> Turn:
+        """Start showing ``card``, with its repetitions and lapses counted from the log."""
+        reps, lapses = counts_from_log(store, stored)
+        return cls(StudyCard(deck, card, stored, queue, reps, lapses), now)
+
+    def submit(
+        self, judge: AnswerJudge | None, answer: str, *, used_hint: bool, now: datetime
+    ) -> Verdict:
+        """Judge ``answer`` and keep it, unless the judge could not read it (retype)."""
+        study = self.study
+        if study.self_graded:
+            raise ReviewError(f"{study.ref} is a flash card: rate it yourself, no answer to judge")
+        if judge is None:
+            raise ReviewError("this session has no judge, so answers cannot be checked")
+        verdict = judge.judge(
+            study.deck,
+            study.card,
+            answer,
+            used_hint=used_hint,
+            elapsed_s=(now - self.shown_at).total_seconds(),
+        )
+        if verdict.outcome is not Outcome.INVALID:
+            self.answer = Answer(answer, verdict)
+        return verdict
+
+    def preview(self, settings: Settings, now: datetime) -> Preview:
+        """The four outcomes, computed at the first call and kept for the rest of the turn."""
+        if self.previewed is None:
+            scheduler = make_scheduler(settings)
+            stored = self.study.stored
+            self.previewed = preview(scheduler, stored.id, stored.state, now)
+        return self.previewed
+
+    def require_gradable(self, instead: str) -> None:
+        """Refuse a rating after an ungradable verdict; ``instead`` says what to do."""
+        verdict = self.answer.verdict
+        if verdict is not None and not verdict.gradable:
+            raise ReviewError(
+                f"{self.study.ref} could not be graded ({verdict.summary}); {instead}"
+            )
+
+    def record(
+        self,
+        store: Store,
+        settings: Settings,
+        rating: Rating,
+        *,
+        duration_ms: int | None,
+        now: datetime,
+    ) -> Recorded:
+        """Save ``rating`` with the previewed outcome, exactly, and commit.
+
+        ``duration_ms`` defaults to the time from showing the card to its preview.
+        """
+        shown = self.preview(settings, now)
+        if duration_ms is None:
+            duration_ms = max(0, int((shown.now - self.shown_at).total_seconds() * 1000))
+        return record_answer(
+            store,
+            make_scheduler(settings),
+            settings,
+            self.study.stored.id,
+            Rating(rating),
+            shown=shown,
+            now=shown.now,
+            answer=Answer(self.answer.text, self.answer.verdict, duration_ms),
+        )
+
+
+def on_screen(turn: Turn | None) -> Turn:
+    """``turn``, or the refusal to act on a card when none is shown."""
+    if turn is None:
+        raise ReviewError("no card is being shown; call next_card() first")
+    return turn
