@@ -54,11 +54,13 @@ def study_day(now: datetime, start_hour: int, tz: tzinfo | None = None) -> Study
     local = as_utc(now).astimezone(tz)
     day = (local - timedelta(hours=start_hour)).date()
     return StudyDay(
-        day, _day_start(day, start_hour, tz), _day_start(day + timedelta(days=1), start_hour, tz)
+        day, day_start(day, start_hour, tz), day_start(day + timedelta(days=1), start_hour, tz)
     )
 
 
-def _day_start(day: date, start_hour: int, tz: tzinfo | None) -> datetime:
+def day_start(day: date, start_hour: int, tz: tzinfo | None) -> datetime:
+    """When the study day ``day`` begins, in UTC: local wall time, so a daylight-saving
+    change between two days moves it by an hour in UTC and not at all on the clock."""
     naive = datetime.combine(day, time(start_hour))
     local = naive.astimezone() if tz is None else naive.replace(tzinfo=tz)
     return local.astimezone(UTC)

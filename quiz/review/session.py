@@ -21,7 +21,7 @@ from quiz.judge.verdict import Rating, Verdict
 from quiz.paths import deck_paths
 from quiz.review import cards as card_ops
 from quiz.review.cards import CardRef, StoredCard, get_card
-from quiz.review.clock import Clock, StudyDay, as_utc, study_day, system_clock
+from quiz.review.clock import Clock, StudyDay, as_utc, day_start, study_day, system_clock
 from quiz.review.errors import ReviewError
 from quiz.review.log import Recorded, Undone, last_review_id, undo_answer
 from quiz.review.queue import Counts, Queue, counts, pick_next, queue_of
@@ -238,8 +238,10 @@ class Session:
         return self._act(ref, lambda r: card_ops.reset(self.store, r, self.now()))
 
     def set_due(self, ref: CardRef, days: int) -> StoredCard:
-        """Make a studied card due ``days`` study days from today (0: today)."""
-        due = self.today().start + timedelta(days=days)
+        """Make a studied card due ``days`` study days from today (0: today), at that
+        day's start on the local clock (a daylight-saving change in between included)."""
+        day = self.today().day + timedelta(days=days)
+        due = day_start(day, self.settings.day_start_hour, self.tz)
         return self._act(ref, lambda r: card_ops.set_due(self.store, r, due))
 
     def leeches(self) -> list[StoredCard]:
