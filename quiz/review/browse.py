@@ -5,15 +5,17 @@ and shows one card's review log. Those are questions about the store and the dec
 models, not about widgets, so they live here: the screen only formats what these
 functions return. Repetitions and lapses are counted from the review log (since the
 card's last reset), as ``cards.counts_from_log`` does for one card, but in one
-query for all of them.
+query for all of them. :class:`SortOrder` orders the listed cards by a column, so the
+screen's sorting is tested without the screen.
 """
 
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from quiz.deck.model import AnyCard, Deck, FlashCard, Location
@@ -32,6 +34,7 @@ class BrowseRow:
     """One card as Browse lists it: the deck model's view joined with the stored row."""
 
     ref: CardRef
+    position: int  # the card's place in its deck file, from 0
     kind: str
     question: str  # the first line of the prompt (or front), in the chosen language
     tags: tuple[str, ...]
@@ -89,11 +92,12 @@ def list_cards(
     stored = _stored_by_ref(store, [deck.slug for deck in decks])
     rows: list[BrowseRow] = []
     for deck in decks:
-        for card in deck.cards:
+        for position, card in enumerate(deck.cards):
             ref = CardRef(deck.slug, card.id)
             found = stored.get(ref)
             common: dict[str, Any] = {
                 "ref": ref,
+                "position": position,
                 "kind": card.kind.value,
                 "question": question_line(card, language),
                 "tags": card.tags,
@@ -222,8 +226,12 @@ class CardFilter:
     def matches(self, row: BrowseRow, now: datetime) -> bool:
         return all(_term(row, key, value, now) != negated for negated, key, value in self.terms)
 
-    def apply(self, rows: Iterable[BrowseRow], now: datetime) -> list[BrowseRow]:
-        return [row for row in rows if self.matches(row, now)]
+    def apply(
+        self, rows: Iterable[BrowseRow], now: datetime, order: SortOrder | None = None
+    ) -> list[BrowseRow]:
+        """The rows that match, in ``order`` (default: as listed)."""
+        found = [row for row in rows if self.matches(row, now)]
+        return found if order is None else order.apply(found)
 
 
 def _term(row: BrowseRow, key: str, value: str, now: datetime) -> bool:
@@ -243,3 +251,85 @@ def _term(row: BrowseRow, key: str, value: str, now: datetime) -> bool:
         return False
     haystack = " ".join((row.ref.deck, row.ref.card_id, row.question, *row.tags)).lower()
     return value in haystack
+
+
+class SortColumn(StrEnum):
+    """A column Browse sorts by, in the order of the table's columns."""
+
+    DECK = "deck"
+    CARD = "card"
+    KIND = "kind"
+    STATE = "state"
+    DUE = "due"
+    STABILITY = "stability"
+    REPS = "reps"
+    LAPSES = "lapses"
+    FLAGS = "flags"
+    TAGS = "tags"
+
+
+def _text(value: str) -> str | None:
+    return value.casefold() or None
+
+
+# What each column sorts on; None is an empty cell (a new card's due date or
+# stability, no flags, no tags), listed last whichever the direction.
+SORT_VALUES: dict[SortColumn, Callable[[BrowseRow], Any]] = {
+    SortColumn.DECK: lambda row: row.ref.deck,
+    SortColumn.CARD: lambda row: row.ref.card_id.casefold(),
+    SortColumn.KIND: lambda row: row.kind,
+    SortColumn.STATE: lambda row: int(row.phase),  # new, learning, review, relearning
+    SortColumn.DUE: lambda row: None if row.state.is_new else row.state.due,
+    SortColumn.STABILITY: lambda row: row.state.stability,
+    SortColumn.REPS: lambda row: row.reps,
+    SortColumn.LAPSES: lambda row: row.lapses,
+    SortColumn.FLAGS: lambda row: _text("".join(name[0] for name in row.flags())),
+    SortColumn.TAGS: lambda row: _text(" ".join(row.tags)),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SortOrder:
+    """Browse's order: by one column, ascending or descending; no column is the listing's order.
+
+    Numbers sort as numbers, due dates by time, text case-insensitively, states in
+    the order a card goes through them. Empty cells come last in both directions.
+    Cards that tie keep deck then file order (by deck slug, then position in the
+    deck) in both directions, so the order never depends on the one before.
+    """
+
+    column: SortColumn | None = None
+    descending: bool = False  # only with a column
+
+    def apply(self, rows: Iterable[BrowseRow]) -> list[BrowseRow]:
+        if self.column is None:
+            return list(rows)
+        cell = SORT_VALUES[self.column]
+        keyed = sorted(((cell(row), row) for row in rows), key=lambda pair: _tie(pair[1]))
+        filled = [pair for pair in keyed if pair[0] is not None]
+        # sort() is stable in reverse too: ties keep the deck-then-position order.
+        filled.sort(key=lambda pair: pair[0], reverse=self.descending)
+        return [row for _, row in filled] + [row for value, row in keyed if value is None]
+
+    def by(self, column: SortColumn) -> SortOrder:
+        """A header chosen: its column ascending, or the other way if it is already sorted."""
+        if column == self.column:
+            return self.reversed()
+        return SortOrder(column)
+
+    def next(self) -> SortOrder:
+        """The next column, ascending (after the last, the first)."""
+        columns = list(SortColumn)
+        if self.column is None:
+            return SortOrder(SortColumn.DECK)
+        return SortOrder(columns[(columns.index(self.column) + 1) % len(columns)])
+
+    def reversed(self) -> SortOrder:
+        """The other direction; with no column yet, by deck descending."""
+        if self.column is None:
+            return SortOrder(SortColumn.DECK, descending=True)
+        return SortOrder(self.column, not self.descending)
+
+
+def _tie(row: BrowseRow) -> tuple[str, int]:
+    return row.ref.deck, row.position

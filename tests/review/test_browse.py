@@ -1,17 +1,27 @@
-"""Browse queries: every card with its stored state and counts, filters, and a card's history."""
+"""Browse queries: every card with its stored state and counts, filters, order, a card's history."""
 
 from __future__ import annotations
 
 from datetime import UTC, timedelta
+from pathlib import Path
+from typing import Any
 
+from quiz.deck.model import Location
 from quiz.judge.verdict import Rating
 from quiz.review import cards as card_ops
-from quiz.review.browse import CardFilter, card_history, list_cards
+from quiz.review.browse import (
+    BrowseRow,
+    CardFilter,
+    SortColumn,
+    SortOrder,
+    card_history,
+    list_cards,
+)
 from quiz.review.cards import CardRef
 from quiz.review.session import Session
-from quiz.review.state import Phase
+from quiz.review.state import CardState, Phase
 
-from .conftest import FakeClock, load, write_deck
+from .conftest import T0, FakeClock, load, write_deck
 
 
 def test_lists_every_card_in_deck_order_with_state(session: Session, clock: FakeClock):
@@ -20,6 +30,7 @@ def test_lists_every_card_in_deck_order_with_state(session: Session, clock: Fake
     rows = list_cards(session.store, session.decks, clock.now)
     assert len(rows) == 60
     assert [row.ref for row in rows[:2]] == [CardRef("alpha", "a0"), CardRef("alpha", "a1")]
+    assert [row.position for row in rows[29:31]] == [29, 0]  # beta's first card
     answered = next(row for row in rows if row.ref == first.ref)
     assert answered.phase is Phase.REVIEW
     assert answered.reps == 1 and answered.lapses == 0
@@ -114,3 +125,141 @@ def test_filter_by_tag(make_deck, clock: FakeClock, store):
     rows = list_cards(store, [deck], clock.now)
     assert [r.ref.card_id for r in CardFilter.parse("tag:P22").apply(rows, clock.now)] == ["one"]
     assert [r.ref.card_id for r in CardFilter.parse("p2").apply(rows, clock.now)] == ["one", "two"]
+
+
+def row(ref: str, position: int = 0, **fields: Any) -> BrowseRow:
+    """A listed card, by hand: reviewed, with no flags, unless ``fields`` say otherwise."""
+    deck, _, card_id = ref.partition("/")
+    state = fields.pop("state", CardState(Phase.REVIEW, due=T0, stability=1.0))
+    values: dict[str, Any] = {
+        "kind": "flash",
+        "question": card_id,
+        "tags": (),
+        "reps": 1,
+        "lapses": 0,
+        "suspended": False,
+        "leech": False,
+        "edited": False,
+        "buried": False,
+        "stored": True,
+    }
+    values.update(fields)
+    where = Location(Path(f"{deck}.yaml"), 4 + 5 * position, 5)
+    return BrowseRow(CardRef(deck, card_id), position, location=where, state=state, **values)
+
+
+def order(rows: list[BrowseRow], column: SortColumn, descending: bool = False) -> list[str]:
+    return [str(r.ref) for r in SortOrder(column, descending).apply(rows)]
+
+
+def test_numbers_sort_as_numbers():
+    rows = [row("d/ten", 0, lapses=10), row("d/two", 1, lapses=2), row("d/nine", 2, lapses=9)]
+    assert order(rows, SortColumn.LAPSES) == ["d/two", "d/nine", "d/ten"]
+    assert order(rows, SortColumn.LAPSES, descending=True) == ["d/ten", "d/nine", "d/two"]
+    reps = [row("d/a", 0, reps=12), row("d/b", 1, reps=3)]
+    assert order(reps, SortColumn.REPS) == ["d/b", "d/a"]
+
+
+def test_due_dates_by_time_and_new_cards_last_both_ways():
+    def due(hours: float) -> CardState:
+        return CardState(Phase.REVIEW, due=T0 + timedelta(hours=hours), stability=1.0)
+
+    rows = [
+        row("d/new", 0, state=CardState()),
+        row("d/week", 1, state=due(24 * 7)),
+        row("d/overdue", 2, state=due(-30)),
+        row("d/new-with-date", 3, state=CardState(Phase.NEW, due=T0)),  # shown as "—" too
+        row("d/soon", 4, state=due(2)),
+    ]
+    assert order(rows, SortColumn.DUE) == [
+        "d/overdue", "d/soon", "d/week", "d/new", "d/new-with-date",
+    ]  # fmt: skip
+    assert order(rows, SortColumn.DUE, descending=True) == [
+        "d/week", "d/soon", "d/overdue", "d/new", "d/new-with-date",
+    ]  # fmt: skip
+
+
+def test_stability_empty_last_both_ways():
+    rows = [
+        row("d/none", 0, state=CardState()),
+        row("d/long", 1, state=CardState(Phase.REVIEW, due=T0, stability=12.5)),
+        row("d/short", 2, state=CardState(Phase.REVIEW, due=T0, stability=9.0)),
+    ]
+    assert order(rows, SortColumn.STABILITY) == ["d/short", "d/long", "d/none"]
+    assert order(rows, SortColumn.STABILITY, descending=True) == ["d/long", "d/short", "d/none"]
+
+
+def test_ties_keep_deck_then_position_in_both_directions():
+    rows = [row("beta/b0", 0), row("alpha/a1", 1), row("alpha/a0", 0), row("beta/b1", 1, lapses=1)]
+    expected = ["alpha/a0", "alpha/a1", "beta/b0"]
+    assert order(rows, SortColumn.LAPSES) == [*expected, "beta/b1"]
+    assert order(rows, SortColumn.LAPSES, descending=True) == ["beta/b1", *expected]
+    # By deck: the decks turn round, each deck's cards stay in file order.
+    assert order(rows, SortColumn.DECK, descending=True) == [
+        "beta/b0", "beta/b1", "alpha/a0", "alpha/a1",
+    ]  # fmt: skip
+
+
+def test_text_ignores_case_and_empty_text_is_last():
+    rows = [
+        row("d/bare", 0),
+        row("d/zed", 1, tags=("Zed",)),
+        row("d/alpha", 2, tags=("alpha", "p22")),
+        row("d/Mid", 3, tags=("mid",), leech=True, suspended=True),
+        row("d/flag", 4, edited=True),
+    ]
+    assert order(rows, SortColumn.TAGS) == ["d/alpha", "d/Mid", "d/zed", "d/bare", "d/flag"]
+    assert order(rows, SortColumn.TAGS, True) == ["d/zed", "d/Mid", "d/alpha", "d/bare", "d/flag"]
+    assert order(rows, SortColumn.CARD) == ["d/alpha", "d/bare", "d/flag", "d/Mid", "d/zed"]
+    flagged = order(rows, SortColumn.FLAGS)  # E before LS; no flags last
+    assert flagged == ["d/flag", "d/Mid", "d/bare", "d/zed", "d/alpha"]
+
+
+def test_states_sort_in_the_order_a_card_goes_through_them():
+    rows = [
+        row("d/relearning", 0, state=CardState(Phase.RELEARNING, due=T0)),
+        row("d/review", 1),
+        row("d/new", 2, state=CardState()),
+        row("d/learning", 3, state=CardState(Phase.LEARNING, due=T0)),
+    ]
+    assert order(rows, SortColumn.STATE) == ["d/new", "d/learning", "d/review", "d/relearning"]
+
+
+def test_no_column_keeps_the_listing_order():
+    rows = [row("beta/b0", 0, lapses=3), row("alpha/a0", 0)]
+    assert [str(r.ref) for r in SortOrder().apply(rows)] == ["beta/b0", "alpha/a0"]
+
+
+def test_choosing_a_column_cycling_and_reversing():
+    assert SortOrder().next() == SortOrder(SortColumn.DECK)
+    assert SortOrder(SortColumn.DUE, descending=True).next() == SortOrder(SortColumn.STABILITY)
+    assert SortOrder(SortColumn.TAGS).next() == SortOrder(SortColumn.DECK)  # round again
+    assert SortOrder().reversed() == SortOrder(SortColumn.DECK, descending=True)
+    due = SortOrder(SortColumn.DUE)
+    assert due.reversed() == SortOrder(SortColumn.DUE, descending=True)
+    assert due.reversed().reversed() == due
+    assert due.by(SortColumn.DUE) == SortOrder(SortColumn.DUE, descending=True)
+    assert due.reversed().by(SortColumn.LAPSES) == SortOrder(SortColumn.LAPSES)
+
+
+def test_filter_and_order_together(session: Session, clock: FakeClock):
+    answered = []
+    for rating in (Rating.EASY, Rating.GOOD):
+        answered.append(session.next_card().ref.card_id)
+        session.rate(rating)
+    rows = list_cards(session.store, session.decks, clock.now)
+
+    def ids(query: str, sort: SortOrder) -> list[str]:
+        return [r.ref.card_id for r in CardFilter.parse(query).apply(rows, clock.now, sort)]
+
+    by_due = ids("deck:alpha", SortOrder(SortColumn.DUE))
+    # The Good card (learning, due in minutes) first, the Easy one (days) next, new after.
+    assert by_due[:2] == answered[::-1]
+    assert by_due[2:] == [f"a{i}" for i in range(30) if f"a{i}" not in answered]
+    assert ids("a2", SortOrder(SortColumn.CARD, descending=True)) == [
+        "a29", "a28", "a27", "a26", "a25", "a24", "a23", "a22", "a21", "a20", "a2",
+    ]  # fmt: skip
+    assert ids("is:new -deck:alpha", SortOrder(SortColumn.REPS, descending=True))[:2] == [
+        "b0",
+        "b1",
+    ]
