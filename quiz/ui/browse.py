@@ -1,95 +1,41 @@
-"""Browse: every card in one searchable table, a card's detail and history, and card actions.
+"""Browse: every card of the loaded decks in one table, searched and filtered.
 
-The learner finds a card (by words, deck, kind, tag, state or flag), opens it to see
-its schedule and every answer it got, and suspends, unsuspends or resets it. The
-queries and the filter are headless (``quiz.review.browse``); the actions are the
-engine's (``quiz.review.cards``). This module only lays them out and formats them.
+The learner finds a card (by words, deck, kind, tag, state or flag) and opens it with
+Enter: its schedule, its history and its actions are ``quiz.ui.card``'s. The queries
+and the filter are headless (``quiz.review.browse``); this module only lays them out
+and formats them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Header, Input, Label, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Input, Static
 
 from quiz.deck.model import Deck
-from quiz.judge.verdict import Rating
-from quiz.review import cards as card_ops
-from quiz.review.browse import BrowseRow, CardFilter, HistoryEntry, card_history, list_cards
+from quiz.review.browse import BrowseRow, CardFilter, list_cards
 from quiz.review.cards import CardRef
-from quiz.review.clock import Clock, as_utc, system_clock
+from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError, StoreError
-from quiz.review.state import CardState
 from quiz.review.store import Store
+from quiz.ui.card import CardScreen, ConfirmScreen, due_text
 from quiz.ui.footer import KeysFooter
+
+# The card detail and its confirmation live in quiz.ui.card; the help lists them here.
+__all__ = ["BrowseScreen", "CardScreen", "ConfirmScreen", "flag_letters"]
 
 FLAG_LETTERS = {"edited": "E", "leech": "L", "suspended": "S", "buried": "B"}
 SEARCH_HELP = "words · deck: kind: tag: · is:new|learning|review|due|suspended|leech|edited · -term"
 
 
-def span(delta: timedelta) -> str:
-    """A duration in one short word: 45s, 12m, 5h, 4d, 3mo, 2y."""
-    seconds = abs(delta.total_seconds())
-    for size, unit in ((365 * 86400, "y"), (30 * 86400, "mo"), (86400, "d"), (3600, "h")):
-        if seconds >= size:
-            return f"{seconds // size:.0f}{unit}"
-    return f"{seconds // 60:.0f}m" if seconds >= 60 else f"{seconds:.0f}s"
-
-
-def due_text(state: CardState, now: datetime) -> str:
-    """ "—" for a new card; else how long until it is due, or how overdue (``-2d``)."""
-    if state.is_new or state.due is None:
-        return "—"
-    delta = state.due - as_utc(now)
-    if abs(delta) < timedelta(minutes=1):
-        return "now"
-    return span(delta) if delta > timedelta(0) else f"-{span(delta)}"
-
-
 def flag_letters(row: BrowseRow) -> str:
     return "".join(FLAG_LETTERS[name] for name in row.flags())
-
-
-def moment(when: datetime | None, tz: tzinfo | None) -> str:
-    return "—" if when is None else as_utc(when).astimezone(tz).strftime("%Y-%m-%d %H:%M")
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """Ask a yes/no question; dismissed with True only when the learner confirms."""
-
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-    ]
-
-    def __init__(self, question: str, confirm_label: str = "Yes") -> None:
-        super().__init__()
-        self.question = question
-        self.confirm_label = confirm_label
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Label(self.question, id="confirm-question")
-            with Horizontal(id="confirm-buttons"):
-                yield Button(self.confirm_label, variant="error", id="confirm-yes")
-                yield Button("Cancel", variant="primary", id="confirm-no")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-no", Button).focus()
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm-yes")
 
 
 class BrowseScreen(Screen[None]):
@@ -207,149 +153,3 @@ class BrowseScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.action_reload()  # shown, or back from a card whose state may have changed
-
-
-class CardScreen(Screen[None]):
-    """One card: what and where it is, its schedule, its review history; card actions."""
-
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="card.back"),
-        Binding("s", "suspend", "Suspend", id="card.suspend"),
-        Binding("u", "unsuspend", "Unsuspend", id="card.unsuspend"),
-        Binding("r", "reset", "Reset", id="card.reset"),
-    ]
-
-    def __init__(
-        self,
-        store: Store,
-        row: BrowseRow,
-        decks: Sequence[Deck],
-        *,
-        clock: Clock = system_clock,
-        tz: tzinfo | None = None,
-        language: str = "en",
-    ) -> None:
-        super().__init__()
-        self.store = store
-        self.row = row
-        self.language = language
-        self.decks = list(decks)  # the card's deck, to read its row again after an action
-        self.clock = clock
-        self.tz = tz
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(id="card-summary")
-        yield Static("History (latest first)", id="card-history-title")
-        yield DataTable(id="card-history", cursor_type="row", zebra_stripes=True)
-        yield KeysFooter()
-
-    def on_mount(self) -> None:
-        self.sub_title = str(self.row.ref)
-        table = self.query_one("#card-history", DataTable)
-        table.add_columns("When", "Rating", "Outcome", "Answer", "Took", "State", "Next", "Note")
-        self.refresh_card()
-        table.focus()
-
-    def refresh_card(self) -> None:
-        ref = self.row.ref
-        try:
-            fresh = [
-                r
-                for r in list_cards(self.store, self.decks, self.clock(), self.language)
-                if r.ref == ref
-            ]
-            history = card_history(self.store, ref)
-        except (ReviewError, StoreError) as error:
-            self.notify(str(error), title="cannot read the card", severity="error")
-            return
-        if fresh:
-            self.row = fresh[0]
-        self.query_one("#card-summary", Static).update(self._summary(len(history)))
-        table = self.query_one("#card-history", DataTable)
-        table.clear()
-        for entry in reversed(history):
-            table.add_row(*self._history_cells(entry))
-
-    def _summary(self, answers: int) -> Text:
-        row, now = self.row, self.clock()
-        state = row.state
-        text = Text()
-        text.append(str(row.ref), style="bold")
-        where = f"{row.location.path.name}:{row.location.line}"
-        text.append(f"  ·  {row.kind}  ·  {where}\n", style="dim")
-        text.append(f"{row.question}\n")
-        due = due_text(state, now)
-        schedule = [f"state {state.phase.name.lower()}"]
-        if not state.is_new:
-            schedule.append(f"due {moment(state.due, self.tz)} ({due})")
-        if state.stability is not None:
-            schedule.append(f"stability {state.stability:.1f}d")
-        if state.difficulty is not None:
-            schedule.append(f"difficulty {state.difficulty:.1f}")
-        lapses = f"{row.lapses} lapse{'s' * (row.lapses != 1)}"
-        schedule.append(f"{row.reps} reps, {lapses}")
-        text.append(" · ".join(schedule) + "\n")
-        flags = ", ".join(row.flags()) or "none"
-        text.append(f"flags: {flags}", style="bold red" if row.leech else "")
-        text.append(f"   ·   {answers} answers in the log")
-        if row.tags:
-            text.append(f"   ·   tags: {' '.join(row.tags)}", style="dim")
-        return text
-
-    def _history_cells(self, entry: HistoryEntry) -> list[str | Text]:
-        rating = Rating(entry.rating).name.capitalize()
-        took = "" if entry.duration_ms is None else f"{entry.duration_ms / 1000:.0f}s"
-        answer = (entry.answer or "").replace("\n", " ")
-        answer = answer if len(answer) <= 28 else answer[:27] + "…"
-        after = entry.after
-        interval = "" if after.due is None else span(after.due - entry.reviewed_at)
-        notes = [
-            word
-            for word, applies in (("leech", entry.leeched), ("before reset", entry.before_reset))
-            if applies
-        ]
-        return [
-            moment(entry.reviewed_at, self.tz),
-            Text(rating, style="red" if entry.rating is Rating.AGAIN else ""),
-            entry.outcome or "self",
-            answer,
-            took,
-            f"{entry.before.phase.name.lower()}→{after.phase.name.lower()}",
-            interval,
-            ", ".join(notes),
-        ]
-
-    def _act(self, action: str) -> None:
-        ref = self.row.ref
-        try:
-            if action == "suspend":
-                card_ops.suspend(self.store, ref)
-            elif action == "unsuspend":
-                card_ops.unsuspend(self.store, ref)
-            else:
-                card_ops.reset(self.store, ref, self.clock())
-        except (ReviewError, StoreError) as error:
-            self.notify(str(error), title=f"cannot {action} {ref}", severity="error")
-            return
-        done = {"suspend": "suspended", "unsuspend": "unsuspended", "reset": "reset: new again"}
-        self.notify(f"{ref} {done[action]}")
-        self.refresh_card()
-
-    def action_suspend(self) -> None:
-        self._act("suspend")
-
-    def action_unsuspend(self) -> None:
-        self._act("unsuspend")
-
-    def action_reset(self) -> None:
-        question = (
-            f"Reset {self.row.ref}? Its schedule is forgotten and it becomes new again; "
-            "its history stays."
-        )
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._act("reset")
-
-        self.app.push_screen(ConfirmScreen(question, "Reset"), answered)

@@ -10,7 +10,8 @@ from textual.widgets import DataTable, Input, Static
 
 from quiz.review.cards import CardRef, get_card
 from quiz.review.state import Phase
-from quiz.ui.browse import BrowseScreen, CardScreen, ConfirmScreen, due_text, span
+from quiz.ui.browse import BrowseScreen
+from quiz.ui.card import CardScreen, ConfirmScreen, due_text, span
 
 from .screen_host import HostApp, studied_store
 
