@@ -1,9 +1,10 @@
-"""Browse: every card of the loaded decks in one table, searched and filtered.
+"""Browse: every card of the loaded decks in one table, searched, filtered and sorted.
 
-The learner finds a card (by words, deck, kind, tag, state or flag) and opens it with
-Enter: its schedule, its history and its actions are ``quiz.ui.card``'s. The queries
-and the filter are headless (``quiz.review.browse``); this module only lays them out
-and formats them.
+The learner finds a card (by words, deck, kind, tag, state or flag), sorts the list
+by a column (a header click, or ``s`` / ``S``) and opens a card with Enter: its
+schedule, its history and its actions are ``quiz.ui.card``'s. The queries, the
+filter and the order are headless (``quiz.review.browse``); this module only lays
+them out and formats them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from quiz.deck.model import Deck
-from quiz.review.browse import BrowseRow, CardFilter, list_cards
+from quiz.review.browse import BrowseRow, CardFilter, SortColumn, SortOrder, list_cards
 from quiz.review.cards import CardRef
 from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError, StoreError
@@ -32,10 +34,26 @@ __all__ = ["BrowseScreen", "CardScreen", "ConfirmScreen", "flag_letters"]
 
 FLAG_LETTERS = {"edited": "E", "leech": "L", "suspended": "S", "buried": "B"}
 SEARCH_HELP = "words · deck: kind: tag: · is:new|learning|review|due|suspended|leech|edited · -term"
+COLUMNS = {  # the table's columns, in order: each one sorts by its SortColumn
+    SortColumn.DECK: "Deck",
+    SortColumn.CARD: "Card",
+    SortColumn.KIND: "Kind",
+    SortColumn.STATE: "State",
+    SortColumn.DUE: "Due",
+    SortColumn.STABILITY: "Stab.",
+    SortColumn.REPS: "Reps",
+    SortColumn.LAPSES: "Lapses",
+    SortColumn.FLAGS: "Flags",
+    SortColumn.TAGS: "Tags",
+}
 
 
 def flag_letters(row: BrowseRow) -> str:
     return "".join(FLAG_LETTERS[name] for name in row.flags())
+
+
+def _width(cell: str | Text) -> int:
+    return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
 
 
 class BrowseScreen(Screen[None]):
@@ -45,6 +63,8 @@ class BrowseScreen(Screen[None]):
         Binding("escape", "back", "Back", id="browse.back"),
         Binding("slash", "search", "Search", id="browse.search"),
         Binding("f5", "reload", "Reload", id="browse.reload"),
+        Binding("s", "sort", "Sort", id="browse.sort"),
+        Binding("S", "reverse", "Reverse", id="browse.reverse"),
     ]
 
     def __init__(
@@ -64,6 +84,8 @@ class BrowseScreen(Screen[None]):
         self.language = language
         self.rows: list[BrowseRow] = []
         self.shown: list[BrowseRow] = []
+        self.order = SortOrder()  # as listed: deck, then file order
+        self.widths: dict[SortColumn, int] = {}  # each column's widest cell, of all the cards
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,12 +97,8 @@ class BrowseScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Browse"
         table = self.query_one("#browse-cards", DataTable)
-        for label, key in [
-            ("Deck", "deck"), ("Card", "card"), ("Kind", "kind"), ("State", "state"),
-            ("Due", "due"), ("Stab.", "stability"), ("Lapses", "lapses"), ("Flags", "flags"),
-            ("Tags", "tags"),
-        ]:  # fmt: skip
-            table.add_column(label, key=key)
+        for column, label in COLUMNS.items():
+            table.add_column(label, key=column.value)
         table.focus()  # the cards are listed on resume, which also follows the first mount
 
     def action_reload(self) -> None:
@@ -89,23 +107,49 @@ class BrowseScreen(Screen[None]):
         except (ReviewError, StoreError) as error:
             self.notify(str(error), title="cannot list the cards", severity="error")
             self.rows = []
+        now = self.clock()
+        cells = [self._cells(row, now) for row in self.rows]
+        self.widths = {
+            column: max((_width(line[i]) for line in cells), default=0)
+            for i, column in enumerate(COLUMNS)
+        }
         self.refilter()
 
     def refilter(self) -> None:
+        """The cards that match the search, in the chosen order; the cursor stays on its card."""
         query = self.query_one("#browse-search", Input).value
         now = self.clock()
-        self.shown = CardFilter.parse(query).apply(self.rows, now)
         table = self.query_one("#browse-cards", DataTable)
         cursor = table.cursor_row
+        current = self.shown[cursor].ref if 0 <= cursor < len(self.shown) else None
+        self.shown = CardFilter.parse(query).apply(self.rows, now, self.order)
+        self._label_columns(table)
         table.clear()
         for row in self.shown:
             table.add_row(*self._cells(row, now), key=str(row.ref))
         if self.shown:
-            table.move_cursor(row=min(cursor, len(self.shown) - 1))
+            refs = [row.ref for row in self.shown]
+            table.move_cursor(
+                row=refs.index(current) if current in refs else min(cursor, len(refs) - 1)
+            )
         legend = "flags: E edited · L leech · S suspended · B buried"
         self.query_one("#browse-count", Static).update(
             f"{len(self.shown)} of {len(self.rows)} cards   {legend}"
         )
+
+    def _label_columns(self, table: DataTable) -> None:
+        """The sorted column's header gets ▲ (ascending) or ▼ (descending); the others none.
+
+        A column is as wide as its header and its widest cell of all the cards, so the
+        columns stay put while a search narrows the list, and give back the arrow's room
+        when the order moves to another column.
+        """
+        for column, label in COLUMNS.items():
+            if column is self.order.column:
+                label += " ▼" if self.order.descending else " ▲"
+            shown = table.columns[column.value]
+            shown.label = Text(label)
+            shown.content_width = max(self.widths.get(column, 0), cell_len(label))
 
     def _cells(self, row: BrowseRow, now: datetime) -> list[str | Text]:
         stability = row.state.stability
@@ -117,6 +161,7 @@ class BrowseScreen(Screen[None]):
             row.phase.name.lower(),
             due_text(row.state, now),
             "—" if stability is None else f"{stability:.1f}d",
+            str(row.reps),
             str(row.lapses) if row.lapses else "",
             Text(flags, style="bold red" if "L" in flags else "bold"),
             " ".join(row.tags),
@@ -132,6 +177,20 @@ class BrowseScreen(Screen[None]):
 
     def action_search(self) -> None:
         self.query_one("#browse-search", Input).focus()
+
+    def sort_by(self, order: SortOrder) -> None:
+        self.order = order
+        self.refilter()
+
+    def action_sort(self) -> None:
+        self.sort_by(self.order.next())
+
+    def action_reverse(self) -> None:
+        self.sort_by(self.order.reversed())
+
+    @on(DataTable.HeaderSelected, "#browse-cards")
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        self.sort_by(self.order.by(SortColumn(str(event.column_key.value))))
 
     def action_back(self) -> None:
         search = self.query_one("#browse-search", Input)

@@ -1,4 +1,4 @@
-"""Browse: the table of every card, search, a card's history, and suspend / unsuspend / reset."""
+"""Browse: the table of every card, search, sorting, a card's history, and card actions."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Static
 
+from quiz.review import cards as card_ops
 from quiz.review.cards import CardRef, get_card
 from quiz.review.state import Phase
 from quiz.ui.browse import BrowseScreen
@@ -33,6 +34,29 @@ def _ids(app: HostApp) -> list[str]:
     return [table.get_row_at(i)[1] for i in range(table.row_count)]
 
 
+def _headers(app: HostApp) -> list[str]:
+    table = app.screen.query_one("#browse-cards", DataTable)
+    return [column.label.plain for column in table.ordered_columns]
+
+
+def _at_cursor(app: HostApp) -> str:
+    table = app.screen.query_one("#browse-cards", DataTable)
+    return table.get_row_at(table.cursor_row)[1]
+
+
+async def _click_header(pilot, key: str) -> None:
+    """Click the middle of a column's header cell, found from the widths the table drew."""
+    table = pilot.app.screen.query_one("#browse-cards", DataTable)
+    x = 0
+    for column in table.ordered_columns:
+        width = column.get_render_width(table)
+        if column.key == key:
+            assert await pilot.click(table, offset=(x + width // 2, 0))
+            return
+        x += width
+    raise AssertionError(f"no column {key}")
+
+
 async def test_lists_every_card_with_its_state(studied):
     app = make_app(studied)
     async with app.run_test(size=(100, 32)):
@@ -40,7 +64,7 @@ async def test_lists_every_card_with_its_state(studied):
         assert table.row_count == 5
         first = table.get_row_at(0)
         assert first[:4] == ["tensors", "clamp-both", "output", "review"]
-        assert first[8] == "clamp p22"
+        assert first[6:] == ["11", "1", first[8], "clamp p22"] and first[8].plain == ""
         assert "5 of 5 cards" in str(app.screen.query_one("#browse-count", Static).render())
 
 
@@ -60,6 +84,80 @@ async def test_search_filters_as_you_type_and_escape_clears(studied):
         assert len(_ids(app)) == 5
         await pilot.press("enter")  # back to the table
         assert app.screen.query_one("#browse-cards", DataTable).has_focus
+
+
+async def test_a_header_click_sorts_and_a_second_click_reverses(studied):
+    app = make_app(studied)
+    async with app.run_test(size=(100, 32)) as pilot:
+        assert not any("▲" in h or "▼" in h for h in _headers(app))  # as listed: unsorted
+        await _click_header(pilot, "lapses")
+        # 0, 0, 1, 1, 3 lapses; equal ones in deck (shapes < tensors) then file order.
+        assert _ids(app) == ["column-sums", "rsqrt", "view-shape", "clamp-both", "mm-batches"]
+        assert "Lapses ▲" in _headers(app)
+        await _click_header(pilot, "lapses")
+        assert _ids(app) == ["mm-batches", "view-shape", "clamp-both", "column-sums", "rsqrt"]
+        assert "Lapses ▼" in _headers(app)
+        await _click_header(pilot, "stability")  # another column: ascending, one arrow
+        assert _ids(app) == ["mm-batches", "view-shape", "clamp-both", "column-sums", "rsqrt"]
+        assert [h for h in _headers(app) if "▲" in h or "▼" in h] == ["Stab. ▲"]
+
+
+async def test_s_cycles_the_column_and_shift_s_reverses(studied):
+    app = make_app(studied)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("s")
+        assert _headers(app)[0] == "Deck ▲"
+        assert _ids(app) == ["view-shape", "mm-batches", "clamp-both", "column-sums", "rsqrt"]
+        await pilot.press("S")
+        assert _headers(app)[0] == "Deck ▼"
+        assert _ids(app) == ["clamp-both", "column-sums", "rsqrt", "view-shape", "mm-batches"]
+        await pilot.press(*"ssssss")  # card, kind, state, due, stability, reps
+        assert _headers(app)[:7] == ["Deck", "Card", "Kind", "State", "Due", "Stab.", "Reps ▲"]
+        assert _ids(app) == ["rsqrt", "column-sums", "view-shape", "clamp-both", "mm-batches"]
+        await pilot.press("S")
+        assert _ids(app) == ["mm-batches", "view-shape", "clamp-both", "column-sums", "rsqrt"]
+        await pilot.press("slash", "s")  # in the search box, s is a letter
+        assert app.screen.query_one("#browse-search", Input).value == "s"
+        assert "Reps ▼" in _headers(app)
+
+
+async def test_a_new_card_has_no_due_date_and_sorts_last_both_ways(studied):
+    store, _, clock = studied
+    card_ops.reset(store, CardRef("tensors", "rsqrt"), clock())
+    app = make_app(studied)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _click_header(pilot, "due")
+        assert _ids(app) == ["mm-batches", "clamp-both", "view-shape", "column-sums", "rsqrt"]
+        await pilot.press("S")
+        assert _ids(app) == ["column-sums", "view-shape", "clamp-both", "mm-batches", "rsqrt"]
+        table = app.screen.query_one("#browse-cards", DataTable)
+        assert table.get_row_at(4)[4] == "—"
+
+
+async def test_the_cursor_stays_on_its_card_and_search_keeps_the_order(studied):
+    app = make_app(studied)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("down")
+        assert _at_cursor(app) == "column-sums"
+        await pilot.press("s")  # by deck: shapes first
+        table = app.screen.query_one("#browse-cards", DataTable)
+        assert table.cursor_row == 3 and _at_cursor(app) == "column-sums"
+        await _click_header(pilot, "reps")
+        await _click_header(pilot, "reps")
+        assert _at_cursor(app) == "column-sums"
+        app.screen.query_one("#browse-search", Input).value = "-deck:shapes"
+        await pilot.pause()
+        assert _ids(app) == ["clamp-both", "column-sums", "rsqrt"]  # 11, 4, 2 reps
+        assert _at_cursor(app) == "column-sums"
+        await pilot.press("f5")  # reloaded: the same search, the same order
+        assert _ids(app) == ["clamp-both", "column-sums", "rsqrt"]
+        assert "Reps ▼" in _headers(app)
+
+
+def test_the_sort_keys_have_ids_for_the_keymap():
+    from quiz.ui.help import known_ids
+
+    assert {"browse.sort", "browse.reverse"} <= known_ids()
 
 
 async def test_card_detail_shows_history_and_suspends(studied):
@@ -82,7 +180,7 @@ async def test_card_detail_shows_history_and_suspends(studied):
         assert not get_card(store, ref).suspended
         await pilot.press("s", "escape")
         assert isinstance(app.screen, BrowseScreen)
-        assert app.screen.query_one("#browse-cards", DataTable).get_row_at(0)[7].plain == "S"
+        assert app.screen.query_one("#browse-cards", DataTable).get_row_at(0)[8].plain == "S"
 
 
 async def test_reset_asks_first(studied):
@@ -138,6 +236,12 @@ def test_short_spans():
 @pytest.mark.parametrize("size", [(100, 32), (80, 24)])
 def test_browse_snapshot(studied, snap_compare, size):
     assert snap_compare(make_app(studied), terminal_size=size)
+
+
+def test_sorted_snapshot(studied, snap_compare):
+    """By lapses, most first: the arrow in the header, and the footer's keys, at 80x24."""
+    keys = ["s"] * 8 + ["S"]  # deck, card, kind, state, due, stability, reps, lapses; reverse
+    assert snap_compare(make_app(studied), press=keys, terminal_size=(80, 24))
 
 
 @pytest.mark.parametrize("size", [(100, 32), (80, 24)])
