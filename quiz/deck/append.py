@@ -23,7 +23,7 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +40,23 @@ _YAML_BREAKS = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 
 
 class AppendError(Exception):
-    """The card was not saved; ``diagnostics`` are check's messages when it failed check."""
+    """The card was not saved; ``diagnostics`` are check's messages when it failed check.
 
-    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
+    ``key`` is where in the new card the first of them points: the card key and, inside
+    a mapping such as ``tol`` or ``given``, its own key (``("tol", "rtol")``); ``None``
+    when it points elsewhere or there is no diagnostic.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        diagnostics: Sequence[Diagnostic] = (),
+        key: tuple[str, ...] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.diagnostics = tuple(diagnostics)
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,7 @@ class PreparedAppend:
     deck: Deck  # the new file as loaded (locations point at a scratch copy)
     card: AnyCard  # the new card as loaded
     line: int  # 1-based line of the new card in the new file
+    keys: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # see _key_lines
 
     @property
     def content(self) -> bytes:
@@ -67,6 +79,10 @@ class PreparedAppend:
     def relocate(self, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
         """Diagnostics about the scratch copy, pointed at the deck file itself."""
         return [replace(d, path=self.path) for d in diagnostics]
+
+    def key_of(self, diagnostic: Diagnostic) -> tuple[str, ...] | None:
+        """The new card's key ``diagnostic`` points at (see ``AppendError.key``)."""
+        return self.keys.get(diagnostic.line - self.line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +199,24 @@ def render_card(
     return newline.join(lines) + newline
 
 
+def _key_lines(rendered: str) -> dict[int, tuple[str, ...]]:
+    """Line (0-based) of a rendered card -> the key written there, as ``AppendError.key``."""
+    root = yaml.compose(rendered, Loader=_Loader)
+    keys: dict[int, tuple[str, ...]] = {}
+    if not isinstance(root, yaml.SequenceNode) or not isinstance(root.value[0], yaml.MappingNode):
+        return keys
+    # A value's end mark may lie on the next key's line: that key, set later, wins it.
+    for key, value in root.value[0].value:
+        for line in range(key.start_mark.line, value.end_mark.line + 1):
+            keys[line] = (key.value,)
+        if isinstance(value, yaml.MappingNode):
+            for sub_key, sub_value in value.value:
+                for line in range(sub_key.start_mark.line, sub_value.end_mark.line + 1):
+                    keys[line] = (key.value, sub_key.value)
+    last = rendered.count("\n")  # the line after the card belongs to the file, not to it
+    return {line: key for line, key in keys.items() if line < last}
+
+
 # ---------------------------------------------------------------- finding the place
 
 
@@ -232,6 +266,10 @@ def _first_problem(diagnostics: Sequence[Diagnostic]) -> str:
     return f"{first}{more}"
 
 
+def _not_passing(problems: Sequence[Diagnostic], key: tuple[str, ...] | None) -> AppendError:
+    return AppendError(f"the card would not pass check: {_first_problem(problems)}", problems, key)
+
+
 def _load_scratch(path: Path, content: bytes) -> tuple[Deck | None, list[Diagnostic]]:
     with tempfile.TemporaryDirectory(prefix="torch-quiz-append-") as folder:
         scratch = Path(folder) / path.name
@@ -261,7 +299,9 @@ def prepare_append(path: Path, card: Mapping[str, Any]) -> PreparedAppend:
     except yaml.YAMLError as error:  # load_deck accepted it, so this should not happen
         raise AppendError(f"{path}: cannot read its YAML: {error}") from None
     offset = bom + len(text[: layout.offset].encode("utf-8"))
+    line = original[:offset].count(b"\n") + 1 + (0 if layout.at_line_start else 1)
     problems: list[Diagnostic] = []
+    keys: dict[int, tuple[str, ...]] = {}
     for quote_all in (False, True):  # quoting every scalar is the fallback
         try:
             rendered = render_card(
@@ -273,6 +313,8 @@ def prepare_append(path: Path, card: Mapping[str, Any]) -> PreparedAppend:
             )
         except (TypeError, ValueError) as error:
             raise AppendError(f"cannot write this card: {error}") from None
+        with contextlib.suppress(yaml.YAMLError):
+            keys = _key_lines(rendered)
         if not layout.at_line_start:
             rendered = layout.newline + rendered.removesuffix(layout.newline)
         inserted = rendered.encode("utf-8")
@@ -280,16 +322,13 @@ def prepare_append(path: Path, card: Mapping[str, Any]) -> PreparedAppend:
         if deck is None:
             if any("invalid YAML" in d.message for d in problems):
                 continue  # how it was written, not what it says: try the other style
-            raise AppendError(
-                f"the card would not pass check: {_first_problem(problems)}", problems
-            )
+            raise _not_passing(problems, keys.get(problems[0].line - line))
         _verify_others(before.deck, deck, path)
         if deck.cards[-1].content_hash != content_hash(_plain(card)):
             continue
-        line = original[:offset].count(b"\n") + 1 + (0 if layout.at_line_start else 1)
-        return PreparedAppend(path, original, offset, inserted, deck, deck.cards[-1], line)
+        return PreparedAppend(path, original, offset, inserted, deck, deck.cards[-1], line, keys)
     if problems:
-        raise AppendError(f"the card would not pass check: {_first_problem(problems)}", problems)
+        raise _not_passing(problems, keys.get(problems[0].line - line))
     raise AppendError(f"{path}: the card does not read back as written; nothing was written")
 
 

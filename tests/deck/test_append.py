@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from quiz.deck.append import AppendError, append_card, prepare_append, render_card
+from quiz.deck.diagnostics import Diagnostic
 from quiz.deck.loader import load_deck
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -189,6 +190,27 @@ def test_a_card_that_would_fail_check_is_refused_and_nothing_written(tmp_path: P
         )
         assert path.read_bytes() == BASIC.encode()
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_refusal_names_the_key_of_the_new_card_it_is_about(tmp_path: Path):
+    path = _write(tmp_path, BASIC.encode())
+    code = {"id": "c", "kind": "code", "prompt": "P", "solution": "torch.ones(2)"}
+    for bad, key in [
+        ({**FLASH, "id": "first"}, ("id",)),
+        ({**OUTPUT, "given": {"x": "torch.ones(2)", "y": "1 +"}}, ("given", "y")),
+        ({**OUTPUT, "explain": "two\nlines", "tol": {"atol": 0.1, "rtol": -1}}, ("tol", "rtol")),
+        ({**code, "reject": ["torch.zeros(2)", "1 +"]}, ("reject",)),
+        ({**code, "trials": 0}, ("trials",)),
+    ]:
+        with pytest.raises(AppendError) as raised:
+            prepare_append(path, bad)
+        assert raised.value.key == key, bad
+    prepared = prepare_append(path, OUTPUT)
+    at = prepared.line  # the card's first line: id, kind, given, x, expr, accept, ...
+    assert [prepared.key_of(Diagnostic(path, at + n, 5, "?")) for n in (-1, 0, 2, 3, 4)] == [
+        None, ("id",), ("given",), ("given", "x"), ("expr",),
+    ]  # fmt: skip
+    assert prepared.key_of(Diagnostic(path, at + len(OUTPUT) + 1, 1, "?")) is None
 
 
 def test_refuses_a_broken_deck_and_a_flow_cards_list(tmp_path: Path):
