@@ -1,8 +1,9 @@
 """Turn the Author screen's form fields into a card mapping, as a deck file would hold it.
 
 The form is plain text boxes: givens one per line (``name = expr``), lists separated
-by ``;`` (expressions and printed values are full of commas), tags by spaces. This
-module reads them into the card's keys, in the order the deck format documents, and
+by ``;`` (expressions and printed values are full of commas), tags by spaces, numbers
+(``trials``, ``atol``, ``rtol``) as typed. This module reads them into the card's
+keys, in the order the deck format documents, writes only the keys a kind accepts and
 leaves validation to the deck loader, so a draft is judged exactly as ``check``
 judges a file. It also says which expression the scratchpad should run for a kind.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quiz.deck.model import BLANK, CardKind
+from quiz.deck.schema import CARD_MODELS
 
 LIST_SEPARATOR = ";"
 
@@ -47,6 +49,12 @@ class DraftFields:
     explain: str = ""
     hint: str = ""
     tags: str = ""
+    dtype: str = ""  # "" is the format's default policy: nothing is written
+    atol: str = ""
+    rtol: str = ""
+    trials: str = ""
+    forbid: str = ""
+    require: str = ""
 
 
 def parse_givens(text: str) -> list[tuple[str, str]]:
@@ -81,6 +89,18 @@ def _separator(line: str) -> int | None:
 def split_items(text: str) -> list[str]:
     """Items separated by ``;``, stripped; empty items dropped."""
     return [item.strip() for item in text.split(LIST_SEPARATOR) if item.strip()]
+
+
+def number(text: str) -> int | float | str:
+    """A numeric field as a deck file reads it (``5``, ``1e-4``); other text stays text,
+    which the deck format then refuses with its own message."""
+    text = text.strip()
+    for convert in (int, float):
+        try:
+            return convert(text)
+        except ValueError:
+            continue
+    return text
 
 
 def scratch_expression(kind: str, expr: str, fill: str) -> str:
@@ -119,6 +139,7 @@ def build_card(fields: DraftFields) -> dict[str, Any]:
         card["options"] = split_items(fields.options)
         answers = split_items(fields.answer)
         card["answer"] = answers[0] if len(answers) == 1 else answers
+    card.update(_judging(kind, fields))
     if kind is not CardKind.FLASH:
         for key in ("accept", "reject"):
             items = split_items(getattr(fields, key))
@@ -132,3 +153,21 @@ def build_card(fields: DraftFields) -> dict[str, Any]:
     if tags:
         card["tags"] = tags
     return card
+
+
+def _judging(kind: CardKind, fields: DraftFields) -> dict[str, Any]:
+    """The filled judging keys that ``kind`` accepts (the schema says which)."""
+    accepted = CARD_MODELS[kind.value].model_fields
+    keys: dict[str, Any] = {}
+    if "trials" in accepted and fields.trials.strip():
+        keys["trials"] = number(fields.trials)
+    for key in ("forbid", "require"):
+        items = split_items(getattr(fields, key))
+        if key in accepted and items:
+            keys[key] = items
+    if "dtype" in accepted and fields.dtype.strip():
+        keys["dtype"] = fields.dtype.strip()
+    tol = {key: number(text) for key in ("atol", "rtol") if (text := getattr(fields, key)).strip()}
+    if "tol" in accepted and tol:
+        keys["tol"] = tol
+    return keys

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from quiz.deck.append import AppendError, append_card, prepare_append
 from quiz.deck.draft import (
     DraftError,
     DraftFields,
     build_card,
+    number,
     parse_givens,
     scratch_expression,
     split_items,
 )
+from quiz.deck.loader import load_deck
+from quiz.deck.model import CodeCard, DtypePolicy, OutputCard, Tolerance
+
+DECK = (
+    "deck: mine\ntitle: Mine\ncards:\n  - id: first\n    kind: flash\n    front: F\n    back: B\n"
+)
+JUDGING = {
+    "dtype": "exact",
+    "atol": "1e-4",
+    "rtol": " 0 ",
+    "trials": "7",
+    "forbid": "torch.tensor; sum",
+    "require": "m",
+}
 
 
 def test_givens_one_per_line():
@@ -74,3 +92,100 @@ def test_scratchpad_runs_a_cloze_template_filled():
     assert scratch_expression("cloze", "torch.____(x, 2, 5)", "clamp") == "torch.clamp(x, 2, 5)"
     assert scratch_expression("cloze", "torch.____(x)", "") == "torch.____(x)"
     assert scratch_expression("output", "x.____", "sum") == "x.____"
+
+
+def _code(**fields: str) -> DraftFields:
+    return DraftFields(
+        kind="code", id="col-sum", prompt="P", given="m = torch.randn(3, 4)", expr="m.sum(0)",
+        **fields,
+    )  # fmt: skip
+
+
+def test_numbers_read_as_a_deck_file_reads_them():
+    assert [number(t) for t in ("5", " 1e-4 ", "0.5", "-1", "abc", "")] == [
+        5, 1e-4, 0.5, -1, "abc", "",
+    ]  # fmt: skip
+    assert type(number("5")) is int
+
+
+def test_judging_fields_of_a_code_card_in_the_documented_order():
+    card = build_card(_code(**JUDGING))
+    assert list(card) == [
+        "id", "kind", "prompt", "given", "solution",
+        "trials", "forbid", "require", "dtype", "tol",
+    ]  # fmt: skip
+    assert card["trials"] == 7
+    assert (card["forbid"], card["require"]) == (["torch.tensor", "sum"], ["m"])
+    assert card["dtype"] == "exact"
+    assert card["tol"] == {"atol": 1e-4, "rtol": 0}
+    assert build_card(_code(atol="", rtol="0.5"))["tol"] == {"rtol": 0.5}
+
+
+def test_each_kind_takes_only_the_judging_fields_its_schema_accepts():
+    output = build_card(DraftFields(kind="output", id="o", expr="torch.ones(2)", **JUDGING))
+    assert (output["dtype"], output["tol"]) == ("exact", {"atol": 1e-4, "rtol": 0})
+    assert not {"trials", "forbid", "require"} & set(output)
+    cloze = build_card(
+        DraftFields(kind="cloze", id="z", prompt="P", expr="x.____()", fill="sum", **JUDGING)
+    )
+    assert set(cloze) == {"id", "kind", "prompt", "template", "solution", "dtype", "tol"}
+    choice = DraftFields(kind="choice", id="q", prompt="P", options="a; b", answer="a", **JUDGING)
+    flash = DraftFields(kind="flash", id="f", prompt="F", back="B", **JUDGING)
+    for fields in (choice, flash):
+        card = build_card(fields)
+        assert not {"dtype", "tol", "trials", "forbid", "require"} & set(card), card
+
+
+def test_empty_judging_fields_write_nothing():
+    plain = build_card(_code())
+    blank = build_card(_code(dtype="", atol=" ", rtol="", trials="  ", forbid=" ; ", require=""))
+    assert blank == plain
+    assert not {"dtype", "tol", "trials", "forbid", "require"} & set(blank)
+
+
+def test_judging_fields_read_back_from_the_deck_file(tmp_path: Path):
+    path = tmp_path / "mine.yaml"
+    path.write_text(DECK)
+    append_card(path, build_card(_code(**{**JUDGING, "forbid": "torch.tensor"})))
+    text = path.read_text()
+    assert text.startswith(DECK)  # every byte kept; the card written in the file's style:
+    assert text.endswith(
+        "    solution: m.sum(0)\n    trials: 7\n    forbid: [torch.tensor]\n    require: [m]\n"
+        "    dtype: exact\n    tol:\n      atol: 0.0001\n      rtol: 0\n"
+    )
+    card = load_deck(path).deck.cards[-1]
+    assert isinstance(card, CodeCard)
+    assert (card.trials, card.forbid, card.require) == (7, ("torch.tensor",), ("m",))
+    assert (card.dtype, card.tol) == (DtypePolicy.EXACT, Tolerance(atol=1e-4, rtol=0))
+    append_card(path, build_card(DraftFields(kind="output", id="plain", expr="torch.ones(2)")))
+    plain = load_deck(path).deck.cards[-1]
+    assert isinstance(plain, OutputCard)
+    assert (plain.dtype, plain.tol) == (DtypePolicy.KIND, Tolerance())
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "key", "message"),
+    [
+        ("trials", "0", ("trials",), "'trials' must be a whole number from 1 to 50"),
+        ("trials", "1000000", ("trials",), "'trials' must be a whole number from 1 to 50"),
+        ("trials", "2.5", ("trials",), "'trials' must be a whole number from 1 to 50"),
+        ("trials", "many", ("trials",), "'trials' must be a whole number from 1 to 50"),
+        ("atol", "-1", ("tol", "atol"), "'atol' must be a number, 0 or more"),
+        ("rtol", "-0.5", ("tol", "rtol"), "'rtol' must be a number, 0 or more"),
+        ("rtol", "nan", ("tol", "rtol"), "'rtol' must be a number, 0 or more"),
+        ("atol", "small", ("tol", "atol"), "'atol' must be a number, 0 or more"),
+        ("forbid", "torch.tensor; x y", ("forbid",), "not a valid expression"),
+        ("require", "import os", ("require",), "must be a single expression"),
+        ("dtype", "exactly", ("dtype",), "'dtype' must be one of exact, kind or ignore"),
+    ],
+)
+def test_bad_judging_values_are_refused_by_the_deck_rules(
+    tmp_path: Path, field: str, value: str, key: tuple[str, ...], message: str
+):
+    path = tmp_path / "mine.yaml"
+    path.write_text(DECK)
+    with pytest.raises(AppendError, match="would not pass check") as raised:
+        prepare_append(path, build_card(_code(**{field: value})))
+    assert message in raised.value.diagnostics[0].message
+    assert raised.value.key == key
+    assert path.read_text() == DECK
