@@ -3,10 +3,11 @@
 A deck author's loop is "what does this give?" then "make it a card". The left half
 is a scratchpad: givens and an expression, evaluated (debounced) in a named thread
 worker through the judge's sandbox, the value or the error shown as it is typed.
-The right half is the card's form; saving appends the card to the chosen deck file
-with ``quiz.deck.append`` (format, rules and then the sandbox run of ``check``,
-all before an atomic write that keeps every existing byte). Nothing typed here
-can crash the screen: every refusal is shown as its message.
+The right half is the card's form (``quiz.ui.author_form``); saving appends the card
+to the chosen deck file with ``quiz.deck.append`` (format, rules and then the sandbox
+run of ``check``, all before an atomic write that keeps every existing byte). Nothing
+typed here can crash the screen: every refusal is shown as its message, after the
+label of the field it is about, and that field is marked.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Header, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
@@ -34,45 +36,16 @@ from quiz.judge.deckcheck import check_card
 from quiz.judge.judge import Judge
 from quiz.judge.protocol import Run, Status
 from quiz.review.errors import ReviewError, StoreError
+from quiz.ui.author_form import CardForm, field_label, form_field
 from quiz.ui.footer import KeysFooter
 
 DEBOUNCE_S = 0.4
-FIELD_LABELS = {  # form field -> label; "prompt" is relabelled for flash cards
-    "id": "Id",
-    "prompt": "Prompt",
-    "back": "Back",
-    "fill": "Fill",
-    "options": "Options",
-    "answer": "Answer",
-    "accept": "Accept",
-    "reject": "Reject",
-    "explain": "Explain",
-    "hint": "Hint",
-    "tags": "Tags",
-}
-KIND_FIELDS = {  # the form fields each kind uses (id, explain, hint and tags: all)
-    CardKind.OUTPUT: {"prompt", "accept", "reject"},
-    CardKind.CODE: {"prompt", "accept", "reject"},
-    CardKind.CLOZE: {"prompt", "fill", "accept", "reject"},
-    CardKind.CHOICE: {"prompt", "options", "answer", "accept", "reject"},
-    CardKind.FLASH: {"prompt", "back"},
-}
 EXPR_ROLE = {
     CardKind.OUTPUT: "expr: the value to predict",
     CardKind.CODE: "solution: the reference answer",
     CardKind.CLOZE: "template, with the blank ____",
     CardKind.CHOICE: "not saved for a choice card",
     CardKind.FLASH: "demo (optional), shown with the back",
-}
-PLACEHOLDERS = {
-    "id": "a slug: clamp-both",
-    "prompt": "the question (Markdown)",
-    "fill": "the blank's reference fill",
-    "options": "option; option; option",
-    "answer": "the right option(s), ; between",
-    "accept": "answers judged right, ; between",
-    "reject": "answers judged wrong, ; between",
-    "tags": "words, spaces between",
 }
 
 
@@ -83,6 +56,7 @@ class Evaluator(Protocol):
 class AuthorScreen(Screen[None]):
     """A scratchpad and a card form; ``ctrl+s`` appends the card to the chosen deck file."""
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # see app.tcss
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="author.back"),
         Binding("ctrl+s", "save", "Save card", id="author.save", priority=True),
@@ -107,9 +81,12 @@ class AuthorScreen(Screen[None]):
             self.line = line
 
     class SaveFailed(Message):
-        def __init__(self, reason: str) -> None:
+        """The card was not saved; ``field`` is the form field the reason is about."""
+
+        def __init__(self, reason: str, field: str | None = None) -> None:
             super().__init__()
             self.reason = reason
+            self.field = field
 
     def __init__(
         self,
@@ -136,45 +113,14 @@ class AuthorScreen(Screen[None]):
                 yield Label("Givens, one per line: name = expression", classes="author-heading")
                 yield TextArea(id="author-given", compact=True, show_line_numbers=False)
                 yield Label("Expression", id="author-expr-label", classes="author-heading")
-                yield Input(placeholder="x.clamp(2, 5)", id="author-expr", compact=True)
+                yield Input(
+                    placeholder="x.clamp(2, 5)", id="author-expr", compact=True, validate_on=()
+                )
                 yield Static(id="author-deck-givens")
                 with VerticalScroll(id="author-value-box"):
                     yield Static(id="author-value")
-            with VerticalScroll(id="author-form"):
-                with Horizontal(classes="author-row"):
-                    yield Label("Deck", classes="author-label")
-                    yield Select(
-                        [(self._deck_label(deck), str(deck.path)) for deck in self.decks],
-                        id="author-deck",
-                        # the last deck: the learner's own decks load after the bundled ones
-                        value=str(self.decks[-1].path) if self.decks else Select.NULL,
-                        allow_blank=not self.decks,
-                        compact=True,
-                        prompt="no deck loaded",
-                    )
-                with Horizontal(classes="author-row"):
-                    yield Label("Kind", classes="author-label")
-                    yield Select(
-                        [(kind.value, kind.value) for kind in CardKind],
-                        id="author-kind",
-                        value=CardKind.OUTPUT.value,
-                        allow_blank=False,
-                        compact=True,
-                    )
-                for name, label in FIELD_LABELS.items():
-                    with Horizontal(classes="author-row", id=f"author-row-{name}"):
-                        yield Label(label, classes="author-label", id=f"author-label-{name}")
-                        yield Input(
-                            placeholder=PLACEHOLDERS.get(name, ""),
-                            id=f"author-{name}",
-                            compact=True,
-                        )
-                yield Static(id="author-status")
+            yield CardForm(self.decks, id="author-form")
         yield KeysFooter()
-
-    @staticmethod
-    def _deck_label(deck: Deck) -> str:
-        return f"{deck.slug} ({deck.path.name})"
 
     def on_mount(self) -> None:
         self.sub_title = "Author"
@@ -197,11 +143,7 @@ class AuthorScreen(Screen[None]):
         return next((deck for deck in self.decks if str(deck.path) == value), None)
 
     def _show_kind(self, kind: CardKind) -> None:
-        for name in FIELD_LABELS:
-            row = self.query_one(f"#author-row-{name}")
-            row.display = name in KIND_FIELDS[kind] or name in ("id", "explain", "hint", "tags")
-        prompt = "Front" if kind is CardKind.FLASH else "Prompt"
-        self.query_one("#author-label-prompt", Label).update(prompt)
+        self.query_one(CardForm).show_kind(kind)
         self.query_one("#author-expr-label", Label).update(f"Expression: {EXPR_ROLE[kind]}")
 
     def _show_deck_givens(self) -> None:
@@ -221,7 +163,7 @@ class AuthorScreen(Screen[None]):
         self._schedule()
 
     def fields(self) -> DraftFields:
-        values = {name: self.query_one(f"#author-{name}", Input).value for name in FIELD_LABELS}
+        values = self.query_one(CardForm).values()
         return DraftFields(
             kind=self.kind.value,
             given=self.query_one("#author-given", TextArea).text,
@@ -287,6 +229,7 @@ class AuthorScreen(Screen[None]):
     # -- saving ------------------------------------------------------------------------
 
     def action_save(self) -> None:
+        self._mark(None)
         deck = self.deck
         if deck is None:
             self._refuse("choose a deck file to save the card in")
@@ -303,18 +246,30 @@ class AuthorScreen(Screen[None]):
     def save(self, path: Path, card: dict) -> None:
         try:
             prepared = prepare_append(path, card)
-            problems = check_card(prepared.deck, prepared.card, self.judge)
+            problems = prepared.relocate(check_card(prepared.deck, prepared.card, self.judge))
             if problems:
-                first = prepared.relocate(problems)[0]
-                raise AppendError(f"the card would not pass check: {first}")
+                raise AppendError(
+                    f"the card would not pass check: {problems[0]}",
+                    problems,
+                    prepared.key_of(problems[0]),
+                )
             commit_append(prepared)
         except AppendError as error:
-            self.post_message(self.SaveFailed(error.message))
+            self.post_message(self._failed(CardKind(card["kind"]), error))
             return
         except SandboxUnavailable as error:
             self.post_message(self.SaveFailed(f"cannot run the card: {error}"))
             return
         self.post_message(self.Saved(path, prepared.card.id, prepared.line))
+
+    def _failed(self, kind: CardKind, error: AppendError) -> SaveFailed:
+        """The refusal, said at its field when it is about one of the new card's."""
+        field = form_field(kind, error.key) if error.key and error.diagnostics else None
+        if field is None:
+            return self.SaveFailed(error.message)
+        more = len(error.diagnostics) - 1
+        reason = error.diagnostics[0].message + (f" (and {more} more)" if more else "")
+        return self.SaveFailed(f"{field_label(kind, field)}: {reason}", field)
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
@@ -330,7 +285,23 @@ class AuthorScreen(Screen[None]):
 
     @on(SaveFailed)
     def _save_failed(self, message: SaveFailed) -> None:
+        if message.field is not None:
+            self._mark(self.query_one(f"#author-{message.field}"))
         self._refuse(message.reason)
+
+    def _mark(self, widget: Widget | None) -> None:
+        """Mark ``widget`` as the field the save refused (``None``: clear the marks)."""
+        for marked in self.query(".-invalid"):
+            marked.remove_class("-invalid")
+        if widget is not None:
+            widget.add_class("-invalid")
+            widget.scroll_visible()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(TextArea.Changed)
+    def _unmark(self, event: Input.Changed | Select.Changed | TextArea.Changed) -> None:
+        event.control.remove_class("-invalid")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that raised anyway: say so instead of leaving the screen silent."""

@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual.widget import Widget
 from textual.widgets import Input, Select, Static, TextArea
 
 from quiz.deck.loader import load_deck
+from quiz.deck.model import CardKind, CodeCard, DtypePolicy, OutputCard, Tolerance
 from quiz.ui.author import AuthorScreen
 
 from .screen_host import HostApp, write_decks
@@ -49,7 +51,7 @@ def _fill(app: HostApp, **values: str) -> None:
     for name, value in values.items():
         if name == "given":
             app.screen.query_one("#author-given", TextArea).text = value
-        elif name in ("kind", "deck"):
+        elif name in ("kind", "deck", "dtype"):
             app.screen.query_one(f"#author-{name}", Select).value = value
         else:
             app.screen.query_one(f"#author-{name}", Input).value = value
@@ -215,3 +217,133 @@ def test_author_snapshot(judge, decks, snap_compare, size):
         await _run_scratchpad(app, pilot)
 
     assert snap_compare(make_app(judge, decks), run_before=typed, terminal_size=size)
+
+
+# docs/deck-format.md: dtype and tol for output, code and cloze cards; trials, forbid and
+# require for code cards only.
+JUDGING_SHOWN = {
+    "output": {"dtype", "atol", "rtol"},
+    "code": {"dtype", "atol", "rtol", "trials", "forbid", "require"},
+    "cloze": {"dtype", "atol", "rtol"},
+    "choice": set(),
+    "flash": set(),
+}
+
+
+def _shown(widget: Widget) -> bool:
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
+
+
+async def test_judging_fields_show_for_the_kinds_that_take_them(judge, decks):
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        assert app.screen.query_one("#author-dtype", Select).value == ""  # default: writes nothing
+        for kind, expected in JUDGING_SHOWN.items():
+            _fill(app, kind=kind)
+            await pilot.pause()
+            judging = JUDGING_SHOWN["code"]
+            shown = {name for name in judging if _shown(app.screen.query_one(f"#author-{name}"))}
+            assert shown == expected, kind
+            assert _shown(app.screen.query_one("#author-label-trials")) == ("trials" in expected)
+
+
+@pytest.mark.parametrize("size", [(100, 32), (80, 24)])
+async def test_the_form_fits_for_every_kind(judge, decks, size):
+    app = make_app(judge, decks)
+    async with app.run_test(size=size) as pilot:
+        form = app.screen.query_one("#author-form")
+        for kind in CardKind:
+            _fill(app, kind=kind.value)
+            status = "Trials: 'trials' must be a whole number from 1 to 50"
+            app.screen.query_one("#author-status", Static).update(status)
+            await pilot.pause()
+            assert form.max_scroll_y == 0, (kind, form.virtual_size, form.size)
+            fields = [w for w in form.query("Input, Select") if _shown(w)]
+            assert len(fields) >= 6, kind
+            for field in fields:
+                assert form.region.contains_region(field.region), (kind, field.id)
+
+
+async def test_judging_fields_are_saved_and_read_back(judge, decks):
+    path = decks[-1].path
+    old = path.read_bytes()
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        _fill(
+            app,
+            kind="code",
+            id="col-sum-exact",
+            prompt="Column sums of `m`.",
+            given="m = torch.randn(3, 4)",
+            expr="m.sum(dim=0)",
+            accept="m.sum(0)",
+            dtype="exact",
+            atol="1e-4",
+            rtol="0",
+            trials="7",
+            forbid="torch.tensor; torch.einsum",
+            require="m",
+        )
+        await _save(app, pilot)
+        assert "saved col-sum-exact" in _status(app), _status(app)
+        # trials, forbid and require still hold text, but an output card takes none of them
+        _fill(app, kind="output", id="thirds", prompt="", given="", accept="", rtol="")
+        _fill(app, expr="torch.ones(2) / 3", dtype="ignore", atol="0.5")
+        await _save(app, pilot)
+        assert "saved thirds" in _status(app), _status(app)
+        _fill(app, id="thirds-default", dtype="", atol=" ")
+        await _save(app, pilot)
+        assert "saved thirds-default" in _status(app), _status(app)
+    new = path.read_bytes()
+    assert new.startswith(old)
+    code, thirds, default = load_deck(path).deck.cards[-3:]
+    assert isinstance(code, CodeCard) and code.id == "col-sum-exact"
+    assert (code.trials, code.forbid, code.require) == (7, ("torch.tensor", "torch.einsum"), ("m",))
+    assert (code.dtype, code.tol) == (DtypePolicy.EXACT, Tolerance(atol=1e-4, rtol=0))
+    assert isinstance(thirds, OutputCard)
+    assert (thirds.dtype, thirds.tol) == (DtypePolicy.IGNORE, Tolerance(atol=0.5))
+    assert (default.id, default.dtype, default.tol) == (
+        "thirds-default",
+        DtypePolicy.KIND,
+        Tolerance(),
+    )
+    added = new[len(old) :].decode()
+    assert "    trials: 7\n" in added and "    forbid: [torch.tensor, torch.einsum]\n" in added
+    assert (added.count("dtype:"), added.count("    tol:\n"), added.count("trials")) == (2, 2, 1)
+    last = added[added.index("id: thirds-default") :]
+    assert "dtype" not in last and "tol" not in last
+
+
+async def test_bad_judging_values_are_refused_at_their_field(judge, decks):
+    path = decks[-1].path
+    old = path.read_bytes()
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        _fill(app, kind="code", id="col-sum", prompt="P", given="m = torch.randn(3, 4)")
+        _fill(app, expr="m.sum(dim=0)")
+        for field, value, message in [
+            ("trials", "0", "Trials: 'trials' must be a whole number from 1 to 50"),
+            ("trials", "1000000", "Trials: 'trials' must be a whole number from 1 to 50"),
+            ("atol", "-1", "Tol: 'atol' must be a number, 0 or more"),
+            ("rtol", "-0.5", "Tol: 'rtol' must be a number, 0 or more"),
+            ("forbid", "torch.tensor; x y", "Forbid: not a valid expression"),
+            ("require", "m; import os", "Require: must be a single expression"),
+        ]:
+            _fill(app, **{field: value})
+            await _save(app, pilot)
+            assert _status(app).startswith(message), (value, _status(app))
+            notes = [n for n in app._notifications if n.severity == "error"]
+            assert notes[-1].message.startswith(message)
+            assert [w.id for w in app.screen.query(".-invalid")] == [f"author-{field}"]
+            marked, plain = (app.screen.query_one(f"#author-{n}") for n in (field, "hint"))
+            assert marked.rich_style.bgcolor != plain.rich_style.bgcolor  # the mark shows
+            _fill(app, **{field: ""})  # editing the field clears its mark
+            await pilot.pause()
+            assert not app.screen.query(".-invalid")
+        # what the sandbox half of check finds is said at its field too
+        _fill(app, forbid="torch.sum", accept="torch.sum(m, 0)")
+        await _save(app, pilot)
+        assert _status(app).startswith("Accept: accept example 'torch.sum(m, 0)' is judged wrong")
+        assert "not to use torch.sum" in _status(app)
+        assert [w.id for w in app.screen.query(".-invalid")] == ["author-accept"]
+    assert path.read_bytes() == old
