@@ -79,12 +79,24 @@ def _expression(at: DataPath, source: str) -> Iterator[RuleProblem]:
         yield RuleProblem(at, message, problem.offset)
 
 
+def _name(at: DataPath, text: str) -> Iterator[RuleProblem]:
+    """A forbid or require entry: the judge matches names and dotted chains only."""
+    parts = text.strip().split(".")
+    if not all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
+        yield RuleProblem(
+            at, f"'{text}' is not a name: forbid and require list names such as torch.sum or sum"
+        )
+
+
 def _card(at: DataPath, card: object) -> Iterator[RuleProblem]:
     if isinstance(card, OutputModel):
         yield from _expression((*at, "expr"), card.expr)
     elif isinstance(card, CodeModel):
         yield from _expression((*at, "solution"), card.solution)
-        for field_name in ("forbid", "require", "accept", "reject"):
+        for field_name in ("forbid", "require"):
+            for index, text in enumerate(getattr(card, field_name)):
+                yield from _name((*at, field_name, index), text)
+        for field_name in ("accept", "reject"):
             for index, text in enumerate(getattr(card, field_name)):
                 yield from _expression((*at, field_name, index), text)
     elif isinstance(card, ClozeModel):

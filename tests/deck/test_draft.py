@@ -174,8 +174,8 @@ def test_judging_fields_read_back_from_the_deck_file(tmp_path: Path):
         ("rtol", "-0.5", ("tol", "rtol"), "'rtol' must be a number, 0 or more"),
         ("rtol", "nan", ("tol", "rtol"), "'rtol' must be a number, 0 or more"),
         ("atol", "small", ("tol", "atol"), "'atol' must be a number, 0 or more"),
-        ("forbid", "torch.tensor; x y", ("forbid",), "not a valid expression"),
-        ("require", "import os", ("require",), "must be a single expression"),
+        ("forbid", "torch.tensor; x y", ("forbid",), "'x y' is not a name"),
+        ("require", "import os", ("require",), "'import os' is not a name"),
         ("dtype", "exactly", ("dtype",), "'dtype' must be one of exact, kind or ignore"),
     ],
 )

@@ -326,7 +326,7 @@ async def test_bad_judging_values_are_refused_at_their_field(judge, decks):
             ("trials", "1000000", "Trials: 'trials' must be a whole number from 1 to 50"),
             ("atol", "-1", "Tol: 'atol' must be a number, 0 or more"),
             ("rtol", "-0.5", "Tol: 'rtol' must be a number, 0 or more"),
-            ("forbid", "torch.tensor; x y", "Forbid: not a valid expression"),
+            ("forbid", "torch.tensor; x y", "Forbid: 'x y' is not a name"),
             ("require", "m; import os", "Require: must be a single expression"),
         ]:
             _fill(app, **{field: value})
