@@ -327,7 +327,7 @@ async def test_bad_judging_values_are_refused_at_their_field(judge, decks):
             ("atol", "-1", "Tol: 'atol' must be a number, 0 or more"),
             ("rtol", "-0.5", "Tol: 'rtol' must be a number, 0 or more"),
             ("forbid", "torch.tensor; x y", "Forbid: 'x y' is not a name"),
-            ("require", "m; import os", "Require: must be a single expression"),
+            ("require", "m; import os", "Require: 'import os' is not a name"),
         ]:
             _fill(app, **{field: value})
             await _save(app, pilot)
