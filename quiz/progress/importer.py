@@ -1,9 +1,22 @@
 """Importing a json export: restoring progress, or merging it in from another machine.
 
 Why it exists: progress must survive a new laptop and two machines used in turn.
-The whole file is read and checked before the database is touched, so a malformed,
-truncated or foreign file changes nothing; then everything is merged in one
-transaction. Merging is idempotent (importing the same file twice changes nothing):
+A malformed, truncated, foreign or inconsistent file changes nothing, and memory
+stays bounded however many reviews the file holds (a million reviews are 660 MB of
+JSON, and took 7 GB when loaded whole). The file is read front to back with
+``quiz.progress.jsonstream``, one element at a time:
+
+1. :func:`read_document` checks everything but the reviews (format, version, decks,
+   cards, settings) before the database is opened; it reads only as far as the
+   reviews when, as the exporter writes it, they come last;
+2. :func:`merge` works in one transaction: it merges decks and cards, then reads the
+   file again, checking each review and staging it in a temporary table, and
+   inserts the new ones in time order. The first problem rolls it all back.
+
+Checking every review in a first pass of its own would have read and validated a
+million reviews twice; the transaction gives the same all-or-nothing.
+
+Merging is idempotent (importing the same file twice changes nothing):
 
 - decks and cards unknown here are added; for a card known on both sides the newest
   state wins (the later of its last answer and its last reset), ties keep ours;
@@ -13,147 +26,50 @@ transaction. Merging is idempotent (importing the same file twice changes nothin
 
 from __future__ import annotations
 
-import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, BinaryIO
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    model_validator,
-)
+from pydantic import BaseModel, ValidationError
 
 from quiz.progress.export import FORMAT, VERSION
-from quiz.review.clock import to_text
+from quiz.progress.import_schema import (
+    CARD_FILE_COLUMNS,
+    CARD_STATE_COLUMNS,
+    REVIEW_COLUMNS,
+    CardIn,
+    DeckIn,
+    Head,
+    ReviewIn,
+    checking_context,
+)
+from quiz.progress.jsonstream import JSONStreamError, ObjectReader
 from quiz.review.errors import ReviewError
 from quiz.review.settings import Settings
-from quiz.review.state import Phase
 from quiz.review.store import Store
 
 MAX_BYTES = 4 << 30  # refuse absurd files before reading them
+BATCH = 2000  # reviews staged per statement
+_HEAD_KEYS = frozenset(Head.model_fields) - {"reviews"}
+_ITEMS: dict[str, type[BaseModel]] = {"decks": DeckIn, "cards": CardIn}
 
 
 class ImportFileError(ReviewError):
     """The file cannot be imported; the database was not changed."""
 
 
-def _utc_text(text: str) -> str:
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError("a time without a zone")
-    try:
-        normal = to_text(moment.astimezone(UTC))
-    except OverflowError:
-        raise ValueError("a time outside the years 1 to 9999 in UTC") from None
-    assert normal is not None
-    return normal
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A checked export file: everything but its reviews, which :func:`merge` reads."""
 
-
-Time = Annotated[str, AfterValidator(_utc_text)]
-Name = Annotated[str, Field(min_length=1, max_length=500)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-MAX_STEP = 64
-FUTURE_SLACK = timedelta(days=1)  # clocks differ between machines, but not by days
-
-
-class StateIn(_Model):
-    phase: Literal["new", "learning", "review", "relearning"]
-    step: int | None = Field(ge=0, le=MAX_STEP)
-    stability: Finite | None = Field(gt=0)
-    difficulty: Finite | None = Field(ge=1, le=10)
-    due: Time | None
-    last_review: Time | None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> StateIn:
-        """A state the scheduler can work from: a studied card has its memory and its due."""
-        if self.phase != "new":
-            missing = [k for k in ("stability", "difficulty", "due") if getattr(self, k) is None]
-            if missing:
-                raise ValueError(f"a {self.phase} card needs {', '.join(missing)}")
-        if self.phase in ("learning", "relearning") and self.step is None:
-            raise ValueError(f"a {self.phase} card needs its step")
-        latest = to_text(datetime.now(UTC) + FUTURE_SLACK)
-        if self.last_review is not None and latest is not None and self.last_review > latest:
-            raise ValueError(f"last_review {self.last_review} is in the future")
-        return self
-
-    def columns(self, prefix: str = "") -> dict[str, Any]:
-        """The stored columns (times were made canonical UTC text by validation)."""
-        return {
-            f"{prefix}state": int(Phase[self.phase.upper()]),
-            f"{prefix}step": self.step,
-            f"{prefix}stability": self.stability,
-            f"{prefix}difficulty": self.difficulty,
-            f"{prefix}due": self.due,
-            f"{prefix}last_review": self.last_review,
-        }
-
-
-class DeckIn(_Model):
-    slug: Name
-    title: str
-    path: str
-    first_seen: Time
-    synced_at: Time
-
-
-class CardIn(_Model):
-    deck: Name
-    card_id: Name
-    kind: Name
-    position: int = Field(ge=0)
-    content_hash: str
-    present: bool
-    added_at: Time
-    edited_at: Time | None
-    state: StateIn
-    suspended: bool
-    buried_until: Time | None
-    leech: bool
-    reset_at: Time | None
-
-    @property
-    def changed_at(self) -> str:
-        """When its state last changed: its last answer or its last reset."""
-        return max(self.state.last_review or "", self.reset_at or "")
-
-
-class ReviewIn(_Model):
-    reviewed_at: Time
-    deck: Name
-    card_id: Name
-    kind: Name
-    answer: str | None
-    outcome: str | None
-    verdict: dict[str, Any] | None
-    suggested: int | None = Field(ge=1, le=4)
-    rating: int = Field(ge=1, le=4)
-    duration_ms: int | None = Field(ge=0)
-    before: StateIn
-    after: StateIn
-    leeched: bool
-
-
-class Document(_Model):
-    format: Literal["torch-quiz-progress"]
-    version: int
-    exported_at: Time
-    settings: dict[str, Any]
-    decks: list[DeckIn]
-    cards: list[CardIn]
-    reviews: list[ReviewIn]
+    path: Path
+    head: Head
+    keys: frozenset[str]  # the top-level keys checked; merge refuses any other
+    stamp: tuple[int, int]  # size and modification time of the file checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,26 +102,94 @@ class ImportReport:
         )
 
 
-def read_document(path: Path) -> Document:
-    """The checked contents of an export file; :class:`ImportFileError` for anything else."""
+# -- reading and checking --------------------------------------------------------------
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[BinaryIO]:
+    """The file open for reading; unreadable, non-UTF-8 and non-JSON files become one line."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise ImportFileError(f"{path}: is a folder, not an export file")
-        if size > MAX_BYTES:
-            raise ImportFileError(f"{path}: too large for an export ({size} bytes)")
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            yield handle
     except OSError as error:
         raise ImportFileError(f"{path}: cannot read: {error.strerror or error}") from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ImportFileError(f"{path}: is not a torch-quiz export (not UTF-8 text)") from None
-    except ValueError as error:
-        where = f" (line {error.lineno}, column {error.colno})" if hasattr(error, "lineno") else ""
-        problem = "is empty" if not raw.strip() else f"is not valid JSON{where}; truncated?"
-        raise ImportFileError(f"{path}: {problem}") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
+    except JSONStreamError as error:
+        where = f"line {error.line}, column {error.column}"
+        raise ImportFileError(f"{path}: is not valid JSON ({where}); truncated?") from None
+
+
+def _stamp(stat: os.stat_result) -> tuple[int, int]:
+    return stat.st_size, stat.st_mtime_ns
+
+
+def read_document(path: Path) -> Document:
+    """Everything but the reviews, checked; :class:`ImportFileError` for any problem."""
+    if path.is_dir():
+        raise ImportFileError(f"{path}: is a folder, not an export file")
+    with _reading(path) as handle:
+        stat = os.fstat(handle.fileno())
+        if stat.st_size > MAX_BYTES:
+            raise ImportFileError(f"{path}: too large for an export ({stat.st_size} bytes)")
+        data = _read_head(path, ObjectReader(handle))
+    try:
+        head = Head.model_validate(data, context=checking_context())
+    except ValidationError as error:
+        raise ImportFileError(f"{path}: {_first_problem(error)}") from None
+    _check_cards(path, head)
+    try:
+        Settings.from_dict(head.settings, path=path)
+    except ReviewError as error:
+        raise ImportFileError(str(error)) from None
+    return Document(path, head, frozenset(data), _stamp(stat))
+
+
+def _read_head(path: Path, reader: ObjectReader) -> dict[str, Any]:
+    """The top-level members but the reviews; decks and cards checked one by one.
+
+    Reading stops at the reviews when everything else came before them, as the
+    exporter writes it; otherwise they are read past without being kept.
+    """
+    if reader.is_empty():
+        raise ImportFileError(f"{path}: is empty")
+    if not reader.is_object():
+        reader.skip()
+        reader.finish()
+        _recognise(path, {})
+    data: dict[str, Any] = {}
+    checked: set[str] = set()
+    context = checking_context()
+    for key in reader.members():
+        _check_key(path, key, data)
+        if key == "reviews" and reader.is_array():
+            data[key] = []
+            if data.keys() >= _HEAD_KEYS:
+                break
+            reader.skip()
+        elif key in _ITEMS and reader.is_array():
+            items: Iterable[Any] = reader.elements()
+            if _recognised(data):  # else a foreign file's problem is that it is foreign
+                checked.add(key)
+                items = (_item(path, key, i, item, context) for i, item in enumerate(items))
+            data[key] = list(items)
+        else:
+            data[key] = reader.value()
+    _recognise(path, data)
+    for key in _ITEMS.keys() - checked:
+        if isinstance(data.get(key), list):
+            data[key] = [_item(path, key, i, item, context) for i, item in enumerate(data[key])]
+    return data
+
+
+def _recognised(data: dict[str, Any]) -> bool:
+    version = data.get("version")
+    return data.get("format") == FORMAT and isinstance(version, int) and version <= VERSION
+
+
+def _recognise(path: Path, data: dict[str, Any]) -> None:
+    """Refuse a file of another program or of a newer torch-quiz."""
+    if data.get("format") != FORMAT:
         raise ImportFileError(
             f'{path}: is not a torch-quiz progress export (no "format": "{FORMAT}"); '
             "make one with: torch-quiz export --format json"
@@ -216,43 +200,48 @@ def read_document(path: Path) -> Document:
             f"{path}: was written by a newer torch-quiz (export version {version}; "
             f"this one reads {VERSION})"
         )
-    del raw
+
+
+def _item(path: Path, key: str, index: int, item: Any, context: dict[str, Any]) -> Any:
+    checked = _checked(path, _ITEMS[key], item, (key, index), context)
+    return checked.compact() if isinstance(checked, CardIn) else checked
+
+
+def _check_key(path: Path, key: str, seen: dict[str, Any] | set[str]) -> None:
+    if key in seen:
+        raise ImportFileError(f'{path}: "{key}" is in the file twice')
+
+
+def _checked(
+    path: Path, model: type[BaseModel], item: Any, where: tuple[str, int], context: dict[str, Any]
+) -> Any:
     try:
-        document = Document.model_validate(data)
+        return model.model_validate(item, context=context)
     except ValidationError as error:
-        raise ImportFileError(f"{path}: {_first_problem(error)}") from None
-    del data
-    _check_references(path, document)
-    try:
-        Settings.from_dict(document.settings, path=path)
-    except ReviewError as error:
-        raise ImportFileError(str(error)) from None
-    return document
+        raise ImportFileError(f"{path}: {_first_problem(error, where)}") from None
 
 
-def _first_problem(error: ValidationError) -> str:
+def _first_problem(error: ValidationError, where: tuple[str | int, ...] = ()) -> str:
     problems = error.errors()
     first = problems[0]
-    where = ".".join(str(part) for part in first["loc"]) or "the top level"
+    place = ".".join(str(part) for part in (*where, *first["loc"])) or "the top level"
     more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-    return f"{where}: {first['msg']}{more}"
+    return f"{place}: {first['msg']}{more}"
 
 
-def _check_references(path: Path, document: Document) -> None:
-    decks = {deck.slug for deck in document.decks}
+def _check_cards(path: Path, head: Head) -> None:
+    decks = {deck.slug for deck in head.decks}
     cards = set()
-    for index, card in enumerate(document.cards):
+    for index, card in enumerate(head.cards):
         if card.deck not in decks:
             raise ImportFileError(f"{path}: cards.{index}: deck '{card.deck}' is not in the file")
         key = (card.deck, card.card_id)
         if key in cards:
             raise ImportFileError(f"{path}: cards.{index}: {card.deck}/{card.card_id} twice")
         cards.add(key)
-    for index, review in enumerate(document.reviews):
-        if (review.deck, review.card_id) not in cards:
-            raise ImportFileError(
-                f"{path}: reviews.{index}: card {review.deck}/{review.card_id} is not in the file"
-            )
+
+
+# -- merging ---------------------------------------------------------------------------
 
 
 def import_file(store: Store, path: Path) -> ImportReport:
@@ -261,14 +250,16 @@ def import_file(store: Store, path: Path) -> ImportReport:
 
 
 def merge(store: Store, document: Document) -> ImportReport:
+    """Merge a checked file in one transaction; a problem in its reviews undoes it all."""
+    head = document.head
     with store.write():
-        decks_added = _merge_decks(store, document)
-        ids, added, updated = _merge_cards(store, document)
+        decks_added = _merge_decks(store, head)
+        ids, added, updated = _merge_cards(store, head)
         reviews_added, skipped = _merge_reviews(store, document, ids)
         restored = False
         has_settings = store.scalar("SELECT count(*) FROM settings")
-        if not has_settings and document.settings:
-            new = Settings.from_dict(document.settings, path=store.path)
+        if not has_settings and head.settings:
+            new = Settings.from_dict(head.settings, path=store.path)
             restored = new != Settings()
             if restored:
                 store.save_settings(new)
@@ -276,95 +267,120 @@ def merge(store: Store, document: Document) -> ImportReport:
     return ImportReport(decks_added, added, updated, reviews_added, skipped, restored)
 
 
-def _merge_decks(store: Store, document: Document) -> int:
+def _merge_decks(store: Store, head: Head) -> int:
     known = {row["slug"] for row in store.query("SELECT slug FROM decks")}
-    rows = [deck.model_dump() for deck in document.decks if deck.slug not in known]
+    rows = [deck.model_dump() for deck in head.decks if deck.slug not in known]
     if rows:
         store.db["decks"].insert_all(rows)
     return len(rows)
 
 
-_STATE_KEYS = ("state", "step", "stability", "difficulty", "due", "last_review")
+_CARD_COLUMNS = (*CARD_FILE_COLUMNS, *CARD_STATE_COLUMNS)
+_ADD_CARD = (
+    f"INSERT INTO cards ({', '.join(_CARD_COLUMNS)}) VALUES ({', '.join('?' * len(_CARD_COLUMNS))})"
+)
+_UPDATE_CARD = f"UPDATE cards SET {', '.join(f'{c} = ?' for c in CARD_STATE_COLUMNS)} WHERE id = ?"
 
 
-def _merge_cards(store: Store, document: Document) -> tuple[dict[tuple[str, str], int], int, int]:
+def _merge_cards(store: Store, head: Head) -> tuple[dict[tuple[str, str], int], int, int]:
+    """The row id of each of the file's cards, and how many were added and updated.
+
+    Deck-file fields (kind, position, content hash) of a card known here stay ours.
+    """
+    conn = store.db.conn
     local = {
-        (row["deck"], row["card_id"]): row
-        for row in store.query("SELECT id, deck, card_id, last_review, reset_at FROM cards")
+        (deck, card_id): (card, max(last_review or "", reset_at or ""))
+        for card, deck, card_id, last_review, reset_at in conn.execute(
+            "SELECT id, deck, card_id, last_review, reset_at FROM cards"
+        )
     }
-    ids = {key: row["id"] for key, row in local.items()}
+    ids: dict[tuple[str, str], int] = {}
     added = updated = 0
-    for card in document.cards:
+    for card in head.cards:
         key = (card.deck, card.card_id)
-        flags = {
-            "suspended": int(card.suspended),
-            "buried_until": card.buried_until,
-            "leech": int(card.leech),
-            "reset_at": card.reset_at,
-        }
         mine = local.get(key)
         if mine is None:
-            row = {
-                "deck": card.deck,
-                "card_id": card.card_id,
-                "kind": card.kind,
-                "position": card.position,
-                "content_hash": card.content_hash,
-                "present": int(card.present),
-                "added_at": card.added_at,
-                "edited_at": card.edited_at,
-                **card.state.columns(),
-                **flags,
-            }
-            ids[key] = store.db["cards"].insert(row).last_rowid  # type: ignore[assignment]
+            row = (*card.file_values, *card.state_values)
+            ids[key] = conn.execute(_ADD_CARD, row).lastrowid  # type: ignore[assignment]
             added += 1
             continue
-        ours = max(mine["last_review"] or "", mine["reset_at"] or "")
+        ids[key], ours = mine
         if card.changed_at > ours:
-            store.db["cards"].update(mine["id"], {**card.state.columns(), **flags})
+            conn.execute(_UPDATE_CARD, (*card.state_values, ids[key]))
             updated += 1
     return ids, added, updated
+
+
+_COLUMNS = ", ".join(REVIEW_COLUMNS)
+_STAGE = (
+    f"INSERT OR IGNORE INTO temp.import_reviews (seq, {_COLUMNS}) "
+    f"VALUES (?, {', '.join('?' * len(REVIEW_COLUMNS))})"
+)
+# Staged reviews already here are dropped; the rest go in by time (ties in file order),
+# as the app would have written them. (Inserting with a NOT EXISTS on reviews instead
+# would make SQLite copy every staged row to a second temporary table first.)
+_DROP_KNOWN = (
+    "DELETE FROM temp.import_reviews AS s WHERE EXISTS (SELECT 1 FROM reviews AS r "
+    "WHERE r.reviewed_at = s.reviewed_at AND r.card = s.card)"
+)
+_INSERT = (
+    f"INSERT INTO reviews ({_COLUMNS}) SELECT {_COLUMNS} FROM temp.import_reviews "
+    "ORDER BY reviewed_at, seq"
+)
 
 
 def _merge_reviews(
     store: Store, document: Document, ids: dict[tuple[str, str], int]
 ) -> tuple[int, int]:
-    cards = {ids[(r.deck, r.card_id)] for r in document.reviews}
-    seen: set[tuple[int, str]] = set()
-    if cards:
-        cursor = store.db.conn.execute("SELECT card, reviewed_at FROM reviews")
-        seen = {(card, at) for card, at in cursor if card in cards}
-    rows = []
-    skipped = 0
-    # By time; ties keep the file's order, so a restored copy exports in the same order.
-    for review in sorted(document.reviews, key=lambda r: r.reviewed_at):
-        card = ids[(review.deck, review.card_id)]
-        if (card, review.reviewed_at) in seen:
-            skipped += 1
-            continue
-        seen.add((card, review.reviewed_at))
-        rows.append(
-            {
-                "reviewed_at": review.reviewed_at,
-                "card": card,
-                "deck": review.deck,
-                "card_id": review.card_id,
-                "kind": review.kind,
-                "answer": review.answer,
-                "outcome": review.outcome,
-                "verdict": None if review.verdict is None else json.dumps(review.verdict),
-                "suggested": review.suggested,
-                "rating": review.rating,
-                "duration_ms": review.duration_ms,
-                **review.before.columns("before_"),
-                **review.after.columns("after_"),
-                "leeched": int(review.leeched),
-            }
-        )
-    if rows:
-        names = list(rows[0])
-        store.db.conn.executemany(
-            f"INSERT INTO reviews ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-            (tuple(row[name] for name in names) for row in rows),
-        )
-    return len(rows), skipped
+    """Stage the file's reviews (each checked, the first of a (card, time) kept), insert the new."""
+    conn = store.db.conn
+    conn.execute("DROP TABLE IF EXISTS temp.import_reviews")
+    # In SQLite's temporary file (by default), so neither in memory nor in the database.
+    conn.execute(
+        f"CREATE TEMP TABLE import_reviews (seq INTEGER NOT NULL, {_COLUMNS}, "
+        "PRIMARY KEY (reviewed_at, card)) WITHOUT ROWID"
+    )
+    try:
+        staged = _stage_reviews(conn, document, ids)
+        conn.execute(_DROP_KNOWN)
+        added = conn.execute(_INSERT).rowcount
+    finally:
+        conn.execute("DROP TABLE temp.import_reviews")
+    return added, staged - added
+
+
+def _stage_reviews(
+    conn: sqlite3.Connection, document: Document, ids: dict[tuple[str, str], int]
+) -> int:
+    """Read, check and stage every review of the file; returns how many it holds."""
+    path = document.path
+    count = 0
+    with _reading(path) as handle:
+        if _stamp(os.fstat(handle.fileno())) != document.stamp:
+            raise ImportFileError(f"{path}: changed while it was being imported")
+        reader = ObjectReader(handle)
+        context = checking_context()
+        seen: set[str] = set()
+        for key in reader.members():
+            _check_key(path, key, seen)
+            seen.add(key)
+            if key not in document.keys:
+                raise ImportFileError(f"{path}: {key}: Extra inputs are not permitted")
+            if key != "reviews":
+                continue
+            rows = []
+            for index, item in enumerate(reader.elements()):
+                review = _checked(path, ReviewIn, item, ("reviews", index), context)
+                card = ids.get((review.deck, review.card_id))
+                if card is None:
+                    raise ImportFileError(
+                        f"{path}: reviews.{index}: card {review.deck}/{review.card_id} "
+                        "is not in the file"
+                    )
+                rows.append((index, *review.row(card)))
+                count += 1
+                if len(rows) == BATCH:
+                    conn.executemany(_STAGE, rows)
+                    rows.clear()
+            conn.executemany(_STAGE, rows)
+    return count
