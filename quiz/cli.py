@@ -32,6 +32,18 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+
+def _db_before_the_command(ctx: typer.Context, value: Path | None) -> Path | None:
+    """``--db`` after a command wins; else one before it (``torch-quiz --db X stats``);
+    else $TORCH_QUIZ_DB. Without this the one before the command was silently ignored."""
+    parent = ctx.parent
+    if parent is None:
+        return value
+    here, before = ctx.get_parameter_source("db"), parent.get_parameter_source("db")
+    typed = type(here).COMMANDLINE  # the enum of the click that typer bundles
+    return parent.params["db"] if here is not typed and before is typed else value
+
+
 DbOption = Annotated[
     Path | None,
     typer.Option(
@@ -40,6 +52,7 @@ DbOption = Annotated[
         help=f"Progress database file (default: in your data folder; also ${DB_ENV}).",
         dir_okay=False,
         show_default=False,
+        callback=_db_before_the_command,
     ),
 ]
 

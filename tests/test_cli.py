@@ -125,6 +125,16 @@ def test_db_option_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert f"database:      {from_option}" in result.output
 
 
+def test_db_before_the_command_reaches_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """``torch-quiz --db X stats`` means X, as ``torch-quiz stats --db X`` does."""
+    before, after = tmp_path / "before.sqlite3", tmp_path / "after.sqlite3"
+    monkeypatch.setenv("TORCH_QUIZ_DB", str(tmp_path / "env.sqlite3"))
+    result = runner.invoke(app, ["--db", str(before), "paths"])
+    assert f"database:      {before}" in result.output
+    result = runner.invoke(app, ["--db", str(before), "paths", "--db", str(after)])
+    assert f"database:      {after}" in result.output
+
+
 def test_python_dash_m_and_version():
     result = subprocess.run(
         [sys.executable, "-m", "quiz", "--version"], capture_output=True, text=True, timeout=60
