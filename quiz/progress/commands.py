@@ -97,9 +97,16 @@ def _export_apkg(output: Path | None, wanted: Sequence[str]) -> str:
 def import_progress(db_path: Path, source: Path) -> str:
     from quiz.progress.importer import merge, read_document
 
-    document = read_document(source)  # checked before the database is even opened
-    with _open(db_path) as store:
-        report = merge(store, document)
+    document = read_document(source)  # all but the reviews, before the database is opened
+    new_file = not db_path.exists()
+    try:
+        with _open(db_path) as store:
+            report = merge(store, document)  # one transaction, rolled back on a bad review
+    except ReviewError:
+        if new_file:  # leave no empty database behind a refused import
+            for leftover in (db_path, *(Path(f"{db_path}{end}") for end in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        raise
     return f"{source}: {report.summary()}"
 
 

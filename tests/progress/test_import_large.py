@@ -168,6 +168,17 @@ def test_the_command_refuses_a_bad_last_review(tmp_path: Path, store: Store, lea
     assert list(Store.open(db).db.conn.iterdump()) == before
 
 
+def test_a_refused_import_into_a_new_database_leaves_no_file(tmp_path: Path):
+    data = generated(reviews=300)
+    data["reviews"][-1]["rating"] = 9
+    bad = write(tmp_path, data)
+    db = tmp_path / "fresh" / "progress.sqlite3"
+    db.parent.mkdir()
+    result = CliRunner().invoke(app, ["import", str(bad), "--db", str(db)])
+    assert result.exit_code == 1 and "reviews.299.rating" in result.output
+    assert list(db.parent.iterdir()) == []  # no empty database, no -wal or -shm
+
+
 def test_a_file_changed_after_its_check_is_refused(tmp_path: Path, store: Store):
     path = write(tmp_path, generated(reviews=50, cards=5))
     document = read_document(path)
