@@ -102,8 +102,8 @@ def import_progress(db_path: Path, source: Path) -> str:
     try:
         with _open(db_path) as store:
             report = merge(store, document)  # one transaction, rolled back on a bad review
-    except ReviewError:
-        if new_file:  # leave no empty database behind a refused import
+    except BaseException:
+        if new_file:  # leave no empty database behind a refused or failed import
             for leftover in (db_path, *(Path(f"{db_path}{end}") for end in ("-wal", "-shm"))):
                 leftover.unlink(missing_ok=True)
         raise

@@ -146,6 +146,8 @@ class ObjectReader:
                 if cut and self._more():
                     continue
                 self._fail(error.msg, error.pos)
+            except (ValueError, RecursionError) as error:  # a number of over 4,300 digits,
+                self._fail(str(error).split(";")[0])  # or arrays nested too deep
             # A number ending near the end of the buffer may go on in the next chunk.
             if end > len(self._buf) - _NEAR_END and self._more():
                 continue

@@ -168,14 +168,28 @@ def test_the_command_refuses_a_bad_last_review(tmp_path: Path, store: Store, lea
     assert list(Store.open(db).db.conn.iterdump()) == before
 
 
-def test_a_refused_import_into_a_new_database_leaves_no_file(tmp_path: Path):
+@pytest.mark.parametrize(
+    ("spoil", "words"),
+    [
+        (lambda text: text.replace('"rating": 3', '"rating": 9'), "reviews.299.rating"),
+        (
+            lambda text: text.replace('"rating": 3', '"rating": ' + "3" * 5000),
+            "is not valid JSON (line",
+        ),
+    ],
+    ids=["bad-rating", "huge-number"],
+)
+def test_a_refused_import_into_a_new_database_leaves_no_file(tmp_path: Path, spoil, words: str):
     data = generated(reviews=300)
-    data["reviews"][-1]["rating"] = 9
-    bad = write(tmp_path, data)
+    data["reviews"][-1]["rating"] = 3
+    text = json.dumps(data, indent=1)
+    last = text.rindex('"rating": 3')
+    bad = write(tmp_path, text[:last] + spoil(text[last:]))
     db = tmp_path / "fresh" / "progress.sqlite3"
     db.parent.mkdir()
     result = CliRunner().invoke(app, ["import", str(bad), "--db", str(db)])
-    assert result.exit_code == 1 and "reviews.299.rating" in result.output
+    assert result.exit_code == 1 and words in result.output, result.output
+    assert "Traceback" not in result.output and result.output.count("\n") == 1
     assert list(db.parent.iterdir()) == []  # no empty database, no -wal or -shm
 
 

@@ -114,3 +114,18 @@ def test_not_an_object_and_empty():
     assert not reader.is_object() and reader.is_array()
     reader.skip()
     reader.finish()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('{"a": ' + "9" * 5001 + "}", r"Exceeds the limit \(4300 digits\)"),
+        ('{"a": ' + "[" * 100_000 + "}", "maximum recursion depth exceeded"),
+    ],
+    ids=["huge-integer", "deep-nesting"],
+)
+def test_values_json_cannot_hold_are_stream_errors_not_crashes(text: str, words: str):
+    reader = ObjectReader(io.BytesIO(text.encode()))
+    with pytest.raises(JSONStreamError, match=words):
+        for _ in reader.members():
+            reader.value()
