@@ -81,7 +81,7 @@ def _expression(at: DataPath, source: str) -> Iterator[RuleProblem]:
 
 def _name(at: DataPath, text: str) -> Iterator[RuleProblem]:
     """A forbid or require entry: the judge matches names and dotted chains only."""
-    parts = text.strip().split(".")
+    parts = text.split(".")  # as written: the judge compares it exactly
     if not all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
         yield RuleProblem(
             at, f"'{text}' is not a name: forbid and require list names such as torch.sum or sum"
