@@ -96,6 +96,9 @@ class WorkerClient:
             if self._closed:
                 raise SandboxUnavailable("the sandbox was closed")
             self.start()
+            if self._closed:  # close() came while the worker was being spawned
+                self._kill()
+                raise SandboxUnavailable("the sandbox was closed")
             if self._ready.is_set():
                 return
             line = self._read_line(time.monotonic() + self.startup_timeout)
@@ -187,6 +190,8 @@ class WorkerClient:
             except (BrokenPipeError, OSError):
                 return self._failed(self._replace("crash"), seeds[0], exprs)
             line = self._read_line(deadline)
+            if line is None and self._closed:  # killed by close(), not by what it ran
+                raise SandboxUnavailable("the sandbox was closed")
             if line is None:
                 cause = "time" if process.poll() is None else self._death_cause()
                 return self._failed(self._replace(cause), seeds[0], exprs)

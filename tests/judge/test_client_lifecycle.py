@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import pytest
@@ -28,3 +29,24 @@ def test_closing_during_the_warm_up_does_not_wait_for_torch():
         os.kill(pid, 0)
     with pytest.raises(SandboxUnavailable, match="closed"):
         client.wait_ready()
+
+
+def test_closing_during_a_request_is_not_reported_as_a_limit():
+    """The answer being judged at quit was not too big: the sandbox was closed."""
+    client = WorkerClient(time_limit=30)
+    client.wait_ready()
+    outcome: list[object] = []
+
+    def judge_something_slow() -> None:
+        try:
+            outcome.append(client.run([], ["torch.ones(1500, 1500).matrix_power(60).sum()"]))
+        except SandboxUnavailable as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=judge_something_slow)
+    thread.start()
+    time.sleep(0.3)  # usually mid-request; before it, the request is refused the same way
+    client.close()
+    thread.join(timeout=60)
+    assert len(outcome) == 1 and isinstance(outcome[0], SandboxUnavailable), outcome
+    assert "closed" in str(outcome[0]) and client.restarts == 0
