@@ -48,7 +48,7 @@ def run_app(db: Path | None, review: list[str] | None) -> None:
 
     Start-up (importing Textual, composing Home, then the review engine) allocates a
     great deal and frees almost nothing, so the cyclic garbage collector is off until
-    progress is open: its passes over the growing heap were a fifth of the time to the
+    opening progress has ended: its passes over the growing heap were a fifth of the time to the
     first frame (``bench/run.py``, ``startup_first_paint_s``).
     """
     gc.disable()
@@ -56,7 +56,7 @@ def run_app(db: Path | None, review: list[str] | None) -> None:
     from quiz.ui.app import make_app  # only the app needs Textual
 
     try:
-        app = make_app(resolve_db_path(db), review=review, defer=True, when_open=collect_again)
+        app = make_app(resolve_db_path(db), review=review, defer=True, after_open=collect_again)
     except (ReviewError, StoreError) as error:
         _fail(str(error))
     app.run()

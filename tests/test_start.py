@@ -61,14 +61,14 @@ def test_a_bad_database_ends_the_app_with_a_clean_error(tmp_path: Path):
 class _StartingApp:
     """Stands in for the app: records whether the collector ran at each stage."""
 
-    def __init__(self, when_open) -> None:
-        self.when_open = when_open
+    def __init__(self, after_open) -> None:
+        self.after_open = after_open
         self.open_error = None
         self.collecting: list[tuple[str, bool]] = []
 
     def run(self) -> None:
         self.collecting.append(("first frame", gc.isenabled()))
-        self.when_open()
+        self.after_open()
         self.collecting.append(("progress open", gc.isenabled()))
 
 
@@ -77,9 +77,9 @@ def test_the_collector_is_off_until_progress_is_open(monkeypatch, tmp_path: Path
 
     made: list[_StartingApp] = []
 
-    def make_app(db, *, review, defer, when_open):
+    def make_app(db, *, review, defer, after_open):
         assert defer
-        made.append(_StartingApp(when_open))
+        made.append(_StartingApp(after_open))
         return made[0]
 
     monkeypatch.setattr(quiz.ui.app, "make_app", make_app)

@@ -82,12 +82,12 @@ class TorchQuizApp(App[None]):
         review: Sequence[str] | None = None,
         problems: Sequence[Diagnostic] = (),
         keymap_file: Path | None = None,
-        when_open: Callable[[], None] | None = None,
+        after_open: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.opener = opener  # opens the session after the first frame (session is None)
-        self.when_open = when_open  # called once the deferred open has succeeded
+        self.after_open = after_open  # called once the deferred open has ended, either way
         self.deck_list = tuple(session.decks if session is not None else decks)
         self.open_error: str | None = None
         self.client = client
@@ -159,11 +159,15 @@ class TorchQuizApp(App[None]):
         except (ReviewError, StoreError) as error:
             self._could_not_open(str(error))
             return
-        try:
-            self._opened(session)
-        finally:  # progress is open even if showing it failed
-            if self.when_open is not None:
-                self.when_open()
+        finally:
+            self._open_ended()
+        self._opened(session)
+
+    def _open_ended(self) -> None:
+        """Call ``after_open`` once: progress is open, or opening it failed."""
+        after_open, self.after_open = self.after_open, None
+        if after_open is not None:
+            after_open()
 
     def _opened(self, session: Session) -> None:
         self.session = session
@@ -381,6 +385,8 @@ class TorchQuizApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
+            if event.worker.name == "open":  # the engine could not be imported
+                self._open_ended()
             self.worker_failed(event.worker)
 
     def worker_failed(self, worker: Worker) -> None:
@@ -414,7 +420,7 @@ def make_app(
     clock: Clock = system_clock,
     tz: tzinfo | None = None,
     defer: bool = False,
-    when_open: Callable[[], None] | None = None,
+    after_open: Callable[[], None] | None = None,
 ) -> TorchQuizApp:
     """The app on ``db_path``: the bundled and the learner's decks (or ``decks``).
 
@@ -424,7 +430,7 @@ def make_app(
     ``keymap.toml`` beside the database. Raises ReviewError for an unknown deck name,
     and StoreError for an unusable database; with ``defer`` the database is opened
     after the first frame instead, and a failure ends the app with ``open_error``;
-    ``when_open`` is called once it has opened.
+    ``after_open`` is called once that has ended, opened or not.
     """
     from quiz.ui.keymap import keymap_path
 
@@ -453,5 +459,5 @@ def make_app(
         review=study.review,
         problems=study.decks.errors,
         keymap_file=keymap_path(db_path),
-        when_open=when_open,
+        after_open=after_open,
     )
