@@ -26,11 +26,8 @@ from quiz.review.cards import CardRef
 from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError, StoreError
 from quiz.review.store import Store
-from quiz.ui.card import CardScreen, ConfirmScreen, due_text
+from quiz.ui.card import CardScreen, due_text
 from quiz.ui.footer import KeysFooter
-
-# The card detail and its confirmation live in quiz.ui.card; the help lists them here.
-__all__ = ["BrowseScreen", "CardScreen", "ConfirmScreen", "flag_letters"]
 
 FLAG_LETTERS = {"edited": "E", "leech": "L", "suspended": "S", "buried": "B"}
 SEARCH_HELP = "words · deck: kind: tag: · is:new|learning|review|due|suspended|leech|edited · -term"
