@@ -271,6 +271,24 @@ def retention_by_deck(
     return {slug: Retention(t.passed, t.failed, days) for slug, t in tallies.items()}
 
 
+def daily_activity(
+    store: Store, now: datetime, *, tz: tzinfo | None = None, days: int = 30
+) -> tuple[DayActivity, ...]:
+    """Answers per study day over ``days``, oldest first: ``collect``'s ``per_day``, alone.
+
+    The Stats screen's calendar covers half a year; ``collect`` for that span would also
+    walk the whole history back for streaks (1.6 s on a million-review log).
+    """
+    if days < 1:
+        raise ReviewError("days must be at least 1")
+    hour = store.settings.day_start_hour
+    span = max(days, 30)
+    past = days_back(study_day(as_utc(now), hour, tz), span, hour, tz)
+    overall = _Tally(days, 1)
+    _tally_reviews(store, DayIndex(past), days, None, {}, overall)
+    return tuple(DayActivity(past[span - days + i].day, *overall.per_day[i]) for i in range(days))
+
+
 def _deck_titles(store: Store, deck: str | None) -> dict[str, str]:
     rows = store.query("SELECT slug, title FROM decks ORDER BY slug")
     titles = {row["slug"]: row["title"] for row in rows}

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
-from quiz.progress.stats import DayActivity, Stats, collect
+from quiz.progress.stats import DayActivity, Stats, collect, daily_activity
 from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError, StoreError
 from quiz.review.overview import format_retention
@@ -105,7 +105,7 @@ class StatsScreen(Screen[None]):
         self.store = store
         self.clock = clock
         self.tz = tz
-        self.calendar: Stats | None = None
+        self.calendar: tuple[DayActivity, ...] = ()  # oldest first, today last
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -127,9 +127,7 @@ class StatsScreen(Screen[None]):
         now = self.clock()
         try:
             stats = collect(self.store, now, tz=self.tz, days=DAYS, forecast_days=DAYS, hardest=0)
-            calendar = collect(
-                self.store, now, tz=self.tz, days=7 * HEATMAP_WEEKS, forecast_days=1, hardest=0
-            )
+            calendar = daily_activity(self.store, now, tz=self.tz, days=7 * HEATMAP_WEEKS)
         except (ReviewError, StoreError) as error:
             self.notify(str(error), title="cannot read the statistics", severity="error")
             return
@@ -145,11 +143,11 @@ class StatsScreen(Screen[None]):
 
     def _heatmap(self) -> None:
         """As many weeks as fit the panel: half the screen, less the weekday labels."""
-        if self.calendar is None:
+        if not self.calendar:
             return
         weeks = max(4, min(HEATMAP_WEEKS, (self.app.size.width // 2 - 8) // 2))
         self.query_one("#stats-calendar-title", Static).update(f"Study days, last {weeks} weeks")
-        heatmap = heatmap_text(self.calendar.per_day, self.calendar.study_day, weeks)
+        heatmap = heatmap_text(self.calendar, self.calendar[-1].day, weeks)
         self.query_one("#stats-heatmap", Static).update(heatmap)
 
     def _plot(self, widget_id: str, title: str) -> PlotextPlot:

@@ -8,7 +8,7 @@ from datetime import UTC, timedelta
 import pytest
 
 from quiz.judge.verdict import Rating
-from quiz.progress.stats import collect, retention_by_deck
+from quiz.progress.stats import collect, daily_activity, retention_by_deck
 from quiz.review.cards import CardRef, counts_from_log, get_card, reset
 from quiz.review.errors import ReviewError
 from quiz.review.store import Store
@@ -154,3 +154,14 @@ def test_to_dict_is_the_documented_json(store: Store, learner: Learner):
     assert data["overall"]["forecast"][0] == {"day": "2025-03-03", "due": 1}
     assert data["per_day"][-1]["day"] == "2025-03-03"
     assert data["generated_at"] == "2025-03-03T14:00:00.000000+00:00"
+
+
+def test_daily_activity_alone_is_collects_per_day(store: Store, learner: Learner):
+    """The Stats calendar asks for this only; it must be the figure collect gives."""
+    history(learner)
+    for days in (1, 7, 30, 182):
+        full = collect(store, NOW, tz=UTC, days=days).per_day
+        assert daily_activity(store, NOW, tz=UTC, days=days) == full
+    assert [d.reviews for d in daily_activity(store, NOW, tz=UTC, days=7)] == [0, 0, 0, 4, 1, 2, 2]
+    with pytest.raises(ReviewError):
+        daily_activity(store, NOW, days=0)
