@@ -189,6 +189,13 @@ class Deck:
         return counts
 
 
+def card_givens(deck: Deck, card: AnyCard) -> list[tuple[str, str]]:
+    """The deck's givens then the card's; a card's given replaces a deck's of that name."""
+    own = {given.name for given in card.given}
+    merged = [(g.name, g.expr) for g in deck.given if g.name not in own]
+    return merged + [(g.name, g.expr) for g in card.given]
+
+
 def content_hash(data: Any) -> str:
     """A stable digest of a card's source data, so edits to its text can be noticed."""
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -12,8 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from quiz.deck.diagnostics import Diagnostic
-from quiz.deck.model import AnyCard, ChoiceCard, Deck, FlashCard, Location, OutputCard
-from quiz.judge.judge import Judge, card_givens
+from quiz.deck.model import (
+    AnyCard,
+    ChoiceCard,
+    Deck,
+    FlashCard,
+    Location,
+    OutputCard,
+    card_givens,
+)
+from quiz.judge.judge import Judge
 from quiz.judge.literal import LiteralError, parse_answer
 from quiz.judge.protocol import Result, Run, Status
 from quiz.judge.values import Other, Raised, Value

@@ -21,6 +21,7 @@ from quiz.deck.model import (
     FlashCard,
     JudgedCard,
     OutputCard,
+    card_givens,
 )
 from quiz.judge.client import SandboxUnavailable
 from quiz.judge.compare import Rules, compare
@@ -36,13 +37,6 @@ EASY_WITHIN_SECONDS = {  # a right answer this fast suggests Easy
     CardKind.CLOZE: 8.0,
     CardKind.CHOICE: 5.0,
 }
-
-
-def card_givens(deck: Deck, card: AnyCard) -> list[tuple[str, str]]:
-    """The deck's givens then the card's; a card's given replaces a deck's of that name."""
-    own = {given.name for given in card.given}
-    merged = [(g.name, g.expr) for g in deck.given if g.name not in own]
-    return merged + [(g.name, g.expr) for g in card.given]
 
 
 def suggest_rating(

@@ -23,6 +23,7 @@ from quiz.deck.model import (
     Deck,
     FlashCard,
     OutputCard,
+    card_givens,
 )
 from quiz.review.errors import ReviewError
 
@@ -59,7 +60,7 @@ def note_guid(deck: str, card_id: str) -> str:
 
 
 def note_fields(deck: Deck, card: AnyCard) -> NoteFields:
-    givens = [f"{g.name} = {g.expr}" for g in (*deck.given, *card.given)]
+    givens = [f"{name} = {expr}" for name, expr in card_givens(deck, card)]
     explanation = card.explain.get() if card.explain else ""
     if isinstance(card, FlashCard):
         code = "\n".join([*givens, card.demo] if card.demo else givens)

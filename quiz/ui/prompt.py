@@ -14,8 +14,8 @@ from quiz.deck.model import (
     Deck,
     FlashCard,
     OutputCard,
+    card_givens,
 )
-from quiz.judge.judge import card_givens
 
 ANSWER_PLACEHOLDERS = {
     "output": "the value it gives, as torch prints it or as a list: [2, 5, 3]",

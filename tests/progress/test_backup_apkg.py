@@ -135,3 +135,17 @@ def test_note_fields_of_each_kind(starter):
 def test_guids_depend_on_deck_and_card():
     assert note_guid("a", "x") == note_guid("a", "x")
     assert len({note_guid("a", "x"), note_guid("a", "y"), note_guid("b", "x")}) == 3
+
+
+def test_a_cards_given_replaces_the_decks_in_the_note(tmp_path: Path):
+    """The note shows the givens the card is judged with, not both of a shadowed pair."""
+    path = tmp_path / "shadow.yaml"
+    path.write_text(
+        "deck: shadow\ntitle: Shadow\ngiven: {x: torch.ones(2), y: torch.zeros(2)}\n"
+        "cards:\n  - id: a\n    kind: output\n    given: {x: torch.arange(3)}\n"
+        "    expr: x + 1\n    accept: ['tensor([1, 2, 3])']\n",
+        encoding="utf-8",
+    )
+    (deck,) = load_decks([path]).decks
+    fields = note_fields(deck, deck.cards[0])
+    assert fields.code == "y = torch.zeros(2)\nx = torch.arange(3)\nx + 1"
