@@ -27,7 +27,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import IO
 
-from quiz.judge.protocol import Result, Run, Trial
+from quiz.judge.protocol import Result, Run, Trial, evaluations
 
 DEFAULT_TIME_LIMIT = 2.0
 STARTUP_TIMEOUT = 120.0
@@ -180,8 +180,8 @@ class WorkerClient:
                 "time_limit": self.time_limit,
                 "show": True if show is None else [seed for seed in seeds if seed in show],
             }
-            evaluations = (max(1, len(exprs)) + len(givens)) * len(seeds)
-            deadline = time.monotonic() + self.time_limit * evaluations + REPLY_MARGIN
+            most = evaluations(len(exprs), len(givens), len(seeds))
+            deadline = time.monotonic() + self.time_limit * most + REPLY_MARGIN
             process = self._process
             assert process is not None and process.stdin is not None
             try:

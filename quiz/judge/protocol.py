@@ -118,6 +118,12 @@ class Run:
         return cls(trials=trials, random=bool(data.get("random", False)))
 
 
+def evaluations(exprs: int, givens: int, seeds: int) -> int:
+    """How many evaluations a request can make, each within the time limit: every trial
+    builds the givens afresh for each expression (once when there is none)."""
+    return max(1, exprs) * (givens + (exprs > 0)) * seeds
+
+
 class Runner(Protocol):
     """Runs expressions in the sandbox; the worker client is the real one."""
 

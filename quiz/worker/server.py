@@ -22,6 +22,8 @@ import time
 import warnings
 from typing import Any, TextIO
 
+from quiz.judge.protocol import evaluations  # the client's deadline counts the same
+
 MEMORY_LIMIT_ENV = "TORCH_QUIZ_WORKER_MEMORY"
 DEFAULT_MEMORY_LIMIT = 3 << 30
 MAX_REQUEST_BYTES = 1 << 20
@@ -94,8 +96,7 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     time_limit = float(request.get("time_limit", 2.0))
     shown = request.get("show", True)  # True, False or the seeds to print: printing can
     show = set(seeds) if shown is True else set(shown or ())  # cost more than computing
-    evaluations = (max(1, len(exprs)) + len(givens)) * len(seeds)  # as the client's deadline
-    _cpu_budget(2 * time_limit * evaluations + 1)
+    _cpu_budget(2 * time_limit * evaluations(len(exprs), len(givens), len(seeds)) + 1)
     trials: list[dict[str, Any]] = []
     random_givens = False
     for number, seed in enumerate(seeds):

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from quiz.judge.protocol import Status
 
 
@@ -126,3 +128,31 @@ def test_the_cpu_budget_counts_the_givens_too(monkeypatch):
     server.handle(request)
     (soft,) = limits
     assert soft - (usage.ru_utime + usage.ru_stime) >= 2 * 1.0 * (1 + 10)
+
+
+@pytest.mark.parametrize(("exprs", "givens", "seeds"), [(1, 2, 3), (3, 2, 2), (0, 2, 1), (2, 0, 1)])
+def test_the_evaluations_a_request_may_make_are_counted_as_the_worker_makes_them(
+    monkeypatch, exprs: int, givens: int, seeds: int
+):
+    """The client's deadline and the worker's CPU budget both rest on this count."""
+    import quiz.worker.server as server
+    from quiz.judge.protocol import evaluations
+
+    made: list[str] = []
+    real = server.evaluate
+
+    def counted(expr, *args, **kwargs):
+        made.append(expr)
+        return real(expr, *args, **kwargs)
+
+    monkeypatch.setattr(server, "evaluate", counted)
+    monkeypatch.setattr(server.resource, "setrlimit", lambda which, limit: None)
+    request = {
+        "op": "run",
+        "seeds": list(range(seeds)),
+        "givens": [[f"g{i}", "torch.rand(2)"] for i in range(givens)],  # random: every seed runs
+        "exprs": ["torch.ones(1)"] * exprs,
+        "time_limit": 1,
+    }
+    server.handle(request)
+    assert len(made) == evaluations(exprs, givens, seeds)
