@@ -282,11 +282,11 @@ def daily_activity(
     if days < 1:
         raise ReviewError("days must be at least 1")
     hour = store.settings.day_start_hour
-    span = max(days, 30)
-    past = days_back(study_day(as_utc(now), hour, tz), span, hour, tz)
+    past = days_back(study_day(as_utc(now), hour, tz), days, hour, tz)
     overall = _Tally(days, 1)
     _tally_reviews(store, DayIndex(past), days, None, {}, overall)
-    return tuple(DayActivity(past[span - days + i].day, *overall.per_day[i]) for i in range(days))
+    pairs = zip(past, overall.per_day, strict=True)
+    return tuple(DayActivity(day.day, *counts) for day, counts in pairs)
 
 
 def _deck_titles(store: Store, deck: str | None) -> dict[str, str]:
