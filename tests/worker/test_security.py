@@ -43,6 +43,8 @@ from quiz.judge.protocol import Run, Status
 from quiz.judge.verdict import Outcome, Verdict
 
 TIME_LIMIT = 0.25
+# Work no machine finishes: a recurrence of 2**62 steps on one element.
+ENDLESS = "torch.special.legendre_polynomial_p(torch.zeros(1), 2 ** 62)"
 
 # What the sandbox does with an attack.
 REFUSED = "refused"
@@ -308,6 +310,7 @@ ATTACKS = [
 CPU_BOMBS = [
     attack("cpu-bomb", "matmul-chain", " @ ".join(["torch.ones(3000, 3000)"] * 4), TIME),
     attack("cpu-bomb", "matrix_power", "torch.ones(3000, 3000).matrix_power(50)", TIME),
+    attack("cpu-bomb", "recurrence", ENDLESS, TIME),
     attack("cpu-bomb", "sorts", "torch.rand(10 ** 7)" + ".sort().values" * 6, TIME),
     attack("cpu-bomb", "list-concat", "sum([[0] * 10 ** 5] * 10 ** 5, [])", TIME),
     # round(1, -n) computes 10 ** n inside CPython, past the evaluator's cap on powers
@@ -593,7 +596,7 @@ def test_text_the_pipe_cannot_encode_does_not_kill_the_worker(
 def test_the_wall_clock_deadline_kills_and_respawns_the_worker(watched: Path, client: WorkerClient):
     old_pid, restarts = client.pid, client.restarts
     assert old_pid is not None
-    run = client.run([], ["torch.ones(3000, 3000).matrix_power(50)"], (0,))
+    run = client.run([], [ENDLESS], (0,))
     (result,) = run.trials[0].results
     assert result.status is Status.LIMIT and result.limit == "time"
     assert result.describe(TIME_LIMIT) == f"took longer than {TIME_LIMIT:g} s"
@@ -629,7 +632,7 @@ def test_a_worker_killed_during_a_request_gives_a_limit_not_an_exception(
 
     def slow() -> None:
         try:
-            outcome.append(client.run([], ["torch.ones(3000, 3000).matrix_power(50)"], (0,)))
+            outcome.append(client.run([], [ENDLESS], (0,)))
         except Exception as error:  # pragma: no cover - the failure this test looks for
             outcome.append(error)
 
