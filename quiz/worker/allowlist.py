@@ -121,6 +121,47 @@ DENIED = frozenset(
     }
 )
 DENIED_PREFIXES = ("set_", "_")
+
+# Sparse tensors hand out their index and value tensors (indices(), crow_indices(), ...)
+# as live aliases of their internals; torch checks them only when the tensor is built, so
+# an in-place change makes to_dense() or dense + s write outside their memory. No card
+# uses them, so no sparse tensor may exist in the sandbox: these names are refused, and
+# the evaluator refuses any tensor whose layout is not strided, wherever it comes from.
+SPARSE_REASON = (
+    "sparse tensors are not available in the sandbox: their index tensors are live views "
+    "of their internals, and once changed, torch reads and writes outside its memory"
+)
+SPARSE_NAMES = frozenset(
+    {
+        # torch: constructors, layouts, sparse maths and copies of sparse internals
+        *("sparse", "sparse_coo_tensor", "sparse_compressed_tensor", "sparse_csr_tensor"),
+        *("sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor", "sparse_coo"),
+        *("sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc", "smm", "dsmm", "hsmm"),
+        *("hspmm", "spmm", "sspaddmm", "indices_copy", "values_copy", "crow_indices_copy"),
+        *("col_indices_copy", "ccol_indices_copy", "row_indices_copy", "resize_as_sparse_"),
+        # Tensor: conversions and the aliases of a sparse tensor's internals
+        *("to_sparse", "to_sparse_coo", "to_sparse_csr", "to_sparse_csc", "to_sparse_bsr"),
+        *("to_sparse_bsc", "indices", "values", "crow_indices", "col_indices"),
+        *("ccol_indices", "row_indices", "coalesce", "is_coalesced", "sparse_dim"),
+        *("dense_dim", "sparse_mask", "sparse_resize_", "sparse_resize_and_clear_"),
+    }
+)
+# torch's internal kernels, public by name only: the public function or layer that calls
+# each one checks its arguments first, and they do not. native_batch_norm in eval mode
+# without running statistics dereferences a null pointer; fbgemm's packed weights are
+# C++ objects seen as byte tensors, so an in-place change to one is a wild pointer.
+INTERNAL_PREFIXES = ("native_", "fbgemm_", "mkldnn_", "quantized_")
+INTERNAL_REASON = (
+    "{name} is an internal kernel of torch that skips the checks of the public function "
+    "calling it (use the F function or nn layer instead)"
+)
+# Public ops that do not check their index arguments on the CPU.
+UNCHECKED_REASONS = {
+    "segment_reduce": (
+        "torch.segment_reduce is not available: it does not check its offsets and "
+        "lengths, and reads and writes outside the tensor"
+    ),
+}
 # Denied only in the module that holds them, because the same name elsewhere is maths:
 # torch.cond runs Python callables, torch.linalg.cond is a condition number.
 DENIED_IN: dict[types.ModuleType, frozenset[str]] = {torch: frozenset({"cond"})}
@@ -154,6 +195,20 @@ def _allowed_name(name: str) -> bool:
     return not name.startswith(DENIED_PREFIXES) and name not in DENIED
 
 
+def _memory_safe(name: str) -> bool:
+    return refusal_reason(name) is None
+
+
+def refusal_reason(name: str) -> str | None:
+    """Why a torch function or Tensor method is refused, when the reason is not the
+    deny-list's (files, code, raw memory, global state): sparse tensors, unchecked kernels."""
+    if name in SPARSE_NAMES:
+        return SPARSE_REASON
+    if name.startswith(INTERNAL_PREFIXES):
+        return INTERNAL_REASON.format(name=name)
+    return UNCHECKED_REASONS.get(name)
+
+
 def _callable_or_value(obj: object) -> bool:
     """Functions, dtypes, layouts and plain numbers: what a maths namespace offers."""
     return isinstance(
@@ -173,7 +228,10 @@ def public_names(module: types.ModuleType, keep=_callable_or_value) -> frozenset
     return frozenset(
         name
         for name in dir(module)
-        if _allowed_name(name) and name not in denied and keep(getattr(module, name))
+        if _allowed_name(name)
+        and name not in denied
+        and (module is math or _memory_safe(name))
+        and keep(getattr(module, name))
     )
 
 
@@ -205,7 +263,9 @@ MODULE_NAMES: dict[types.ModuleType, frozenset[str]] = {
 
 
 def _tensor_members() -> frozenset[str]:
-    return frozenset(name for name in dir(torch.Tensor) if _allowed_name(name))
+    return frozenset(
+        name for name in dir(torch.Tensor) if _allowed_name(name) and _memory_safe(name)
+    )
 
 
 TENSOR_ATTRS = _tensor_members()

@@ -4,7 +4,9 @@ Nothing is handed to ``eval``: every node type, name, attribute, keyword and ope
 is checked before it is used, against the runtime type of the object it applies to.
 What is refused raises ``Refused`` with a reason a learner understands. Sizes are
 checked before allocating where they can be; the worker's resource limits catch
-the rest.
+the rest. torch's native code is guarded too: no sparse tensor may exist (their index
+tensors are live aliases that, once changed, make torch write outside its memory), and
+the arguments torch leaves unchecked (ctc_loss targets) are checked here.
 """
 
 from __future__ import annotations
@@ -256,6 +258,8 @@ class Evaluator:
         check_call(function, args, kwargs)
         result = function(*args, **kwargs)
         check_result(result)
+        if not _is_tolist(function):  # tolist gives numbers; the rest may give new tensors
+            check_dense(result)
         return result
 
     def _node_BinOp(self, node: ast.BinOp) -> Any:
@@ -359,8 +363,15 @@ def get_attribute(owner: Any, name: str) -> Any:
         raise Refused(f"'{name}' is not available in the sandbox")
     allowed = allowed_attributes(owner)
     if name not in allowed:
-        raise Refused(f"'{name}' is not available on {describe(owner)}")
-    return getattr(owner, name)
+        reason = allow.refusal_reason(name) if _holds_kernels(owner) else None
+        raise Refused(reason or f"'{name}' is not available on {describe(owner)}")
+    value = getattr(owner, name)
+    check_sparse(value)  # x.grad is sparse after a backward through sparse=True
+    return value
+
+
+def _holds_kernels(owner: Any) -> bool:
+    return isinstance(owner, torch.Tensor) or (isinstance(owner, type(math)) and owner is not math)
 
 
 def allowed_attributes(owner: Any) -> frozenset[str]:
@@ -397,6 +408,8 @@ def describe(owner: Any) -> str:
 
 
 def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    check_sparse_arguments(args, kwargs)
+    check_ctc_targets(function, args, kwargs)
     # Calling a backward node with a gradient it does not expect reads and writes outside
     # its buffers inside torch: look at grad_fn, never call it or hand it to something.
     node = torch.autograd.graph.Node  # as an argument it gets called (max's key=, vjp's func)
@@ -502,9 +515,84 @@ def check_binary(op: type, left: Any, right: Any) -> None:
 
 
 def check_result(result: Any) -> None:
+    """Checks on a value an expression produced (its elements: ``check_dense``)."""
+    check_sparse(result)
     if isinstance(result, torch.device) and result.type not in CPU_DEVICES:
         raise Refused(f"only the CPU is available (device '{result}')")
     if isinstance(result, torch.Tensor) and result.numel() > MAX_ELEMENTS:
         raise Refused(f"the result has {result.numel():,} elements; the limit is {MAX_ELEMENTS:,}")
     if isinstance(result, str) and len(result) > 10_000:
         raise Refused("the result is too long")
+
+
+# ---------------------------------------------------------------- memory-safety checks
+
+SPARSE_GRADIENTS = f"sparse=True makes sparse gradients, and {allow.SPARSE_REASON}"
+
+
+def _dense(tensor: torch.Tensor) -> bool:
+    return tensor.layout is torch.strided and not tensor.is_nested
+
+
+def check_sparse(value: Any) -> None:
+    """Refuse a sparse (or nested) tensor, and a layer made with sparse gradients."""
+    if isinstance(value, torch.Tensor) and not _dense(value):
+        raise Refused(allow.SPARSE_REASON)
+    if isinstance(value, nn.Module) and getattr(value, "sparse", False) is True:
+        raise Refused(SPARSE_GRADIENTS)
+
+
+def check_dense(value: Any) -> None:
+    """Refuse a sparse (or nested) tensor inside the lists and tuples a call returned:
+    torch.autograd.grad gives sparse gradients for an embedding made with sparse=True."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, torch.Tensor) and not _dense(item):
+            raise Refused(allow.SPARSE_REASON)
+        if isinstance(item, list | tuple):
+            pending.extend(item)
+
+
+def _is_tolist(function: Any) -> bool:
+    owner = getattr(function, "__self__", None)
+    return isinstance(owner, torch.Tensor) and getattr(function, "__name__", "") == "tolist"
+
+
+def check_sparse_arguments(args: list[Any], kwargs: dict[str, Any]) -> None:
+    """No sparse layout (``torch.zeros(2, layout=...)``) and no sparse gradients."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, torch.layout) and value is not torch.strided:
+            raise Refused(allow.SPARSE_REASON)
+    for keyword in ("sparse", "sparse_grad"):
+        value = kwargs.get(keyword)
+        if isinstance(value, torch.Tensor) or bool(value):
+            raise Refused(SPARSE_GRADIENTS.replace("sparse=", f"{keyword}=", 1))
+
+
+def _ctc_loss_inputs(function: Any, args: list[Any], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    """(log_probs, targets) when ``function`` computes a CTC loss, else (None, None)."""
+    owner = getattr(function, "__self__", None)
+    layer = function if isinstance(function, nn.CTCLoss) else owner
+    if not (function is F.ctc_loss or function is torch.ctc_loss or isinstance(layer, nn.CTCLoss)):
+        return None, None
+    log_probs = args[0] if args else kwargs.get("log_probs")
+    targets = args[1] if len(args) > 1 else kwargs.get("targets")
+    return log_probs, targets
+
+
+def check_ctc_targets(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """ctc_loss indexes log_probs with each target unchecked on the CPU: a target outside
+    the classes reads, or writes its gradient, outside the tensor."""
+    log_probs, targets = _ctc_loss_inputs(function, args, kwargs)
+    if not (isinstance(log_probs, torch.Tensor) and isinstance(targets, torch.Tensor)):
+        return
+    if log_probs.dim() == 0 or targets.numel() == 0:
+        return
+    classes = log_probs.shape[-1]
+    inside = (targets >= 0) & (targets < classes)
+    if not bool(inside.all()):
+        raise Refused(
+            f"ctc_loss targets must be class indices from 0 to {classes - 1}: torch does not "
+            "check them, and reads outside log_probs"
+        )

@@ -87,6 +87,7 @@ TOO_BIG = f"refused by design: sizes past {MAX_ELEMENTS:,} elements"
 UNDERSCORE = "refused by design: names starting with '_'"
 KEYWORDS = "refused by design: out= and generator= arguments"
 GLOBAL_STATE = "refused by design: global state (seeds, RNG, defaults, grad mode, set_*)"
+MEMORY_SAFETY = "refused by design: sparse tensors, unchecked kernels (memory safety)"
 # The identifiers that put a line in each of the remaining categories.
 SECURITY: dict[str, frozenset[str]] = {
     "refused by design: files, pickles, compilers, code loading": frozenset(
@@ -114,6 +115,20 @@ SECURITY: dict[str, frozenset[str]] = {
             *("register_module_full_backward_hook", "register_backward_hook"),
             *("register_module_backward_hook", "register_load_state_dict_post_hook"),
             *("register_state_dict_pre_hook", "register_load_state_dict_pre_hook"),
+        }
+    ),
+    # Issue 13: a sparse tensor's index tensors are live aliases of its internals, and
+    # torch's internal kernels (native_*, fbgemm_*, ...) skip their callers' checks.
+    # (indices and values are left out: they are also fields of topk, sort, max...)
+    MEMORY_SAFETY: frozenset(
+        {
+            *("to_sparse", "to_sparse_coo", "to_sparse_csr", "to_sparse_csc"),
+            *("to_sparse_bsr", "to_sparse_bsc", "sparse_coo_tensor", "sparse_csr_tensor"),
+            *("sparse_csc_tensor", "sparse_bsr_tensor", "sparse_bsc_tensor"),
+            *("sparse_compressed_tensor", "sparse_coo", "sparse_csr", "sparse_csc"),
+            *("sparse_bsr", "sparse_bsc", "sparse", "crow_indices", "col_indices"),
+            *("ccol_indices", "row_indices", "coalesce", "sparse_mask", "sparse_dim"),
+            *("dense_dim", "smm", "hspmm", "sspaddmm", "spmm", "segment_reduce"),
         }
     ),
     GLOBAL_STATE: frozenset(
@@ -298,6 +313,14 @@ def _static_skip(node: ast.AST) -> str | None:
         return UNDERSCORE
     if keywords & {"out", "generator"}:
         return KEYWORDS
+    if any(
+        k.arg in ("sparse", "sparse_grad") and not _false(k.value)
+        for k in ast.walk(node)
+        if isinstance(k, ast.keyword)
+    ):
+        return MEMORY_SAFETY
+    if any(name.startswith(("native_", "fbgemm_", "mkldnn_", "quantized_")) for name in names):
+        return MEMORY_SAFETY
     for reason, denied in SECURITY.items():
         if names & denied:
             return reason
@@ -311,6 +334,10 @@ def _static_skip(node: ast.AST) -> str | None:
     if names & DEVICE_NAMES or strings & DEVICE_NAMES:
         return DEVICE
     return None
+
+
+def _false(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
 
 
 def _bindable(target: ast.expr) -> bool:
