@@ -302,6 +302,220 @@ ATTACKS = [
     attack("control", "escaped-ESC-in-message", "x.to('\\x1b[2J')", RAISED),
     attack("control", "escaped-RTL-in-message", "x.to('\\u202egnp.exe')", RAISED),
     attack("control", "escaped-surrogate", "x.to('\\ud800')", RAISED),
+    # ------------------------------------------------ issue 13, findings 1 and 5: memory safety
+    # Sparse tensors: their index tensors are live aliases of their internals, so none may
+    # exist. Each route to one, and to its internals, is refused.
+    attack(
+        "sparse",
+        "coo-indices-add_",
+        "torch.sparse_coo_tensor(torch.tensor([[0]]), torch.tensor([7.]), (1024,))"
+        ".coalesce().indices()[0].add_(2064)",
+        REFUSED,
+    ),
+    attack("sparse", "to_sparse-indices", "x.to_sparse().indices().add_(10 ** 6)", REFUSED),
+    attack("sparse", "to_sparse-values", "x.to_sparse().values().copy_(x)", REFUSED),
+    attack("sparse", "to_sparse_coo", "x.to_sparse_coo().to_dense()", REFUSED),
+    attack("sparse", "csr-crow_indices", "x.view(1, 3).to_sparse_csr().crow_indices()", REFUSED),
+    attack(
+        "sparse",
+        "csr-col_indices",
+        "torch.sparse_csr_tensor(torch.tensor([0, 1]), torch.tensor([0]), torch.ones(1), (1, 4))"
+        ".col_indices().fill_(10 ** 6)",
+        REFUSED,
+    ),
+    attack("sparse", "csc-ccol_indices", "x.view(1, 3).to_sparse_csc().ccol_indices()", REFUSED),
+    attack("sparse", "bsr", "x.view(1, 3).to_sparse_bsr((1, 1)).col_indices()", REFUSED),
+    attack("sparse", "bsc", "x.view(1, 3).to_sparse_bsc((1, 1)).row_indices()", REFUSED),
+    attack(
+        "sparse",
+        "compressed-constructor",
+        "torch.sparse_compressed_tensor(torch.tensor([0, 1]), torch.tensor([0]), torch.ones(1),"
+        " (1, 4), layout=torch.sparse_csr)",
+        REFUSED,
+    ),
+    attack(
+        "sparse",
+        "check_invariants-off",
+        "torch.sparse_coo_tensor(torch.tensor([[9]]), torch.ones(1), (2,),"
+        " check_invariants=False).to_dense()",
+        REFUSED,
+    ),
+    attack("sparse", "layout-keyword", "torch.zeros(3, layout=torch.sparse_coo)", REFUSED),
+    attack("sparse", "jagged-layout", "torch.empty(3, layout=torch.jagged)", REFUSED),
+    attack("sparse", "torch.sparse.mm", "torch.sparse.mm(x, x)", REFUSED),
+    attack("sparse", "values-of-dense", "x.values()", REFUSED),
+    attack("sparse", "indices_copy", "torch.indices_copy(x)", REFUSED),
+    attack("sparse", "sparse_mask", "x.sparse_mask(x)", REFUSED),
+    attack("sparse", "resize_as_sparse_", "x.resize_as_sparse_(x)", REFUSED),
+    attack("sparse", "hspmm", "torch.hspmm(x, x)", REFUSED),
+    attack("sparse", "embedding-sparse-grad", "nn.Embedding(3, 2, sparse=True)", REFUSED),
+    attack(
+        "sparse",
+        "embedding-sparse-positional",
+        "nn.Embedding(3, 2, None, None, 2.0, False, True)",
+        REFUSED,
+    ),
+    attack(
+        "sparse",
+        "gather-sparse_grad",
+        "torch.gather(x.float(), 0, x.clamp(0, 2), sparse_grad=True)",
+        REFUSED,
+    ),
+    # Native ops that do not check their index arguments on the CPU (found by fuzzing every
+    # allowed op with out-of-range, negative and huge offsets, lengths and indices).
+    attack(
+        "native",
+        "segment_reduce-offsets",
+        "torch.segment_reduce(torch.ones(4), 'max', offsets=torch.tensor([0, 100000]))",
+        REFUSED,
+    ),
+    attack(
+        "native",
+        "segment_reduce-unsafe-lengths",
+        "torch.segment_reduce(torch.ones(4), 'sum', lengths=torch.tensor([2, 100000]),"
+        " unsafe=True)",
+        REFUSED,
+    ),
+    attack(
+        "native",
+        "ctc_loss-huge-target",
+        "F.ctc_loss(torch.randn(5, 1, 3).log_softmax(2), "
+        "torch.tensor([[1, 2 ** 40]]), torch.tensor([5]), torch.tensor([2]))",
+        REFUSED,
+    ),
+    attack(
+        "native",
+        "ctc_loss-negative-target",
+        "F.ctc_loss(torch.randn(5, 1, 3).log_softmax(2), "
+        "torch.tensor([[1, -100000]]), torch.tensor([5]), torch.tensor([2]))",
+        REFUSED,
+    ),
+    attack(
+        "native",
+        "torch.ctc_loss",
+        "torch.ctc_loss(torch.randn(5, 1, 3).log_softmax(2), "
+        "torch.tensor([[1, 100000]]), torch.tensor([5]), torch.tensor([2]),"
+        " 0, 1, False)",
+        REFUSED,
+    ),
+    attack(
+        "native",
+        "CTCLoss-layer",
+        "nn.CTCLoss()(torch.randn(5, 1, 3).log_softmax(2), "
+        "torch.tensor([1, 100000]), torch.tensor([5]), torch.tensor([2]))",
+        REFUSED,
+    ),
+    attack(
+        "native",
+        "CTCLoss-forward",
+        "nn.CTCLoss().forward(torch.randn(5, 1, 3).log_softmax(2), "
+        "torch.tensor([[1, 100000]]), torch.tensor([5]),"
+        " torch.tensor([2]))",
+        REFUSED,
+    ),
+    attack(
+        "native",
+        "native_batch_norm-null",
+        "torch.native_batch_norm(torch.ones(2, 3), None, None, None, None, False, 0.1, 1e-5)",
+        REFUSED,
+    ),
+    attack(
+        "native",
+        "fbgemm-forged-pointer",
+        "torch.fbgemm_linear_fp16_weight(torch.ones(2, 2),"
+        " torch.fbgemm_pack_gemm_matrix_fp16(torch.ones(2, 2)).zero_(), torch.ones(2))",
+        REFUSED,
+    ),
+    attack("native", "mkldnn_rnn_layer", "torch.mkldnn_rnn_layer", REFUSED),
+    attack("native", "quantized_lstm_cell", "torch.quantized_lstm_cell", REFUSED),
+    attack("native", "F.native_channel_shuffle", "F.native_channel_shuffle(x, 1)", REFUSED),
+    # ... and those whose own bounds check raises cleanly: they stay open.
+    attack("native", "take", "x.take(x)", RAISED),
+    attack("native", "gather", "x.gather(0, x)", RAISED),
+    attack("native", "index_select", "x.index_select(0, x)", RAISED),
+    attack("native", "scatter", "x.scatter(0, x, x)", RAISED),
+    attack("native", "index_add", "x.index_add(0, x, x)", RAISED),
+    attack("native", "index_copy", "x.index_copy(0, x, x)", RAISED),
+    attack("native", "index_fill", "x.index_fill(0, x, 0)", RAISED),
+    attack(
+        "native",
+        "index_reduce_",
+        "torch.ones(4).index_reduce_(0, torch.tensor([100000]), torch.ones(1), 'prod')",
+        RAISED,
+    ),
+    attack(
+        "native",
+        "put_-accumulate",
+        "torch.ones(4).put_(torch.tensor([100000]), torch.ones(1), accumulate=True)",
+        RAISED,
+    ),
+    attack(
+        "native",
+        "index_put_-accumulate",
+        "torch.ones(4).index_put_((torch.tensor([100000]),), torch.ones(1), accumulate=True)",
+        RAISED,
+    ),
+    attack(
+        "native",
+        "searchsorted-sorter",
+        "torch.searchsorted(torch.tensor([1., 2., 3.]), torch.tensor([2.5]),"
+        " sorter=torch.tensor([0, 100000, 2]))",
+        RAISED,
+    ),
+    attack(
+        "native",
+        "embedding_bag-offsets",
+        "F.embedding_bag(torch.tensor([0, 1]), torch.ones(3, 2), torch.tensor([0, 100000]))",
+        RAISED,
+    ),
+    attack(
+        "native", "embedding", "F.embedding(torch.tensor([0, 100000]), torch.ones(3, 2))", RAISED
+    ),
+    attack(
+        "native",
+        "max_unpool2d-indices",
+        "torch.max_unpool2d(torch.ones(1, 1, 2, 2), torch.full((1, 1, 2, 2), 100000), [4, 4])",
+        RAISED,
+    ),
+    attack(
+        "native",
+        "multi_margin_loss-target",
+        "F.multi_margin_loss(torch.ones(2, 3), torch.tensor([0, 100000]))",
+        RAISED,
+    ),
+    attack(
+        "native",
+        "nll_loss-weighted-target",
+        "F.nll_loss(torch.ones(2, 3), torch.tensor([0, -100000]), weight=torch.ones(3))",
+        RAISED,
+    ),
+    attack(
+        "native",
+        "ctc_loss-input_lengths",
+        "F.ctc_loss(torch.randn(5, 1, 3).log_softmax(2), "
+        "torch.tensor([[1, 2]]), torch.tensor([100000]), torch.tensor([2]))",
+        RAISED,
+    ),
+    attack(
+        "native",
+        "repeat_interleave-output_size",
+        "torch.repeat_interleave(torch.ones(2), torch.tensor([3, 1]), output_size=3)",
+        RAISED,
+    ),
+    attack(
+        "native",
+        "as_strided_copy-offset",
+        "torch.as_strided_copy(torch.ones(4), (2,), (1,), 100000)",
+        RAISED,
+    ),
+    attack("native", "narrow-length", "torch.ones(4).narrow(0, 2, 2 ** 62)", RAISED),
+    attack("native", "bincount-negative", "torch.bincount(torch.tensor([-1]))", RAISED),
+    attack(
+        "native",
+        "batch_norm-eval-no-stats",
+        "F.batch_norm(torch.ones(2, 3), None, None, training=False)",
+        RAISED,
+    ),
 ]
 
 
