@@ -240,16 +240,21 @@ class WorkerClient:
         self._buffer = b""
         self.info = None
         self._workdir = tempfile.mkdtemp(prefix=WORKDIR_PREFIX)
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "quiz.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=self._workdir,
-            env=self._worker_env(self._workdir),
-            bufsize=0,
-            start_new_session=True,
-        )
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "quiz.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=self._workdir,
+                env=self._worker_env(self._workdir),
+                bufsize=0,
+                start_new_session=True,
+            )
+        except OSError:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+            raise
         _drain(self._process.stderr, self._stderr)
 
     def _worker_env(self, workdir: str) -> dict[str, str]:

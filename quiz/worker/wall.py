@@ -251,7 +251,7 @@ def _landlock(libc: ctypes.CDLL, arch: Arch, roots: list[str]) -> tuple[int | No
     ruleset = syscall(nr["landlock_create_ruleset"], buffer, ctypes.c_size_t(size), 0)
     if ruleset < 0:
         return None, f"Landlock: the ruleset was refused ({_errno_text()})"
-    threads = len(os.listdir(f"/proc/{os.getpid()}/task"))  # unreadable once restricted
+    threads = _thread_count()  # unreadable once restricted
     try:
         for root in roots:
             _allow(syscall, nr, ruleset, root, FS_READ_FILE | FS_READ_DIR)
@@ -267,6 +267,13 @@ def _landlock(libc: ctypes.CDLL, arch: Arch, roots: list[str]) -> tuple[int | No
     if threads > 1:  # a Landlock domain binds the calling thread and the ones it starts
         return abi, f"Landlock: {threads - 1} thread(s) started before the wall are not bound"
     return abi, None
+
+
+def _thread_count() -> int:
+    try:
+        return len(os.listdir(f"/proc/{os.getpid()}/task"))
+    except OSError:  # no /proc: nothing to say
+        return 1
 
 
 def _allow(syscall: Any, nr: dict[str, int], ruleset: int, path: str, rights: int) -> None:

@@ -82,21 +82,35 @@ WORKER_ENV = {
 }
 
 
-@pytest.fixture(scope="module")
-def probed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, str]:
-    directory = tmp_path_factory.mktemp("probed")
+# Landlock's part: without it, these get through (the rest of the wall still holds).
+LANDLOCK_ONLY = {
+    "read outside",
+    "libc open for reading outside",
+    "list outside",
+    "read /etc/passwd",
+    "signal the parent",
+}
+
+
+def run_probe(factory: pytest.TempPathFactory, *flags: str) -> tuple[dict, Path, str]:
+    directory = factory.mktemp("probed")
     (directory / "secret.txt").write_text(SECRET, encoding="utf-8")
     env = {"PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run(
-        [sys.executable, "-m", "tests.worker.wall_probe", str(directory)],
+        [sys.executable, "-m", "tests.worker.wall_probe", str(directory), *flags],
         capture_output=True,
         text=True,
         env=env,
-        cwd=tmp_path_factory.mktemp("probe-cwd"),
+        cwd=factory.mktemp("probe-cwd"),
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout), directory, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, str]:
+    return run_probe(tmp_path_factory)
 
 
 def test_the_whole_wall_is_up(probed):
@@ -130,6 +144,21 @@ def test_ordinary_work_goes_on_behind_the_wall(probed, name: str):
     assert outcome.startswith("ok: "), outcome
     if WORKS[name] is not None:
         assert outcome == WORKS[name]
+
+
+def test_on_a_kernel_without_landlock_the_rest_still_rises(
+    tmp_path_factory: pytest.TempPathFactory,
+):
+    report, directory, _ = run_probe(tmp_path_factory, "--without-landlock")
+    wall = report["wall"]
+    assert (wall["landlock_abi"], wall["seccomp"], wall["no_new_privs"]) == (None, True, True)
+    assert len(wall["missing"]) == 1 and wall["missing"][0].startswith("Landlock: not offered")
+    refused = {name: report["attempts"][name] for name in REFUSED if name not in LANDLOCK_ONLY}
+    assert {name: outcome in REFUSED[name] for name, outcome in refused.items()} == dict.fromkeys(
+        refused, True
+    ), refused
+    assert sorted(os.listdir(directory)) == ["secret.txt"]  # writes stay out without Landlock
+    assert (directory / "secret.txt").read_text(encoding="utf-8") == SECRET
 
 
 def proc_fields(pid: int) -> dict[str, str]:

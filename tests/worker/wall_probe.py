@@ -9,7 +9,9 @@ must keep working. It prints one JSON object: the wall, and for each attempt eit
 ``"ok"`` (with a detail) or the errno name it failed with. ``tests/worker/test_wall.py``
 judges the result. This is never an operation of the worker's protocol.
 
-DIR must hold a file ``secret.txt``; nothing may be created in DIR.
+DIR must hold a file ``secret.txt``; nothing may be created in DIR. With
+``--without-landlock`` a small seccomp filter first makes Landlock's system calls
+answer ENOSYS, as on a kernel without it: the rest of the wall must still rise.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 import platform
 import signal
 import socket
+import struct
 import sys
 import threading
 from collections.abc import Callable
@@ -109,6 +112,30 @@ def python_thread() -> list[int]:
     return seen
 
 
+def hide_landlock() -> None:
+    """Answer ENOSYS to ``landlock_create_ruleset``, as a kernel without Landlock does."""
+    arch = ARCHES[platform.machine()]
+
+    def insn(code: int, jt: int, jf: int, k: int) -> bytes:
+        return struct.pack("=HBBI", code, jt, jf, k)
+
+    program = b"".join(
+        [
+            insn(0x20, 0, 0, 4),  # load the architecture
+            insn(0x15, 1, 0, arch.audit),
+            insn(0x06, 0, 0, 0x80000000),  # another one: kill
+            insn(0x20, 0, 0, 0),  # load the call's number
+            insn(0x15, 0, 1, arch.syscalls["landlock_create_ruleset"]),
+            insn(0x06, 0, 0, 0x00050000 | errno.ENOSYS),
+            insn(0x06, 0, 0, 0x7FFF0000),  # allow the rest
+        ]
+    )
+    buffer = ctypes.create_string_buffer(program, len(program))
+    prog = struct.pack("=HxxxxxxQ", len(program) // 8, ctypes.addressof(buffer))
+    libc_result(LIBC.prctl(38, 1, 0, 0, 0))  # no_new_privs
+    libc_result(LIBC.prctl(22, 2, ctypes.c_char_p(prog), 0, 0))  # PR_SET_SECCOMP, filter
+
+
 def main(directory: str) -> dict[str, Any]:
     secret = os.path.join(directory, "secret.txt")
     parent = os.getppid()
@@ -181,4 +208,6 @@ def x32(name: str) -> int:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if "--without-landlock" in sys.argv[2:]:
+        hide_landlock()
     print(json.dumps(main(sys.argv[1])), flush=True)
