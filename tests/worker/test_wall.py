@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -159,6 +161,25 @@ def test_on_a_kernel_without_landlock_the_rest_still_rises(
     ), refused
     assert sorted(os.listdir(directory)) == ["secret.txt"]  # writes stay out without Landlock
     assert (directory / "secret.txt").read_text(encoding="utf-8") == SECRET
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="the i386 ABI is x86_64's")
+def test_a_system_call_of_another_architecture_kills_the_process(tmp_path: Path):
+    """seccomp filters by number, and numbers differ between ABIs: the filter checks the
+    architecture first, and a 32-bit call through ``int 0x80`` gets the process killed."""
+    env = {"PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.worker.wall_probe", str(tmp_path), "--i386"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert lines[0]["before"] == lines[0]["pid"]  # the call works without the wall
+    assert len(lines) == 1, lines
+    assert done.returncode == -signal.SIGSYS
 
 
 def proc_fields(pid: int) -> dict[str, str]:

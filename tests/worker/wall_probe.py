@@ -11,7 +11,9 @@ judges the result. This is never an operation of the worker's protocol.
 
 DIR must hold a file ``secret.txt``; nothing may be created in DIR. With
 ``--without-landlock`` a small seccomp filter first makes Landlock's system calls
-answer ENOSYS, as on a kernel without it: the rest of the wall must still rise.
+answer ENOSYS, as on a kernel without it: the rest of the wall must still rise. With
+``--i386`` (x86_64 only) it makes a 32-bit system call (``int 0x80``, getpid) from machine
+code, prints what it returned, raises the wall and makes it again: seccomp must kill it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import json
+import mmap
 import os
 import platform
 import signal
@@ -136,6 +139,14 @@ def hide_landlock() -> None:
     libc_result(LIBC.prctl(22, 2, ctypes.c_char_p(prog), 0, 0))  # PR_SET_SECCOMP, filter
 
 
+def i386_getpid() -> int:
+    """getpid through the i386 ABI (``mov eax, 20; int 0x80; ret``), from a page of our own."""
+    page = mmap.mmap(-1, mmap.PAGESIZE, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+    page.write(bytes([0xB8, 20, 0, 0, 0, 0xCD, 0x80, 0xC3]))
+    address = ctypes.addressof(ctypes.c_char.from_buffer(page))
+    return ctypes.CFUNCTYPE(ctypes.c_int)(address)()
+
+
 def main(directory: str) -> dict[str, Any]:
     secret = os.path.join(directory, "secret.txt")
     parent = os.getppid()
@@ -208,6 +219,11 @@ def x32(name: str) -> int:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if "--i386" in sys.argv[2:]:
+        print(json.dumps({"before": i386_getpid(), "pid": os.getpid()}), flush=True)
+        raise_wall()
+        print(json.dumps({"after": i386_getpid()}), flush=True)  # never, if the wall holds
+        sys.exit(0)
     if "--without-landlock" in sys.argv[2:]:
         hide_landlock()
     print(json.dumps(main(sys.argv[1])), flush=True)
