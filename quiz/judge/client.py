@@ -6,7 +6,10 @@ can draw over the terminal; it is started early (``warm_up``) so the first answe
 does not wait for torch to load. Each trial is one request with a wall-clock
 deadline: past it the worker is killed and a new one started at once, and the
 answer is reported as having hit the time limit. A worker that dies (CPU limit,
-out of memory, a crash in torch) is replaced the same way.
+out of memory, a crash in torch) is replaced the same way. Each worker runs in a
+private, empty directory of its own (removed with it) and with an allow-listed
+environment, so that a leak finds nothing of the app's; what it said when ready,
+its OS-level wall included, is kept in ``info``.
 """
 
 from __future__ import annotations
