@@ -46,6 +46,8 @@ PTRACE_TRACEME, PTRACE_ATTACH = 0, 16
 CLONE_NEWUSER = 0x10000000
 O_WRONLY, O_CREAT = os.O_WRONLY, os.O_CREAT
 X32_SYSCALL_BIT = 0x40000000
+# The folder above the quiz package: this repository, when run from a checkout.
+CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def libc_result(result: int) -> int:
@@ -169,6 +171,7 @@ def main(directory: str) -> dict[str, Any]:
         ),
         "list outside": attempt(lambda: os.listdir(directory)),
         "read /etc/passwd": attempt(lambda: read("/etc/passwd")),
+        "read the checkout": attempt(lambda: read(os.path.join(CHECKOUT, "pyproject.toml"))),
         "openat2": attempt(lambda: raw_syscall("openat2", -100, 0, 0, 0)),
         # sockets
         "socket inet": attempt(lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM)),
