@@ -316,6 +316,34 @@ def paths(db: DbOption = None) -> None:
     typer.echo(f"bundled decks: {bundled_decks_dir()}")
 
 
+@app.command()
+def doctor(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Show the sandbox: versions, limits, the worker's environment and the OS-level wall.
+
+    Starts a worker and reports what it raised. Exits 0 when every wall is up and 1 when
+    part of it is missing (the reason is printed) or the worker cannot start.
+    """
+    import json
+
+    from quiz.judge.client import SandboxUnavailable, WorkerClient
+    from quiz.judge.doctor import diagnose
+
+    with WorkerClient() as client:
+        try:
+            diagnosis = diagnose(client)
+        except SandboxUnavailable as error:
+            _fail(str(error))
+    if as_json:
+        typer.echo(json.dumps(diagnosis.to_dict(), ensure_ascii=False))
+    else:
+        for line in diagnosis.lines():
+            typer.echo(line)
+    raise typer.Exit(0 if diagnosis.healthy else 1)
+
+
 # -- progress: stats, export, import, backup, optimize, report (logic: quiz/progress/) --
 
 

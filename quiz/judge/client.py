@@ -6,7 +6,10 @@ can draw over the terminal; it is started early (``warm_up``) so the first answe
 does not wait for torch to load. Each trial is one request with a wall-clock
 deadline: past it the worker is killed and a new one started at once, and the
 answer is reported as having hit the time limit. A worker that dies (CPU limit,
-out of memory, a crash in torch) is replaced the same way.
+out of memory, a crash in torch) is replaced the same way. Each worker runs in a
+private, empty directory of its own (removed with it) and with an allow-listed
+environment, so that a leak finds nothing of the app's; what it said when ready,
+its OS-level wall included, is kept in ``info``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import contextlib
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,11 +32,14 @@ from pathlib import Path
 from typing import IO
 
 from quiz.judge.protocol import Result, Run, Trial, evaluations
+from quiz.judge.sandboxinfo import WorkerInfo
 
 DEFAULT_TIME_LIMIT = 2.0
 STARTUP_TIMEOUT = 120.0
 REPLY_MARGIN = 0.5  # seconds allowed for the round trip on top of the evaluations
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+MEMORY_LIMIT_ENV = "TORCH_QUIZ_WORKER_MEMORY"  # the worker's address space, in bytes
+WORKDIR_PREFIX = "torch-quiz-worker-"  # each worker's private, empty working directory
 
 
 class SandboxUnavailable(Exception):
@@ -53,10 +60,12 @@ class WorkerClient:
         self.memory_limit = memory_limit
         self.startup_timeout = startup_timeout
         self.torch_version: str | None = None
+        self.info: WorkerInfo | None = None  # what the running worker said when ready
         self.restarts = 0
         self._lock = threading.RLock()
         self._ready = threading.Event()
         self._process: subprocess.Popen[bytes] | None = None
+        self._workdir: str | None = None
         self._buffer = b""
         self._stderr: collections.deque[str] = collections.deque(maxlen=40)
         self._next_id = 0
@@ -73,6 +82,11 @@ class WorkerClient:
     @property
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
+
+    @property
+    def workdir(self) -> str | None:
+        """The running worker's working directory: made empty for it, removed with it."""
+        return self._workdir
 
     def start(self) -> None:
         """Start the worker if it is not running; do not wait for it."""
@@ -108,6 +122,7 @@ class WorkerClient:
                 raise SandboxUnavailable(f"the torch worker did not start: {detail}")
             hello = json.loads(line)
             self.torch_version = hello.get("torch")
+            self.info = WorkerInfo.from_hello(hello)
             self._ready.set()
 
     def close(self) -> None:
@@ -224,26 +239,42 @@ class WorkerClient:
     # ---------------------------------------------------------------- process
 
     def _spawn(self) -> None:
-        package_root = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ)
-        env.update(dict.fromkeys(THREAD_ENV, "1"))
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-        if self.memory_limit is not None:
-            env["TORCH_QUIZ_WORKER_MEMORY"] = str(self.memory_limit)
         self._ready.clear()
         self._buffer = b""
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "quiz.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=tempfile.gettempdir(),
-            env=env,
-            bufsize=0,
-            start_new_session=True,
-        )
+        self.info = None
+        self._workdir = tempfile.mkdtemp(prefix=WORKDIR_PREFIX)
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "quiz.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=self._workdir,
+                env=self._worker_env(self._workdir),
+                bufsize=0,
+                start_new_session=True,
+            )
+        except OSError:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+            raise
         _drain(self._process.stderr, self._stderr)
+
+    def _worker_env(self, workdir: str) -> dict[str, str]:
+        """Only what the worker needs: nothing in it is worth finding for a leak (no HOME,
+        no database path). Temporary files, if any, would land in its own directory."""
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict.fromkeys(THREAD_ENV, "1")
+        path = [package_root, os.environ.get("PYTHONPATH", "")]
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, path))
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env["TMPDIR"] = workdir
+        if "PYTHONHOME" in os.environ:  # where this Python's standard library is
+            env["PYTHONHOME"] = os.environ["PYTHONHOME"]
+        memory = self.memory_limit or os.environ.get(MEMORY_LIMIT_ENV)
+        if memory:
+            env[MEMORY_LIMIT_ENV] = str(memory)
+        return env
 
     def _kill(self) -> None:
         process = self._process
@@ -257,6 +288,9 @@ class WorkerClient:
         for stream in (process.stdin, process.stdout):
             if stream:
                 stream.close()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
 
     def _read_line(self, deadline: float) -> bytes | None:
         """The next line from the worker, or None at the deadline or when it exits."""

@@ -8,7 +8,8 @@ trial, and the givens are built afresh, so nothing one answer does reaches the n
 
 Resource limits are set after torch is imported: address space, no file writes,
 no core dumps, and a CPU-time budget per request. The app adds a wall-clock kill,
-since no signal interrupts a running torch kernel.
+since no signal interrupts a running torch kernel. Then the OS-level wall rises
+(``quiz.worker.wall``), and the hello tells the app what rose.
 """
 
 from __future__ import annotations
@@ -35,12 +36,21 @@ def main() -> None:
     import torch
 
     from quiz.worker.evaluator import Evaluator
+    from quiz.worker.wall import raise_wall
 
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     Evaluator({}).evaluate("torch.ones(2).sum()")  # load what the first request would load
-    _apply_limits(int(os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT)))
-    _send(protocol, {"ready": True, "torch": torch.__version__, "pid": os.getpid()})
+    memory = int(os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT))
+    _apply_limits(memory)
+    wall = raise_wall()  # the second wall: see quiz/worker/wall.py
+    hello = {"ready": True, "torch": torch.__version__, "pid": os.getpid()}
+    hello["python"] = sys.version.split()[0]
+    hello["limits"] = {"memory": memory, "file_size": 0, "core": 0}
+    hello["threads"] = torch.get_num_threads()
+    hello["wall"] = wall.as_dict()
+    hello["env"] = sorted(os.environ)  # names only
+    _send(protocol, hello)
     while True:
         line = sys.stdin.buffer.readline(MAX_REQUEST_BYTES + 1)
         if not line:

@@ -9,10 +9,11 @@ Every attack runs twice over, through the real worker process:
 * as a learner's answer to a code card, through ``Judge.judge``: WRONG or INVALID,
   never RIGHT, never an exception out of the judge.
 
-After each one: no file appeared (the attacks aim at a path inside a directory the
-worker uses as its cwd and TMPDIR), the texts shown are one printable line with no
-traceback, the worker survived unless it had to be killed for time, and the next
-evaluation gives the right value with the default global state.
+After each one: no file appeared (the attacks aim at a path inside a directory that
+holds the workers' private working directories, each one's cwd and TMPDIR; nothing may
+appear anywhere below it), the texts shown are one printable line with no traceback,
+the worker survived unless it had to be killed for time, and the next evaluation gives
+the right value with the default global state.
 
 The workers here have a small time limit, and the CPU bombs spread their three paths
 over three workers, so that one reloads torch while the next is busy being killed.
@@ -36,7 +37,7 @@ import pytest
 
 from quiz.deck.loader import load_deck
 from quiz.deck.model import Deck
-from quiz.judge.client import WorkerClient
+from quiz.judge.client import WORKDIR_PREFIX, WorkerClient
 from quiz.judge.deckcheck import check_card
 from quiz.judge.judge import Judge
 from quiz.judge.protocol import Run, Status
@@ -539,7 +540,8 @@ CPU_BOMBS = [
 
 @pytest.fixture(scope="module")
 def watched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A short-named directory: the worker's cwd and TMPDIR, and where attacks aim."""
+    """A short-named directory: where the workers' private working directories (their cwd
+    and TMPDIR) are made, and where attacks aim."""
     tmp_path_factory.getbasetemp()  # settle pytest's own temp root before TMPDIR moves
     root = "/tmp" if os.path.isdir("/tmp") else None
     directory = Path(tempfile.mkdtemp(prefix="tq-", dir=root))
@@ -626,12 +628,22 @@ def assert_clean_verdict(verdict: Verdict) -> None:
 def assert_contained(client: WorkerClient, watched: Path, restarts: int | None) -> None:
     """No file written; the worker alive (``restarts`` unchanged, unless None: it may have
     been killed for time), and it answers correctly, with the default global state."""
-    assert sorted(os.listdir(watched)) == []
+    assert written_under(watched) == []
     if restarts is not None:
         assert client.restarts == restarts, "the worker died"
     result = client.run([], [PROBE], (0,)).trials[0].results[0]
     assert result.status is Status.VALUE, result
     assert result.printed == PROBE_PRINTED
+
+
+def written_under(watched: Path) -> list[Path]:
+    """Everything below ``watched`` except the workers' own (empty) working directories:
+    a file written there, or by a relative path, is found wherever it landed."""
+    return [
+        path
+        for path in sorted(watched.rglob("*"))
+        if not (path.is_dir() and path.parent == watched and path.name.startswith(WORKDIR_PREFIX))
+    ]
 
 
 def limit_words(limit: str) -> str:
