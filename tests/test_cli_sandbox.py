@@ -172,3 +172,63 @@ def test_check_reports_each_broken_card_at_its_line(tmp_path: Path):
 def test_check_without_running(tmp_path: Path):
     result = runner.invoke(app, ["check", "--no-run", str(write(tmp_path, BAD_CARDS))])
     assert result.exit_code == 0, result.output
+
+
+WIDE = "'" + "\U0001f600" * 1990 + "'"  # 12 bytes a character once escaped as JSON
+# Work no machine finishes: a recurrence of 2**62 steps on one element.
+ENDLESS_GIVEN = '"torch.special.legendre_polynomial_p(torch.zeros(1), 2 ** 62)"'
+HOSTILE_DECK = (
+    "deck: hostile\ntitle: Hostile\ncards:\n"
+    "  - id: harmless\n    kind: output\n    expr: torch.tensor([1, 2]) * 2\n"
+    "  - id: many-givens\n    kind: output\n    given:\n"
+    + "".join(f'      g{i}: "{WIDE}"\n' for i in range(45))
+    + "    expr: g0\n"
+)
+SECOND_DECK = """\
+deck: second
+title: Second
+cards:
+  - id: double
+    kind: output
+    given: {x: "torch.tensor([1, 4, 2])"}
+    expr: x * 2
+    accept: ["[2, 8, 4]"]
+    reject: ["[2, 8, 4]"]
+"""
+
+
+def test_check_goes_on_past_a_hostile_deck(tmp_path: Path):
+    """A card whose request is too large to send is reported at its line; the decks on
+    either side are checked as if it were not there."""
+    first = write(tmp_path, GOOD_DECK, "a.yaml")
+    hostile = write(tmp_path, HOSTILE_DECK, "b.yaml")
+    second = write(tmp_path, SECOND_DECK, "c.yaml")
+    result = runner.invoke(app, ["check", str(first), str(hostile), str(second)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 3, result.output
+    request, reject, summary = lines
+    assert request.startswith(
+        f"{hostile}:55:5: error: the expression makes a request the sandbox cannot take (it is "
+    ), request
+    assert request.endswith(" bytes; the limit is 1,048,576) (a sandbox limit)")
+    assert reject == f"{second}:9:5: error: reject example '[2, 8, 4]' is judged right"
+    assert summary.startswith("2 errors in 3 files")
+
+
+def test_check_reports_a_card_over_the_whole_budget(tmp_path: Path):
+    """Forty givens, the first of which never finishes, and fifty draws: one budget for
+    the run, not the time limit of every evaluation it could make."""
+    givens = [f"      g0: {ENDLESS_GIVEN}\n"]
+    givens += [f'      g{i}: "torch.rand(2)"\n' for i in range(1, 40)]
+    deck = (
+        "deck: slow\ntitle: Slow\ncards:\n  - id: slow\n    kind: code\n    prompt: p\n"
+        "    trials: 50\n    given:\n" + "".join(givens) + "    solution: g1\n"
+    )
+    path = write(tmp_path, deck)
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    slow = "the solution needs more than 10 s in all (a sandbox limit)"
+    assert lines[0] == f"{path}:49:5: error: {slow}"
+    assert lines[1].startswith("1 error in 1 file")

@@ -3,13 +3,20 @@
 torch is never imported in this process. The worker (``python -m quiz.worker``) is
 started in its own session with its stderr drained into memory, so nothing it does
 can draw over the terminal; it is started early (``warm_up``) so the first answer
-does not wait for torch to load. Each trial is one request with a wall-clock
-deadline: past it the worker is killed and a new one started at once, and the
-answer is reported as having hit the time limit. A worker that dies (CPU limit,
-out of memory, a crash in torch) is replaced the same way. Each worker runs in a
-private, empty directory of its own (removed with it) and with an allow-listed
-environment, so that a leak finds nothing of the app's; what it said when ready,
-its OS-level wall included, is kept in ``info``.
+does not wait for torch to load. Each run is one or two requests with a wall-clock
+deadline (the time limit per evaluation, ``REQUEST_SECONDS`` at most for the whole
+run): past it the worker is killed and a new one started at once, and the answer is
+reported as having hit the limit. A worker that dies (CPU limit, out of memory, a
+crash in torch) is replaced the same way.
+
+A reply is only ever given to the request it answers: a request too large to send
+is not sent, and a reply with another id, or one that cannot be read, means the
+worker is out of step, so it is replaced. A worker that hit a limit without dying is
+asked a known question; unless the answer is exactly right, it is replaced too.
+
+Each worker runs in a private, empty directory of its own (removed with it) and with
+an allow-listed environment, so that a leak finds nothing of the app's; what it said
+when ready, its OS-level wall included, is kept in ``info``.
 """
 
 from __future__ import annotations
@@ -31,12 +38,24 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import IO
 
-from quiz.judge.protocol import Result, Run, Trial, evaluations
+from quiz.judge.protocol import (
+    MAX_REPLY_BYTES,
+    MAX_REQUEST_BYTES,
+    REQUEST_SECONDS,
+    Result,
+    Run,
+    Status,
+    Trial,
+    request_seconds,
+)
 from quiz.judge.sandboxinfo import WorkerInfo
 
 DEFAULT_TIME_LIMIT = 2.0
 STARTUP_TIMEOUT = 120.0
 REPLY_MARGIN = 0.5  # seconds allowed for the round trip on top of the evaluations
+# The health check: a known question whose answer a working worker gives exactly.
+PROBE = "torch.tensor([1, 7, 3]).clamp(2, 5), torch.get_default_dtype(), torch.is_grad_enabled()"
+PROBE_ANSWER = "(tensor([2, 5, 3]), torch.float32, True)"
 THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 MEMORY_LIMIT_ENV = "TORCH_QUIZ_WORKER_MEMORY"  # the worker's address space, in bytes
 WORKDIR_PREFIX = "torch-quiz-worker-"  # each worker's private, empty working directory
@@ -55,7 +74,9 @@ class WorkerClient:
         time_limit: float = DEFAULT_TIME_LIMIT,
         memory_limit: int | None = None,
         startup_timeout: float = STARTUP_TIMEOUT,
+        command: Sequence[str] | None = None,
     ) -> None:
+        """``command`` runs something else than the worker, speaking its protocol (tests)."""
         self.time_limit = time_limit
         self.memory_limit = memory_limit
         self.startup_timeout = startup_timeout
@@ -64,9 +85,10 @@ class WorkerClient:
         self.restarts = 0
         self._lock = threading.RLock()
         self._ready = threading.Event()
+        self._command = list(command or [sys.executable, "-m", "quiz.worker"])
         self._process: subprocess.Popen[bytes] | None = None
         self._workdir: str | None = None
-        self._buffer = b""
+        self._buffer = bytearray()
         self._stderr: collections.deque[str] = collections.deque(maxlen=40)
         self._next_id = 0
         self._closed = False
@@ -165,12 +187,18 @@ class WorkerClient:
         a tensor can cost more than computing it.
         """
         seeds = list(seeds or (0,))
+        started = time.monotonic()
         # The first draw alone, with its own deadline; the rest (only if the givens are
-        # random) in one request, once the expression has shown it finishes in time.
-        first = self._request(givens, exprs, seeds[:1], show)
+        # random) in one request, once the expression has shown it finishes in time, in
+        # what is left of the run's budget.
+        first = self._request(givens, exprs, seeds[:1], show, REQUEST_SECONDS)
         if not first.random or len(seeds) == 1 or _stopped(first):
             return first
-        rest = self._request(givens, exprs, seeds[1:], show)
+        left = REQUEST_SECONDS - (time.monotonic() - started)
+        if left <= 0:
+            rest = self._failed(Result.limit_hit("budget"), seeds[1], exprs)
+        else:
+            rest = self._request(givens, exprs, seeds[1:], show, left)
         return Run(trials=first.trials + rest.trials, random=True)
 
     def _request(
@@ -179,41 +207,86 @@ class WorkerClient:
         exprs: Sequence[str],
         seeds: Sequence[int],
         show: Collection[int] | None,
+        budget: float,
     ) -> Run:
+        """One request, its reply checked; a worker that may be broken is checked too."""
+        seconds = request_seconds(self.time_limit, len(exprs), len(givens), len(seeds))
+        request = {
+            "op": "run",
+            "seeds": list(seeds),
+            "givens": [list(pair) for pair in givens],
+            "exprs": list(exprs),
+            "time_limit": self.time_limit,
+            "budget": min(seconds, budget),
+            "show": True if show is None else [seed for seed in seeds if seed in show],
+        }
+        # past its own time limit an evaluation is killed as slow; past the budget, the run
+        over = "time" if seconds < budget and seconds < REQUEST_SECONDS else "budget"
         with self._lock:
-            if self._process is not None and self._process.poll() is not None:
-                self._kill()  # it died while idle (killed from outside): replace it quietly
-                self._spawn()
-            self.wait_ready()
-            self._next_id += 1
-            request = {
-                "op": "run",
-                "id": self._next_id,
-                "seeds": list(seeds),
-                "givens": [list(pair) for pair in givens],
-                "exprs": list(exprs),
-                "time_limit": self.time_limit,
-                "show": True if show is None else [seed for seed in seeds if seed in show],
-            }
-            most = evaluations(len(exprs), len(givens), len(seeds))
-            deadline = time.monotonic() + self.time_limit * most + REPLY_MARGIN
-            process = self._process
-            assert process is not None and process.stdin is not None
-            try:
-                process.stdin.write(json.dumps(request).encode() + b"\n")
-                process.stdin.flush()
-            except (BrokenPipeError, OSError):
-                return self._failed(self._replace("crash"), seeds[0], exprs)
-            line = self._read_line(deadline)
-            if line is None and self._closed:  # killed by close(), not by what it ran
-                raise SandboxUnavailable("the sandbox was closed")
-            if line is None:
-                cause = "time" if process.poll() is None else self._death_cause()
-                return self._failed(self._replace(cause), seeds[0], exprs)
+            reply = self._exchange(request, over)
+            if isinstance(reply, Result):
+                return self._failed(reply, seeds[0], exprs)
+            if _troubled(reply) and not self._healthy():
+                self._replace("crash")  # the reply stands: it came before the trouble showed
+            return reply
+
+    def _exchange(self, request: dict[str, object], over: str) -> Run | Result:
+        """Send ``request`` (its id added) and read its reply: a Run, or the limit it hit.
+
+        Only a reply with the request's id is taken. Anything else (another id, a line
+        that is not a reply, no line before the deadline) ends this worker.
+        """
+        if self._process is not None and self._process.poll() is not None:
+            self._kill()  # it died while idle (killed from outside): replace it quietly
+            self._spawn()
+        self.wait_ready()
+        self._next_id += 1
+        ident = self._next_id
+        data = json.dumps({**request, "id": ident}).encode() + b"\n"
+        if len(data) > MAX_REQUEST_BYTES:
+            size = f"it is {len(data):,} bytes; the limit is {MAX_REQUEST_BYTES:,}"
+            return Result.limit_hit("request", size)
+        budget = request["budget"]
+        assert isinstance(budget, float | int)
+        deadline = time.monotonic() + budget + REPLY_MARGIN
+        process = self._process
+        assert process is not None and process.stdin is not None
+        try:
+            process.stdin.write(data)
+            process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return self._replace("crash")
+        line = self._read_line(deadline)
+        if line is None and self._closed:  # killed by close(), not by what it ran
+            raise SandboxUnavailable("the sandbox was closed")
+        if line is None:
+            return self._replace(over if process.poll() is None else self._death_cause())
+        try:
             reply = json.loads(line)
-            if "error" in reply:
-                raise SandboxUnavailable(f"the worker refused a request: {reply['error']}")
+            if not isinstance(reply, dict) or reply.get("id") != ident:
+                return self._replace("crash")  # out of step: never another request's reply
+            if "error" in reply:  # about this request only: the worker goes on
+                return Result.limit_hit("request", str(reply["error"]))
             return Run.from_dict(reply)
+        except (ValueError, KeyError, TypeError, AttributeError):  # no reply at all
+            return self._replace("crash")
+
+    def _healthy(self) -> bool:
+        """Whether the worker answers the known question exactly right."""
+        request: dict[str, object] = {
+            "op": "run",
+            "seeds": [0],
+            "givens": [],
+            "exprs": [PROBE],
+            "time_limit": self.time_limit,
+            "budget": min(self.time_limit, REQUEST_SECONDS),
+            "show": True,
+        }
+        reply = self._exchange(request, "time")
+        if isinstance(reply, Result):
+            return True  # it has just been replaced
+        results = reply.trials[0].results if reply.trials else ()
+        return len(results) == 1 and results[0].printed == PROBE_ANSWER
 
     @staticmethod
     def _failed(result: Result, seed: int, exprs: Sequence[str]) -> Run:
@@ -240,12 +313,12 @@ class WorkerClient:
 
     def _spawn(self) -> None:
         self._ready.clear()
-        self._buffer = b""
+        self._buffer = bytearray()
         self.info = None
         self._workdir = tempfile.mkdtemp(prefix=WORKDIR_PREFIX)
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "quiz.worker"],
+                self._command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -297,19 +370,24 @@ class WorkerClient:
         process = self._process
         assert process is not None and process.stdout is not None
         descriptor = process.stdout.fileno()
-        while b"\n" not in self._buffer:
+        searched = 0
+        while (end := self._buffer.find(b"\n", searched)) < 0:
+            searched = len(self._buffer)  # read in linear time: only new bytes are searched
+            if searched > MAX_REPLY_BYTES + (1 << 16):
+                return b""  # no worker sends this much: not a reply
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
             readable, _, _ = select.select([descriptor], [], [], remaining)
             if not readable:
                 return None
-            chunk = os.read(descriptor, 1 << 16)
+            chunk = os.read(descriptor, 1 << 20)
             if not chunk:
                 process.wait()
                 return None
             self._buffer += chunk
-        line, _, self._buffer = self._buffer.partition(b"\n")
+        line = bytes(self._buffer[:end])
+        del self._buffer[: end + 1]
         return line
 
 
@@ -317,6 +395,15 @@ def _stopped(run: Run) -> bool:
     """A draw failed in a way that makes further draws pointless."""
     trial = run.trials[-1]
     return trial.given_failure is not None or any(result.limit for result in trial.results)
+
+
+def _troubled(run: Run) -> bool:
+    """The worker hit a limit and lived: it may be out of memory or broken for good."""
+    for trial in run.trials:
+        failure = trial.given_failure[1] if trial.given_failure else None
+        if any(result.status is Status.LIMIT for result in (*trial.results, failure) if result):
+            return True
+    return False
 
 
 def _drain(stream: IO[bytes] | None, into: collections.deque[str]) -> None:

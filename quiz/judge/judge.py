@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from quiz.deck.exprsyntax import MAX_EXPR_CHARS
 from quiz.deck.model import (
     AnyCard,
     CardKind,
@@ -280,6 +281,12 @@ def _broken_reference(reference: Run, card: AnyCard, time_limit: float) -> Verdi
 
 def _answer_expr(card: JudgedCard, answer: str) -> str | Verdict:
     text = answer.strip()
+    if len(text) > MAX_EXPR_CHARS:  # the sandbox would refuse it: do not send it
+        what = "fill" if isinstance(card, ClozeCard) else "answer"
+        return Verdict(
+            Outcome.INVALID,
+            f"your {what} is {len(text):,} characters; the limit is {MAX_EXPR_CHARS:,}",
+        )
     if isinstance(card, ClozeCard):
         if not text:
             return Verdict(Outcome.INVALID, "type what goes in the blank")

@@ -5,6 +5,13 @@ trial); the worker stops after the first trial when the givens are not random.
 Each expression has one outcome: a value, an exception it raised, a refusal, a
 syntax error, or a limit it hit (time, memory, CPU, size). A limit is never an
 answer: the judge tells a limit apart from an exception.
+
+The sizes and the time budget of a request are fixed here, for both sides of the pipe:
+a request is one line of at most ``MAX_REQUEST_BYTES`` (the client refuses to send a
+longer one; the worker discards one whole and says so), a reply at most
+``MAX_REPLY_BYTES`` (past it the worker sends a size limit instead), and all the draws
+of one run share ``REQUEST_SECONDS`` of wall-clock time however many givens, expressions
+and draws it has.
 """
 
 from __future__ import annotations
@@ -16,6 +23,10 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 from quiz.judge.values import Value, decode
+
+MAX_REQUEST_BYTES = 1 << 20
+MAX_REPLY_BYTES = 32 << 20
+REQUEST_SECONDS = 10.0  # the most one run may take in all, every draw of it included
 
 
 class Status(StrEnum):
@@ -33,6 +44,8 @@ LIMIT_WORDS = {
     "size": "made a result too large to compare",
     "depth": "is nested too deeply",
     "crash": "crashed the sandbox",
+    "budget": f"needs more than {REQUEST_SECONDS:g} s in all",
+    "request": "makes a request the sandbox cannot take",
 }
 
 
@@ -82,6 +95,8 @@ class Result:
         if self.status is Status.SYNTAX:
             return f"not a Python expression: {self.message}"
         words = LIMIT_WORDS.get(self.limit, "hit a sandbox limit").format(seconds=time_limit)
+        if self.limit == "request" and self.message:
+            words = f"{words} ({self.message})"
         return words
 
 
@@ -122,6 +137,12 @@ def evaluations(exprs: int, givens: int, seeds: int) -> int:
     """How many evaluations a request can make, each within the time limit: every trial
     builds the givens afresh for each expression (once when there is none)."""
     return max(1, exprs) * (givens + (exprs > 0)) * seeds
+
+
+def request_seconds(time_limit: float, exprs: int, givens: int, seeds: int) -> float:
+    """The wall-clock time a request may take: the time limit for each evaluation it can
+    make, but never more than ``REQUEST_SECONDS`` in all. The worker's CPU budget follows."""
+    return min(time_limit * evaluations(exprs, givens, seeds), REQUEST_SECONDS)
 
 
 class Runner(Protocol):

@@ -2,7 +2,10 @@
 
 The app starts this process in the background and speaks JSON lines to it: one
 request per line on stdin, one reply per line on stdout (the real stdout is kept
-for the protocol; anything else printing goes to stderr). Each evaluation starts
+for the protocol; anything else printing goes to stderr). A line is read whole or
+not at all: one over the size cap is discarded up to its newline and answered with
+one error, so the rest of it can never pass for another request. Every reply carries
+its request's id, and a reply over its own cap becomes a size limit. Each evaluation starts
 from a clean slate: global torch state is reset, the random seed is set for the
 trial, and the givens are built afresh, so nothing one answer does reaches the next.
 
@@ -21,13 +24,16 @@ import signal
 import sys
 import time
 import warnings
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
-from quiz.judge.protocol import evaluations  # the client's deadline counts the same
+from quiz.judge.protocol import (  # the client counts and caps the same
+    MAX_REPLY_BYTES,
+    MAX_REQUEST_BYTES,
+    request_seconds,
+)
 
 MEMORY_LIMIT_ENV = "TORCH_QUIZ_WORKER_MEMORY"
 DEFAULT_MEMORY_LIMIT = 3 << 30
-MAX_REQUEST_BYTES = 1 << 20
 MAX_MESSAGE_CHARS = 500
 
 
@@ -51,16 +57,50 @@ def main() -> None:
     hello["wall"] = wall.as_dict()
     hello["env"] = sorted(os.environ)  # names only
     _send(protocol, hello)
+    serve(sys.stdin.buffer, protocol)
+
+
+def serve(requests: BinaryIO, protocol: TextIO) -> None:
+    """Answer each request line until the input ends: one reply per line, whatever it holds."""
     while True:
-        line = sys.stdin.buffer.readline(MAX_REQUEST_BYTES + 1)
-        if not line:
+        line = read_request(requests)
+        if line is None:
             return
-        try:
-            request = json.loads(line)
-            reply = handle(request)
-        except (ValueError, KeyError, TypeError) as error:
-            reply = {"error": f"bad request: {error}"[:MAX_MESSAGE_CHARS]}
+        if isinstance(line, int):
+            reply: dict[str, Any] = {
+                "id": None,
+                "error": f"bad request: it is {line:,} bytes; the limit is {MAX_REQUEST_BYTES:,}",
+            }
+        else:
+            reply = _answer(line)
         _send(protocol, reply)
+
+
+def _answer(line: bytes) -> dict[str, Any]:
+    request: Any = None
+    try:
+        request = json.loads(line)
+        return handle(request)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        ident = request.get("id") if isinstance(request, dict) else None
+        return {"id": ident, "error": f"bad request: {error}"[:MAX_MESSAGE_CHARS]}
+
+
+def read_request(stream: BinaryIO, limit: int = MAX_REQUEST_BYTES) -> bytes | int | None:
+    """The next whole line; for a line over ``limit``, how many bytes were discarded (all of
+    it, up to its newline); None at the end of the input."""
+    line = stream.readline(limit + 1)
+    if not line:
+        return None
+    if line.endswith(b"\n") or len(line) <= limit:
+        return line
+    discarded = len(line)
+    while not line.endswith(b"\n"):
+        line = stream.readline(1 << 16)
+        if not line:
+            break
+        discarded += len(line)
+    return discarded
 
 
 def _take_stdout() -> TextIO:
@@ -73,8 +113,22 @@ def _take_stdout() -> TextIO:
 
 
 def _send(protocol: TextIO, message: dict[str, Any]) -> None:
-    protocol.write(json.dumps(message, ensure_ascii=False) + "\n")
+    text = json.dumps(message, ensure_ascii=False)
+    if _bytes(text) > MAX_REPLY_BYTES:  # handle() keeps under it; never send more
+        text = json.dumps(_too_large(message.get("id"), 0, len(text)))
+    protocol.write(text + "\n")
     protocol.flush()
+
+
+def _bytes(text: str) -> int:
+    """The size of ``text`` on the pipe (UTF-8, a character that cannot be encoded as '?')."""
+    return len(text.encode("utf-8", "replace"))
+
+
+def _too_large(ident: Any, seed: int, size: int) -> dict[str, Any]:
+    message = f"the reply is over {MAX_REPLY_BYTES:,} bytes ({size:,} so far)"
+    result = {"status": "limit", "limit": "size", "message": message}
+    return {"id": ident, "trials": [{"seed": seed, "results": [result]}], "random": False}
 
 
 def _apply_limits(memory_bytes: int) -> None:
@@ -106,16 +160,23 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     time_limit = float(request.get("time_limit", 2.0))
     shown = request.get("show", True)  # True, False or the seeds to print: printing can
     show = set(seeds) if shown is True else set(shown or ())  # cost more than computing
-    _cpu_budget(2 * time_limit * evaluations(len(exprs), len(givens), len(seeds)) + 1)
+    seconds = request_seconds(time_limit, len(exprs), len(givens), len(seeds))
+    seconds = min(seconds, float(request.get("budget", seconds)))  # what is left of the run
+    _cpu_budget(2 * seconds + 1)
     trials: list[dict[str, Any]] = []
     random_givens = False
+    size = 0
     for number, seed in enumerate(seeds):
         trial = run_trial(
             seed, givens, exprs, time_limit, show=seed in show, detect_random=number == 0
         )
-        trials.append(trial)
         if number == 0:
             random_givens = trial.pop("random")
+        size += _bytes(json.dumps(trial, ensure_ascii=False))
+        if size > MAX_REPLY_BYTES - (1 << 10):  # room for the id and the brackets
+            trials.append(_too_large(None, seed, size)["trials"][0])
+            break
+        trials.append(trial)
         if not random_givens or trial.get("given_failure") or _hit_limit(trial):
             break
     return {"id": request.get("id"), "trials": trials, "random": random_givens}

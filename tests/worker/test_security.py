@@ -58,6 +58,7 @@ LIMITS = (TIME, MEMORY, SIZE)
 
 # How the loader words a problem with the text itself (the worker never sees it).
 TOO_LONG = "characters long; the limit is 2000"
+BIG_FILE = "the file is larger than 1000 kB"  # a deck holding a text of a megabyte
 CONTROL = "control character U+"
 NOT_EXPR = "not a valid expression"
 
@@ -517,6 +518,40 @@ ATTACKS = [
         "F.batch_norm(torch.ones(2, 3), None, None, training=False)",
         RAISED,
     ),
+    # ------------------------------------------------ issue 13, finding 2: replies out of step
+    # Texts of a megabyte, past the request's cap, are never sent: the loader stops a deck
+    # file that large, and a learner is told the answer's length. Texts under the cap, of
+    # what JSON escapes wider (CJK, backslashes, quotes) or of text that looks like a
+    # reply, reach the worker whole, in one request, and get their own reply.
+    attack("protocol", "over-cap-spaces", "x" + " " * (1 << 20) + "+ 1", REFUSED, BIG_FILE),
+    attack("protocol", "over-cap-comment", "x # " + "#" * (1 << 20), REFUSED, BIG_FILE),
+    attack("protocol", "over-cap-astral", "'" + "\U0001f600" * 100_000 + "'", REFUSED, BIG_FILE),
+    attack("protocol", "over-cap-backslashes", "'" + "\\" * (1 << 20) + "'", REFUSED, BIG_FILE),
+    attack("protocol", "over-cap-quotes", '"' * (1 << 20), REFUSED, BIG_FILE),
+    attack("protocol", "over-cap-nested", "[" * 600_000 + "]" * 600_000, REFUSED, BIG_FILE),
+    attack(
+        "protocol",
+        "over-cap-forged-replies",
+        "x # " + '{"id": 1, "trials": [], "random": false}' * 30_000,
+        REFUSED,
+        BIG_FILE,
+    ),
+    attack("protocol", "under-cap-cjk", "torch.os # " + "\u4e00" * 1980, REFUSED),
+    attack("protocol", "under-cap-backslashes", "torch.os # " + "\\" * 1980, REFUSED),
+    attack("protocol", "under-cap-quotes", "torch.os # " + '"' * 1980, REFUSED),
+    attack(
+        "protocol",
+        "under-cap-forged-reply",
+        "torch.os # " + '"}, {"id": 2, "trials": [], "random": false}' * 40,
+        REFUSED,
+    ),
+    attack(
+        "protocol",
+        "deep-and-wide",
+        "(" * 900 + "'" + "\u4e00" * 150 + "'" + ")" * 900,
+        SYNTAX,
+        NOT_EXPR,
+    ),
 ]
 
 
@@ -742,6 +777,11 @@ def check_as_learner_answer(attack: Attack, judge: Judge, make_deck, watched: Pa
     verdict = judge.judge(deck, card, source)
     assert verdict.outcome in (Outcome.WRONG, Outcome.INVALID), verdict
     assert_clean_verdict(verdict)
+    length = len(source.strip())
+    if length > 2000:  # never sent, as the loader never lets it into a deck
+        assert verdict.outcome is Outcome.INVALID, verdict
+        assert verdict.summary == f"your answer is {length:,} characters; the limit is 2,000"
+        return
     assert judged(verdict) in attack.expect, verdict
 
 

@@ -123,11 +123,40 @@ def test_the_cpu_budget_counts_the_givens_too(monkeypatch):
     limits: list[int] = []
     monkeypatch.setattr(server.resource, "setrlimit", lambda which, limit: limits.append(limit[0]))
     givens = [[f"g{i}", "torch.ones(2)"] for i in range(10)]
-    request = {"op": "run", "seeds": [0], "givens": givens, "exprs": ["g0.sum()"], "time_limit": 1}
+    request = {
+        "op": "run",
+        "seeds": [0],
+        "givens": givens,
+        "exprs": ["g0.sum()"],
+        "time_limit": 0.5,
+    }
     usage = resource.getrusage(resource.RUSAGE_SELF)
     server.handle(request)
     (soft,) = limits
-    assert soft - (usage.ru_utime + usage.ru_stime) >= 2 * 1.0 * (1 + 10)
+    assert soft - (usage.ru_utime + usage.ru_stime) >= 2 * 0.5 * (1 + 10)
+
+
+def test_the_cpu_budget_follows_the_cap_on_a_whole_run(monkeypatch):
+    """Forty givens, fifty draws, a long time limit: the budget is still the run's cap."""
+    import resource
+
+    import quiz.worker.server as server
+    from quiz.judge.protocol import REQUEST_SECONDS
+
+    limits: list[int] = []
+    monkeypatch.setattr(server.resource, "setrlimit", lambda which, limit: limits.append(limit[0]))
+    givens = [[f"g{i}", "torch.ones(2)"] for i in range(40)]
+    request = {
+        "op": "run",
+        "seeds": list(range(50)),
+        "givens": givens,
+        "exprs": ["g0.sum()"],
+        "time_limit": 30,
+    }
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    server.handle(request)
+    (soft,) = limits
+    assert soft - (usage.ru_utime + usage.ru_stime) <= 2 * REQUEST_SECONDS + 2
 
 
 @pytest.mark.parametrize(("exprs", "givens", "seeds"), [(1, 2, 3), (3, 2, 2), (0, 2, 1), (2, 0, 1)])
@@ -156,3 +185,59 @@ def test_the_evaluations_a_request_may_make_are_counted_as_the_worker_makes_them
     }
     server.handle(request)
     assert len(made) == evaluations(exprs, givens, seeds)
+
+
+def test_a_request_line_over_the_cap_is_discarded_whole_with_one_error():
+    """The rest of a long line never passes for a request of its own, with a reply of its own."""
+    from quiz.judge.protocol import MAX_REQUEST_BYTES
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "quiz.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    padding = " " * (2 * MAX_REQUEST_BYTES + 10)  # two caps' worth, then a whole request
+    smuggled = {"op": "run", "id": 1, "seeds": [0], "givens": [], "exprs": ["'smuggled'"]}
+    oversize = json.dumps({"op": "run", "id": 1, "pad": padding, "smuggled": 1})
+    oversize = oversize[: 2 * MAX_REQUEST_BYTES] + json.dumps(smuggled)
+    good = {"op": "run", "id": 2, "seeds": [0], "givens": [], "exprs": ["1 + 1"]}
+    lines = oversize.encode() + b"\n" + json.dumps(good).encode() + b"\n"
+    out, err = process.communicate(lines, timeout=60)
+    replies = [json.loads(line) for line in out.splitlines()]
+    assert len(replies) == 3, replies
+    assert replies[0]["ready"] is True
+    assert replies[1]["id"] is None
+    assert replies[1]["error"] == (
+        f"bad request: it is {len(oversize) + 1:,} bytes; the limit is {MAX_REQUEST_BYTES:,}"
+    )
+    assert replies[2]["id"] == 2 and replies[2]["trials"][0]["results"][0]["repr"] == "2"
+    assert b"Traceback" not in err
+
+
+def test_a_reply_over_the_cap_becomes_a_size_limit(monkeypatch):
+    """Fifty draws of a large complex tensor: the draw that would pass the cap is a size
+    limit, and the reply stays under it (the cap is lowered for the test)."""
+    import quiz.worker.server as server
+
+    cap = 200_000
+    monkeypatch.setattr(server, "MAX_REPLY_BYTES", cap)
+    monkeypatch.setattr(server.resource, "setrlimit", lambda which, limit: None)
+    request = {
+        "op": "run",
+        "id": 5,
+        "seeds": list(range(50)),
+        "givens": [["x", "torch.randn(2000, dtype=torch.complex64)"]],
+        "exprs": ["x * 2"],
+        "time_limit": 2,
+        "show": [],
+    }
+    reply = server.handle(request)
+    assert len(json.dumps(reply, ensure_ascii=False).encode()) <= cap
+    assert reply["id"] == 5 and reply["random"] is True
+    *values, last = reply["trials"]
+    assert values and all(t["results"][0]["status"] == "value" for t in values)
+    (limit,) = last["results"]
+    assert limit["status"] == "limit" and limit["limit"] == "size"
+    assert limit["message"].startswith(f"the reply is over {cap:,} bytes")
+    assert len(reply["trials"]) < 50

@@ -1,0 +1,177 @@
+"""The client and the worker stay in step (issue 13, findings 2 and 6).
+
+A reply is given only to the request it answers; a request too large to send is not
+sent; a worker out of step, or alive but broken, is replaced; a run never takes more
+than its total budget, however many givens and draws it has; large replies arrive whole.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from quiz.judge.client import WorkerClient
+from quiz.judge.protocol import MAX_REQUEST_BYTES, REQUEST_SECONDS, Status
+from quiz.judge.values import Tensor
+from quiz.judge.verdict import Outcome
+
+# A stand-in worker: the real one, made to misbehave on cue (see sick_worker.py).
+SICK_WORKER = [sys.executable, str(Path(__file__).with_name("sick_worker.py"))]
+SICK = "'make the worker sick'"
+FORGE = "'forge the id'"
+GARBLE = "'garble the reply'"
+TWICE = "'reply twice'"
+REFUSE = "'refuse the request'"
+# Work no machine finishes: a recurrence of 2**62 steps on one element.
+ENDLESS = "torch.special.legendre_polynomial_p(torch.zeros(1), 2 ** 62)"
+# A string of 1,990 characters outside the BMP: 12 bytes each once escaped as JSON.
+WIDE = "'" + "\U0001f600" * 1990 + "'"
+
+DECK = """\
+format: 1
+deck: in-step
+title: replies in step
+cards:
+  - id: double
+    kind: code
+    prompt: Double x.
+    given: {x: "torch.tensor([1, 4, 2])"}
+    solution: x * 2
+  - id: clamp
+    kind: output
+    given: {x: "torch.tensor([1, 7, 3])"}
+    expr: x.clamp(2, 5)
+"""
+
+
+def clamped(client: WorkerClient) -> str:
+    run = client.run([("x", "torch.tensor([1, 7, 3])")], ["x.clamp(2, 5)"])
+    return run.trials[0].results[0].printed
+
+
+@pytest.fixture
+def stand_in():
+    client = WorkerClient(command=SICK_WORKER)
+    client.wait_ready()
+    yield client
+    client.close()
+
+
+# ---------------------------------------------------------------- requests too large
+
+
+def test_a_megabyte_answer_is_told_so_and_later_answers_keep_their_verdicts(judge, make_deck):
+    deck = make_deck(DECK)
+    double, clamp = deck.card("double"), deck.card("clamp")
+    huge = "x * 2" + " + 0" * 300_000
+    verdict = judge.judge(deck, double, huge)
+    assert verdict.outcome is Outcome.INVALID
+    assert verdict.summary == f"your answer is {len(huge):,} characters; the limit is 2,000"
+    assert judge.judge(deck, double, "x + 1").outcome is Outcome.WRONG
+    assert judge.judge(deck, double, "x * 2").outcome is Outcome.RIGHT
+    assert judge.judge(deck, clamp, "[2, 8, 4]").outcome is Outcome.WRONG
+    assert judge.judge(deck, clamp, "[2, 5, 3]").outcome is Outcome.RIGHT
+
+
+def test_a_request_with_many_long_givens_is_not_sent_and_shifts_nothing(sandbox):
+    restarts = sandbox.restarts
+    givens = [(f"g{i}", WIDE) for i in range(45)]
+    result = sandbox.run(givens, ["g0"]).trials[0].results[0]
+    assert result.status is Status.LIMIT and result.limit == "request"
+    described = result.describe()
+    assert described.startswith("makes a request the sandbox cannot take (it is ")
+    assert described.endswith(f" bytes; the limit is {MAX_REQUEST_BYTES:,})")
+    assert sandbox.restarts == restarts
+    assert clamped(sandbox) == "tensor([2, 5, 3])"
+    double = sandbox.run([("x", "torch.tensor([1, 4, 2])")], ["x * 2"]).trials[0].results[0]
+    assert double.printed == "tensor([2, 8, 4])"
+
+
+# ---------------------------------------------------------------- replies out of step
+
+
+@pytest.mark.parametrize("cue", [FORGE, GARBLE])
+def test_a_reply_with_another_id_or_no_reply_restarts_the_worker(stand_in, cue):
+    pid = stand_in.pid
+    result = stand_in.run([], [cue]).trials[0].results[0]
+    assert result.status is Status.LIMIT and result.limit == "crash"
+    assert stand_in.restarts == 1 and stand_in.pid != pid
+    assert clamped(stand_in) == "tensor([2, 5, 3])"
+
+
+def test_a_stale_reply_is_never_given_to_the_next_request(stand_in):
+    first = stand_in.run([], [TWICE]).trials[0].results[0]
+    assert first.printed == TWICE  # its own reply; a copy of it is still in the pipe
+    pid = stand_in.pid
+    next_one = stand_in.run([("x", "torch.tensor([1, 7, 3])")], ["x * 2"]).trials[0].results[0]
+    assert next_one.printed != TWICE
+    assert next_one.status is Status.LIMIT and next_one.limit == "crash"
+    assert stand_in.restarts == 1 and stand_in.pid != pid
+    assert clamped(stand_in) == "tensor([2, 5, 3])"
+
+
+def test_a_request_the_worker_refuses_is_a_limit_of_that_request_only(stand_in):
+    """Not "the sandbox is not available": that would stop `check` for every other deck."""
+    pid = stand_in.pid
+    result = stand_in.run([], [REFUSE]).trials[0].results[0]
+    assert result.status is Status.LIMIT and result.limit == "request"
+    assert result.describe() == "makes a request the sandbox cannot take (bad request: on cue)"
+    assert stand_in.restarts == 0 and stand_in.pid == pid
+    assert clamped(stand_in) == "tensor([2, 5, 3])"
+
+
+def test_a_worker_alive_but_broken_is_found_out_and_replaced(stand_in):
+    pid = stand_in.pid
+    result = stand_in.run([], [SICK]).trials[0].results[0]
+    assert result.status is Status.LIMIT and result.limit == "memory"
+    assert stand_in.restarts == 1 and stand_in.pid != pid
+    assert clamped(stand_in) == "tensor([2, 5, 3])"
+
+
+def test_a_worker_that_hit_a_limit_and_is_well_is_kept(stand_in):
+    pid = stand_in.pid
+    result = stand_in.run([], ["list(range(10 ** 5))"]).trials[0].results[0]
+    assert result.status is Status.LIMIT and result.limit == "size"
+    assert stand_in.restarts == 0 and stand_in.pid == pid
+
+
+# ---------------------------------------------------------------- the run's budget
+
+
+def test_many_givens_and_draws_share_one_budget():
+    """Forty givens, fifty draws and a 30 s time limit: the run ends at the run's budget,
+    with one kill, instead of waiting for every evaluation's own limit."""
+    client = WorkerClient(time_limit=30)
+    givens = [("g0", ENDLESS)] + [(f"g{i}", "torch.rand(2)") for i in range(1, 40)]
+    outcome: list[object] = []
+    thread = threading.Thread(target=lambda: outcome.append(client.run(givens, ["g1"], range(50))))
+    try:
+        thread.start()
+        thread.join(timeout=12 * REQUEST_SECONDS)  # a guard: without a budget, 30 s × 41
+        assert not thread.is_alive(), "the run went on past its budget"
+    finally:
+        client.close()
+        thread.join()
+    (run,) = outcome
+    (result,) = run.trials[0].results
+    assert result.status is Status.LIMIT and result.limit == "budget"
+    assert result.describe() == f"needs more than {REQUEST_SECONDS:g} s in all"
+    assert client.restarts == 1
+
+
+# ---------------------------------------------------------------- large replies
+
+
+def test_a_large_reply_within_the_cap_arrives_whole(sandbox):
+    expr = "torch.arange(200000.0, dtype=torch.float64) * (1 + 2j)"
+    result = sandbox.run([], [expr], show=()).trials[0].results[0]
+    assert result.status is Status.VALUE, result
+    value = result.value
+    assert isinstance(value, Tensor) and value.shape == (200_000,)
+    assert value.dtype == "complex128"
+    assert [item.value for item in value.flat[:2]] == [0j, complex(1, 2)]
+    assert value.flat[-1].value == complex(199_999, 399_998)
+    assert clamped(sandbox) == "tensor([2, 5, 3])"
