@@ -65,3 +65,19 @@ def _plainly_printable(text: str, multiline: bool) -> bool:
     if multiline:
         text = text.replace("\n", "").replace("\t", "")
     return text.isprintable()
+
+
+def printable_json(text: str) -> str:
+    """JSON text (``json.dumps(..., ensure_ascii=False)``) with every unsafe character
+    written as a JSON escape (``\\u001b``): the same data once parsed, safe on a terminal."""
+    if _plainly_printable(text, True):
+        return text
+    return "".join(_json_escape(char) if is_unsafe(char) else char for char in text)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # a UTF-16 surrogate pair, as JSON writes characters past U+FFFF
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
