@@ -120,3 +120,26 @@ def test_the_anki_package_escapes_every_field_the_deck_name_and_the_tags(tmp_pat
     fields = "\n".join(fields for fields, _ in notes)
     assert "back &lt;b&gt;\\x1b[2J" in fields and "\\u202egnp.exe" in fields
     assert any(name.startswith("torch-quiz::title\\x1b[2J\\x1b]0;OWNED") for name in names)
+
+
+def test_stats_and_import_print_hostile_names_escaped(tmp_path: Path, store: Store, learner):
+    """The CLI prints names from the database, which an imported file may have set."""
+    from typer.testing import CliRunner
+
+    from quiz.cli import app
+
+    history(learner)
+    text = export(store, "json").replace('"alpha"', json.dumps("alpha" + HOSTILE))
+    path = tmp_path / "hostile.json"
+    path.write_text(text, encoding="utf-8")
+    db = str(tmp_path / "cli.sqlite3")
+    runner = CliRunner()
+    outputs = []
+    for args in (["import", str(path)], ["stats"], ["stats", "--json"]):
+        result = runner.invoke(app, [*args, "--db", db], color=True)
+        assert result.exit_code == 0, result.output
+        assert RAW.search(result.output) is None, result.output
+        outputs.append(result.output)
+    assert "alpha\\x1b[2J" in outputs[1]
+    per_deck = {deck["deck"] for deck in json.loads(outputs[2])["decks"]}
+    assert "alpha" + HOSTILE in per_deck  # the same data once parsed

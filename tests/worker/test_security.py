@@ -297,8 +297,9 @@ ATTACKS = [
     attack("control", "BOM", "x\ufeff", REFUSED, CONTROL),
     attack("control", "DEL", "x\x7f", REFUSED, CONTROL),
     attack("control", "backspace", "x\x08\x08\x08", REFUSED, CONTROL),
-    attack("control", "CR", "x\r+1", SYNTAX, "must be a single expression"),
-    attack("control", "line-separator", "x\u2028+1", SYNTAX, NOT_EXPR),
+    # a deck's text may not hold them at all (finding 4); a learner's answer is not an expression
+    attack("control", "CR", "x\r+1", SYNTAX, CONTROL),
+    attack("control", "line-separator", "x\u2028+1", SYNTAX, CONTROL),
     # escapes written as text reach torch's messages, which must come back escaped
     attack("control", "escaped-ESC-in-message", "x.to('\\x1b[2J')", RAISED),
     attack("control", "escaped-RTL-in-message", "x.to('\\u202egnp.exe')", RAISED),
