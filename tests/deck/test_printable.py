@@ -65,3 +65,12 @@ def test_json_gets_json_escapes_and_parses_to_the_same_data():
 def test_describe_names_a_character_when_unicode_does():
     assert describe("\x1b") == "U+001B"
     assert describe("\u202e") == "U+202E (RIGHT-TO-LEFT OVERRIDE)"
+
+
+def test_a_diagnostic_escapes_its_file_name_as_well_as_its_message():
+    from pathlib import Path
+
+    from quiz.deck.diagnostics import Diagnostic
+
+    shown = str(Diagnostic(Path("decks/\x1b]0;OWNED\x07\u202e.yaml"), 3, 1, "bad \x1b[2J"))
+    assert shown == "decks/\\x1b]0;OWNED\\x07\\u202e.yaml:3:1: error: bad \\x1b[2J"
