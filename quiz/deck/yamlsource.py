@@ -137,6 +137,8 @@ def _reject_hidden_characters(root: yaml.Node, text: str, path: Path) -> list[Di
     written, or at the start of its scalar when it was written as an escape.
     """
     problems: list[Diagnostic] = []
+    if "\\" not in text and unsafe_character(text.replace("\r", "")) is None:
+        return problems  # nothing to decode, nothing unsafe as typed (CR ends lines here)
     stack = [root]
     while stack:
         node = stack.pop()
