@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from quiz import __version__
+from quiz.deck.printable import printable, printable_json
 from quiz.paths import DB_ENV, bundled_decks_dir, resolve_db_path, user_decks_dir
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ DbOption = Annotated[
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"torch-quiz {__version__}")
+        _say(f"torch-quiz {__version__}")
         raise typer.Exit()
 
 
@@ -133,8 +134,8 @@ def check(
         if run and result.decks:
             result.diagnostics.extend(_run_cards(result.decks, client))
     for diagnostic in sorted(set(result.diagnostics)):
-        typer.echo(str(diagnostic))
-    typer.echo(result.summary())
+        _say(str(diagnostic))
+    _say(result.summary())
     raise typer.Exit(1 if result.errors else 0)
 
 
@@ -205,13 +206,13 @@ def try_expression(
         _fail(f"given '{name}': {failure.describe(client.time_limit)}")
     result = trial.results[0]
     if as_json:
-        typer.echo(json.dumps(result_dict(result), ensure_ascii=False))
+        _say_json(json.dumps(result_dict(result), ensure_ascii=False))
     elif result.status is Status.VALUE:
-        typer.echo(result.printed)
+        _say(result.printed)
     else:
-        typer.echo(result.describe(client.time_limit), err=True)
+        _say(result.describe(client.time_limit), err=True)
     for warning in result.warnings if not as_json else ():
-        typer.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}", err=True)
     raise typer.Exit(0 if result.status is Status.VALUE else 1)
 
 
@@ -255,11 +256,11 @@ def grade(
     with WorkerClient() as client:
         verdict = Judge(client).judge(found, card, answer)
     if as_json:
-        typer.echo(json.dumps(verdict.to_dict(), ensure_ascii=False))
+        _say_json(json.dumps(verdict.to_dict(), ensure_ascii=False))
     else:
         explain = card.explain.get() if card.explain and verdict.gradable else None
         for line in verdict_lines(verdict, explain):
-            typer.echo(line)
+            _say(line)
     codes = {Outcome.RIGHT: 0, Outcome.WRONG: 1, Outcome.INVALID: 2, Outcome.UNGRADABLE: 3}
     raise typer.Exit(codes[verdict.outcome])
 
@@ -272,7 +273,7 @@ def _find_deck(name: str) -> Deck:
         result = load_decks([path])
         if result.errors:
             for diagnostic in result.errors:
-                typer.echo(str(diagnostic), err=True)
+                _say(str(diagnostic), err=True)
             _fail(f"{path}: the deck has problems; see above", 2)
         return result.decks[0]
     from quiz.paths import deck_paths
@@ -305,15 +306,15 @@ def new(
         path.write_text(starter_deck(path, title), encoding="utf-8")
     except OSError as error:
         _fail(f"{path}: cannot write: {error.strerror or error}")
-    typer.echo(f"wrote {path}; edit it, then run: torch-quiz check {path}")
+    _say(f"wrote {path}; edit it, then run: torch-quiz check {path}")
 
 
 @app.command()
 def paths(db: DbOption = None) -> None:
     """Show where progress and decks are kept."""
-    typer.echo(f"database:      {resolve_db_path(db)}")
-    typer.echo(f"your decks:    {user_decks_dir()}")
-    typer.echo(f"bundled decks: {bundled_decks_dir()}")
+    _say(f"database:      {resolve_db_path(db)}")
+    _say(f"your decks:    {user_decks_dir()}")
+    _say(f"bundled decks: {bundled_decks_dir()}")
 
 
 @app.command()
@@ -370,11 +371,10 @@ def stats(
     from quiz.progress import commands
 
     with _library_errors():
-        typer.echo(
-            commands.stats(
-                resolve_db_path(db), as_json=as_json, deck=deck, days=days, forecast_days=forecast
-            )
+        shown = commands.stats(
+            resolve_db_path(db), as_json=as_json, deck=deck, days=days, forecast_days=forecast
         )
+    (_say_json if as_json else _say)(shown)
 
 
 @app.command()
@@ -401,7 +401,7 @@ def export(
     with _library_errors():
         message = commands.export(resolve_db_path(db), fmt, output, deck or [], since)
     if message:
-        typer.echo(message, err=True)
+        _say(message, err=True)
 
 
 @app.command(name="import")
@@ -415,7 +415,7 @@ def import_progress(
     from quiz.progress import commands
 
     with _library_errors():
-        typer.echo(commands.import_progress(resolve_db_path(db), file))
+        _say(commands.import_progress(resolve_db_path(db), file))
 
 
 @app.command()
@@ -433,7 +433,7 @@ def backup(
     from quiz.progress import commands
 
     with _library_errors():
-        typer.echo(commands.backup(resolve_db_path(db), file, force=force))
+        _say(commands.backup(resolve_db_path(db), file, force=force))
 
 
 @app.command()
@@ -453,8 +453,8 @@ def optimize(
     from quiz.progress import commands
 
     with _library_errors():
-        say = lambda line: typer.echo(line, err=True)  # noqa: E731 - progress on stderr
-        typer.echo(commands.optimize(resolve_db_path(db), dry_run=dry_run, reset=reset, say=say))
+        say = lambda line: _say(line, err=True)  # noqa: E731 - progress on stderr
+        _say(commands.optimize(resolve_db_path(db), dry_run=dry_run, reset=reset, say=say))
 
 
 @app.command()
@@ -469,11 +469,23 @@ def report(
     from quiz.progress import commands
 
     with _library_errors():
-        typer.echo(commands.report(resolve_db_path(db), file, days=days))
+        _say(commands.report(resolve_db_path(db), file, days=days))
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """Print text that may come from a deck, the sandbox or the database: every control
+    or format character but newline and tab is shown escaped, so none reaches the
+    terminal as an escape sequence."""
+    typer.echo(printable(text), err=err)
+
+
+def _say_json(text: str) -> None:
+    """Print JSON with unsafe characters as JSON escapes: the same data once parsed."""
+    typer.echo(printable_json(text))
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(f"torch-quiz: error: {message}", err=True)
+    _say(f"torch-quiz: error: {message}", err=True)
     raise typer.Exit(code)
 
 

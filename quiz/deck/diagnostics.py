@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from quiz.deck.printable import printable
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Diagnostic:
@@ -17,9 +19,10 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        # One line, whatever the deck held: control characters are shown escaped.
+        # One line, whatever the deck or its file name held: control characters escaped.
         message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.message)
-        return f"{self.path}:{self.line}:{self.col}: error: {message}"
+        path = printable(str(self.path), multiline=False)
+        return f"{path}:{self.line}:{self.col}: error: {message}"
 
 
 class DeckError(Exception):

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from quiz.deck.diagnostics import DeckError, Diagnostic
+from quiz.deck.printable import describe, unsafe_character
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 16
@@ -78,7 +79,7 @@ def read_deck_file(path: Path) -> tuple[Any, SourceMap]:
         raise DeckError([Diagnostic(path, 1, 1, "the file is nested too deeply")]) from None
     if root is None:
         raise DeckError([Diagnostic(path, 1, 1, "the deck file is empty")])
-    problems: list[Diagnostic] = []
+    problems = _reject_hidden_characters(root, text, path)
     data = _convert(root, (), source, problems, depth=0)
     if problems:
         raise DeckError(problems)
@@ -125,6 +126,41 @@ def _reject_unprintable(text: str, path: Path) -> None:
             line, col = line + 1, 1
         message = f"control character U+{ord(found.group()):04X} is not allowed in a deck file"
         raise DeckError([Diagnostic(path, line, col, message)])
+
+
+def _reject_hidden_characters(root: yaml.Node, text: str, path: Path) -> list[Diagnostic]:
+    """Report control and format characters in the decoded text of every key and value.
+
+    The raw check above sees the file; a double-quoted scalar decodes escapes such as
+    ``"\\e"``, ``"\\x9b"`` or ``"\\u202e"`` only now, and YAML lets bidi overrides and
+    zero-width characters through as printable. The character is placed where it is
+    written, or at the start of its scalar when it was written as an escape.
+    """
+    problems: list[Diagnostic] = []
+    if "\\" not in text and unsafe_character(text.replace("\r", "")) is None:
+        return problems  # nothing to decode, nothing unsafe as typed (CR ends lines here)
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in reversed(node.value) for part in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.ScalarNode):
+            bad = unsafe_character(node.value)
+            if bad is not None:
+                char = node.value[bad]
+                start, end = node.start_mark, node.end_mark
+                # a CR in the span may be a line ending, while this one was written "\r"
+                written = text.find(char, start.index, end.index) if char != "\r" else -1
+                if written < 0:
+                    line, col = start.line + 1, start.column + 1
+                else:
+                    line = text.count("\n", 0, written) + 1
+                    col = written - (text.rfind("\n", 0, written) + 1) + 1
+                message = f"control character {describe(char)} is not allowed in deck text"
+                problems.append(Diagnostic(path, line, col, message))
+    return problems
 
 
 def _reject_aliases(text: str, path: Path) -> None:

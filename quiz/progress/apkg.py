@@ -25,6 +25,7 @@ from quiz.deck.model import (
     OutputCard,
     card_givens,
 )
+from quiz.deck.printable import printable
 from quiz.review.errors import ReviewError
 
 FIELDS = ("Prompt", "Code", "Answer", "Explanation")
@@ -83,7 +84,8 @@ def note_fields(deck: Deck, card: AnyCard) -> NoteFields:
 
 
 def _html(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
+    """A field as Anki shows it: HTML-escaped, control and format characters made visible."""
+    return html.escape(printable(text)).replace("\n", "<br>")
 
 
 def write_apkg(decks: Sequence[Deck], path: Path) -> int:
@@ -102,7 +104,10 @@ def write_apkg(decks: Sequence[Deck], path: Path) -> int:
     anki_decks = []
     notes = 0
     for deck in decks:
-        anki_deck = genanki.Deck(stable_id(f"deck:{deck.slug}"), f"torch-quiz::{deck.title.get()}")
+        anki_deck = genanki.Deck(
+            stable_id(f"deck:{deck.slug}"),
+            f"torch-quiz::{printable(deck.title.get(), multiline=False)}",
+        )
         for card in deck.cards:
             fields = note_fields(deck, card)
             anki_deck.add_note(
@@ -115,7 +120,10 @@ def write_apkg(decks: Sequence[Deck], path: Path) -> int:
                         _html(fields.explanation),
                     ],
                     guid=note_guid(deck.slug, card.id),
-                    tags=[deck.slug, *(t.replace(" ", "_") for t in card.tags)],
+                    tags=[
+                        printable(t, multiline=False).replace(" ", "_")
+                        for t in (deck.slug, *card.tags)
+                    ],
                 )
             )
             notes += 1

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from html import escape
+from html import escape as html_escape
 
+from quiz.deck.printable import printable, printable_json
 from quiz.progress.render import duration, percent
 from quiz.progress.stats import DayActivity, Stats
 
@@ -48,7 +49,7 @@ def render_report(stats: Stats) -> str:
         f"<h1>torch-quiz progress</h1><p>Study day {stats.study_day}; "
         f"generated {stats.generated_at:%Y-%m-%d %H:%M} UTC.</p>",
         '<div class="tiles">'
-        + "".join(f'<div class="tile"><b>{escape(str(v))}</b>{escape(k)}</div>' for k, v in tiles)
+        + "".join(f'<div class="tile"><b>{_escape(str(v))}</b>{_escape(k)}</div>' for k, v in tiles)
         + "</div>",
         f"<h2>Reviews per day (last {len(recent)} days)</h2>",
         _bars(
@@ -64,7 +65,7 @@ def render_report(stats: Stats) -> str:
         "<h2>Hardest cards</h2>",
         _hardest(stats),
     ]
-    data = json.dumps(stats.to_dict(), ensure_ascii=False).replace("</", "<\\/")
+    data = printable_json(json.dumps(stats.to_dict(), ensure_ascii=False)).replace("</", "<\\/")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -73,6 +74,12 @@ def render_report(stats: Stats) -> str:
         f'<script type="application/json" id="torch-quiz-stats">{data}</script>\n'
         "</body></html>\n"
     )
+
+
+def _escape(text: str) -> str:
+    """Text for the page: HTML-escaped, and with control and format characters (which
+    names from an imported file may hold) written as visible escapes."""
+    return html_escape(printable(text, multiline=False))
 
 
 def _bars(values: Sequence[tuple[str, int]], name: str, height: int = 120) -> str:
@@ -89,7 +96,7 @@ def _bars(values: Sequence[tuple[str, int]], name: str, height: int = 120) -> st
         x = 30 + i * width
         parts.append(
             f'<rect x="{x}" y="{height - h}" width="{width - 2}" height="{h}" fill="{_BAR}">'
-            f"<title>{escape(label)}</title></rect>"
+            f"<title>{_escape(label)}</title></rect>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -106,9 +113,9 @@ def _retention(stats: Stats) -> str:
         y = i * line
         counted = deck.retention.passed + deck.retention.failed
         parts.append(
-            f'<text x="0" y="{y + 12}">{escape(deck.deck or "")}</text>'
+            f'<text x="0" y="{y + 12}">{_escape(deck.deck or "")}</text>'
             f'<rect x="150" y="{y + 2}" width="{round(rate * 340)}" height="{line - 5}" '
-            f'fill="{_BAR}"><title>{escape(deck.deck or "")}: {percent(rate)} of {counted}'
+            f'fill="{_BAR}"><title>{_escape(deck.deck or "")}: {percent(rate)} of {counted}'
             f"</title></rect>"
             f'<text x="{150 + round(rate * 340) + 6}" y="{y + 12}">{percent(rate)} '
             f"({counted})</text>"
@@ -151,7 +158,7 @@ def _hardest(stats: Stats) -> str:
     if not stats.hardest:
         return '<p class="empty">No card has been answered Again yet.</p>'
     rows = "".join(
-        f"<tr><td>{escape(h.deck)}/{escape(h.card_id)}</td><td>{h.again}</td><td>{h.lapses}</td>"
+        f"<tr><td>{_escape(h.deck)}/{_escape(h.card_id)}</td><td>{h.again}</td><td>{h.lapses}</td>"
         f"<td>{h.reviews}</td><td>{'' if h.difficulty is None else f'{h.difficulty:.1f}'}</td>"
         f"<td>{'yes' if h.leech else ''}</td></tr>"
         for h in stats.hardest

@@ -25,11 +25,13 @@ from textual import work
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from quiz.deck.diagnostics import Diagnostic
 from quiz.deck.model import Deck
+from quiz.deck.printable import printable
 from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError, StoreError
 from quiz.review.opening import load_study, open_session
@@ -69,6 +71,27 @@ class TorchQuizApp(App[None]):
         Binding("f1,question_mark", "help", "Help (every key)", id="help", show=False),
     ]
     COMMANDS = App.COMMANDS | {_commands_provider}
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification as plain text, whatever a screen asks: messages quote deck
+        text, file names, answers and sandbox messages, so neither Rich markup (``[red]``,
+        ``[link=...]``, an unbalanced ``[/]`` that would raise) nor a control character in
+        them may take effect."""
+        super().notify(
+            printable(message),
+            title=printable(title, multiline=False),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def __init__(
         self,

@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState
 from quiz.deck.append import AppendError, commit_append, prepare_append
 from quiz.deck.draft import DraftError, DraftFields, build_card, parse_givens, scratch_expression
 from quiz.deck.model import CardKind, Deck
+from quiz.deck.printable import printable
 from quiz.judge.client import SandboxUnavailable
 from quiz.judge.deckcheck import check_card
 from quiz.judge.judge import Judge
@@ -224,7 +225,8 @@ class AuthorScreen(Screen[None]):
         self._show_value(message.text, ok=message.ok)
 
     def _show_value(self, text: str, *, ok: bool) -> None:
-        self.query_one("#author-value", Static).update(Text(text, style="" if ok else "bold red"))
+        shown = Text(printable(text), style="" if ok else "bold red")
+        self.query_one("#author-value", Static).update(shown)
 
     # -- saving ------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from quiz.review.cards import CardRef
 from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError, StoreError
 from quiz.review.store import Store
-from quiz.ui.card import CardScreen, due_text
+from quiz.ui.card import CardScreen, due_text, plain_cell
 from quiz.ui.footer import KeysFooter
 
 FLAG_LETTERS = {"edited": "E", "leech": "L", "suspended": "S", "buried": "B"}
@@ -151,9 +151,9 @@ class BrowseScreen(Screen[None]):
     def _cells(self, row: BrowseRow, now: datetime) -> list[str | Text]:
         stability = row.state.stability
         flags = flag_letters(row)
-        return [
-            row.ref.deck,
-            row.ref.card_id,
+        return [  # deck, card and tags may come from an imported file
+            plain_cell(row.ref.deck),
+            plain_cell(row.ref.card_id),
             row.kind,
             row.phase.name.lower(),
             due_text(row.state, now),
@@ -161,7 +161,7 @@ class BrowseScreen(Screen[None]):
             str(row.reps),
             str(row.lapses) if row.lapses else "",
             Text(flags, style="bold red" if "L" in flags else "bold"),
-            " ".join(row.tags),
+            plain_cell(" ".join(row.tags)),
         ]
 
     @on(Input.Changed, "#browse-search")

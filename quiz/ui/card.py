@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 
+from rich.markup import escape as markup_escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -19,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Header, Label, Static
 
 from quiz.deck.model import Deck
+from quiz.deck.printable import printable
 from quiz.judge.verdict import Rating
 from quiz.review import cards as card_ops
 from quiz.review.browse import BrowseRow, HistoryEntry, card_history, list_cards
@@ -50,6 +52,12 @@ def due_text(state: CardState, now: datetime) -> str:
 
 def moment(when: datetime | None, tz: tzinfo | None) -> str:
     return "—" if when is None else as_utc(when).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def plain_cell(text: str) -> str:
+    """A table cell of text from a deck, the database or a learner: one line with control
+    characters escaped, and ``[red]`` kept as text (a table reads a string cell as markup)."""
+    return markup_escape(printable(text, multiline=False))
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -119,7 +127,7 @@ class CardScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = str(self.row.ref)
+        self.sub_title = printable(str(self.row.ref), multiline=False)
         table = self.query_one("#card-history", DataTable)
         table.add_columns("When", "Rating", "Outcome", "Answer", "Took", "State", "Next", "Note")
         self.refresh_card()
@@ -149,10 +157,10 @@ class CardScreen(Screen[None]):
         row, now = self.row, self.clock()
         state = row.state
         text = Text()
-        text.append(str(row.ref), style="bold")
+        text.append(printable(str(row.ref), multiline=False), style="bold")
         where = f"{row.location.path.name}:{row.location.line}"
         text.append(f"  ·  {row.kind}  ·  {where}\n", style="dim")
-        text.append(f"{row.question}\n")
+        text.append(f"{printable(row.question)}\n")
         due = due_text(state, now)
         schedule = [f"state {state.phase.name.lower()}"]
         if not state.is_new:
@@ -168,14 +176,14 @@ class CardScreen(Screen[None]):
         text.append(f"flags: {flags}", style="bold red" if row.leech else "")
         text.append(f"   ·   {answers} answers in the log")
         if row.tags:
-            text.append(f"   ·   tags: {' '.join(row.tags)}", style="dim")
+            text.append(f"   ·   tags: {printable(' '.join(row.tags))}", style="dim")
         return text
 
     def _history_cells(self, entry: HistoryEntry) -> list[str | Text]:
         rating = Rating(entry.rating).name.capitalize()
         took = "" if entry.duration_ms is None else f"{entry.duration_ms / 1000:.0f}s"
         answer = (entry.answer or "").replace("\n", " ")
-        answer = answer if len(answer) <= 28 else answer[:27] + "…"
+        answer = plain_cell(answer if len(answer) <= 28 else answer[:27] + "…")
         after = entry.after
         interval = "" if after.due is None else span(after.due - entry.reviewed_at)
         notes = [

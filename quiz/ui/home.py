@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from quiz.deck.model import CardKind, Deck
+from quiz.deck.printable import printable
 from quiz.review.errors import ReviewError, StoreError
 from quiz.ui.footer import KeysFooter
 from quiz.ui.status import TorchStatus
@@ -110,7 +111,8 @@ class HomeScreen(Screen[None]):
         table.clear()
         for row in self.rows:
             table.add_row(
-                _cut(row.deck.title.get(self.language), self.title_width),
+                # Text, not a string: a table reads a string cell as markup
+                Text(_cut(row.deck.title.get(self.language), self.title_width)),
                 _figure(row.left.new, "cyan"),
                 _figure(row.left.learning, "red"),
                 _figure(row.left.review, "green"),
@@ -133,7 +135,7 @@ class HomeScreen(Screen[None]):
         table.clear()
         self.rows = [_Waiting(deck) for deck in self.app.deck_list]  # type: ignore[attr-defined]
         for row in self.rows:
-            title = _cut(row.deck.title.get(self.language), self.title_width)
+            title = Text(_cut(row.deck.title.get(self.language), self.title_width))
             dots = [Text("…", style="dim", justify="right") for _ in range(3)]
             total = Text(str(row.total), justify="right")
             table.add_row(title, *dots, total, Text("…", justify="right"), key=row.slug)
@@ -215,6 +217,7 @@ class HomeScreen(Screen[None]):
 
 def _cut(title: str, width: int) -> str:
     """At most ``width`` terminal cells: a Chinese character takes two."""
+    title = printable(title, multiline=False)
     return title if cell_len(title) <= width else set_cell_size(title, width - 1) + "…"
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, OptionList
 from textual.widgets.option_list import Option
+
+from quiz.deck.printable import printable
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +43,15 @@ class PracticeDialog(ModalScreen[PracticeChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="practice-dialog"):
             yield Label("Practise a deck or a tag, whatever the schedule says", id="practice-title")
-            options = [Option(f"deck  {title}", id=f"deck:{slug}") for slug, title in self.decks]
-            options += [Option(f"tag   #{tag}", id=f"tag:{tag}") for tag in self.tags]
+            # Text, not a string: an option's string is read as markup, and titles are text
+            options = [
+                Option(Text(f"deck  {printable(title, multiline=False)}"), id=f"deck:{slug}")
+                for slug, title in self.decks
+            ]
+            options += [
+                Option(Text(f"tag   #{printable(tag, multiline=False)}"), id=f"tag:{tag}")
+                for tag in self.tags
+            ]
             yield OptionList(*options, id="practice-options")
             yield Checkbox("count these answers in the schedule (c)", id="practice-counted")
             with Horizontal(id="practice-buttons"):

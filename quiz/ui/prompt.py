@@ -1,7 +1,8 @@
 """A card's question as Markdown: the prompt, then its givens and expression as Python.
 
 Kept apart from the widgets so the text a learner reads is plain data, easy to test.
-Code fences are tagged ``python`` so the Markdown widget highlights them.
+Code fences are tagged ``python`` so the Markdown widget highlights them. Deck text
+is shown with control and format characters escaped (the loader refuses them already).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from quiz.deck.model import (
     OutputCard,
     card_givens,
 )
+from quiz.deck.printable import printable
 
 ANSWER_PLACEHOLDERS = {
     "output": "the value it gives, as torch prints it or as a list: [2, 5, 3]",
@@ -51,11 +53,11 @@ def question_markdown(deck: Deck, card: AnyCard, language: str = "en") -> str:
         parts.append("\n".join(f"{i}. `{option}`" for i, option in enumerate(card.options, 1)))
     elif isinstance(card, CodeCard) and not givens:
         parts.append("*(no givens: any expression)*")
-    return "\n\n".join(part for part in parts if part)
+    return printable("\n\n".join(part for part in parts if part))
 
 
 def back_markdown(card: FlashCard, language: str = "en") -> str:
     parts = [card.back.get(language)]
     if card.demo:
         parts.append(_fence(card.demo))
-    return "\n\n".join(parts)
+    return printable("\n\n".join(parts))

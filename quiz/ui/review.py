@@ -25,6 +25,7 @@ from textual.widgets import Header, Markdown, Static
 from textual.worker import Worker, WorkerState
 
 from quiz.deck.model import AnyCard, CardKind, Deck, FlashCard
+from quiz.deck.printable import printable
 from quiz.judge.verdict import Outcome, Rating, Verdict
 from quiz.review.errors import ReviewError, StoreError
 from quiz.review.practice import Practice
@@ -103,7 +104,7 @@ class ReviewScreen(Screen[None]):
     def __init__(self, study: Study, *, title: str = "Review", language: str = "en") -> None:
         super().__init__()
         self.study = study
-        self.heading = title
+        self.heading = printable(title, multiline=False)
         self.language = language
         self.tally = Tally(started=study.now())
         self.phase = Phase.ANSWERING
@@ -321,7 +322,7 @@ class ReviewScreen(Screen[None]):
         if self.card is None or self.card.card.id != message.card_id:
             return
         demo = self.query_one("#demo", Static)
-        demo.update(Text.assemble(("live value:\n", "bold"), message.text))
+        demo.update(Text.assemble(("live value:\n", "bold"), printable(message.text)))
 
     # -- rating and card actions -------------------------------------------------------
 
@@ -412,7 +413,7 @@ class ReviewScreen(Screen[None]):
             return
         self.used_hint = True
         widget = self.query_one("#hint", Static)
-        widget.update(Text.assemble(("hint: ", "bold"), hint.get(self.language)))
+        widget.update(Text.assemble(("hint: ", "bold"), printable(hint.get(self.language))))
         widget.display = True
 
     def action_scroll_panel(self, direction: int) -> None:

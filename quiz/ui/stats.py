@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
+from quiz.deck.printable import printable
 from quiz.progress.stats import DayActivity, Stats, collect, daily_activity
 from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError, StoreError
@@ -184,7 +185,10 @@ class StatsScreen(Screen[None]):
         measured = [deck for deck in stats.decks if deck.retention.rate is not None]
         if measured:
             rates = [round(100 * (deck.retention.rate or 0.0)) for deck in measured]
-            names = [f"{deck.deck} {rate}%" for deck, rate in zip(measured, rates, strict=True)]
+            names = [  # deck names may come from an imported file
+                f"{printable(deck.deck or '', multiline=False)} {rate}%"
+                for deck, rate in zip(measured, rates, strict=True)
+            ]
             plt.bar(names, rates, orientation="horizontal", color="cyan", width=0.6)
             plt.xlim(0, 100)
             plt.xlabel("%")

@@ -10,6 +10,7 @@ highlighted. Both only display what the façade computed.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 
 from rich.text import Text
@@ -18,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from quiz.deck.model import CardKind
+from quiz.deck.printable import printable
 from quiz.judge.verdict import Outcome, Rating, Verdict
 from quiz.review.scheduling import format_interval
 
@@ -98,7 +100,14 @@ def _labelled(label: str, body: Text) -> Text:
 
 
 def verdict_text(verdict: Verdict, kind: CardKind, explanation: str | None, answer: str) -> Text:
-    """The verdict as the panel shows it."""
+    """The verdict as the panel shows it.
+
+    Everything in it comes from the sandbox, the deck or the learner: control and format
+    characters are shown escaped, and Rich ``Text`` (never markup) keeps ``[red]`` literal.
+    """
+    verdict = _shown(verdict)
+    explanation = printable(explanation) if explanation else explanation
+    answer = printable(answer)
     parts: list[Text] = []
     if verdict.outcome is Outcome.RIGHT:
         head = Text("✓ " + verdict.summary, style="bold green")
@@ -127,6 +136,19 @@ def verdict_text(verdict: Verdict, kind: CardKind, explanation: str | None, answ
     if explanation and verdict.gradable:
         parts.append(_labelled("why: ", Text(explanation, style="italic")))
     return Text("\n").join(parts)
+
+
+def _shown(verdict: Verdict) -> Verdict:
+    def safe(text: str | None) -> str | None:
+        return None if text is None else printable(text)
+
+    return replace(
+        verdict,
+        summary=printable(verdict.summary),
+        details=tuple(printable(line) for line in verdict.details),
+        expected=safe(verdict.expected),
+        got=safe(verdict.got),
+    )
 
 
 class VerdictPanel(VerticalScroll, can_focus=False):

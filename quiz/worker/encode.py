@@ -13,6 +13,8 @@ from typing import Any
 
 import torch
 
+from quiz.deck.printable import printable
+
 MAX_ENCODED_ELEMENTS = 200_000
 MAX_REPR_CHARS = 4_000
 MAX_ITEMS = 1_000
@@ -99,8 +101,14 @@ def _qualified_name(kind: type) -> str:
 
 
 def printed(value: Any) -> str:
-    """The value as torch prints it, cut to a length a terminal can show."""
+    """The value as torch prints it, cut to a length a terminal can show.
+
+    Printed values reach the learner's terminal, and torch puts strings from the
+    expression into them as they are (``Softmax(dim=...)``, ``ModuleDict`` keys, tensor
+    names): every control or format character but newline and tab is shown escaped.
+    """
     text = ADDRESS.sub("", repr(value))  # "<SumBackward0 object at 0x7f…>": no pointers
+    text = printable(text)
     if len(text) > MAX_REPR_CHARS:
         text = text[: MAX_REPR_CHARS - 1] + "…"
     return text

@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 
 from quiz.deck.loader import load_deck
-from quiz.deck.model import Deck
+from quiz.deck.model import AnyCard, Deck
 from quiz.judge.client import WORKDIR_PREFIX, WorkerClient
 from quiz.judge.deckcheck import check_card
 from quiz.judge.judge import Judge
@@ -55,6 +55,7 @@ TIME = "time"  # killed at the wall-clock deadline (or found slow by the worker)
 MEMORY = "memory"
 SIZE = "size"
 LIMITS = (TIME, MEMORY, SIZE)
+VALUE = "value"  # it runs and gives a value: what is shown of it must arrive escaped
 
 # How the loader words a problem with the text itself (the worker never sees it).
 TOO_LONG = "characters long; the limit is 2000"
@@ -94,7 +95,7 @@ class Attack:
 
 
 def attack(group: str, name: str, source: str, expect: str, static: str | None = None):
-    if expect in (REFUSED, SYNTAX):
+    if expect in (REFUSED, SYNTAX, VALUE):
         outcomes: tuple[str, ...] = (expect,)
     elif expect == RAISED:
         outcomes = (RAISED, REFUSED)
@@ -298,8 +299,9 @@ ATTACKS = [
     attack("control", "BOM", "x\ufeff", REFUSED, CONTROL),
     attack("control", "DEL", "x\x7f", REFUSED, CONTROL),
     attack("control", "backspace", "x\x08\x08\x08", REFUSED, CONTROL),
-    attack("control", "CR", "x\r+1", SYNTAX, "must be a single expression"),
-    attack("control", "line-separator", "x\u2028+1", SYNTAX, NOT_EXPR),
+    # a deck's text may not hold them at all (finding 4); a learner's answer is not an expression
+    attack("control", "CR", "x\r+1", SYNTAX, CONTROL),
+    attack("control", "line-separator", "x\u2028+1", SYNTAX, CONTROL),
     # escapes written as text reach torch's messages, which must come back escaped
     attack("control", "escaped-ESC-in-message", "x.to('\\x1b[2J')", RAISED),
     attack("control", "escaped-RTL-in-message", "x.to('\\u202egnp.exe')", RAISED),
@@ -552,6 +554,34 @@ ATTACKS = [
         SYNTAX,
         NOT_EXPR,
     ),
+    # ------------------------------------------------ finding 4: escapes in what is shown
+    # torch puts the expression's strings into module reprs and messages as they are; each
+    # reaches the terminal as a printed value (expected, yours, the givens of a draw) or a
+    # message, and must arrive escaped
+    attack("escape", "Softmax-dim", "nn.Softmax(dim='\\x1b[2J\\x1b[31mRED')", VALUE),
+    attack("escape", "ModuleDict-key", "nn.ModuleDict([('\\x1b[2J', nn.ReLU())])", VALUE),
+    attack("escape", "ParameterDict-key", "nn.ParameterDict([('\\x1b[2J', torch.ones(1))])", VALUE),
+    attack("escape", "LeakyReLU-slope", "nn.LeakyReLU('\\x1b[2J')", VALUE),
+    attack("escape", "Threshold", "nn.Threshold('\\x1b[2J', 0)", VALUE),
+    attack("escape", "ELU-alpha", "nn.ELU(alpha='\\x1b[2J')", VALUE),
+    attack("escape", "RReLU-bounds", "nn.RReLU('\\x1b[2J', '\\x1b[H')", VALUE),
+    attack("escape", "Embedding-max_norm", "nn.Embedding(2, 2, max_norm='\\x1b[2J')", VALUE),
+    attack("escape", "MaxPool1d-kernel", "nn.MaxPool1d('\\x1b[2J')", VALUE),
+    attack("escape", "nested-Sequential", "nn.Sequential(nn.Softmax(dim='\\x1b[2J'))", VALUE),
+    attack("escape", "OSC-window-title", "nn.GLU(dim='\\x1b]0;OWNED\\x07')", VALUE),
+    attack("escape", "C1-CSI", "nn.Softmax(dim='\\x9b2J')", VALUE),
+    attack("escape", "bidi-override-in-list", "[nn.Softmax(dim='\\u202egnp.exe')]", VALUE),
+    attack("escape", "bidi-isolate", "nn.Hardshrink('\\u2066x\\u2069')", VALUE),
+    attack("escape", "NUL-DEL-zero-width", "nn.Softplus(beta='a\\x00b\\x7fc\\u200bd')", VALUE),
+    attack("escape", "line-separators", "nn.CELU(alpha='a\\u2028b\\u2029c\\x85d\\re')", VALUE),
+    attack("escape", "Hardtanh-message", "nn.Hardtanh('\\x1b[2J', '\\x1b[2J')", RAISED),
+    attack(
+        "escape", "reduction-message", "F.nll_loss(x[None], x[:1], reduction='\\x9b2J')", RAISED
+    ),
+    attack("escape", "pad-mode-message", "F.pad(x, (1, 1), mode='\\x1b]0;OWNED\\x07')", RAISED),
+    attack("escape", "rounding-mode-message", "x.div(2, rounding_mode='\\u202egnp')", RAISED),
+    attack("escape", "tensor-names", "torch.tensor([1.], names=('\\x1b[2J',))", RAISED),
+    attack("escape", "type-message", "x.type('\\x1b[2J')", RAISED),
 ]
 
 
@@ -654,10 +684,19 @@ def assert_clean_line(text: str) -> None:
     assert all(char.isprintable() for char in text), repr(text)
 
 
+def assert_clean_text(text: str) -> None:
+    """Text a terminal can show as is, on several lines (a printed tensor or module)."""
+    for line in text.split("\n"):
+        assert_clean_line(line)
+
+
 def assert_clean_verdict(verdict: Verdict) -> None:
     assert_clean_line(verdict.summary)
     for line in verdict.details:
         assert_clean_line(line)
+    for shown in (verdict.expected, verdict.got):
+        if shown is not None:
+            assert_clean_text(shown)
 
 
 def assert_contained(client: WorkerClient, watched: Path, restarts: int | None) -> None:
@@ -715,6 +754,8 @@ def judged(verdict: Verdict) -> str:
     for limit in LIMITS:
         if summary == f"your expression {limit_words(limit)}":
             return limit
+    if verdict.outcome is Outcome.WRONG and verdict.got is not None:
+        return VALUE  # wrong, and its value is shown
     return f"unexpected verdict: {summary}"
 
 
@@ -754,6 +795,9 @@ def check_as_deck_expression(
     text = attack_deck(role, source, accept_error=RAISED not in attack.expect)
     deck = make_deck(text, name=f"{role}.yaml")
     (card,) = deck.cards
+    if VALUE in attack.expect:
+        check_shown_value(deck, card, judge)
+        return
     problems = check_card(deck, card, judge)
     assert len(problems) == 1, [str(p) for p in problems]
     shown = str(problems[0])
@@ -766,6 +810,21 @@ def check_as_deck_expression(
         verdict = judge.judge(deck, card, "RuntimeError")
         assert verdict.outcome is Outcome.UNGRADABLE, verdict
         assert_clean_verdict(verdict)
+
+
+def check_shown_value(deck: Deck, card: AnyCard, judge: Judge) -> None:
+    """A deck expression that gives a value: the value and the givens as printed are clean,
+    and so is the verdict on a wrong answer, which shows them."""
+    for trial in judge.reference(deck, card).trials:
+        assert trial.given_failure is None, trial.given_failure
+        (result,) = trial.results
+        assert result.status is Status.VALUE, result
+        assert "\\" in result.printed + "".join(trial.givens.values())  # an escape is shown
+        for shown in (result.printed, *trial.givens.values()):
+            assert_clean_text(shown)
+    verdict = judge.judge(deck, card, "x + 1" if card.kind.value == "code" else "[1]")
+    assert verdict.outcome is Outcome.WRONG, verdict
+    assert_clean_verdict(verdict)
 
 
 def check_as_learner_answer(attack: Attack, judge: Judge, make_deck, watched: Path) -> None:
