@@ -141,8 +141,8 @@ def _choice(at: DataPath, card: ChoiceModel) -> Iterator[RuleProblem]:
             yield RuleProblem((*at, "options", index), f"option '{option}' is listed twice")
         seen.add(option)
     for index, option in enumerate(card.options):
-        number = option.strip()
-        if number.isdigit() and 1 <= int(number) <= len(card.options) and int(number) != index + 1:
+        number = _option_number(option)
+        if number is not None and 1 <= number <= len(card.options) and number != index + 1:
             yield RuleProblem(
                 (*at, "options", index),
                 f"option '{option}' reads like the number of option {number}; learners may "
@@ -151,3 +151,10 @@ def _choice(at: DataPath, card: ChoiceModel) -> Iterator[RuleProblem]:
     for answer in card.answer:
         if answer not in seen:
             yield RuleProblem((*at, "answer"), f"answer '{answer}' is not one of the options")
+
+
+def _option_number(text: str) -> int | None:
+    """The number a text reads as, if it is a short run of decimal digits. ``isdigit`` is
+    also true of '²', which int() refuses, and int() refuses 4,300 digits or more."""
+    text = text.strip()
+    return int(text) if text.isdecimal() and len(text) <= 9 else None
