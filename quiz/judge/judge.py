@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from quiz.deck.fills import fill_problem
 from quiz.deck.model import (
     AnyCard,
     CardKind,
@@ -284,8 +285,9 @@ def _answer_expr(card: JudgedCard, answer: str) -> str | Verdict:
     if isinstance(card, ClozeCard):
         if not text:
             return Verdict(Outcome.INVALID, "type what goes in the blank")
-        if "\n" in text:
-            return Verdict(Outcome.INVALID, "the fill is one line")
+        broken = fill_problem(card.template, text)
+        if broken:
+            return Verdict(Outcome.INVALID, broken)
         return card.filled(text)
     if not text:
         return Verdict(Outcome.INVALID, "type an expression")
