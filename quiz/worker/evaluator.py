@@ -445,9 +445,11 @@ def check_format_characters(value: Any) -> None:
                 raise Refused(f"strings cannot contain '{found}' (they could be read as a format)")
         elif isinstance(item, list | tuple) and depth < 4 and id(item) not in seen:
             seen.add(id(item))  # [[0] * 10 ** 5] * 10 ** 5 holds one inner list, seen once
-            pending.extend(
-                (inner, depth + 1) for inner in item if isinstance(inner, str | list | tuple)
-            )
+            kinds = set(map(type, item))  # a list of numbers is passed over at C speed
+            if any(issubclass(kind, str | list | tuple) for kind in kinds):
+                pending.extend(
+                    (inner, depth + 1) for inner in item if isinstance(inner, str | list | tuple)
+                )
 
 
 def _is_device(text: str) -> bool:
