@@ -65,9 +65,8 @@ def fill_problem(template: str, fill: str) -> str | None:
 
 def _tokens(source: str) -> Iterator[tuple[int, str, int, int]]:
     """Each token as (type, text, start offset, end offset) in ``source``."""
-    lines = source.splitlines(keepends=True)
     starts = [0]
-    for line in lines:
+    for line in io.StringIO(source).readlines():  # split as the tokenizer's readline splits
         starts.append(starts[-1] + len(line))
     for token in tokenize.generate_tokens(io.StringIO(source).readline):
         if token.type in (tokenize.ENDMARKER, tokenize.NEWLINE, tokenize.NL):

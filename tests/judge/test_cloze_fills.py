@@ -32,6 +32,8 @@ EINSUM = "torch.einsum('____', x)"
         (CLAMP, "clamp #", "it holds a # comment"),
         (CLAMP, "tensor([2, 5, 3])#(", "it holds a # comment"),
         (ARGUMENT, "x #", "it holds a # comment"),  # the comment leaves a bracket open
+        ("(\n  torch.____(x, 2, 5)\n)", "tensor([2, 5, 3]) #", "it holds a # comment"),
+        ("(\r\n  torch.____(x, 2, 5)\r\n)", "tensor([2, 5, 3]) #", "it holds a # comment"),
         (CLAMP, "clamp\n", "U+000A"),
         (CLAMP, "tensor([2, 5, 3])\nor", "U+000A"),
         (CLAMP, "clamp\r", "U+000D"),
