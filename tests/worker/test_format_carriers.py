@@ -23,6 +23,7 @@ import contextlib
 import functools
 import inspect
 import logging
+import re
 import string
 import textwrap
 import types
@@ -102,6 +103,25 @@ WARNS_WITH_CALLER_TEXT = frozenset(
 REVIEWED |= {
     (name, "warnings.warn"): "warnings.warn stores its message as text; nothing formats it"
     for name in WARNS_WITH_CALLER_TEXT
+}
+
+# Reachable callables with a parameter named like a message or a name, reviewed one by one.
+MESSAGE_PARAMETER = re.compile(
+    r"(^|_)(msg|message|fmt|format|template|name|names|prefix|suffix|text|label|title)$"
+)
+REVIEWED_PARAMETERS: dict[str, str] = {
+    "torch.testing._comparison.assert_close": (
+        "msg: a string becomes the AssertionError's message as given (and strings holding "
+        "'{', '}' or '%' are refused); a callable gets torch's own message, and only allowed "
+        "callables can be passed, none of which formats its argument (the scan above)"
+    ),
+    "torch.nn.modules.module.Module.__getattr__": (
+        "name: an attribute name the evaluator has allowed, shown in an f-string"
+    ),
+    "torch.nn.modules.module.Module.__setattr__": (
+        "name: expressions cannot assign attributes; a dict key when they are set inside torch"
+    ),
+    "torch.nn.modules.module.Module.__delattr__": "name: expressions cannot delete attributes",
 }
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical"})
@@ -443,6 +463,19 @@ def test_every_reachable_formatting_of_caller_text_is_denied_or_reviewed(scanned
         if (sink.function, sink.kind) not in REVIEWED
     )
     assert not unreviewed, "deny these in allowlist.FORMATS_CALLER_TEXT, or review them"
+
+
+def test_every_reachable_callable_with_a_message_parameter_is_reviewed():
+    """A second net, by name: msg=, message=, fmt=, name= ... on anything reachable."""
+    found: set[str] = set()
+    for _, function, _ in reachable():
+        try:
+            parameters = inspect.signature(function).parameters
+        except (ValueError, TypeError):  # builtins without a signature
+            continue
+        if any(MESSAGE_PARAMETER.search(name) for name in parameters):
+            found.add(f"{function.__module__}.{function.__qualname__}")
+    assert sorted(found) == sorted(REVIEWED_PARAMETERS)
 
 
 def test_every_reviewed_call_is_still_reached(scanned):
