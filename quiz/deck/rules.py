@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quiz.deck.exprsyntax import expression_problem
+from quiz.deck.fills import fill_problem
 from quiz.deck.model import BLANK
 from quiz.deck.schema import (
     ChoiceModel,
@@ -118,8 +119,10 @@ def _cloze(at: DataPath, card: ClozeModel) -> Iterator[RuleProblem]:
         )
         return
     template_problem = expression_problem(card.template.replace(BLANK, "blank", 1))
-    if template_problem:
-        yield RuleProblem((*at, "template"), f"the template: {template_problem.message}")
+    blank_problem = fill_problem(card.template, "blank")
+    if template_problem or blank_problem:
+        message = template_problem.message if template_problem else blank_problem
+        yield RuleProblem((*at, "template"), f"the template: {message}")
         return
     for field_name, fills in (
         ("solution", [card.solution]),
@@ -128,6 +131,10 @@ def _cloze(at: DataPath, card: ClozeModel) -> Iterator[RuleProblem]:
     ):
         for index, fill in enumerate(fills):
             where = (*at, field_name) if field_name == "solution" else (*at, field_name, index)
+            broken = fill_problem(card.template, fill)
+            if broken:
+                yield RuleProblem(where, f"the fill {fill!r}: {broken}")
+                continue
             filled = card.template.replace(BLANK, fill, 1)
             problem = expression_problem(filled)
             if problem:
@@ -141,8 +148,8 @@ def _choice(at: DataPath, card: ChoiceModel) -> Iterator[RuleProblem]:
             yield RuleProblem((*at, "options", index), f"option '{option}' is listed twice")
         seen.add(option)
     for index, option in enumerate(card.options):
-        number = option.strip()
-        if number.isdigit() and 1 <= int(number) <= len(card.options) and int(number) != index + 1:
+        number = _option_number(option)
+        if number is not None and 1 <= number <= len(card.options) and number != index + 1:
             yield RuleProblem(
                 (*at, "options", index),
                 f"option '{option}' reads like the number of option {number}; learners may "
@@ -151,3 +158,10 @@ def _choice(at: DataPath, card: ChoiceModel) -> Iterator[RuleProblem]:
     for answer in card.answer:
         if answer not in seen:
             yield RuleProblem((*at, "answer"), f"answer '{answer}' is not one of the options")
+
+
+def _option_number(text: str) -> int | None:
+    """The number a text reads as, if it is a short run of decimal digits. ``isdigit`` is
+    also true of '²', which int() refuses, and int() refuses 4,300 digits or more."""
+    text = text.strip()
+    return int(text) if text.isdecimal() and len(text) <= 9 else None

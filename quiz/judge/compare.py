@@ -203,7 +203,10 @@ def _scalar(expected: Scalar, got: Value, rules: Rules, where: str) -> Differenc
 def _same(expected: Scalar, got: Scalar, rules: Rules) -> bool:
     want, have = expected.value, got.value
     if isinstance(want, complex) or isinstance(have, complex):
-        want, have = complex(want), complex(have)
+        try:
+            want, have = complex(want), complex(have)
+        except OverflowError:  # an integer too large for a float is no complex number's part
+            return False
         return _close(want.real, have.real, got, rules) and _close(want.imag, have.imag, got, rules)
     if _integral(want) and _integral(have):
         return want == have  # as integers: floats would round past 2**53
@@ -258,13 +261,29 @@ def _unravel(position: int, shape: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _shape(dims: tuple[int, ...]) -> str:
-    return f"({dims[0]},)" if len(dims) == 1 else f"({', '.join(map(str, dims))})"
+    shown = [_show_int(dim) for dim in dims]
+    return f"({shown[0]},)" if len(shown) == 1 else f"({', '.join(shown)})"
 
 
 def _show(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _show_int(value)
     if isinstance(value, float) and math.isfinite(value):
+        if abs(value) >= 1e16:
+            return repr(value)  # 1e+300, not its 301 digits
         return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.1f}"
     return str(value)
+
+
+def _show_int(value: int) -> str:
+    """An integer, its middle left out past about 30 digits: 1318204093…8446 (1,234 digits)."""
+    if value.bit_length() <= 96:
+        return str(value)
+    if value.bit_length() > 14_000:  # past the digits Python agrees to print
+        return f"an integer of {value.bit_length():,} bits"
+    digits = str(abs(value))
+    sign = "-" if value < 0 else ""
+    return f"{sign}{digits[:10]}…{digits[-4:]} ({len(digits):,} digits)"
 
 
 def _python_type(kind: Kind) -> str:

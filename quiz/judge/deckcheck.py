@@ -56,7 +56,7 @@ def check_card(deck: Deck, card: AnyCard, judge: Judge) -> list[Diagnostic]:
         verdict = judge.judge(deck, card, example)
         if not verdict.correct:
             problems.append(
-                _at(card.where("accept"), f"accept example {example!r} is judged "
+                _at(card.where("accept"), f"accept example {_shown(example)} is judged "
                     f"{verdict.outcome.value}: {verdict.summary}")
             )  # fmt: skip
     for example in card.reject:
@@ -64,7 +64,7 @@ def check_card(deck: Deck, card: AnyCard, judge: Judge) -> list[Diagnostic]:
         if verdict.outcome is not Outcome.WRONG:
             judged = "right" if verdict.correct else f"{verdict.outcome.value}: {verdict.summary}"
             problems.append(
-                _at(card.where("reject"), f"reject example {example!r} is judged {judged}")
+                _at(card.where("reject"), f"reject example {_shown(example)} is judged {judged}")
             )
     return problems
 
@@ -123,6 +123,13 @@ def _fails(result: Result, time_limit: float) -> str:
     if result.status is Status.SYNTAX:
         return f"is not a Python expression: {result.message}"
     return f"{result.describe(time_limit)} (a sandbox limit)"
+
+
+def _shown(example: str) -> str:
+    """An example as written, cut short when it is long (a number of 5,000 digits)."""
+    if len(example) <= 60:
+        return repr(example)
+    return f"{example[:40] + '…'!r} ({len(example):,} characters)"
 
 
 def _is_exception(example: str) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from quiz.deck.exprsyntax import MAX_EXPR_CHARS
+from quiz.deck.fills import fill_problem
 from quiz.deck.model import (
     AnyCard,
     CardKind,
@@ -216,16 +217,17 @@ def read_choice(card: ChoiceCard, answer: str) -> set[str] | str:
         return {by_text[text]}
     if "," in text:
         pieces = [piece.strip() for piece in text.split(",") if piece.strip()]
-    elif text.replace(" ", "").isdigit():
+    elif text.replace(" ", "").isdecimal():
         pieces = text.split()  # "1 3"
     else:
         pieces = [text]
     chosen: set[str] = set()
     for piece in pieces:
-        if piece.isdigit():
-            number = int(piece)
+        if piece.isdecimal():  # not isdigit: int() refuses '²'
+            number = int(piece) if len(piece) <= 9 else 0  # and 4,300 digits or more
             if not 1 <= number <= count:
-                return f"there is no option {number}: choose 1–{count}"
+                shown = piece if len(piece) <= 9 else f"{piece[:9]}…"
+                return f"there is no option {shown}: choose 1–{count}"
             chosen.add(card.options[number - 1])
         elif piece in by_text:
             chosen.add(by_text[piece])
@@ -290,8 +292,9 @@ def _answer_expr(card: JudgedCard, answer: str) -> str | Verdict:
     if isinstance(card, ClozeCard):
         if not text:
             return Verdict(Outcome.INVALID, "type what goes in the blank")
-        if "\n" in text:
-            return Verdict(Outcome.INVALID, "the fill is one line")
+        broken = fill_problem(card.template, text)
+        if broken:
+            return Verdict(Outcome.INVALID, broken)
         return card.filled(text)
     if not text:
         return Verdict(Outcome.INVALID, "type an expression")

@@ -39,6 +39,11 @@ from quiz.judge.values import (
 MAX_ANSWER_CHARS = 20_000
 MAX_DEPTH = 32
 MAX_ELEMENTS = 100_000
+# Numbers a learner may type: integers as large as the worker sends (quiz.worker.encode), and
+# float exponents a float can hold.
+MAX_INT_BITS = 4_096
+MAX_INT_DIGITS = 1_234  # 10 ** 1234 > 2 ** 4096
+MAX_FLOAT_EXPONENT = 308
 TENSOR_NAMES = {"tensor", "torch.tensor"}
 SIZE_NAMES = {"Size", "torch.Size"}
 DTYPE_NAMES = {
@@ -198,7 +203,11 @@ class _Parser:
         if (self.at("+") or self.at("-")) and _is_imaginary(self.peek(1)):
             op = self.take().text
             imaginary = _number(self.take().text, -1 if op == "-" else 1)
-            return Scalar(complex(float(scalar.value.real), imaginary.value.imag))  # type: ignore[union-attr]
+            try:
+                real = float(scalar.value.real)  # type: ignore[union-attr]
+            except OverflowError:  # an integer past any float
+                raise _too_large(token.text) from None
+            return Scalar(complex(real, imaginary.value.imag))  # type: ignore[union-attr]
         return scalar
 
     def named(self) -> Value:
@@ -394,27 +403,64 @@ def dims_of(value: Value) -> tuple[int, ...]:
 def _number(text: str, sign: int) -> Scalar:
     clean = text.replace("_", "").lower()
     if clean.endswith("j"):
-        return Scalar(complex(0, sign * float(clean[:-1])))
-    if clean.startswith(("0x", "0o", "0b")) or not any(c in clean for c in ".e"):
+        imaginary = _typed_float(clean[:-1], sign).value
+        return Scalar(complex(0, imaginary))
+    based = clean.startswith(("0x", "0o", "0b"))
+    if based or not any(c in clean for c in ".e"):
+        # Decimal digits past this many cannot fit the bits, and converting them takes
+        # quadratic time (CPython refuses past 4,300 digits); other bases convert linearly.
+        if not based and len(clean.lstrip("0")) > MAX_INT_DIGITS:
+            raise _too_large(text)
         try:
-            return Scalar(sign * int(clean, 0))
+            value = int(clean, 0)
         except ValueError:
-            raise LiteralError(f"'{text}' is not a number") from None
+            raise LiteralError(f"{_quoted(text)} is not a number") from None
+        if value.bit_length() > MAX_INT_BITS:
+            raise _too_large(text)
+        return Scalar(sign * value)
     return _typed_float(clean, sign)
 
 
 def _typed_float(text: str, sign: int) -> Scalar:
     """A float with the precision its digits show: '0.73' is ±0.005, '1.0000e-03' ±5e-8."""
-    match = FLOAT_TEXT.match(text)
     value = sign * float(text)
+    if math.isinf(value):
+        raise LiteralError(
+            f"{_quoted(text)} is beyond the range of floats; type inf if you mean it"
+        )
+    match = FLOAT_TEXT.match(text)
     if match is None:
         return Scalar(value)
     digits = (match["int"] or "") + (match["frac"] or "")
     significant = len(digits.lstrip("0"))
-    exponent = int(match["exp"] or 0) - len(match["frac"] or "")
-    if not -400 < exponent < 400 or math.isinf(value):
-        raise LiteralError(f"'{text}' is beyond the range of floats; type inf if you mean it")
-    return Scalar(value, 0.5 * 10.0**exponent, significant)
+    if value == 0 and significant:
+        raise LiteralError(f"{_quoted(text)} is too small for a float; type 0 if you mean it")
+    exponent = _exponent(match["exp"]) - len(match["frac"] or "")
+    # Only a zero such as "0e400" gets here with an exponent past a float's (10.0 ** 400
+    # overflows; tiny powers just round to 0).
+    return Scalar(value, 0.5 * 10.0 ** min(exponent, MAX_FLOAT_EXPONENT), significant)
+
+
+def _exponent(text: str | None) -> int:
+    """The exponent written, without converting thousands of digits: past six it is out of
+    any float's range, and the value already said so (or is 0)."""
+    if not text:
+        return 0
+    negative = text.startswith("-")
+    digits = text.lstrip("+-").lstrip("0") or "0"
+    magnitude = int(digits) if len(digits) <= 6 else 10**6
+    return -magnitude if negative else magnitude
+
+
+def _too_large(text: str) -> LiteralError:
+    return LiteralError(f"the number {_quoted(text)} is too large to compare")
+
+
+def _quoted(text: str) -> str:
+    """A number as typed, cut short when it is long: '99999…9999' (5,000 characters)."""
+    if len(text) <= 24:
+        return repr(text)
+    return f"'{text[:10]}…{text[-4:]}' ({len(text):,} characters)"
 
 
 def _is_imaginary(token: _Token) -> bool:

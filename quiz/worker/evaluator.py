@@ -221,6 +221,7 @@ class Evaluator:
             raise Refused("bytes literals are not allowed")
         if isinstance(value, str) and len(value) > MAX_STRING:
             raise Refused(f"strings are limited to {MAX_STRING} characters")
+        check_format_characters(value)
         if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
             raise Refused("that integer is too large")
         return value
@@ -415,6 +416,7 @@ def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
     node = torch.autograd.graph.Node  # as an argument it gets called (max's key=, vjp's func)
     if isinstance(function, node) or any(isinstance(v, node) for v in (*args, *kwargs.values())):
         raise Refused("autograd graph nodes (grad_fn) can be looked at, not called")
+    check_format_characters((*args, *kwargs.values()))
     if isinstance(function, type) and not (
         issubclass(function, nn.Module) or function in CONSTRUCTIBLE_TYPES
     ):
@@ -436,6 +438,31 @@ def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
         check_legacy_size(args, kwargs)
     elif name in SIZED_CONSTRUCTORS:
         check_requested_size(name, args, kwargs)
+
+
+# Text that str.format, format_map or % would read as a field: "{0.__dict__[os]}" walks
+# attributes and items of whatever torch formats it with, and "%(key)s" looks keys up. No
+# legitimate string argument (an einsum equation, rounding_mode='floor', a device) holds one.
+FORMAT_CHARACTERS = "{}%"
+
+
+def check_format_characters(value: Any) -> None:
+    """Refuse a string, or one inside an argument's lists and tuples, that could be read as a
+    format, whatever function ends up formatting it."""
+    pending, seen = [(value, 0)], set()
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            found = next((char for char in FORMAT_CHARACTERS if char in item), None)
+            if found is not None:
+                raise Refused(f"strings cannot contain '{found}' (they could be read as a format)")
+        elif isinstance(item, list | tuple) and depth < 4 and id(item) not in seen:
+            seen.add(id(item))  # [[0] * 10 ** 5] * 10 ** 5 holds one inner list, seen once
+            kinds = set(map(type, item))  # a list of numbers is passed over at C speed
+            if any(issubclass(kind, str | list | tuple) for kind in kinds):
+                pending.extend(
+                    (inner, depth + 1) for inner in item if isinstance(inner, str | list | tuple)
+                )
 
 
 def _is_device(text: str) -> bool:

@@ -582,6 +582,85 @@ ATTACKS = [
     attack("escape", "rounding-mode-message", "x.div(2, rounding_mode='\\u202egnp')", RAISED),
     attack("escape", "tensor-names", "torch.tensor([1.], names=('\\x1b[2J',))", RAISED),
     attack("escape", "type-message", "x.type('\\x1b[2J')", RAISED),
+    # ------------------------------------------------ issue 13, finding 3: format fields
+    # A string that torch formats walks attributes and items of what it is formatted with.
+    attack(
+        "format-field",
+        "assert_int_or_pair-HOME",
+        "F.assert_int_or_pair([1, 2, 3], torch, '{0.__dict__[os].environ[HOME]}')",
+        REFUSED,
+    ),
+    attack(
+        "format-field", "import-_export", "F.assert_int_or_pair([1], torch, '{0._export}')", REFUSED
+    ),
+    attack("format-field", "import-onnx", "F.assert_int_or_pair([1], torch, '{0.onnx}')", REFUSED),
+    attack(
+        "format-field",
+        "inductor-tempfiles",
+        "F.assert_int_or_pair([1], torch, '{0._inductor}')",
+        REFUSED,
+    ),
+    attack(
+        "format-field",
+        "index-walk",
+        "F.assert_int_or_pair([1], torch, '{0.__dict__[os]}')",
+        REFUSED,
+    ),
+    attack("format-field", "conversion-r", "F.assert_int_or_pair([1], torch, '{0!r}')", REFUSED),
+    attack("format-field", "nested-spec", "F.assert_int_or_pair([1], 9, '{0:{0}}')", REFUSED),
+    attack("format-field", "width-bomb", "F.assert_int_or_pair([1], 9, '{0:>999999999}')", REFUSED),
+    attack("format-field", "harmless-text", "F.assert_int_or_pair([1], torch, 'plain')", REFUSED),
+    attack(
+        "format-field", "percent-mapping", "F.assert_int_or_pair([1], torch, '%(HOME)s')", REFUSED
+    ),
+    attack("format-field", "percent-width", "'%*d' % (10 ** 9, 1)", REFUSED),
+    attack(
+        "format-field",
+        "hex-escaped",
+        "F.assert_int_or_pair([1], torch, '\\x7b0.onnx\\x7d')",
+        REFUSED,
+    ),
+    attack("format-field", "unicode-escaped", "torch.einsum('\\u007b0.onnx\\u007d', x)", REFUSED),
+    attack(
+        "format-field",
+        "named-escape",
+        "x.type('\\N{LEFT CURLY BRACKET}0.onnx\\N{RIGHT CURLY BRACKET}')",
+        REFUSED,
+    ),
+    attack("format-field", "adjacent-literals", "torch.einsum('{' '0.onnx}', x)", REFUSED),
+    attack(
+        "format-field",
+        "fullwidth-braces",
+        "F.assert_int_or_pair([1], torch, '｛0.onnx｝')",
+        REFUSED,
+    ),
+    attack("format-field", "fullwidth-name", "Ｆ.assert_int_or_pair([1], torch, '0')", REFUSED),
+    attack(
+        "format-field",
+        "as-callable-msg",
+        "torch.testing.assert_close(x, x + 1, msg=F.assert_int_or_pair)",
+        REFUSED,
+    ),
+    attack(
+        "format-field",
+        "assert_close-msg",
+        "torch.testing.assert_close(x, x + 1, msg='{0.onnx}')",
+        REFUSED,
+    ),
+    attack("format-field", "str-then-format", "str('{0.onnx}').format(torch)", REFUSED),
+    attack("format-field", "repr-then-format", "repr(torch).format(torch)", REFUSED),
+    attack("format-field", "ModuleDict-key", "nn.ModuleDict([('{0.onnx}', nn.ReLU())])", REFUSED),
+    attack("format-field", "Softmax-dim", "nn.Softmax(dim='{0.onnx}')", REFUSED),
+    attack(
+        "format-field", "Upsample-mode", "nn.Upsample(scale_factor=2, mode='{0.onnx}')", REFUSED
+    ),
+    attack(
+        "format-field", "Conv-padding_mode", "nn.Conv1d(1, 1, 1, padding_mode='%(a)s')", REFUSED
+    ),
+    attack("format-field", "in-a-list", "torch.tensor(['{0.onnx}'])", REFUSED),
+    attack("format-field", "device", "torch.device('{0.onnx}')", REFUSED),
+    attack("format-field", "rounding_mode", "torch.div(x, 2, rounding_mode='{0}')", REFUSED),
+    attack("format-field", "compare", "x == '{0.onnx}'", REFUSED),
 ]
 
 
