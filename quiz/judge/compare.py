@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from quiz.deck.model import DtypePolicy
 from quiz.judge.literal import LiteralError, dims_of, literal_dtype, to_tensor
-from quiz.judge.values import (
+from quiz.sandbox.values import (
     Dtype,
     Kind,
     NoneValue,

@@ -20,7 +20,7 @@ import re
 import tokenize
 from dataclasses import dataclass
 
-from quiz.judge.values import (
+from quiz.sandbox.values import (
     DEFAULT_DTYPE,
     Dtype,
     Kind,
@@ -365,7 +365,7 @@ def literal_dtype(tensor: Tensor) -> str:
 
 
 def _kind_of(dtype: str | None, inferred: Kind) -> Kind:
-    from quiz.judge.values import dtype_kind
+    from quiz.sandbox.values import dtype_kind
 
     return dtype_kind(dtype) if dtype else inferred
 

@@ -35,8 +35,8 @@ from quiz.deck.printable import printable
 from quiz.judge.client import SandboxUnavailable
 from quiz.judge.deckcheck import check_card
 from quiz.judge.judge import Judge
-from quiz.judge.protocol import Run, Status
 from quiz.review.errors import ReviewError, StoreError
+from quiz.sandbox.protocol import Run, Status
 from quiz.ui.author_form import CardForm, field_label, form_field
 from quiz.ui.footer import KeysFooter
 

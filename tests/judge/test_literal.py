@@ -7,7 +7,7 @@ import math
 import pytest
 
 from quiz.judge.literal import MAX_ANSWER_CHARS, LiteralError, parse_answer, to_tensor
-from quiz.judge.values import Dtype, Kind, NoneValue, Raised, Scalar, Sequence, Size, Tensor, Text
+from quiz.sandbox.values import Dtype, Kind, NoneValue, Raised, Scalar, Sequence, Size, Tensor, Text
 
 
 def test_torch_reprs_read_as_tensors():
