@@ -30,7 +30,7 @@ from quiz.sandbox.values import (
     Sequence,
     Size,
     Tensor,
-    Text,
+    TextValue,
     Value,
     canonical_dtype,
     number_kind,
@@ -173,7 +173,7 @@ class _Parser:
             return self.number()
         if token.kind == tokenize.STRING:
             self.take()
-            return Text(_string(token.text))
+            return TextValue(_string(token.text))
         if token.text == "...":
             raise LiteralError("'...' stands for elements torch did not print: type them all")
         if token.kind == tokenize.NAME:
