@@ -53,25 +53,27 @@ def deck_slugs(deck_set: DeckSet, names: Sequence[str]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class Study:
+class StudyPlan:
     """The decks to study, before the database is opened."""
 
     decks: DeckSet
     review: tuple[str, ...] | None  # review these at once (empty: everything due); None: Home
 
 
-def load_study(decks: Sequence[Path] | None = None, review: Sequence[str] | None = None) -> Study:
+def load_study(
+    decks: Sequence[Path] | None = None, review: Sequence[str] | None = None
+) -> StudyPlan:
     """``decks`` (default: bundled and the learner's) plus deck files named in ``review``."""
     extra = [Path(name) for name in review or () if _is_path(name)]
     deck_set = load_decks_cached([*(deck_paths() if decks is None else decks), *extra])
     slugs = deck_slugs(deck_set, review) if review is not None else None
-    return Study(deck_set, slugs)
+    return StudyPlan(deck_set, slugs)
 
 
 def open_session(
     db_path: Path,
     judge: AnswerJudge | None,
-    study: Study,
+    study: StudyPlan,
     *,
     clock: Clock = system_clock,
     tz: tzinfo | None = None,

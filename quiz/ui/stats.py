@@ -20,10 +20,10 @@ from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
 from quiz.deck.printable import printable
+from quiz.progress.overview import format_retention
 from quiz.progress.stats import DayActivity, Stats, collect, daily_activity
 from quiz.review.clock import Clock, system_clock
 from quiz.review.errors import ReviewError, StoreError
-from quiz.review.overview import format_retention
 from quiz.review.store import Store
 from quiz.ui.footer import KeysFooter
 
