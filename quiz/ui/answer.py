@@ -28,6 +28,12 @@ class AnswerSubmitted(Message):
 class AnswerLine(Input):
     """A single-line answer."""
 
+    DEFAULT_CSS = """
+        AnswerLine {
+            margin: 0 1;
+        }
+    """
+
     async def action_submit(self) -> None:
         self.post_message(AnswerSubmitted(self, self.value))
 
@@ -41,6 +47,13 @@ class AnswerLine(Input):
 
 class CodeBox(TextArea):
     """A multi-line Python answer with highlighting: Enter submits, ctrl+j adds a line."""
+
+    DEFAULT_CSS = """
+        CodeBox {
+            height: 7;
+            margin: 0 1;
+        }
+    """
 
     def __init__(self, *, id: str | None = None, placeholder: str = "") -> None:
         super().__init__(

@@ -64,7 +64,6 @@ def _commands_provider() -> type[Provider]:
 
 class TorchQuizApp(App[None]):
     TITLE = "torch-quiz"
-    CSS_PATH = "app.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
         Binding("ctrl+p", "command_palette", "palette", id="palette", priority=True, show=False),

@@ -52,7 +52,58 @@ EXPR_ROLE = {
 class AuthorScreen(Screen[None]):
     """A scratchpad and a card form; ``ctrl+s`` appends the card to the chosen deck file."""
 
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # see app.tcss
+    DEFAULT_CSS = """
+        AuthorScreen #author-body {
+            height: 1fr;
+        }
+
+        AuthorScreen #author-scratch {
+            width: 45%;
+            padding: 0 1;
+            border-right: solid $primary;
+        }
+
+        AuthorScreen .author-heading {
+            color: $text-muted;
+            margin-top: 1;
+        }
+
+        AuthorScreen #author-given {
+            height: 6;
+            background: $boost;
+        }
+
+        AuthorScreen #author-expr {
+            background: $boost;
+        }
+
+        AuthorScreen #author-deck-givens {
+            height: auto;
+        }
+
+        AuthorScreen #author-value-box {
+            height: 1fr;
+            margin-top: 1;
+            border-top: solid $primary-darken-2;
+        }
+
+        AuthorScreen #author-form {
+            width: 1fr;
+            padding: 0 1;
+        }
+
+        /* A field the save refused: marked until it is edited. */
+        AuthorScreen #author-given.-invalid, AuthorScreen #author-expr.-invalid {
+            background: $error 30%;
+        }
+
+        /* Short terminals: the rows close up so a code card's form fits without scrolling. */
+        AuthorScreen.-short .author-row {
+            margin-top: 0;
+        }
+    """
+
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # see DEFAULT_CSS
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="author.back"),
         Binding("ctrl+s", "save", "Save card", id="author.save", priority=True),

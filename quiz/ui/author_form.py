@@ -112,6 +112,50 @@ def form_field(kind: CardKind, key: Sequence[str]) -> str | None:
 class CardForm(VerticalScroll):
     """The deck, the kind and the card's fields, with the status line under them."""
 
+    DEFAULT_CSS = """
+        CardForm .author-row {
+            height: 1;
+            margin-top: 1;
+        }
+
+        CardForm .author-label {
+            width: 9;
+            color: $text-muted;
+        }
+
+        CardForm .author-row Input, CardForm .author-row Select {
+            width: 1fr;
+        }
+
+        CardForm .author-row Input {
+            background: $boost;
+        }
+
+        CardForm #author-label-trials {
+            width: auto;
+            margin: 0 1 0 0;
+            color: $text-muted;
+        }
+
+        CardForm #author-trials {
+            width: 9;
+        }
+
+        CardForm #author-atol {
+            margin-right: 1;
+        }
+
+        /* A field the save refused (AuthorScreen marks it until it is edited). */
+        CardForm .author-row .-invalid {
+            background: $error 30%;
+        }
+
+        CardForm #author-status {
+            height: auto;
+            margin-top: 1;
+        }
+    """
+
     def __init__(self, decks: Sequence[Deck], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.decks = list(decks)

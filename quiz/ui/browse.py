@@ -56,6 +56,21 @@ def _width(cell: str | Text) -> int:
 class BrowseScreen(Screen[None]):
     """All cards of ``decks`` with their state in ``store``; Enter opens one."""
 
+    DEFAULT_CSS = """
+        BrowseScreen #browse-search {
+            margin: 0 1;
+        }
+
+        BrowseScreen #browse-count {
+            padding: 0 1;
+            color: $text-muted;
+        }
+
+        BrowseScreen DataTable {
+            height: 1fr;
+        }
+    """
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="browse.back"),
         Binding("slash", "search", "Search", id="browse.search"),

@@ -63,6 +63,34 @@ def plain_cell(text: str) -> str:
 class ConfirmScreen(ModalScreen[bool]):
     """Ask a yes/no question; dismissed with True only when the learner confirms."""
 
+    DEFAULT_CSS = """
+        ConfirmScreen {
+            align: center middle;
+        }
+
+        ConfirmScreen #confirm-box {
+            width: 64;
+            height: auto;
+            padding: 1 2;
+            border: thick $error;
+            background: $surface;
+        }
+
+        ConfirmScreen #confirm-question {
+            width: 100%;
+        }
+
+        ConfirmScreen #confirm-buttons {
+            height: auto;
+            margin-top: 1;
+            align-horizontal: right;
+        }
+
+        ConfirmScreen #confirm-buttons Button {
+            margin-left: 2;
+        }
+    """
+
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
@@ -93,6 +121,23 @@ class ConfirmScreen(ModalScreen[bool]):
 
 class CardScreen(Screen[None]):
     """One card: what and where it is, its schedule, its review history; card actions."""
+
+    DEFAULT_CSS = """
+        CardScreen #card-summary {
+            height: auto;
+            padding: 0 1 1 1;
+            border-bottom: solid $primary;
+        }
+
+        CardScreen #card-history-title {
+            padding: 0 1;
+            color: $text-muted;
+        }
+
+        CardScreen DataTable {
+            height: 1fr;
+        }
+    """
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="card.back"),

@@ -91,6 +91,21 @@ def key_text(app: App[object], keys: tuple[str, ...]) -> str:
 class HelpScreen(Screen[None]):
     """The keys, a table per screen; Escape closes it."""
 
+    DEFAULT_CSS = """
+        HelpScreen #help-body {
+            padding: 0 1;
+        }
+
+        HelpScreen #help-intro {
+            color: $text-muted;
+            margin-bottom: 1;
+        }
+
+        HelpScreen .help-section {
+            margin-bottom: 1;
+        }
+    """
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="help.back"),
     ]

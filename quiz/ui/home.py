@@ -57,6 +57,24 @@ TITLE_WIDTH = (16, 48)  # the Deck column's narrowest and widest; the figures ta
 
 
 class HomeScreen(Screen[None]):
+    DEFAULT_CSS = """
+        HomeScreen #summary {
+            padding: 0 1;
+            color: $text-muted;
+        }
+
+        HomeScreen DataTable {
+            height: 1fr;
+        }
+
+        HomeScreen #details {
+            height: auto;
+            max-height: 8;
+            padding: 0 1;
+            border-top: solid $primary;
+        }
+    """
+
     BINDINGS = [
         Binding("enter", "study", "Study deck", id="home.study"),
         Binding("r", "review_all", "Review due", id="home.review_all"),

@@ -29,6 +29,40 @@ class PracticeChoice:
 class PracticeDialog(ModalScreen[PracticeChoice | None]):
     """Pick what to drill. ``decks`` are (slug, title); ``tags`` the tags in use."""
 
+    DEFAULT_CSS = """
+        PracticeDialog {
+            align: center middle;
+        }
+
+        PracticeDialog #practice-dialog {
+            width: 70;
+            height: auto;
+            max-height: 90%;
+            border: thick $primary;
+            background: $surface;
+            padding: 1 2;
+        }
+
+        PracticeDialog #practice-title {
+            text-style: bold;
+            margin-bottom: 1;
+        }
+
+        PracticeDialog #practice-options {
+            height: auto;
+            max-height: 14;
+        }
+
+        PracticeDialog #practice-buttons {
+            height: auto;
+            align-horizontal: right;
+        }
+
+        PracticeDialog #practice-buttons Button {
+            margin-left: 1;
+        }
+    """
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="practice.cancel"),
         Binding("c", "toggle_counted", "Count it", id="practice.count"),

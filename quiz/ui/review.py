@@ -65,6 +65,43 @@ class ReviewStep(Enum):
 class ReviewScreen(Screen[None]):
     """Study the cards of ``study`` until none is left, then show the summary."""
 
+    DEFAULT_CSS = """
+        ReviewScreen #counts {
+            height: 1;
+            padding: 0 1;
+            background: $boost;
+        }
+
+        ReviewScreen #card {
+            height: 1fr;
+            padding: 0 1;
+        }
+
+        ReviewScreen #card Markdown {
+            margin: 0;
+            padding: 0;
+        }
+
+        ReviewScreen #hint {
+            color: $warning;
+            padding: 0 1;
+        }
+
+        ReviewScreen #back {
+            border-top: dashed $primary;
+        }
+
+        ReviewScreen #demo {
+            padding: 0 1;
+        }
+
+        ReviewScreen #keys-help {
+            height: 1;
+            padding: 0 1;
+            color: $text-muted;
+        }
+    """
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="review.back"),
         Binding("ctrl+t", "hint", "Hint", id="review.hint"),

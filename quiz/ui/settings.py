@@ -63,6 +63,53 @@ def shown_value(settings: Settings, key: str) -> str:
 class SettingsScreen(Screen[None]):
     """Edit the stored settings; ctrl+s (or Enter in a field) saves, Escape leaves unsaved."""
 
+    DEFAULT_CSS = """
+        SettingsScreen #settings-form {
+            padding: 1 2;
+        }
+
+        SettingsScreen .settings-row {
+            height: auto;
+            min-height: 1;
+            margin-bottom: 1;
+        }
+
+        SettingsScreen .settings-label {
+            width: 30;
+            color: $text-muted;
+        }
+
+        SettingsScreen .settings-row Input, SettingsScreen .settings-row Select {
+            width: 24;
+        }
+
+        SettingsScreen .settings-row Input {
+            background: $boost;
+        }
+
+        SettingsScreen .settings-row Input.-invalid {
+            background: $error 30%;
+        }
+
+        SettingsScreen .settings-error {
+            width: 1fr;
+            height: auto;
+            padding: 0 0 0 2;
+            color: $error;
+        }
+
+        SettingsScreen #settings-buttons {
+            height: auto;
+            margin-top: 1;
+        }
+
+        SettingsScreen #settings-status {
+            width: 1fr;
+            padding: 0 2;
+            color: $text-muted;
+        }
+    """
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="settings.back"),
         Binding("ctrl+s", "save", "Save", id="settings.save", priority=True),

@@ -94,6 +94,34 @@ def heatmap_text(days: tuple[DayActivity, ...], today: date, weeks: int = HEATMA
 class StatsScreen(Screen[None]):
     """Charts and figures for all decks, from ``store`` at the clock's time."""
 
+    DEFAULT_CSS = """
+        StatsScreen #stats-figures {
+            height: auto;
+            padding: 0 1;
+            border-bottom: solid $primary;
+        }
+
+        StatsScreen #stats-grid {
+            grid-size: 2 2;
+            grid-gutter: 0 1;
+            height: 1fr;
+        }
+
+        StatsScreen .stats-panel {
+            height: 1fr;
+        }
+
+        StatsScreen #stats-calendar {
+            padding: 0 1;
+        }
+
+        StatsScreen #stats-calendar-title {
+            text-style: bold;
+            content-align: center top;
+            width: 100%;
+        }
+    """
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="stats.back"),
         Binding("f5", "reload", "Reload", id="stats.reload"),

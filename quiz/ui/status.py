@@ -12,6 +12,19 @@ POLL_SECONDS = 0.2
 
 
 class TorchStatus(Static):
+    DEFAULT_CSS = """
+        TorchStatus {
+            height: 1;
+            padding: 0 1;
+            color: $warning;
+            text-style: italic;
+        }
+
+        TorchStatus.-failed {
+            color: $error;
+        }
+    """
+
     def on_mount(self) -> None:
         self._poll()
         if self.display:

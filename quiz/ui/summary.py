@@ -25,6 +25,17 @@ def when(moment: datetime | None, tz: tzinfo | None = None) -> str:
 class SummaryScreen(Screen[None]):
     """Shown when a review ends; Enter or Escape goes back to Home."""
 
+    DEFAULT_CSS = """
+        SummaryScreen #summary-heading {
+            padding: 1 2;
+            text-style: bold;
+        }
+
+        SummaryScreen #summary-table {
+            padding: 0 4;
+        }
+    """
+
     BINDINGS = [
         Binding("enter", "done", "Home", id="summary.home"),
         Binding("escape", "done", "Back", id="summary.back", show=False),

@@ -159,6 +159,29 @@ class VerdictPanel(VerticalScroll, can_focus=False):
     instead of pushing the question off a small terminal.
     """
 
+    DEFAULT_CSS = """
+        VerdictPanel {
+            height: auto;
+            max-height: 40%;
+            padding: 0 1;
+            margin: 0 1;
+            border: round $primary;
+            overflow-y: auto;
+        }
+
+        VerdictPanel.-right {
+            border: round $success;
+        }
+
+        VerdictPanel.-wrong {
+            border: round $error;
+        }
+
+        VerdictPanel.-problem {
+            border: round $warning;
+        }
+    """
+
     def compose(self) -> ComposeResult:
         yield Static(self.plain, id="verdict-text")
 
@@ -209,6 +232,13 @@ def rating_text(intervals: Mapping[Rating, timedelta] | None, suggested: Rating 
 
 class RatingBar(Static):
     """Again / Hard / Good / Easy with their intervals; hidden until a rating is possible."""
+
+    DEFAULT_CSS = """
+        RatingBar {
+            height: 1;
+            padding: 0 1;
+        }
+    """
 
     plain = Text()
 

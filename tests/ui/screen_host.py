@@ -13,7 +13,6 @@ from pathlib import Path
 from textual.app import App
 from textual.screen import Screen
 
-import quiz.ui
 from quiz.deck.check import load_decks
 from quiz.deck.model import Deck
 from quiz.judge.verdict import Outcome, Rating, Verdict
@@ -22,7 +21,6 @@ from quiz.review.settings import Settings
 from quiz.review.store import Store
 
 T0 = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
-STYLESHEET = Path(quiz.ui.__file__).parent / "app.tcss"
 
 DECK = """\
 deck: tensors
@@ -78,8 +76,6 @@ class RightJudge:
 
 
 class HostApp(App[None]):
-    CSS_PATH = STYLESHEET
-
     def __init__(self, make_screen: Callable[[], Screen]) -> None:
         super().__init__()
         self.make_screen = make_screen
