@@ -32,6 +32,7 @@ import yaml
 from quiz.deck.diagnostics import Diagnostic
 from quiz.deck.loader import load_deck
 from quiz.deck.model import AnyCard, Deck, content_hash
+from quiz.errors import UserError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -39,7 +40,7 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 _YAML_BREAKS = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 
 
-class AppendError(Exception):
+class AppendError(UserError):
     """The card was not saved; ``diagnostics`` are check's messages when it failed check.
 
     ``key`` is where in the new card the first of them points: the card key and, inside

@@ -26,7 +26,7 @@ from quiz.deck.model import (
     card_givens,
 )
 from quiz.deck.printable import printable
-from quiz.review.errors import ReviewError
+from quiz.errors import UserError
 
 FIELDS = ("Prompt", "Code", "Answer", "Explanation")
 MODEL_NAME = "torch-quiz card"
@@ -80,7 +80,7 @@ def note_fields(deck: Deck, card: AnyCard) -> NoteFields:
         return NoteFields(
             prompt, "\n".join([*givens, *options]), "\n".join(card.answer), explanation
         )
-    raise ReviewError(f"{deck.slug}/{card.id}: unknown card kind {card.kind}")
+    raise UserError(f"{deck.slug}/{card.id}: unknown card kind {card.kind}")
 
 
 def _html(text: str) -> str:
@@ -93,7 +93,7 @@ def write_apkg(decks: Sequence[Deck], path: Path) -> int:
     import genanki
 
     if not decks:
-        raise ReviewError("no decks to export")
+        raise UserError("no decks to export")
     model = genanki.Model(
         stable_id(MODEL_NAME),
         MODEL_NAME,
@@ -135,5 +135,5 @@ def write_apkg(decks: Sequence[Deck], path: Path) -> int:
         temporary.replace(path)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise ReviewError(f"{path}: cannot write: {error.strerror or error}") from None
+        raise UserError(f"{path}: cannot write: {error.strerror or error}") from None
     return notes

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from quiz.errors import UserError
 from quiz.review.clock import as_utc, from_text, to_text
-from quiz.review.errors import ReviewError
 from quiz.review.state import Phase
 from quiz.review.store import Store
 
@@ -63,7 +63,7 @@ class Selection:
         unknown = [d for d in self.decks if d not in known]
         if unknown:
             shown = ", ".join(sorted(known)) or "none yet"
-            raise ReviewError(f"no deck '{unknown[0]}' in {store.path} (decks: {shown})")
+            raise UserError(f"no deck '{unknown[0]}' in {store.path} (decks: {shown})")
         return self
 
     def where(self, *, reviews: bool, alias: str = "") -> tuple[str, list[Any]]:
@@ -83,7 +83,7 @@ def parse_since(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ReviewError(
+        raise UserError(
             f"--since {text!r}: expected a date such as 2025-03-01 or a time "
             "such as 2025-03-01T12:00:00+00:00"
         ) from None
@@ -267,7 +267,7 @@ def write_text_file(path: Path, write: Callable[[TextIO], int]) -> int:
         os.replace(temporary, path)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise ReviewError(f"{path}: cannot write: {error.strerror or error}") from None
+        raise UserError(f"{path}: cannot write: {error.strerror or error}") from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -283,4 +283,4 @@ def export_text(store: Store, fmt: str, out: TextIO, selection: Selection, now: 
         return write_csv(store, out, selection)
     if fmt == "fsrs":
         return write_fsrs(store, out, selection)
-    raise ReviewError(f"unknown export format {fmt!r} (formats: {', '.join(FORMATS)})")
+    raise UserError(f"unknown export format {fmt!r} (formats: {', '.join(FORMATS)})")

@@ -21,7 +21,7 @@ API (stable; the TUI calls it)::
 ``store`` is an open :class:`quiz.review.store.Store`; ``now`` an aware datetime (the
 session's clock); ``tz`` the learner's zone (None: the system's). Days are the
 engine's study days (they start at the ``day_start_hour`` setting, local time).
-An unknown ``deck`` raises :class:`quiz.review.errors.ReviewError`.
+An unknown ``deck`` raises :class:`quiz.errors.UserError`.
 
 Definitions:
 
@@ -45,9 +45,9 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from quiz.errors import UserError
 from quiz.progress.days import DayIndex, days_ahead, days_back, utc_text
 from quiz.review.clock import StudyDay, as_utc, study_day
-from quiz.review.errors import ReviewError
 from quiz.review.state import Phase
 from quiz.review.store import Store
 
@@ -211,7 +211,7 @@ def collect(
 ) -> Stats:
     """Every statistic, for all decks or for ``deck`` only (see the module docstring)."""
     if days < 1 or forecast_days < 1 or hardest < 0:
-        raise ReviewError("days and forecast days must be at least 1, hardest at least 0")
+        raise UserError("days and forecast days must be at least 1, hardest at least 0")
     now = as_utc(now)
     hour = store.settings.day_start_hour
     today = study_day(now, hour, tz)
@@ -280,7 +280,7 @@ def daily_activity(
     walk the whole history back for streaks (1.6 s on a million-review log).
     """
     if days < 1:
-        raise ReviewError("days must be at least 1")
+        raise UserError("days must be at least 1")
     hour = store.settings.day_start_hour
     past = days_back(study_day(as_utc(now), hour, tz), days, hour, tz)
     overall = _Tally(days, 1)
@@ -296,7 +296,7 @@ def _deck_titles(store: Store, deck: str | None) -> dict[str, str]:
         return titles
     if deck not in titles:
         known = ", ".join(titles) or "none yet"
-        raise ReviewError(f"no deck '{deck}' in {store.path} (decks: {known})")
+        raise UserError(f"no deck '{deck}' in {store.path} (decks: {known})")
     return {deck: titles[deck]}
 
 

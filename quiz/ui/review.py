@@ -26,8 +26,8 @@ from textual.worker import Worker, WorkerState
 
 from quiz.deck.model import AnyCard, CardKind, Deck, FlashCard
 from quiz.deck.printable import printable
+from quiz.errors import UserError
 from quiz.judge.verdict import Outcome, Rating, Verdict
-from quiz.review.errors import ReviewError, StoreError
 from quiz.review.practice import Practice
 from quiz.review.queue import Queue
 from quiz.review.session import Session, StudyCard
@@ -140,7 +140,7 @@ class ReviewScreen(Screen[None]):
         """Show the study's current or next card, or the summary when none is left."""
         try:
             card = self.study.next_card()
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), title="cannot show the next card", severity="error")
             card = None
         if card is None:
@@ -193,7 +193,7 @@ class ReviewScreen(Screen[None]):
     def update_counts(self) -> None:
         try:
             left = self.study.counts()
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), severity="error")
             return
         text = Text()
@@ -303,7 +303,7 @@ class ReviewScreen(Screen[None]):
             self.run_demo(self.card.deck, card)
         try:
             intervals = self.study.preview().intervals()
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), severity="error")
             return
         self.phase = Phase.BACK
@@ -338,7 +338,7 @@ class ReviewScreen(Screen[None]):
         chosen = Rating(rating)
         try:
             recorded = self.study.rate(chosen)
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), title="not saved", severity="error")
             return
         self.tally.add(self.verdict, chosen)
@@ -354,7 +354,7 @@ class ReviewScreen(Screen[None]):
     def action_undo(self) -> None:
         try:
             undone = self.study.undo()
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), title="cannot undo", severity="error")
             return
         if undone is None and not isinstance(self.study, Practice):
@@ -379,7 +379,7 @@ class ReviewScreen(Screen[None]):
             done = "skipped for this drill"
         try:
             getattr(self.study, name)()
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), severity="error")
             return
         self.notify(f"{ref}: {done}")
@@ -397,7 +397,7 @@ class ReviewScreen(Screen[None]):
         """After an edit: load the deck file again, and show the card from its new text."""
         try:
             report = self.study.reload_deck(path)
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), title="the deck was not reloaded", severity="error", timeout=10)
             return
         changes = len(report.added) + len(report.edited) + len(report.removed)
