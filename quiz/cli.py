@@ -312,17 +312,15 @@ def new(
     db: DbOption = None,
 ) -> None:
     """Write a commented starter deck with one card of each kind."""
+    from quiz.atomicfile import atomic_write
     from quiz.deck.starter import starter_deck
 
     if path.suffix not in (".yaml", ".yml"):
         _fail(f"{path}: a deck file name ends in .yaml")
     if path.exists() and not force:
         _fail(f"{path}: already exists (use --force to overwrite it)")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(starter_deck(path, title), encoding="utf-8")
-    except OSError as error:
-        _fail(f"{path}: cannot write: {error.strerror or error}")
+    with atomic_write(path) as temporary:
+        temporary.write_text(starter_deck(path, title), encoding="utf-8")
     _say(f"wrote {path}; edit it, then run: torch-quiz check {path}")
 
 

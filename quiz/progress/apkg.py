@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from quiz.atomicfile import atomic_write
 from quiz.deck.model import (
     AnyCard,
     ChoiceCard,
@@ -128,12 +129,6 @@ def write_apkg(decks: Sequence[Deck], path: Path) -> int:
             )
             notes += 1
         anki_decks.append(anki_deck)
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path) as temporary:
         genanki.Package(anki_decks).write_to_file(str(temporary))
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise UserError(f"{path}: cannot write: {error.strerror or error}") from None
     return notes

@@ -10,12 +10,12 @@ file), and only then renamed into place.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from quiz.atomicfile import atomic_write
 from quiz.errors import UserError
 from quiz.review.clock import as_utc
 from quiz.review.store import Store
@@ -43,29 +43,19 @@ def backup(store: Store, target: Path, *, overwrite: bool = False) -> Backup:
         raise UserError(f"{target}: is a folder; give a file name")
     if target.exists() and not overwrite:
         raise UserError(f"{target}: already exists (use --force to replace it)")
-    temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.unlink(missing_ok=True)
-        copy = sqlite3.connect(str(temporary))
-        try:
-            store.db.conn.backup(copy)  # one step: every page of one committed snapshot
-            copy.execute("PRAGMA journal_mode=DELETE")
-            verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
-            if verdict != "ok":
-                raise UserError(f"{target}: the copy failed its integrity check ({verdict})")
-            reviews = copy.execute("SELECT count(*) FROM reviews").fetchone()[0]
-            cards = copy.execute("SELECT count(*) FROM cards").fetchone()[0]
-        finally:
-            copy.close()
-        os.replace(temporary, target)
+        with atomic_write(target) as temporary:
+            copy = sqlite3.connect(str(temporary))
+            try:
+                store.db.conn.backup(copy)  # one step: every page of one committed snapshot
+                copy.execute("PRAGMA journal_mode=DELETE")
+                verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+                if verdict != "ok":
+                    raise UserError(f"{target}: the copy failed its integrity check ({verdict})")
+                reviews = copy.execute("SELECT count(*) FROM reviews").fetchone()[0]
+                cards = copy.execute("SELECT count(*) FROM cards").fetchone()[0]
+            finally:
+                copy.close()
     except sqlite3.Error as error:
-        temporary.unlink(missing_ok=True)
         raise UserError(f"{target}: cannot back up {store.path}: {error}") from None
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise UserError(f"{target}: cannot write: {error.strerror or error}") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
     return Backup(target, target.stat().st_size, reviews, cards)

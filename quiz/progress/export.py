@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from quiz.atomicfile import atomic_write
 from quiz.errors import UserError
 from quiz.review.clock import as_utc, from_text, to_text
 from quiz.review.state import Phase
@@ -258,20 +258,9 @@ def _number(value: float | None) -> str:
 
 
 def write_text_file(path: Path, write: Callable[[TextIO], int]) -> int:
-    """Write through a temporary file beside ``path``, then rename: never a half file."""
-    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("w", encoding="utf-8", newline="") as handle:
-            count = write(handle)
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise UserError(f"{path}: cannot write: {error.strerror or error}") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return count
+    """Write text to ``path`` with ``write`` (see :func:`quiz.atomicfile.atomic_write`)."""
+    with atomic_write(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as out:
+        return write(out)
 
 
 def export_text(store: Store, fmt: str, out: TextIO, selection: Selection, now: datetime) -> int:
