@@ -283,25 +283,13 @@ def grade(
 
 
 def _find_deck(name: str) -> Deck:
+    """The deck ``name`` means (see ``quiz.deck.naming``), loading only what it needs."""
     from quiz.deck.check import load_decks
-
-    path = Path(name)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        result = load_decks([path])
-        if result.errors:
-            for diagnostic in result.errors:
-                _say(str(diagnostic), err=True)
-            _fail(f"{path}: the deck has problems; see above", 2)
-        return result.decks[0]
+    from quiz.deck.naming import deck_files, find_decks
     from quiz.paths import deck_paths
 
-    result = load_decks(deck_paths())
-    for deck in result.decks:
-        if deck.slug == name:
-            return deck
-    slugs = ", ".join(sorted(d.slug for d in result.decks))
-    _fail(f"no deck '{name}' (decks: {slugs})", 2)
-    raise AssertionError  # unreachable: _fail exits
+    searched = deck_files([name]) or deck_paths()
+    return find_decks(load_decks(searched), [name], searched)[0]
 
 
 @app.command()

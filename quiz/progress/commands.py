@@ -77,19 +77,15 @@ def export(
 
 def _export_apkg(output: Path | None, wanted: Sequence[str]) -> str:
     from quiz.deck.check import load_decks
+    from quiz.deck.naming import deck_files, find_decks
     from quiz.paths import deck_paths
     from quiz.progress.apkg import write_apkg
 
     if output is None:
         raise UserError("an Anki package is a binary file: give one with -o FILE.apkg")
-    decks = load_decks(deck_paths(())).decks
-    if wanted:
-        by_slug = {deck.slug: deck for deck in decks}
-        missing = [slug for slug in wanted if slug not in by_slug]
-        if missing:
-            known = ", ".join(sorted(by_slug))
-            raise UserError(f"no deck '{missing[0]}' (decks: {known})")
-        decks = [by_slug[slug] for slug in wanted]
+    searched = deck_paths()
+    deck_set = load_decks([*searched, *deck_files(wanted)])
+    decks = find_decks(deck_set, wanted, searched) if wanted else deck_set.decks
     notes = write_apkg(decks, output)
     return f"wrote {output}: {notes} notes in {len(decks)} decks (Anki package)"
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from quiz.atomicfile import atomic_write
+from quiz.deck.naming import no_deck_message
 from quiz.errors import UserError
 from quiz.review.clock import as_utc, from_text, to_text
 from quiz.review.state import Phase
@@ -62,8 +63,7 @@ class Selection:
         known = {row["slug"] for row in store.query("SELECT slug FROM decks")}
         unknown = [d for d in self.decks if d not in known]
         if unknown:
-            shown = ", ".join(sorted(known)) or "none yet"
-            raise UserError(f"no deck '{unknown[0]}' in {store.path} (decks: {shown})")
+            raise UserError(no_deck_message(unknown[0], str(store.path), known))
         return self
 
     def where(self, *, reviews: bool, alias: str = "") -> tuple[str, list[Any]]:

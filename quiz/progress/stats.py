@@ -45,6 +45,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from quiz.deck.naming import no_deck_message
 from quiz.errors import UserError
 from quiz.progress.days import DayIndex, days_ahead, days_back, utc_text
 from quiz.review.clock import StudyDay, as_utc, study_day
@@ -295,8 +296,7 @@ def _deck_titles(store: Store, deck: str | None) -> dict[str, str]:
     if deck is None:
         return titles
     if deck not in titles:
-        known = ", ".join(titles) or "none yet"
-        raise UserError(f"no deck '{deck}' in {store.path} (decks: {known})")
+        raise UserError(no_deck_message(deck, str(store.path), titles))
     return {deck: titles[deck]}
 
 
