@@ -2,9 +2,8 @@
 
 The figures come from the same queue rules the session studies by (``queue.counts``
 for one deck at a time), so Home never promises a card the review screen will not
-show. Retention over 30 days is ``quiz.progress.stats``'s true retention (the figure the
-stats screen shows); without that module, the share of answers to cards in the review
-phase that were not Again.
+show. Retention over 30 days is ``quiz.progress.stats``'s true retention, the figure the
+stats screen shows, so the two screens never disagree.
 """
 
 from __future__ import annotations
