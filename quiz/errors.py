@@ -13,8 +13,6 @@ from __future__ import annotations
 class UserError(Exception):
     """A request that cannot be done, said in one line that names what and where.
 
-    ``str(error)`` is the whole message, shown as is. ``exit_code`` is what a command
-    exits with when the error ends it; 1 unless a subclass says otherwise.
+    ``str(error)`` is the whole message, shown as is (the CLI prefixes
+    ``torch-quiz: error:``; the app shows it in a notification).
     """
-
-    exit_code: int = 1
