@@ -209,8 +209,8 @@ def try_expression(
     import json
 
     from quiz.judge.client import SandboxUnavailable, WorkerClient
-    from quiz.judge.protocol import Status
     from quiz.judge.report import result_dict
+    from quiz.sandbox.protocol import Status
 
     givens = [_parse_given(item) for item in given or []]
     with WorkerClient() as client:

@@ -91,9 +91,9 @@ def test_two_writers_never_share_a_temporary_file(old: Path):
     assert names(old.parent) == {"data.txt"}
 
 
-@pytest.mark.parametrize("stranger", [".data.txt.tmp", f".data.txt.tmp{os.getpid()}"])
+@pytest.mark.parametrize("stranger", [".data.txt.tmp", ".data.txt.tmp{pid}"], ids=["fixed", "pid"])
 def test_another_writers_temporary_file_is_left_alone(old: Path, stranger: str):
-    theirs = old.with_name(stranger)
+    theirs = old.with_name(stranger.format(pid=os.getpid()))
     theirs.write_text("someone else's half-written file", encoding="utf-8")
     with atomic_write(old) as temporary:
         assert temporary != theirs

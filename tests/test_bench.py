@@ -6,7 +6,10 @@ import json
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # the whole benchmark, at its smallest sizes
 
 
 def test_benchmark_runner_smoke():

@@ -93,7 +93,7 @@ Expr = Annotated[str, AfterValidator(_non_empty)]
 TextField = Annotated[Text, PlainValidator(_text)]
 Tag = Annotated[str, AfterValidator(_tag)]
 Examples = Annotated[list[str], Field(max_length=MAX_EXAMPLES)]
-Number = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 DtypeName = Literal["exact", "kind", "ignore"]
 
 
@@ -102,8 +102,8 @@ class _Strict(BaseModel):
 
 
 class ToleranceModel(_Strict):
-    atol: Number | None = None
-    rtol: Number | None = None
+    atol: NonNegative | None = None
+    rtol: NonNegative | None = None
 
 
 class _CardModel(_Strict):

@@ -38,7 +38,8 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import IO
 
-from quiz.judge.protocol import (
+from quiz.judge.sandboxinfo import WorkerInfo
+from quiz.sandbox.protocol import (
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
     REQUEST_SECONDS,
@@ -48,7 +49,6 @@ from quiz.judge.protocol import (
     Trial,
     request_seconds,
 )
-from quiz.judge.sandboxinfo import WorkerInfo
 
 DEFAULT_TIME_LIMIT = 2.0
 STARTUP_TIMEOUT = 120.0

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from quiz.deck.model import DtypePolicy
 from quiz.judge.literal import LiteralError, dims_of, literal_dtype, to_tensor
-from quiz.judge.values import (
+from quiz.sandbox.values import (
     Dtype,
     Kind,
     NoneValue,
@@ -28,7 +28,7 @@ from quiz.judge.values import (
     Sequence,
     Size,
     Tensor,
-    Text,
+    TextValue,
     Value,
     number_kind,
 )
@@ -82,7 +82,7 @@ def _compare(
         if isinstance(got, Dtype) and got.name == expected.name:
             return None
         return Difference(f"{where}the result is the dtype torch.{expected.name}")
-    if isinstance(expected, Text | NoneValue):
+    if isinstance(expected, TextValue | NoneValue):
         return (
             None if got == expected else Difference(f"{where}the result is {_describe(expected)}")
         )
@@ -301,7 +301,7 @@ def _describe(value: Value) -> str:
         return f"a single number ({_show(value.value)})"
     if isinstance(value, Dtype):
         return f"the dtype torch.{value.name}"
-    if isinstance(value, Text):
+    if isinstance(value, TextValue):
         return f"the text {value.text!r}"
     if isinstance(value, NoneValue):
         return "None"

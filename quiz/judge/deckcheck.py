@@ -23,9 +23,9 @@ from quiz.deck.model import (
 )
 from quiz.judge.judge import Judge
 from quiz.judge.literal import LiteralError, parse_answer
-from quiz.judge.protocol import Result, Run, Status
-from quiz.judge.values import Other, Raised, Value
 from quiz.judge.verdict import Outcome
+from quiz.sandbox.protocol import Result, Run, Status
+from quiz.sandbox.values import Other, Raised, Value
 
 REFERENCE_FIELD = {"output": "expr", "code": "solution", "cloze": "template", "flash": "demo"}
 
@@ -140,7 +140,7 @@ def _is_exception(example: str) -> bool:
 
 
 def _untypable(value: Value | None) -> bool:
-    from quiz.judge.values import Sequence
+    from quiz.sandbox.values import Sequence
 
     if isinstance(value, Other):
         return True

@@ -28,9 +28,9 @@ from quiz.deck.model import (
 from quiz.judge.client import SandboxUnavailable
 from quiz.judge.compare import Rules, compare
 from quiz.judge.literal import LiteralError, parse_answer
-from quiz.judge.protocol import Result, Run, Runner, Status
-from quiz.judge.values import Raised
 from quiz.judge.verdict import Outcome, Rating, Verdict
+from quiz.sandbox.protocol import Result, Run, Runner, Status
+from quiz.sandbox.values import Raised
 
 CLOZE_TRIALS = 3
 EASY_WITHIN_SECONDS = {  # a right answer this fast suggests Easy

@@ -20,7 +20,7 @@ import re
 import tokenize
 from dataclasses import dataclass
 
-from quiz.judge.values import (
+from quiz.sandbox.values import (
     DEFAULT_DTYPE,
     Dtype,
     Kind,
@@ -30,7 +30,7 @@ from quiz.judge.values import (
     Sequence,
     Size,
     Tensor,
-    Text,
+    TextValue,
     Value,
     canonical_dtype,
     number_kind,
@@ -173,7 +173,7 @@ class _Parser:
             return self.number()
         if token.kind == tokenize.STRING:
             self.take()
-            return Text(_string(token.text))
+            return TextValue(_string(token.text))
         if token.text == "...":
             raise LiteralError("'...' stands for elements torch did not print: type them all")
         if token.kind == tokenize.NAME:
@@ -365,7 +365,7 @@ def literal_dtype(tensor: Tensor) -> str:
 
 
 def _kind_of(dtype: str | None, inferred: Kind) -> Kind:
-    from quiz.judge.values import dtype_kind
+    from quiz.sandbox.values import dtype_kind
 
     return dtype_kind(dtype) if dtype else inferred
 

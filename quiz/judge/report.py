@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from quiz.judge.protocol import Result
 from quiz.judge.verdict import Verdict
+from quiz.sandbox.protocol import Result
 
 
 def verdict_lines(verdict: Verdict, explanation: str | None = None) -> list[str]:

@@ -41,7 +41,9 @@ class Fit:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class OptimizeResult:
+    """What one run of ``torch-quiz optimize`` found, and whether it stored parameters."""
+
     usable: int  # answers that can train (a day or more after the previous one)
     cards: int
     before: Fit | None = None
@@ -122,15 +124,15 @@ def fit_and_store(
     dry_run: bool = False,
     say: Callable[[str], None] = lambda _line: None,
     tz: tzinfo | None = None,
-) -> Outcome:
+) -> OptimizeResult:
     """Fit, compare with the weights in use, and store the new ones when they are better."""
     del now  # the fit depends on the log only; kept for a uniform command signature
     say("reading the review log...")
     histories = read_histories(store, tz)
     items = training_items(histories)
-    outcome = Outcome(len(items), len(histories), dry_run=dry_run)
-    if outcome.needed:
-        return outcome
+    result = OptimizeResult(len(items), len(histories), dry_run=dry_run)
+    if result.needed:
+        return result
     fsrs_rs = _library()
     say(f"{len(items)} usable answers from {len(histories)} cards")
     dataset = [fsrs_rs.FSRSItem([fsrs_rs.FSRSReview(r, d) for r, d in item]) for item in items]
@@ -144,7 +146,7 @@ def fit_and_store(
     better = after.log_loss < before.log_loss
     if better and not dry_run:
         store.save_settings(store.settings.replace(fsrs_parameters=list(fitted)))
-    return Outcome(
+    return OptimizeResult(
         len(items), len(histories), before, after, fitted, better and not dry_run, dry_run
     )
 

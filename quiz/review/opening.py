@@ -28,14 +28,16 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
-class Study:
+class StudyPlan:
     """The decks to study, before the database is opened."""
 
     decks: DeckSet
     review: tuple[str, ...] | None  # review these at once (empty: everything due); None: Home
 
 
-def load_study(decks: Sequence[Path] | None = None, review: Sequence[str] | None = None) -> Study:
+def load_study(
+    decks: Sequence[Path] | None = None, review: Sequence[str] | None = None
+) -> StudyPlan:
     """``decks`` (default: bundled and the learner's) plus deck files named in ``review``.
 
     A name in ``review`` that means no deck raises ``UserError`` (see ``quiz.deck.naming``).
@@ -43,15 +45,15 @@ def load_study(decks: Sequence[Path] | None = None, review: Sequence[str] | None
     searched = deck_paths() if decks is None else list(decks)
     deck_set = load_decks_cached([*searched, *deck_files(review or ())])
     if review is None:
-        return Study(deck_set, None)
+        return StudyPlan(deck_set, None)
     slugs = tuple(deck.slug for deck in find_decks(deck_set, review, searched))
-    return Study(deck_set, slugs)
+    return StudyPlan(deck_set, slugs)
 
 
 def open_session(
     db_path: Path,
     judge: AnswerJudge | None,
-    study: Study,
+    study: StudyPlan,
     *,
     clock: Clock = system_clock,
     tz: tzinfo | None = None,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
 
 from rich.text import Text
 from textual import on, work
@@ -36,7 +35,7 @@ from quiz.errors import UserError
 from quiz.judge.client import SandboxUnavailable
 from quiz.judge.deckcheck import check_card
 from quiz.judge.judge import Judge
-from quiz.judge.protocol import Run, Status
+from quiz.sandbox.protocol import Status
 from quiz.ui.author_form import CardForm, field_label, form_field
 from quiz.ui.footer import KeysFooter
 
@@ -48,10 +47,6 @@ EXPR_ROLE = {
     CardKind.CHOICE: "not saved for a choice card",
     CardKind.FLASH: "demo (optional), shown with the back",
 }
-
-
-class Evaluator(Protocol):
-    def evaluate(self, givens: Sequence[tuple[str, str]], expr: str) -> Run: ...
 
 
 class AuthorScreen(Screen[None]):

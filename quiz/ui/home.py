@@ -1,7 +1,7 @@
 """Home: the decks with what is left today, and the ways into studying them.
 
 Enter studies the selected deck, ``r`` reviews everything due, ``p`` opens a
-practice drill. The figures come from ``quiz.review.overview``; this screen only
+practice drill. The figures come from ``quiz.progress.overview``; this screen only
 lays them out. Other screens add their keys to ``BINDINGS`` (``/``, ``t`` and ``a``
 are kept for browse, stats and author).
 """
@@ -25,7 +25,7 @@ from quiz.ui.footer import KeysFooter
 from quiz.ui.status import TorchStatus
 
 if TYPE_CHECKING:
-    from quiz.review.overview import DeckRow
+    from quiz.progress.overview import DeckRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,7 @@ class HomeScreen(Screen[None]):
         if session is None:  # the first frame: decks from the cache, figures once open
             self._show_waiting()
             return
-        from quiz.review.overview import all_left, deck_rows, format_retention
+        from quiz.progress.overview import all_left, deck_rows, format_retention
 
         try:
             self.rows = deck_rows(session)

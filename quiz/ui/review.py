@@ -52,7 +52,7 @@ KEYS_HELP = {  # what the keys do now, under the answer box (printable keys type
 }
 
 
-class Phase(Enum):
+class ReviewStep(Enum):
     ANSWERING = auto()  # the answer box is open
     JUDGING = auto()  # the worker is judging
     ANSWERED = auto()  # a verdict is shown: rate it
@@ -107,7 +107,7 @@ class ReviewScreen(Screen[None]):
         self.heading = printable(title, multiline=False)
         self.language = language
         self.tally = Tally(started=study.now())
-        self.phase = Phase.ANSWERING
+        self.phase = ReviewStep.ANSWERING
         self.card: StudyCard | None = None
         self.verdict: Verdict | None = None
         self.used_hint = False
@@ -169,10 +169,10 @@ class ReviewScreen(Screen[None]):
             box.clear_answer()
             box.disabled = False
         if isinstance(card, FlashCard):
-            self.phase = Phase.FRONT
+            self.phase = ReviewStep.FRONT
             self.set_focus(None)
         else:
-            self.phase = Phase.ANSWERING
+            self.phase = ReviewStep.ANSWERING
             box = code if card.kind is CardKind.CODE else line
             box.placeholder = ANSWER_PLACEHOLDERS[card.kind.value]
             box.focus()
@@ -186,7 +186,7 @@ class ReviewScreen(Screen[None]):
             help_line.update(KEYS_HELP.get(self._help_key(), ""))
 
     def _help_key(self) -> str:
-        if self.phase is Phase.ANSWERING and self.card is not None:
+        if self.phase is ReviewStep.ANSWERING and self.card is not None:
             return "code" if self.card.card.kind is CardKind.CODE else "line"
         return self.phase.name.lower()
 
@@ -221,7 +221,7 @@ class ReviewScreen(Screen[None]):
         """Nothing left: replace this screen with the summary."""
         from quiz.ui.summary import SummaryScreen
 
-        self.phase = Phase.DONE
+        self.phase = ReviewStep.DONE
         session = self.study.session if isinstance(self.study, Practice) else self.study
         decks = session.focused
         summary = summarize(self.tally, session.store, decks, self.study.now())
@@ -232,13 +232,13 @@ class ReviewScreen(Screen[None]):
     @on(AnswerSubmitted)
     def submit_answer(self, event: AnswerSubmitted) -> None:
         event.stop()
-        if self.phase is not Phase.ANSWERING or self.card is None:
+        if self.phase is not ReviewStep.ANSWERING or self.card is None:
             return
         answer = event.value.strip()
         if not answer:
             self.notify("type an answer first (ctrl+t shows the hint)", severity="warning")
             return
-        self.phase = Phase.JUDGING
+        self.phase = ReviewStep.JUDGING
         event.box.disabled = True
         waiting = "judging…" if self._torch_ready() else "judging… (loading torch)"
         self.query_one(VerdictPanel).show_text(Text(waiting, style="dim"))
@@ -252,7 +252,7 @@ class ReviewScreen(Screen[None]):
         self.post_message(self.Judged(verdict, intervals, answer))
 
     def on_review_screen_judged(self, message: Judged) -> None:
-        if self.phase is not Phase.JUDGING or self.card is None:
+        if self.phase is not ReviewStep.JUDGING or self.card is None:
             return
         card = self.card.card
         verdict = message.verdict
@@ -260,15 +260,15 @@ class ReviewScreen(Screen[None]):
         self.query_one(VerdictPanel).show_verdict(verdict, card.kind, explain, message.answer)
         box = self._answer_box()
         if verdict.outcome is Outcome.INVALID:
-            self.phase = Phase.ANSWERING
+            self.phase = ReviewStep.ANSWERING
             box.disabled = False
             box.focus()
         elif not verdict.gradable:
-            self.phase = Phase.UNGRADABLE
+            self.phase = ReviewStep.UNGRADABLE
             self.set_focus(None)
         else:
             self.verdict = verdict
-            self.phase = Phase.ANSWERED
+            self.phase = ReviewStep.ANSWERED
             self.query_one(RatingBar).show_ratings(message.intervals, verdict.suggested)
             self.set_focus(None)
         self.refresh_bindings()
@@ -278,8 +278,8 @@ class ReviewScreen(Screen[None]):
         if event.state is not WorkerState.ERROR:
             return
         self.app.worker_failed(event.worker)  # type: ignore[attr-defined]
-        if event.worker.name == "judge" and self.phase is Phase.JUDGING:
-            self.phase = Phase.ANSWERING
+        if event.worker.name == "judge" and self.phase is ReviewStep.JUDGING:
+            self.phase = ReviewStep.ANSWERING
             self.query_one(VerdictPanel).clear()
             box = self._answer_box()
             box.disabled = False
@@ -289,7 +289,7 @@ class ReviewScreen(Screen[None]):
     # -- flash cards -------------------------------------------------------------------
 
     def action_flip(self) -> None:
-        if self.phase is not Phase.FRONT or self.card is None:
+        if self.phase is not ReviewStep.FRONT or self.card is None:
             return
         card = self.card.card
         assert isinstance(card, FlashCard)
@@ -306,7 +306,7 @@ class ReviewScreen(Screen[None]):
         except UserError as error:
             self.notify(str(error), severity="error")
             return
-        self.phase = Phase.BACK
+        self.phase = ReviewStep.BACK
         self.query_one(RatingBar).show_ratings(intervals, Rating.GOOD)
         self.refresh_bindings()
 
@@ -327,13 +327,13 @@ class ReviewScreen(Screen[None]):
     # -- rating and card actions -------------------------------------------------------
 
     def action_accept(self) -> None:
-        if self.phase is Phase.ANSWERED and self.verdict is not None:
+        if self.phase is ReviewStep.ANSWERED and self.verdict is not None:
             self.action_rate(int(self.verdict.suggested))
-        elif self.phase is Phase.BACK:
+        elif self.phase is ReviewStep.BACK:
             self.action_rate(int(Rating.GOOD))
 
     def action_rate(self, rating: int) -> None:
-        if self.phase not in (Phase.ANSWERED, Phase.BACK):
+        if self.phase not in (ReviewStep.ANSWERED, ReviewStep.BACK):
             return
         chosen = Rating(rating)
         try:
@@ -405,7 +405,7 @@ class ReviewScreen(Screen[None]):
         self.show_next()
 
     def action_hint(self) -> None:
-        if self.card is None or self.phase not in (Phase.ANSWERING, Phase.FRONT):
+        if self.card is None or self.phase not in (ReviewStep.ANSWERING, ReviewStep.FRONT):
             return
         hint = self.card.card.hint
         if hint is None:
@@ -435,13 +435,13 @@ class ReviewScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         phase = self.phase
         if action in ("rate", "accept"):
-            return phase in (Phase.ANSWERED, Phase.BACK)
+            return phase in (ReviewStep.ANSWERED, ReviewStep.BACK)
         if action == "flip":
-            return phase is Phase.FRONT
+            return phase is ReviewStep.FRONT
         if action == "hint":
-            return phase in (Phase.ANSWERING, Phase.FRONT)
+            return phase in (ReviewStep.ANSWERING, ReviewStep.FRONT)
         if action in ("undo", "bury", "suspend", "edit"):
-            return phase is not Phase.JUDGING and phase is not Phase.DONE
+            return phase is not ReviewStep.JUDGING and phase is not ReviewStep.DONE
         return True
 
     # -- helpers -----------------------------------------------------------------------

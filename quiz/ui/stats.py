@@ -21,9 +21,9 @@ from textual_plotext import PlotextPlot
 
 from quiz.deck.printable import printable
 from quiz.errors import UserError
+from quiz.progress.overview import format_retention
 from quiz.progress.stats import DayActivity, Stats, collect, daily_activity
 from quiz.review.clock import Clock, system_clock
-from quiz.review.overview import format_retention
 from quiz.review.store import Store
 from quiz.ui.footer import KeysFooter
 

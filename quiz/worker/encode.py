@@ -1,7 +1,7 @@
 """Turn a torch value into plain JSON data the app can compare without importing torch.
 
 The app process never imports torch, so what crosses the pipe is a small tagged
-structure (``quiz.judge.values`` decodes it): tensors as dtype, shape and their
+structure (``quiz.sandbox.values`` decodes it): tensors as dtype, shape and their
 elements, ``torch.Size`` as dims, named tuples with their field names, Python
 scalars as themselves. Anything else is described by its type name only.
 """

@@ -26,7 +26,7 @@ import time
 import warnings
 from typing import Any, BinaryIO, TextIO
 
-from quiz.judge.protocol import (  # the client counts and caps the same
+from quiz.sandbox.protocol import (  # the client counts and caps the same
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
     request_seconds,

@@ -126,7 +126,7 @@ DENIED = (
 # Imported lazily by the worker, by the standard library or by torch on first use: loaded
 # before the wall, so that nothing later needs to read outside the Python installation.
 PRELOAD = (
-    "quiz.worker.encode", "quiz.worker.evaluator", "quiz.worker.names", "quiz.judge.protocol",
+    "quiz.worker.encode", "quiz.worker.evaluator", "quiz.worker.names", "quiz.sandbox.protocol",
     "torch", "torch.linalg", "torch.fft", "torch.special", "torch.nn.functional",
     "torch.nn.init", "torch.nn.modules", "torch._tensor_str", "torch.return_types",
     "torch.autograd", "fractions", "colorsys", "json", "warnings", "encodings.utf_8",

@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 from quiz.cli import app
 from quiz.judge.compare import Rules, compare
 from quiz.judge.literal import LiteralError, parse_answer
-from quiz.judge.values import Kind, Scalar, Tensor
 from quiz.judge.verdict import Outcome, Verdict
+from quiz.sandbox.values import Kind, Scalar, Tensor
 
 runner = CliRunner()
 

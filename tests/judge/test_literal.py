@@ -7,7 +7,17 @@ import math
 import pytest
 
 from quiz.judge.literal import MAX_ANSWER_CHARS, LiteralError, parse_answer, to_tensor
-from quiz.judge.values import Dtype, Kind, NoneValue, Raised, Scalar, Sequence, Size, Tensor, Text
+from quiz.sandbox.values import (
+    Dtype,
+    Kind,
+    NoneValue,
+    Raised,
+    Scalar,
+    Sequence,
+    Size,
+    Tensor,
+    TextValue,
+)
 
 
 def test_torch_reprs_read_as_tensors():
@@ -50,7 +60,7 @@ def test_other_forms():
     assert parse_answer("RuntimeError") == Raised("RuntimeError")
     assert parse_answer("torch.linalg.LinAlgError") == Raised("LinAlgError")
     assert parse_answer("None") == NoneValue()
-    assert parse_answer("'ij,jk->ik'") == Text("ij,jk->ik")
+    assert parse_answer("'ij,jk->ik'") == TextValue("ij,jk->ik")
     assert math.isnan(parse_answer("nan").value)  # type: ignore[union-attr]
     assert parse_answer("-inf") == Scalar(-math.inf)
     assert parse_answer("1, 2") == Sequence((Scalar(1), Scalar(2)))

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from quiz.judge.client import WorkerClient
-from quiz.judge.protocol import MAX_REQUEST_BYTES, REQUEST_SECONDS, Status
-from quiz.judge.values import Tensor
 from quiz.judge.verdict import Outcome
+from quiz.sandbox.protocol import MAX_REQUEST_BYTES, REQUEST_SECONDS, Status
+from quiz.sandbox.values import Tensor
 
 # A stand-in worker: the real one, made to misbehave on cue (see sick_worker.py).
 SICK_WORKER = [sys.executable, str(Path(__file__).with_name("sick_worker.py"))]

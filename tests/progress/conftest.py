@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 from quiz.deck.check import load_decks
 from quiz.deck.model import Deck
 from quiz.judge.verdict import Outcome, Rating, Verdict
+from quiz.progress.export import Selection, export_text
 from quiz.review.cards import CardRef, get_card
 from quiz.review.log import Answer, Recorded, record_answer
 from quiz.review.scheduling import make_scheduler
@@ -119,3 +122,26 @@ def history(learner: Learner) -> None:
     learner.answer("alpha/a1", Rating.GOOD, T0 - day + timedelta(minutes=10))
     learner.answer("alpha/a2", Rating.HARD, T0)
     learner.answer("beta/b1", Rating.GOOD, T0 + timedelta(hours=1))
+
+
+def export(store: Store, fmt: str = "json", selection: Selection | None = None) -> str:
+    """What ``torch-quiz export`` writes, two hours after T0."""
+    out = io.StringIO()
+    export_text(store, fmt, out, selection or Selection(), T0 + timedelta(hours=2))
+    return out.getvalue()
+
+
+def export_json(store: Store) -> dict:
+    """An export as data, without its time stamp: two exports of one state compare equal."""
+    data = json.loads(export(store))
+    del data["exported_at"]
+    return data
+
+
+def dump(store: Store) -> list[str]:
+    """The whole database as SQL: equal dumps, equal databases."""
+    return list(store.db.conn.iterdump())
+
+
+def empty_store(tmp_path: Path, name: str = "empty.sqlite3") -> Store:
+    return Store.open(tmp_path / name)

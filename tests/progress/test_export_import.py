@@ -12,39 +12,29 @@ import pytest
 
 from quiz.errors import UserError
 from quiz.judge.verdict import Rating
-from quiz.progress.export import CSV_COLUMNS, FSRS_COLUMNS, Selection, export_text, parse_since
+from quiz.progress.export import CSV_COLUMNS, FSRS_COLUMNS, Selection, parse_since
 from quiz.progress.importer import ImportFileError, import_file
 from quiz.review.store import Store
 
-from .conftest import T0, Learner, history, open_store, write_decks
+from .conftest import (
+    T0,
+    Learner,
+    dump,
+    empty_store,
+    export,
+    export_json,
+    history,
+    open_store,
+    write_decks,
+)
 
 NOW = T0 + timedelta(hours=2)
-
-
-def export(store: Store, fmt: str = "json", selection: Selection | None = None) -> str:
-    out = io.StringIO()
-    export_text(store, fmt, out, selection or Selection(), NOW)
-    return out.getvalue()
-
-
-def export_json(store: Store) -> dict:
-    data = json.loads(export(store))
-    del data["exported_at"]
-    return data
 
 
 def save(tmp_path: Path, text: str, name: str = "export.json") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def dump(store: Store) -> list[str]:
-    return list(store.db.conn.iterdump())
-
-
-def empty_store(tmp_path: Path, name: str = "empty.sqlite3") -> Store:
-    return Store.open(tmp_path / name)
 
 
 def test_json_round_trip_into_an_empty_database_is_identical(

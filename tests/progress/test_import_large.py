@@ -16,8 +16,9 @@ from quiz.progress.importer import ImportFileError, import_file, merge, read_doc
 from quiz.review.clock import to_text
 from quiz.review.store import Store
 
-from .conftest import T0, Learner, history
-from .test_export_import import dump, empty_store, export_json
+from .conftest import T0, Learner, dump, empty_store, export_json, history
+
+pytestmark = pytest.mark.slow  # 20,000 reviews a file
 
 REVIEWS = 20_000
 CARDS = 400

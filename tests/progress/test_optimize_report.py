@@ -23,10 +23,10 @@ NOW = T0 + timedelta(hours=2)
 
 def test_too_few_reviews_says_how_many_more(store: Store, learner: Learner):
     history(learner)
-    outcome = fit_and_store(store, NOW, tz=UTC)
+    result = fit_and_store(store, NOW, tz=UTC)
     # Usable: a1 on day -1 (after day -3), a2 and b1 today: 3 answers a day or more apart.
-    assert outcome.usable == 3 and outcome.needed == MIN_REVIEWS - 3
-    assert f"{MIN_REVIEWS - 3} more needed" in outcome.summary()
+    assert result.usable == 3 and result.needed == MIN_REVIEWS - 3
+    assert f"{MIN_REVIEWS - 3} more needed" in result.summary()
     assert store.settings.fsrs_parameters == ()
 
 
@@ -57,13 +57,13 @@ def test_a_real_fit_is_stored_when_it_predicts_better(tmp_path: Path):
                 learner.answer(f"many/c{i}", rating, at)
                 at += timedelta(days=1 + step * 2 + rng.randint(0, 2))
         lines: list[str] = []
-        outcome = fit_and_store(store, NOW, say=lines.append, tz=UTC)
-        assert outcome.needed == 0 and outcome.before and outcome.after
+        result = fit_and_store(store, NOW, say=lines.append, tz=UTC)
+        assert result.needed == 0 and result.before and result.after
         assert any("fitting" in line for line in lines)  # progress was shown
-        assert "before:" in outcome.summary() and "after:" in outcome.summary()
-        if outcome.after.log_loss < outcome.before.log_loss:
-            assert outcome.stored and store.settings.fsrs_parameters == outcome.parameters
-            assert len(outcome.parameters) == 21
+        assert "before:" in result.summary() and "after:" in result.summary()
+        if result.after.log_loss < result.before.log_loss:
+            assert result.stored and store.settings.fsrs_parameters == result.parameters
+            assert len(result.parameters) == 21
         dry = fit_and_store(store, NOW, dry_run=True, tz=UTC)
         assert not dry.stored and "dry run" in dry.summary()
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from quiz.judge.verdict import Rating
+from quiz.progress.overview import deck_rows, format_retention
 from quiz.review.errors import ReviewError
-from quiz.review.overview import deck_rows, format_retention
 from quiz.review.practice import Practice, tags
 from quiz.review.session import Session
 from quiz.review.summary import Tally, format_duration, summarize

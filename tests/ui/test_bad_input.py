@@ -6,7 +6,7 @@ from pathlib import Path
 
 from quiz.judge.verdict import Verdict
 from quiz.ui.answer import AnswerLine
-from quiz.ui.review import Phase, ReviewScreen
+from quiz.ui.review import ReviewScreen, ReviewStep
 from quiz.ui.verdict import VerdictPanel
 
 BROKEN = """\
@@ -38,7 +38,7 @@ async def test_an_unreadable_answer_is_explained_and_can_be_retyped(app_factory)
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
         await submit(pilot, "x.clamp(2, 5)")
-        assert screen.phase is Phase.ANSWERING
+        assert screen.phase is ReviewStep.ANSWERING
         assert "?" in screen.query_one(VerdictPanel).plain.plain
         box = screen.query_one(AnswerLine)
         assert box.has_focus and not box.disabled
@@ -46,7 +46,7 @@ async def test_an_unreadable_answer_is_explained_and_can_be_retyped(app_factory)
         assert app.session.store.scalar("SELECT count(*) FROM reviews") == 0
         box.value = ""
         await submit(pilot, "[2, 5, 3]")
-        assert screen.phase is Phase.ANSWERED
+        assert screen.phase is ReviewStep.ANSWERED
 
 
 async def test_a_broken_card_offers_bury_and_suspend(app_factory, deck_folder: Path):
@@ -55,7 +55,7 @@ async def test_a_broken_card_offers_bury_and_suspend(app_factory, deck_folder: P
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
         await submit(pilot, "[2, 3]")
-        assert screen.phase is Phase.UNGRADABLE
+        assert screen.phase is ReviewStep.UNGRADABLE
         assert "cannot be graded" in screen.query_one(VerdictPanel).plain.plain
         await pilot.press("enter", "3")  # no rating for a card that could not be judged
         assert app.session.store.scalar("SELECT count(*) FROM reviews") == 0
@@ -75,7 +75,7 @@ async def test_a_failing_judge_is_a_notification_and_the_box_reopens(app_factory
         screen = app.screen
         await submit(pilot, "[1]")
         assert isinstance(app.screen, ReviewScreen)
-        assert screen.phase is Phase.ANSWERING
+        assert screen.phase is ReviewStep.ANSWERING
         assert screen.query_one(AnswerLine).has_focus
         assert any("the judge fell over" in m for m in messages(app))
 
@@ -84,7 +84,7 @@ async def test_an_empty_answer_is_not_judged(app_factory):
     app = app_factory(review=["tensor-math"])
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("enter")
-        assert app.screen.phase is Phase.ANSWERING
+        assert app.screen.phase is ReviewStep.ANSWERING
         assert any("type an answer first" in m for m in messages(app))
 
 

@@ -9,7 +9,7 @@ from textual import work
 from textual.widgets import DataTable, Static
 
 from quiz.review.errors import StoreError
-from quiz.review.opening import Study, load_study, open_session
+from quiz.review.opening import StudyPlan, load_study, open_session
 from quiz.ui.app import TorchQuizApp
 from quiz.ui.home import HomeScreen
 
@@ -20,7 +20,7 @@ def summary(app: TorchQuizApp) -> str:
     return str(app.screen.query_one("#summary", Static).content)
 
 
-def deferred_app(study: Study, opener, after_open) -> TorchQuizApp:
+def deferred_app(study: StudyPlan, opener, after_open) -> TorchQuizApp:
     """The app as the command line makes it: no session yet, ``opener`` opens it."""
     return TorchQuizApp(
         None, opener=opener, decks=study.decks.decks, client=ReadyClient(), after_open=after_open

@@ -16,7 +16,7 @@ from quiz.ui.commands import TorchQuizCommands
 from quiz.ui.help import SECTIONS, HelpScreen, known_ids, own_bindings
 from quiz.ui.home import HomeScreen
 from quiz.ui.keymap import load_keymap
-from quiz.ui.review import Phase, ReviewScreen
+from quiz.ui.review import ReviewScreen, ReviewStep
 
 
 class StandInJudge:
@@ -65,7 +65,7 @@ async def test_the_palette_runs_the_review_actions(app_factory):
         await pilot.press(*"[2, 5, 3]", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert screen.phase is Phase.ANSWERED
+        assert screen.phase is ReviewStep.ANSWERED
         await run_command(pilot, "Good")
         assert screen.card.ref != first
         await run_command(pilot, "Undo")

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Markdown
 from quiz.review.cards import CardRef, get_card
 from quiz.ui.answer import AnswerLine, CodeBox
 from quiz.ui.home import HomeScreen
-from quiz.ui.review import Phase, ReviewScreen
+from quiz.ui.review import ReviewScreen, ReviewStep
 from quiz.ui.summary import SummaryScreen
 from quiz.ui.verdict import RatingBar, VerdictPanel
 
@@ -61,7 +61,7 @@ async def test_a_whole_deck_of_every_kind(app_factory):
         await pilot.press("ctrl+t")  # the hint, while the answer box has the focus
         assert "clamp(min, max)" in str(screen.query_one("#hint").content)
         await answer(pilot, "[2, 5, 5]")
-        assert screen.phase is Phase.ANSWERED
+        assert screen.phase is ReviewStep.ANSWERED
         assert "✗" in panel_text(app) and "expected: tensor([2, 5, 3])" in panel_text(app)
         bar = screen.query_one(RatingBar).plain.plain
         assert "1 Again 1m" in bar and "3 Good 10m" in bar and "Enter: Again" in bar
@@ -91,7 +91,7 @@ async def test_a_whole_deck_of_every_kind(app_factory):
         await pilot.press("4")
         # flash: Space shows the back and the live demo value, then 1-4
         assert current_id(app) == "rsqrt"
-        assert screen.phase is Phase.FRONT
+        assert screen.phase is ReviewStep.FRONT
         await pilot.press("space")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -52,6 +52,8 @@ import torch.nn.functional as F
 
 from quiz.worker.evaluator import MAX_ELEMENTS, SIZED_CONSTRUCTORS, Evaluator, Refused
 
+pytestmark = pytest.mark.slow  # every >>> line of torch's docstrings
+
 SUBJECTS: dict[str, Any] = {
     "torch": torch,
     "torch.linalg": torch.linalg,

@@ -21,8 +21,8 @@ import torch
 import torch.nn.functional as F
 
 from quiz.judge.deckcheck import check_card
-from quiz.judge.protocol import Status
 from quiz.judge.verdict import Outcome
+from quiz.sandbox.protocol import Status
 from quiz.worker.evaluator import Evaluator, Refused
 
 SPARSE_REFUSAL = "sparse tensors are not available in the sandbox"

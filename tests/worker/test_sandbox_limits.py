@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from quiz.judge.protocol import Status
+from quiz.sandbox.protocol import Status
 from quiz.worker.evaluator import Evaluator, Refused
 
 

@@ -42,8 +42,8 @@ from quiz.deck.model import AnyCard, Deck
 from quiz.judge.client import WORKDIR_PREFIX, WorkerClient
 from quiz.judge.deckcheck import check_card
 from quiz.judge.judge import Judge
-from quiz.judge.protocol import Run, Status
 from quiz.judge.verdict import Outcome, Verdict
+from quiz.sandbox.protocol import Run, Status
 
 # The CPU bombs' workers have a small time limit, so that each kill is quick; the worker
 # serving every other attack keeps the default, so that no attack that should be refused

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from quiz.judge.protocol import Status
+from quiz.sandbox.protocol import Status
 
 
 def test_the_worker_reports_torch_and_serves(sandbox):
@@ -141,7 +141,7 @@ def test_the_cpu_budget_follows_the_cap_on_a_whole_run(monkeypatch):
     import resource
 
     import quiz.worker.server as server
-    from quiz.judge.protocol import REQUEST_SECONDS
+    from quiz.sandbox.protocol import REQUEST_SECONDS
 
     limits: list[int] = []
     monkeypatch.setattr(server.resource, "setrlimit", lambda which, limit: limits.append(limit[0]))
@@ -165,7 +165,7 @@ def test_the_evaluations_a_request_may_make_are_counted_as_the_worker_makes_them
 ):
     """The client's deadline and the worker's CPU budget both rest on this count."""
     import quiz.worker.server as server
-    from quiz.judge.protocol import evaluations
+    from quiz.sandbox.protocol import evaluations
 
     made: list[str] = []
     real = server.evaluate
@@ -189,7 +189,7 @@ def test_the_evaluations_a_request_may_make_are_counted_as_the_worker_makes_them
 
 def test_a_request_line_over_the_cap_is_discarded_whole_with_one_error():
     """The rest of a long line never passes for a request of its own, with a reply of its own."""
-    from quiz.judge.protocol import MAX_REQUEST_BYTES
+    from quiz.sandbox.protocol import MAX_REQUEST_BYTES
 
     process = subprocess.Popen(
         [sys.executable, "-m", "quiz.worker"],

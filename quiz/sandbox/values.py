@@ -110,7 +110,9 @@ class Dtype:
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
+class TextValue:
+    """A string result (a deck's prose is ``quiz.deck.model.Text``, another thing)."""
+
     text: str
 
 
@@ -133,7 +135,7 @@ class Raised:
     name: str
 
 
-Value = Scalar | Tensor | Size | Sequence | Dtype | Text | NoneValue | Other | Raised
+Value = Scalar | Tensor | Size | Sequence | Dtype | TextValue | NoneValue | Other | Raised
 
 
 def decode(data: Mapping[str, Any]) -> Value:
@@ -158,7 +160,7 @@ def decode(data: Mapping[str, Any]) -> Value:
     if tag == "dtype":
         return Dtype(canonical_dtype(data["name"]))
     if tag == "str":
-        return Text(str(data["v"]))
+        return TextValue(str(data["v"]))
     if tag == "none":
         return NoneValue()
     return Other(str(data.get("type", "object")))

@@ -3,7 +3,8 @@
 The figures come from the same queue rules the session studies by (``queue.counts``
 for one deck at a time), so Home never promises a card the review screen will not
 show. Retention over 30 days is ``quiz.progress.stats``'s true retention, the figure the
-stats screen shows, so the two screens never disagree.
+stats screen shows, so the two screens never disagree. It lives in the progress layer,
+beside the statistics it reads, because the review engine below must not depend on them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from quiz.deck.model import Deck
+from quiz.progress.stats import retention_by_deck
 from quiz.review.queue import Counts, counts
 from quiz.review.session import Session
 
@@ -62,8 +64,6 @@ def all_left(session: Session) -> Counts:
 
 def _retention(session: Session, slugs: list[str]) -> dict[str, float]:
     """True retention as the stats module counts it (one definition app-wide)."""
-    from quiz.progress.stats import retention_by_deck  # the layer above; imported when used
-
     kept = retention_by_deck(session.store, session.now(), tz=session.tz, days=RETENTION_DAYS)
     return {slug: r.rate for slug, r in kept.items() if slug in slugs and r.rate is not None}
 

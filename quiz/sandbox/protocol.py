@@ -22,7 +22,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Protocol
 
-from quiz.judge.values import Value, decode
+from quiz.sandbox.values import Value, decode
 
 MAX_REQUEST_BYTES = 1 << 20
 MAX_REPLY_BYTES = 32 << 20
