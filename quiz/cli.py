@@ -11,12 +11,14 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from quiz import __version__
 from quiz.deck.printable import printable, printable_json
+from quiz.errors import UserError
 from quiz.paths import DB_ENV, bundled_decks_dir, resolve_db_path, user_decks_dir
 
 if TYPE_CHECKING:
@@ -24,8 +26,23 @@ if TYPE_CHECKING:
     from quiz.deck.model import Deck
     from quiz.judge.client import WorkerClient
 
+# Commands whose refusals mean bad usage (an unknown deck or card): they exit 2.
+USAGE_COMMANDS = frozenset({"grade", "review"})
+
+
+class _Commands(TyperGroup):
+    """The one place a library refusal (``UserError``) becomes ``torch-quiz: error: ...``."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as error:
+            _fail(str(error), 2 if ctx.invoked_subcommand in USAGE_COMMANDS else 1)
+
+
 app = typer.Typer(
     name="torch-quiz",
+    cls=_Commands,
     help="Learn PyTorch's tensor API by heart: spaced repetition, answers checked by torch.",
     invoke_without_command=True,
     add_completion=False,
@@ -266,25 +283,13 @@ def grade(
 
 
 def _find_deck(name: str) -> Deck:
+    """The deck ``name`` means (see ``quiz.deck.naming``), loading only what it needs."""
     from quiz.deck.check import load_decks
-
-    path = Path(name)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        result = load_decks([path])
-        if result.errors:
-            for diagnostic in result.errors:
-                _say(str(diagnostic), err=True)
-            _fail(f"{path}: the deck has problems; see above", 2)
-        return result.decks[0]
+    from quiz.deck.naming import deck_files, find_decks
     from quiz.paths import deck_paths
 
-    result = load_decks(deck_paths())
-    for deck in result.decks:
-        if deck.slug == name:
-            return deck
-    slugs = ", ".join(sorted(d.slug for d in result.decks))
-    _fail(f"no deck '{name}' (decks: {slugs})", 2)
-    raise AssertionError  # unreachable: _fail exits
+    searched = deck_files([name]) or deck_paths()
+    return find_decks(load_decks(searched), [name], searched)[0]
 
 
 @app.command()
@@ -295,17 +300,15 @@ def new(
     db: DbOption = None,
 ) -> None:
     """Write a commented starter deck with one card of each kind."""
+    from quiz.atomicfile import atomic_write
     from quiz.deck.starter import starter_deck
 
     if path.suffix not in (".yaml", ".yml"):
         _fail(f"{path}: a deck file name ends in .yaml")
     if path.exists() and not force:
         _fail(f"{path}: already exists (use --force to overwrite it)")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(starter_deck(path, title), encoding="utf-8")
-    except OSError as error:
-        _fail(f"{path}: cannot write: {error.strerror or error}")
+    with atomic_write(path) as temporary:
+        temporary.write_text(starter_deck(path, title), encoding="utf-8")
     _say(f"wrote {path}; edit it, then run: torch-quiz check {path}")
 
 
@@ -348,17 +351,6 @@ def doctor(
 # -- progress: stats, export, import, backup, optimize, report (logic: quiz/progress/) --
 
 
-@contextlib.contextmanager
-def _library_errors() -> Iterator[None]:
-    """A library refusal (ReviewError, StoreError) becomes one line and exit 1."""
-    from quiz.review.errors import ReviewError
-
-    try:
-        yield
-    except ReviewError as error:
-        _fail(str(error))
-
-
 @app.command()
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (docs/progress.md).")] = False,
@@ -370,10 +362,9 @@ def stats(
     """Show cards, reviews, true retention, streak and the due forecast, per deck and overall."""
     from quiz.progress import commands
 
-    with _library_errors():
-        shown = commands.stats(
-            resolve_db_path(db), as_json=as_json, deck=deck, days=days, forecast_days=forecast
-        )
+    shown = commands.stats(
+        resolve_db_path(db), as_json=as_json, deck=deck, days=days, forecast_days=forecast
+    )
     (_say_json if as_json else _say)(shown)
 
 
@@ -398,8 +389,7 @@ def export(
     """Export reviews (csv, fsrs), everything restorable (json) or the decks for Anki (apkg)."""
     from quiz.progress import commands
 
-    with _library_errors():
-        message = commands.export(resolve_db_path(db), fmt, output, deck or [], since)
+    message = commands.export(resolve_db_path(db), fmt, output, deck or [], since)
     if message:
         _say(message, err=True)
 
@@ -414,8 +404,7 @@ def import_progress(
     """Restore or merge progress from a json export: idempotent, the newest state wins."""
     from quiz.progress import commands
 
-    with _library_errors():
-        _say(commands.import_progress(resolve_db_path(db), file))
+    _say(commands.import_progress(resolve_db_path(db), file))
 
 
 @app.command()
@@ -432,8 +421,7 @@ def backup(
     """Write a consistent copy of the database (SQLite online backup), even while studying."""
     from quiz.progress import commands
 
-    with _library_errors():
-        _say(commands.backup(resolve_db_path(db), file, force=force))
+    _say(commands.backup(resolve_db_path(db), file, force=force))
 
 
 @app.command()
@@ -452,9 +440,8 @@ def optimize(
     """
     from quiz.progress import commands
 
-    with _library_errors():
-        say = lambda line: _say(line, err=True)  # noqa: E731 - progress on stderr
-        _say(commands.optimize(resolve_db_path(db), dry_run=dry_run, reset=reset, say=say))
+    say = lambda line: _say(line, err=True)  # noqa: E731 - progress on stderr
+    _say(commands.optimize(resolve_db_path(db), dry_run=dry_run, reset=reset, say=say))
 
 
 @app.command()
@@ -468,8 +455,7 @@ def report(
     """Write a self-contained HTML page of charts: reviews, forecast, retention, heatmap."""
     from quiz.progress import commands
 
-    with _library_errors():
-        _say(commands.report(resolve_db_path(db), file, days=days))
+    _say(commands.report(resolve_db_path(db), file, days=days))
 
 
 def _say(text: str, *, err: bool = False) -> None:

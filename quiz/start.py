@@ -52,12 +52,12 @@ def run_app(db: Path | None, review: list[str] | None) -> None:
     first frame (``bench/run.py``, ``startup_first_paint_s``).
     """
     gc.disable()
-    from quiz.review.errors import ReviewError, StoreError
+    from quiz.errors import UserError
     from quiz.ui.app import make_app  # only the app needs Textual
 
     try:
         app = make_app(resolve_db_path(db), review=review, defer=True, after_open=collect_again)
-    except (ReviewError, StoreError) as error:
+    except UserError as error:
         _fail(str(error))
     app.run()
     if app.open_error is not None:

@@ -29,9 +29,11 @@ from typing import Any
 
 import yaml
 
+from quiz.atomicfile import atomic_write
 from quiz.deck.diagnostics import Diagnostic
 from quiz.deck.loader import load_deck
 from quiz.deck.model import AnyCard, Deck, content_hash
+from quiz.errors import UserError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -39,7 +41,7 @@ _NULL_TAG = "tag:yaml.org,2002:null"
 _YAML_BREAKS = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 
 
-class AppendError(Exception):
+class AppendError(UserError):
     """The card was not saved; ``diagnostics`` are check's messages when it failed check.
 
     ``key`` is where in the new card the first of them points: the card key and, inside
@@ -349,33 +351,19 @@ def _plain(value: Any) -> Any:
 
 def commit_append(prepared: PreparedAppend) -> None:
     """Write the prepared file atomically; refuse if the file changed since it was prepared."""
-    path = prepared.path.resolve()  # replace a symlink's target, not the link
+    path = prepared.path
     try:
         if path.read_bytes() != prepared.original:
-            raise AppendError(f"{prepared.path} changed on disk meanwhile; nothing was written")
+            raise AppendError(f"{path} changed on disk meanwhile; nothing was written")
         if not os.access(path, os.W_OK):
-            raise AppendError(f"{prepared.path} is read-only; nothing was written")
-        mode = path.stat().st_mode & 0o7777
-        handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            raise AppendError(f"{path} is read-only; nothing was written")
     except OSError as error:
-        raise AppendError(f"{prepared.path}: cannot write: {error.strerror or error}") from None
+        raise AppendError(f"{path}: cannot write: {error.strerror or error}") from None
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(prepared.content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(scratch, mode)
-        os.replace(scratch, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(scratch)
-        raise AppendError(f"{prepared.path}: cannot write: {error.strerror or error}") from None
-    with contextlib.suppress(OSError):
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        with atomic_write(path) as scratch:  # a symlink's target is replaced, not the link
+            scratch.write_bytes(prepared.content)
+    except UserError as error:  # the author form wants an AppendError, with its fields
+        raise AppendError(str(error)) from None
 
 
 def append_card(path: Path, card: Mapping[str, Any]) -> PreparedAppend:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
-import os
 import pickle
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from types import MappingProxyType
@@ -22,9 +20,11 @@ from types import MappingProxyType
 import platformdirs
 
 from quiz import __version__
+from quiz.atomicfile import atomic_write
 from quiz.deck.check import DeckSet, find_deck_files, load_decks
+from quiz.errors import UserError
 
-CACHE_FORMAT = 2  # 2: the small deck values lost their slots (loading twice as fast)
+CACHE_FORMAT = 2  # part of the key, so older caches are ignored; 2: deck values lost their slots
 
 
 def read_only(items: dict[str, object]) -> MappingProxyType[str, object]:
@@ -66,13 +66,9 @@ def _key(paths: list[Path]) -> tuple[object, ...] | None:
 
 
 def _store(cache: Path, key: tuple[object, ...], decks: DeckSet) -> None:
-    with contextlib.suppress(OSError, pickle.PicklingError):
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=cache.parent, prefix=".decks-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump((key, decks), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, cache)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
+    with (
+        contextlib.suppress(UserError, pickle.PicklingError),  # unwritable: load afresh next time
+        atomic_write(cache) as temporary,
+        temporary.open("wb") as stream,
+    ):
+        pickle.dump((key, decks), stream, protocol=pickle.HIGHEST_PROTOCOL)

@@ -15,6 +15,7 @@ from typing import Any
 
 from quiz.deck.model import BLANK, CardKind
 from quiz.deck.schema import CARD_MODELS
+from quiz.errors import UserError
 
 LIST_SEPARATOR = ";"
 
@@ -27,7 +28,7 @@ EXPR_KEY = {
 }
 
 
-class DraftError(ValueError):
+class DraftError(UserError):
     """A form field cannot be read; the message names it."""
 
 

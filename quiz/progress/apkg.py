@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from quiz.atomicfile import atomic_write
 from quiz.deck.model import (
     AnyCard,
     ChoiceCard,
@@ -26,7 +27,7 @@ from quiz.deck.model import (
     card_givens,
 )
 from quiz.deck.printable import printable
-from quiz.review.errors import ReviewError
+from quiz.errors import UserError
 
 FIELDS = ("Prompt", "Code", "Answer", "Explanation")
 MODEL_NAME = "torch-quiz card"
@@ -80,7 +81,7 @@ def note_fields(deck: Deck, card: AnyCard) -> NoteFields:
         return NoteFields(
             prompt, "\n".join([*givens, *options]), "\n".join(card.answer), explanation
         )
-    raise ReviewError(f"{deck.slug}/{card.id}: unknown card kind {card.kind}")
+    raise UserError(f"{deck.slug}/{card.id}: unknown card kind {card.kind}")
 
 
 def _html(text: str) -> str:
@@ -93,7 +94,7 @@ def write_apkg(decks: Sequence[Deck], path: Path) -> int:
     import genanki
 
     if not decks:
-        raise ReviewError("no decks to export")
+        raise UserError("no decks to export")
     model = genanki.Model(
         stable_id(MODEL_NAME),
         MODEL_NAME,
@@ -128,12 +129,6 @@ def write_apkg(decks: Sequence[Deck], path: Path) -> int:
             )
             notes += 1
         anki_decks.append(anki_deck)
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path) as temporary:
         genanki.Package(anki_decks).write_to_file(str(temporary))
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise ReviewError(f"{path}: cannot write: {error.strerror or error}") from None
     return notes

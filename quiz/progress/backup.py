@@ -10,14 +10,14 @@ file), and only then renamed into place.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from quiz.atomicfile import atomic_write
+from quiz.errors import UserError
 from quiz.review.clock import as_utc
-from quiz.review.errors import ReviewError
 from quiz.review.store import Store
 
 
@@ -38,34 +38,24 @@ def default_backup_path(db_path: Path, now: datetime) -> Path:
 def backup(store: Store, target: Path, *, overwrite: bool = False) -> Backup:
     """Copy ``store`` to ``target`` with SQLite's online backup; refuse to clobber a file."""
     if target.resolve() == store.path.resolve():
-        raise ReviewError(f"{target}: is the database itself; choose another file")
+        raise UserError(f"{target}: is the database itself; choose another file")
     if target.is_dir():
-        raise ReviewError(f"{target}: is a folder; give a file name")
+        raise UserError(f"{target}: is a folder; give a file name")
     if target.exists() and not overwrite:
-        raise ReviewError(f"{target}: already exists (use --force to replace it)")
-    temporary = target.with_name(f".{target.name}.tmp{os.getpid()}")
+        raise UserError(f"{target}: already exists (use --force to replace it)")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.unlink(missing_ok=True)
-        copy = sqlite3.connect(str(temporary))
-        try:
-            store.db.conn.backup(copy)  # one step: every page of one committed snapshot
-            copy.execute("PRAGMA journal_mode=DELETE")
-            verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
-            if verdict != "ok":
-                raise ReviewError(f"{target}: the copy failed its integrity check ({verdict})")
-            reviews = copy.execute("SELECT count(*) FROM reviews").fetchone()[0]
-            cards = copy.execute("SELECT count(*) FROM cards").fetchone()[0]
-        finally:
-            copy.close()
-        os.replace(temporary, target)
+        with atomic_write(target) as temporary:
+            copy = sqlite3.connect(str(temporary))
+            try:
+                store.db.conn.backup(copy)  # one step: every page of one committed snapshot
+                copy.execute("PRAGMA journal_mode=DELETE")
+                verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+                if verdict != "ok":
+                    raise UserError(f"{target}: the copy failed its integrity check ({verdict})")
+                reviews = copy.execute("SELECT count(*) FROM reviews").fetchone()[0]
+                cards = copy.execute("SELECT count(*) FROM cards").fetchone()[0]
+            finally:
+                copy.close()
     except sqlite3.Error as error:
-        temporary.unlink(missing_ok=True)
-        raise ReviewError(f"{target}: cannot back up {store.path}: {error}") from None
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise ReviewError(f"{target}: cannot write: {error.strerror or error}") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        raise UserError(f"{target}: cannot back up {store.path}: {error}") from None
     return Backup(target, target.stat().st_size, reviews, cards)

@@ -3,7 +3,7 @@
 Why it exists: the command line should only parse options and print; opening the
 database, choosing files, running the work and phrasing the one-line summary happen
 here, where they can be tested without typer. Each function raises
-:class:`quiz.review.errors.ReviewError` (or a subclass) for anything the learner must
+:class:`quiz.errors.UserError` (or a subclass) for anything the learner must
 fix; the CLI prints it as ``torch-quiz: error: ...``.
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from quiz.errors import UserError
 from quiz.review.clock import Clock, system_clock
-from quiz.review.errors import ReviewError
 from quiz.review.store import Store
 
 Say = Callable[[str], None]
@@ -58,10 +58,10 @@ def export(
     from quiz.progress.export import FORMATS, Selection, export_text, parse_since, write_text_file
 
     if fmt not in FORMATS:
-        raise ReviewError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
+        raise UserError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
     if fmt == "apkg":
         if since:
-            raise ReviewError("--since does not apply to apkg: it exports cards, not reviews")
+            raise UserError("--since does not apply to apkg: it exports cards, not reviews")
         return _export_apkg(output, decks)
     selection = Selection(tuple(decks), parse_since(since) if since else None)
     with _open(db_path) as store:
@@ -77,19 +77,15 @@ def export(
 
 def _export_apkg(output: Path | None, wanted: Sequence[str]) -> str:
     from quiz.deck.check import load_decks
+    from quiz.deck.naming import deck_files, find_decks
     from quiz.paths import deck_paths
     from quiz.progress.apkg import write_apkg
 
     if output is None:
-        raise ReviewError("an Anki package is a binary file: give one with -o FILE.apkg")
-    decks = load_decks(deck_paths(())).decks
-    if wanted:
-        by_slug = {deck.slug: deck for deck in decks}
-        missing = [slug for slug in wanted if slug not in by_slug]
-        if missing:
-            known = ", ".join(sorted(by_slug))
-            raise ReviewError(f"no deck '{missing[0]}' (decks: {known})")
-        decks = [by_slug[slug] for slug in wanted]
+        raise UserError("an Anki package is a binary file: give one with -o FILE.apkg")
+    searched = deck_paths()
+    deck_set = load_decks([*searched, *deck_files(wanted)])
+    decks = find_decks(deck_set, wanted, searched) if wanted else deck_set.decks
     notes = write_apkg(decks, output)
     return f"wrote {output}: {notes} notes in {len(decks)} decks (Anki package)"
 
@@ -115,7 +111,7 @@ def backup(db_path: Path, target: Path | None, *, force: bool, clock: Clock = sy
     from quiz.progress.backup import default_backup_path
 
     if not db_path.exists():
-        raise ReviewError(f"{db_path}: no database yet, so nothing to back up")
+        raise UserError(f"{db_path}: no database yet, so nothing to back up")
     with _open(db_path) as store:
         made = make_backup(store, target or default_backup_path(db_path, clock()), overwrite=force)
     return (

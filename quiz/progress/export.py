@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from quiz.atomicfile import atomic_write
+from quiz.deck.naming import no_deck_message
+from quiz.errors import UserError
 from quiz.review.clock import as_utc, from_text, to_text
-from quiz.review.errors import ReviewError
 from quiz.review.state import Phase
 from quiz.review.store import Store
 
@@ -62,8 +63,7 @@ class Selection:
         known = {row["slug"] for row in store.query("SELECT slug FROM decks")}
         unknown = [d for d in self.decks if d not in known]
         if unknown:
-            shown = ", ".join(sorted(known)) or "none yet"
-            raise ReviewError(f"no deck '{unknown[0]}' in {store.path} (decks: {shown})")
+            raise UserError(no_deck_message(unknown[0], str(store.path), known))
         return self
 
     def where(self, *, reviews: bool, alias: str = "") -> tuple[str, list[Any]]:
@@ -83,7 +83,7 @@ def parse_since(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ReviewError(
+        raise UserError(
             f"--since {text!r}: expected a date such as 2025-03-01 or a time "
             "such as 2025-03-01T12:00:00+00:00"
         ) from None
@@ -258,20 +258,9 @@ def _number(value: float | None) -> str:
 
 
 def write_text_file(path: Path, write: Callable[[TextIO], int]) -> int:
-    """Write through a temporary file beside ``path``, then rename: never a half file."""
-    temporary = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("w", encoding="utf-8", newline="") as handle:
-            count = write(handle)
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise ReviewError(f"{path}: cannot write: {error.strerror or error}") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return count
+    """Write text to ``path`` with ``write`` (see :func:`quiz.atomicfile.atomic_write`)."""
+    with atomic_write(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as out:
+        return write(out)
 
 
 def export_text(store: Store, fmt: str, out: TextIO, selection: Selection, now: datetime) -> int:
@@ -283,4 +272,4 @@ def export_text(store: Store, fmt: str, out: TextIO, selection: Selection, now: 
         return write_csv(store, out, selection)
     if fmt == "fsrs":
         return write_fsrs(store, out, selection)
-    raise ReviewError(f"unknown export format {fmt!r} (formats: {', '.join(FORMATS)})")
+    raise UserError(f"unknown export format {fmt!r} (formats: {', '.join(FORMATS)})")

@@ -146,7 +146,8 @@ class CardIn(_Model):
 
 @dataclass(frozen=True, slots=True)
 class CardRow:
-    """A checked card as import keeps it: a tenth of the model's memory, for 100,000 cards."""
+    """A checked card as import keeps it: slots, not the pydantic model, so that the cards
+    of a large export fit in memory at once."""
 
     deck: str
     card_id: str

@@ -36,6 +36,7 @@ from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ValidationError
 
+from quiz.errors import UserError
 from quiz.progress.export import FORMAT, VERSION
 from quiz.progress.import_schema import (
     CARD_FILE_COLUMNS,
@@ -48,7 +49,6 @@ from quiz.progress.import_schema import (
     checking_context,
 )
 from quiz.progress.jsonstream import JSONStreamError, ObjectReader
-from quiz.review.errors import ReviewError
 from quiz.review.settings import Settings
 from quiz.review.store import Store
 
@@ -58,7 +58,7 @@ _HEAD_KEYS = frozenset(Head.model_fields) - {"reviews"}
 _ITEMS: dict[str, type[BaseModel]] = {"decks": DeckIn, "cards": CardIn}
 
 
-class ImportFileError(ReviewError):
+class ImportFileError(UserError):
     """The file cannot be imported; the database was not changed."""
 
 
@@ -140,7 +140,7 @@ def read_document(path: Path) -> Document:
     _check_cards(path, head)
     try:
         Settings.from_dict(head.settings, path=path)
-    except ReviewError as error:
+    except UserError as error:
         raise ImportFileError(str(error)) from None
     return Document(path, head, frozenset(data), _stamp(stat))
 

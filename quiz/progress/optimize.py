@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from quiz.review.errors import ReviewError
+from quiz.errors import UserError
 from quiz.review.state import Phase
 from quiz.review.store import Store
 
@@ -163,7 +163,7 @@ def _library() -> Any:
     try:
         import fsrs_rs_python
     except ImportError:
-        raise ReviewError(
+        raise UserError(
             f"fitting FSRS parameters needs the optimize extra: {INSTALL_HINT}"
         ) from None
     return fsrs_rs_python

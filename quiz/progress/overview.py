@@ -3,8 +3,8 @@
 The figures come from the same queue rules the session studies by (``queue.counts``
 for one deck at a time), so Home never promises a card the review screen will not
 show. Retention over 30 days is ``quiz.progress.stats``'s true retention, the figure the
-stats screen shows. It lives in the progress layer, beside the statistics it reads,
-because the review engine below must not depend on them.
+stats screen shows, so the two screens never disagree. It lives in the progress layer,
+beside the statistics it reads, because the review engine below must not depend on them.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ API (stable; the TUI calls it)::
 ``store`` is an open :class:`quiz.review.store.Store`; ``now`` an aware datetime (the
 session's clock); ``tz`` the learner's zone (None: the system's). Days are the
 engine's study days (they start at the ``day_start_hour`` setting, local time).
-An unknown ``deck`` raises :class:`quiz.review.errors.ReviewError`.
+An unknown ``deck`` raises :class:`quiz.errors.UserError`.
 
 Definitions:
 
@@ -45,9 +45,10 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, tzinfo
 from typing import Any
 
+from quiz.deck.naming import no_deck_message
+from quiz.errors import UserError
 from quiz.progress.days import DayIndex, days_ahead, days_back, utc_text
 from quiz.review.clock import StudyDay, as_utc, study_day
-from quiz.review.errors import ReviewError
 from quiz.review.state import Phase
 from quiz.review.store import Store
 
@@ -211,7 +212,7 @@ def collect(
 ) -> Stats:
     """Every statistic, for all decks or for ``deck`` only (see the module docstring)."""
     if days < 1 or forecast_days < 1 or hardest < 0:
-        raise ReviewError("days and forecast days must be at least 1, hardest at least 0")
+        raise UserError("days and forecast days must be at least 1, hardest at least 0")
     now = as_utc(now)
     hour = store.settings.day_start_hour
     today = study_day(now, hour, tz)
@@ -277,10 +278,10 @@ def daily_activity(
     """Answers per study day over ``days``, oldest first: ``collect``'s ``per_day``, alone.
 
     The Stats screen's calendar covers half a year; ``collect`` for that span would also
-    walk the whole history back for streaks (1.6 s on a million-review log).
+    walk the whole history back for streaks, which the calendar does not show.
     """
     if days < 1:
-        raise ReviewError("days must be at least 1")
+        raise UserError("days must be at least 1")
     hour = store.settings.day_start_hour
     past = days_back(study_day(as_utc(now), hour, tz), days, hour, tz)
     overall = _Tally(days, 1)
@@ -295,8 +296,7 @@ def _deck_titles(store: Store, deck: str | None) -> dict[str, str]:
     if deck is None:
         return titles
     if deck not in titles:
-        known = ", ".join(titles) or "none yet"
-        raise ReviewError(f"no deck '{deck}' in {store.path} (decks: {known})")
+        raise UserError(no_deck_message(deck, str(store.path), titles))
     return {deck: titles[deck]}
 
 

@@ -1,15 +1,18 @@
 """The review engine's exceptions: one line each, naming the file, never a traceback.
 
-The CLI and the TUI print ``str(error)`` and stop; nothing here ever carries a
-stack trace to the learner, and raising one of these never writes to the file.
+Each is a ``quiz.errors.UserError``, so the CLI and the TUI print ``str(error)`` and
+stop; nothing here ever carries a stack trace to the learner, and raising one of
+these never writes to the file.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from quiz.errors import UserError
 
-class ReviewError(Exception):
+
+class ReviewError(UserError):
     """Something the learner asked for cannot be done (nothing to undo, no such card)."""
 
 

@@ -19,37 +19,12 @@ from typing import TYPE_CHECKING
 
 from quiz.deck.cache import load_decks_cached
 from quiz.deck.check import DeckSet
-from quiz.deck.model import DECK_SUFFIXES
+from quiz.deck.naming import deck_files, find_decks
 from quiz.paths import deck_paths
 from quiz.review.clock import Clock, system_clock
-from quiz.review.errors import ReviewError
 
 if TYPE_CHECKING:
     from quiz.review.session import AnswerJudge, Session
-
-
-def _is_path(name: str) -> bool:
-    return Path(name).suffix in DECK_SUFFIXES or Path(name).exists()
-
-
-def deck_slugs(deck_set: DeckSet, names: Sequence[str]) -> tuple[str, ...]:
-    """The slugs for ``names`` (slugs or deck file paths); ReviewError for an unknown one."""
-    by_path = {deck.path.resolve(): deck.slug for deck in deck_set.decks}
-    slugs = [deck.slug for deck in deck_set.decks]
-    found: list[str] = []
-    for name in names:
-        if _is_path(name):
-            resolved = Path(name).resolve()
-            if resolved not in by_path:
-                problems = [d for d in deck_set.errors if Path(d.path).resolve() == resolved]
-                detail = str(problems[0]) if problems else f"{name}: no deck loaded from it"
-                raise ReviewError(f"cannot review {name}: {detail}")
-            found.append(by_path[resolved])
-        elif name in slugs:
-            found.append(name)
-        else:
-            raise ReviewError(f"no deck '{name}' (decks: {', '.join(sorted(slugs))})")
-    return tuple(dict.fromkeys(found))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +38,15 @@ class StudyPlan:
 def load_study(
     decks: Sequence[Path] | None = None, review: Sequence[str] | None = None
 ) -> StudyPlan:
-    """``decks`` (default: bundled and the learner's) plus deck files named in ``review``."""
-    extra = [Path(name) for name in review or () if _is_path(name)]
-    deck_set = load_decks_cached([*(deck_paths() if decks is None else decks), *extra])
-    slugs = deck_slugs(deck_set, review) if review is not None else None
+    """``decks`` (default: bundled and the learner's) plus deck files named in ``review``.
+
+    A name in ``review`` that means no deck raises ``UserError`` (see ``quiz.deck.naming``).
+    """
+    searched = deck_paths() if decks is None else list(decks)
+    deck_set = load_decks_cached([*searched, *deck_files(review or ())])
+    if review is None:
+        return StudyPlan(deck_set, None)
+    slugs = tuple(deck.slug for deck in find_decks(deck_set, review, searched))
     return StudyPlan(deck_set, slugs)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from quiz.deck.check import load_decks
 from quiz.deck.model import Deck
+from quiz.deck.naming import no_deck_message, not_loaded_message
 from quiz.judge.verdict import Rating, Verdict
 from quiz.paths import deck_paths
 from quiz.review import cards as card_ops
@@ -113,7 +114,7 @@ class Session:
         try:
             return self._decks[slug]
         except KeyError:
-            raise ReviewError(f"no deck '{slug}' (decks: {', '.join(self._decks)})") from None
+            raise ReviewError(no_deck_message(slug, "this session", self._decks)) from None
 
     def focus(self, slugs: Iterable[str] | None = None) -> None:
         """Study only the decks ``slugs`` (in the session's order); None studies them all."""
@@ -139,9 +140,7 @@ class Session:
         """
         loaded = load_decks([path])
         if loaded.errors or not loaded.decks:
-            first = loaded.errors[0] if loaded.errors else f"{path}: no deck found"
-            more = len(loaded.errors) - 1
-            raise ReviewError(f"{first}" + (f" (and {more} more problems)" if more > 0 else ""))
+            raise ReviewError(not_loaded_message(str(path), loaded))
         deck = loaded.decks[0]
         report = sync_decks(self.store, [deck], self.now())
         self._decks[deck.slug] = deck

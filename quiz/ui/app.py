@@ -32,8 +32,8 @@ from textual.worker import Worker, WorkerState
 from quiz.deck.diagnostics import Diagnostic
 from quiz.deck.model import Deck
 from quiz.deck.printable import printable
+from quiz.errors import UserError
 from quiz.review.clock import Clock, system_clock
-from quiz.review.errors import ReviewError, StoreError
 from quiz.review.opening import load_study, open_session
 from quiz.ui.home import HomeScreen
 
@@ -178,7 +178,7 @@ class TorchQuizApp(App[None]):
         assert self.opener is not None
         try:
             session = self.opener()
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self._could_not_open(str(error))
             return
         finally:
@@ -249,7 +249,7 @@ class TorchQuizApp(App[None]):
         assert self.session is not None
         try:
             self.session.focus(slugs)
-        except ReviewError as error:
+        except UserError as error:
             self.notify(str(error), severity="error")
             return
         if slugs is None:
@@ -283,7 +283,7 @@ class TorchQuizApp(App[None]):
             else:
                 assert choice.tag is not None
                 drill = Practice.of_tag(self.session, choice.tag, counted=choice.counted)
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), severity="error")
             return
         title = f"Practice {drill.name}"
@@ -449,8 +449,8 @@ def make_app(
     Without a ``judge`` it judges with a sandbox worker, started once Home is drawn.
     ``review`` names decks (slugs or deck files) to review at once. ``language``
     (None: the stored setting) is the decks' language. Keys are remapped by
-    ``keymap.toml`` beside the database. Raises ReviewError for an unknown deck name,
-    and StoreError for an unusable database; with ``defer`` the database is opened
+    ``keymap.toml`` beside the database. Raises UserError for an unknown deck name
+    or an unusable database; with ``defer`` the database is opened
     after the first frame instead, and a failure ends the app with ``open_error``;
     ``after_open`` is called once that has ended, opened or not.
     """

@@ -31,10 +31,10 @@ from quiz.deck.append import AppendError, commit_append, prepare_append
 from quiz.deck.draft import DraftError, DraftFields, build_card, parse_givens, scratch_expression
 from quiz.deck.model import CardKind, Deck
 from quiz.deck.printable import printable
+from quiz.errors import UserError
 from quiz.judge.client import SandboxUnavailable
 from quiz.judge.deckcheck import check_card
 from quiz.judge.judge import Judge
-from quiz.review.errors import ReviewError, StoreError
 from quiz.sandbox.protocol import Status
 from quiz.ui.author_form import CardForm, field_label, form_field
 from quiz.ui.footer import KeysFooter
@@ -328,7 +328,7 @@ class AuthorScreen(Screen[None]):
         if self.on_saved is not None:
             try:
                 self.on_saved(message.path)
-            except (ReviewError, StoreError) as error:
+            except UserError as error:
                 self.notify(str(error), title="the deck was not reloaded", severity="warning")
 
     @on(SaveFailed)

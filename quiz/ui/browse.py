@@ -21,10 +21,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from quiz.deck.model import Deck
+from quiz.errors import UserError
 from quiz.review.browse import BrowseRow, CardFilter, SortColumn, SortOrder, list_cards
 from quiz.review.cards import CardRef
 from quiz.review.clock import Clock, system_clock
-from quiz.review.errors import ReviewError, StoreError
 from quiz.review.store import Store
 from quiz.ui.card import CardScreen, due_text, plain_cell
 from quiz.ui.footer import KeysFooter
@@ -116,7 +116,7 @@ class BrowseScreen(Screen[None]):
     def action_reload(self) -> None:
         try:
             self.rows = list_cards(self.store, self.decks, self.clock(), self.language)
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), title="cannot list the cards", severity="error")
             self.rows = []
         now = self.clock()

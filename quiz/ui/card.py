@@ -21,11 +21,11 @@ from textual.widgets import Button, DataTable, Header, Label, Static
 
 from quiz.deck.model import Deck
 from quiz.deck.printable import printable
+from quiz.errors import UserError
 from quiz.judge.verdict import Rating
 from quiz.review import cards as card_ops
 from quiz.review.browse import BrowseRow, HistoryEntry, card_history, list_cards
 from quiz.review.clock import Clock, as_utc, system_clock
-from quiz.review.errors import ReviewError, StoreError
 from quiz.review.state import CardState
 from quiz.review.store import Store
 from quiz.ui.footer import KeysFooter
@@ -187,7 +187,7 @@ class CardScreen(Screen[None]):
                 if r.ref == ref
             ]
             history = card_history(self.store, ref)
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), title="cannot read the card", severity="error")
             return
         if fresh:
@@ -256,7 +256,7 @@ class CardScreen(Screen[None]):
                 card_ops.unsuspend(self.store, ref)
             else:
                 card_ops.reset(self.store, ref, self.clock())
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), title=f"cannot {action} {ref}", severity="error")
             return
         done = {"suspend": "suspended", "unsuspend": "unsuspended", "reset": "reset: new again"}

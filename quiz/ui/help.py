@@ -1,7 +1,7 @@
 """Help: every key of every screen, read from the screens' own ``BINDINGS``.
 
 Nothing here is written by hand but the list of screens, so the help cannot drift
-from the keys (``tests/ui/test_help.py`` checks that every screen with bindings is
+from the keys (``tests/ui/test_palette_help_keymap.py`` checks that every screen with keys is
 listed). The keys shown are the ones in force: the learner's ``keymap.toml``
 (``quiz.ui.keymap``) applied to the defaults. The screen the help was opened from
 comes first.

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Header, Static
 
 from quiz.deck.model import CardKind, Deck
 from quiz.deck.printable import printable
-from quiz.review.errors import ReviewError, StoreError
+from quiz.errors import UserError
 from quiz.ui.footer import KeysFooter
 from quiz.ui.status import TorchStatus
 
@@ -121,7 +121,7 @@ class HomeScreen(Screen[None]):
 
         try:
             self.rows = deck_rows(session)
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), severity="error")
             return
         table = self.query_one("#decks", DataTable)

@@ -26,8 +26,8 @@ from textual.worker import Worker, WorkerState
 
 from quiz.deck.model import AnyCard, CardKind, Deck, FlashCard
 from quiz.deck.printable import printable
+from quiz.errors import UserError
 from quiz.judge.verdict import Outcome, Rating, Verdict
-from quiz.review.errors import ReviewError, StoreError
 from quiz.review.practice import Practice
 from quiz.review.queue import Queue
 from quiz.review.session import Session, StudyCard
@@ -177,7 +177,7 @@ class ReviewScreen(Screen[None]):
         """Show the study's current or next card, or the summary when none is left."""
         try:
             card = self.study.next_card()
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), title="cannot show the next card", severity="error")
             card = None
         if card is None:
@@ -230,7 +230,7 @@ class ReviewScreen(Screen[None]):
     def update_counts(self) -> None:
         try:
             left = self.study.counts()
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), severity="error")
             return
         text = Text()
@@ -340,7 +340,7 @@ class ReviewScreen(Screen[None]):
             self.run_demo(self.card.deck, card)
         try:
             intervals = self.study.preview().intervals()
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), severity="error")
             return
         self.phase = ReviewStep.BACK
@@ -375,7 +375,7 @@ class ReviewScreen(Screen[None]):
         chosen = Rating(rating)
         try:
             recorded = self.study.rate(chosen)
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), title="not saved", severity="error")
             return
         self.tally.add(self.verdict, chosen)
@@ -391,7 +391,7 @@ class ReviewScreen(Screen[None]):
     def action_undo(self) -> None:
         try:
             undone = self.study.undo()
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), title="cannot undo", severity="error")
             return
         if undone is None and not isinstance(self.study, Practice):
@@ -416,7 +416,7 @@ class ReviewScreen(Screen[None]):
             done = "skipped for this drill"
         try:
             getattr(self.study, name)()
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), severity="error")
             return
         self.notify(f"{ref}: {done}")
@@ -434,7 +434,7 @@ class ReviewScreen(Screen[None]):
         """After an edit: load the deck file again, and show the card from its new text."""
         try:
             report = self.study.reload_deck(path)
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), title="the deck was not reloaded", severity="error", timeout=10)
             return
         changes = len(report.added) + len(report.edited) + len(report.removed)

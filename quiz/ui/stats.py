@@ -20,10 +20,10 @@ from textual.widgets import Header, Static
 from textual_plotext import PlotextPlot
 
 from quiz.deck.printable import printable
+from quiz.errors import UserError
 from quiz.progress.overview import format_retention
 from quiz.progress.stats import DayActivity, Stats, collect, daily_activity
 from quiz.review.clock import Clock, system_clock
-from quiz.review.errors import ReviewError, StoreError
 from quiz.review.store import Store
 from quiz.ui.footer import KeysFooter
 
@@ -157,7 +157,7 @@ class StatsScreen(Screen[None]):
         try:
             stats = collect(self.store, now, tz=self.tz, days=DAYS, forecast_days=DAYS, hardest=0)
             calendar = daily_activity(self.store, now, tz=self.tz, days=7 * HEATMAP_WEEKS)
-        except (ReviewError, StoreError) as error:
+        except UserError as error:
             self.notify(str(error), title="cannot read the statistics", severity="error")
             return
         self.query_one("#stats-figures", Static).update(figures_text(stats))

@@ -12,9 +12,9 @@ import pytest
 
 from quiz.deck.check import load_decks
 from quiz.deck.starter import starter_deck
+from quiz.errors import UserError
 from quiz.progress.apkg import note_fields, note_guid, write_apkg
 from quiz.progress.backup import backup, default_backup_path
-from quiz.review.errors import ReviewError
 from quiz.review.store import Store
 
 from .conftest import T0, Learner, history
@@ -77,10 +77,10 @@ def test_backup_while_another_process_keeps_writing(tmp_path: Path, store: Store
 def test_backup_refuses_to_overwrite_or_copy_onto_itself(tmp_path: Path, store: Store):
     target = tmp_path / "copy.sqlite3"
     backup(store, target)
-    with pytest.raises(ReviewError, match="already exists"):
+    with pytest.raises(UserError, match="already exists"):
         backup(store, target)
     backup(store, target, overwrite=True)
-    with pytest.raises(ReviewError, match="database itself"):
+    with pytest.raises(UserError, match="database itself"):
         backup(store, store.path)
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from quiz.errors import UserError
 from quiz.judge.verdict import Rating
 from quiz.progress.export import CSV_COLUMNS, FSRS_COLUMNS, Selection, parse_since
 from quiz.progress.importer import ImportFileError, import_file
-from quiz.review.errors import ReviewError
 from quiz.review.store import Store
 
 from .conftest import (
@@ -211,9 +211,9 @@ def test_deck_and_since_select(store: Store, learner: Learner):
     assert [d["slug"] for d in beta["decks"]] == ["beta"]
     since = Selection(since=parse_since("2025-03-02"))
     assert len(list(csv.reader(io.StringIO(export(store, "csv", since))))) == 1 + 4
-    with pytest.raises(ReviewError, match="no deck 'gamma'"):
+    with pytest.raises(UserError, match="no deck 'gamma'"):
         export(store, "csv", Selection(("gamma",)))
-    with pytest.raises(ReviewError, match="--since"):
+    with pytest.raises(UserError, match="--since"):
         parse_since("last tuesday")
     assert parse_since("2025-03-02T05:00:00+01:00") == datetime(2025, 3, 2, 4, tzinfo=UTC)
 

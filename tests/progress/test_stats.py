@@ -7,10 +7,10 @@ from datetime import UTC, timedelta
 
 import pytest
 
+from quiz.errors import UserError
 from quiz.judge.verdict import Rating
 from quiz.progress.stats import collect, daily_activity, retention_by_deck
 from quiz.review.cards import CardRef, counts_from_log, get_card, reset
-from quiz.review.errors import ReviewError
 from quiz.review.store import Store
 
 from .conftest import T0, Learner, history
@@ -125,7 +125,7 @@ def test_one_deck_only_and_an_unknown_deck(store: Store, learner: Learner):
     stats = collect(store, NOW, tz=UTC, deck="beta")
     assert [d.deck for d in stats.decks] == ["beta"]
     assert stats.overall.deck == "beta" and stats.overall.reviews.last_7_days.reviews == 2
-    with pytest.raises(ReviewError, match=r"no deck 'nope'.*alpha, beta"):
+    with pytest.raises(UserError, match=r"no deck 'nope'.*alpha, beta"):
         collect(store, NOW, tz=UTC, deck="nope")
 
 
@@ -163,5 +163,5 @@ def test_daily_activity_alone_is_collects_per_day(store: Store, learner: Learner
         full = collect(store, NOW, tz=UTC, days=days).per_day
         assert daily_activity(store, NOW, tz=UTC, days=days) == full
     assert [d.reviews for d in daily_activity(store, NOW, tz=UTC, days=7)] == [0, 0, 0, 4, 1, 2, 2]
-    with pytest.raises(ReviewError):
+    with pytest.raises(UserError):
         daily_activity(store, NOW, days=0)

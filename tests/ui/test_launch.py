@@ -7,6 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from quiz.cli import app
+from quiz.paths import bundled_decks_dir
 from quiz.ui.app import editor_command
 from quiz.ui.review import ReviewScreen
 
@@ -16,7 +17,8 @@ runner = CliRunner()
 def test_review_of_an_unknown_deck_is_a_clean_error(tmp_path: Path):
     result = runner.invoke(app, ["review", "no-such-deck", "--db", str(tmp_path / "p.sqlite3")])
     assert result.exit_code == 2
-    assert "torch-quiz: error: no deck 'no-such-deck' (decks: activations" in result.output
+    looked = f"no deck 'no-such-deck' in {bundled_decks_dir()} (decks: activations"
+    assert f"torch-quiz: error: {looked}" in result.output
     assert "Traceback" not in result.output
 
 
@@ -25,7 +27,7 @@ def test_review_of_a_broken_deck_file_names_its_problem(tmp_path: Path):
     broken.write_text("deck: broken\ntitle: [\n", encoding="utf-8")
     result = runner.invoke(app, ["review", str(broken), "--db", str(tmp_path / "p.sqlite3")])
     assert result.exit_code == 2
-    assert f"cannot review {broken}: {broken}:3:1: error: invalid YAML" in result.output
+    assert f"cannot load {broken}: {broken}:3:1: error: invalid YAML" in result.output
 
 
 def test_an_unusable_database_is_a_clean_error(tmp_path: Path):
