@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import types
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -259,6 +260,8 @@ class Evaluator:
                 raise Refused(REFUSED_KEYWORDS[keyword.arg])
             kwargs[keyword.arg] = self._eval(keyword.value)
         check_call(function, args, kwargs)
+        args = [checked(value) for value in args]
+        kwargs = {name: checked(value) for name, value in kwargs.items()}
         result = function(*args, **kwargs)
         check_result(result)
         if not _is_tolist(function):  # tolist gives numbers; the rest may give new tensors
@@ -336,6 +339,39 @@ class Evaluator:
             else:
                 items.append(self._eval(element))
         return items
+
+
+FUNCTIONS = (
+    types.BuiltinFunctionType,
+    types.FunctionType,
+    types.MethodType,
+    types.MethodWrapperType,
+    types.WrapperDescriptorType,
+    types.MethodDescriptorType,
+)
+
+
+class Checked:
+    """A function handed to a call as an argument (``max``'s ``key=``, ``jacobian``'s
+    ``func``, ``assert_close``'s ``msg``): Python or torch calls it later, with arguments
+    the expression chose (``max(['meta', 'meta'], key=x.to)``), so each of those calls gets
+    the checks of a call written in the expression, and so does what it returns."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        check_call(self.function, list(args), kwargs)
+        result = self.function(*args, **kwargs)
+        check_result(result)
+        if not _is_tolist(self.function):
+            check_dense(result)
+        return result
+
+
+def checked(value: Any) -> Any:
+    """``value``, or a function among the arguments of a call wrapped in ``Checked``."""
+    return Checked(value) if isinstance(value, FUNCTIONS) else value
 
 
 def parse(source: str) -> ast.Expression:

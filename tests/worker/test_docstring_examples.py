@@ -173,7 +173,7 @@ UNINITIALISED = frozenset({"empty", "empty_like", "new_empty", "new_empty_stride
 
 # At least this many lines must evaluate and agree with plain eval (the report of
 # ``python -m tests.worker.test_docstring_examples`` gives the current count).
-FLOOR = 2900
+FLOOR = 2850  # 2,889 once quantized and meta tensors were refused (the red team)
 
 
 # ---------------------------------------------------------------- collecting

@@ -130,8 +130,10 @@ def test_the_report_as_a_learner_answer_is_never_graded(report_deck, judge, sand
 
 
 def test_a_sparse_gradient_never_becomes_a_value(sandbox):
-    """sparse=True in F.embedding's positional arguments slips past any keyword check; its
-    gradient is refused where it appears: as .grad, or in autograd.grad's tuple."""
+    """sparse=True in F.embedding's positional arguments used to slip past the keyword
+    check, and its gradient was refused only where it appeared (as .grad, or in
+    autograd.grad's tuple). The red team closed the gap: the call itself is refused now,
+    as a given and in each expression."""
     givens = [
         ("w", "torch.ones(3, 2, requires_grad=True)"),
         ("b", "F.embedding(torch.tensor([1]), w, None, None, 2.0, False, True).sum().backward()"),
@@ -144,8 +146,13 @@ def test_a_sparse_gradient_never_becomes_a_value(sandbox):
         "torch.autograd.grad(F.embedding(torch.tensor([1]), w, None, None, 2.0, False, True)"
         ".sum(), w)[0]",
     ]
-    results = sandbox.run(givens, exprs).trials[0].results
-    assert [r.status for r in results] == [Status.REFUSED] * len(exprs), results
+    trial = sandbox.run(givens, exprs).trials[0]
+    assert trial.given_failure is not None, trial
+    name, failure = trial.given_failure
+    assert name == "b" and failure.status is Status.REFUSED, failure
+    assert SPARSE_REFUSAL in failure.message
+    results = sandbox.run(givens[:1], exprs[2:]).trials[0].results
+    assert [r.status for r in results] == [Status.REFUSED] * 2, results
     assert all(SPARSE_REFUSAL in r.message for r in results)
 
 
