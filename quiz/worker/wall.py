@@ -4,6 +4,7 @@ The allow-list in ``evaluator.py`` is the first wall. This one assumes it has be
 by a memory-safety bug in torch's native code, and takes away what such code would want:
 
 * ``no_new_privs``, so that nothing executed could gain privileges (and seccomp is allowed);
+  and no capability, for a worker started by root;
 * Landlock: files may be opened for reading only under the Python installation, the
   import path and the directories of the shared libraries already loaded; no file or
   directory may be created, written, truncated, renamed or removed anywhere; no TCP
@@ -32,6 +33,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 PR_SET_NO_NEW_PRIVS = 38
+PR_CAPBSET_DROP = 24
+PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
 PR_GET_NO_NEW_PRIVS = 39
 SECCOMP_SET_MODE_FILTER = 1
 SECCOMP_FILTER_FLAG_TSYNC = 1
@@ -177,6 +182,9 @@ def raise_wall() -> Wall:
     no_new_privs = libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
     if not no_new_privs:
         missing.append(f"no_new_privs: {_errno_text()}; seccomp needs it")
+    reason = _drop_capabilities(libc)
+    if reason:
+        missing.append(reason)
     landlock_abi, reason = _landlock(libc, arch, readable_roots(packages))
     if reason:
         missing.append(reason)
@@ -186,6 +194,19 @@ def raise_wall() -> Wall:
         if reason:
             missing.append(reason)
     return Wall(landlock_abi, seccomp, no_new_privs, tuple(missing))
+
+
+def _drop_capabilities(libc: ctypes.CDLL) -> str | None:
+    """Give up every capability: a worker started by root holds them all (setting the
+    clock, renicing or signalling any process, reading past file permissions)."""
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    for capability in range(64):  # past the kernel's last one it answers EINVAL
+        libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)  # EPERM when not held: fine
+    header = (ctypes.c_uint32 * 2)(LINUX_CAPABILITY_VERSION_3, 0)
+    nothing = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable; twice 32 bits
+    if libc.capset(header, nothing) != 0:
+        return f"capabilities: {_errno_text()}"
+    return None
 
 
 def _preload() -> list[str]:

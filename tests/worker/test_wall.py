@@ -202,6 +202,8 @@ def test_a_real_worker_is_walled_with_a_bare_environment_in_its_own_directory(
         status = proc_fields(pid)
         assert status["Seccomp"].strip() == "2"
         assert status["NoNewPrivs"].strip() == "1"
+        for capabilities in ("CapEff", "CapPrm", "CapInh", "CapAmb"):  # even run by root
+            assert int(status[capabilities], 16) == 0, (capabilities, status[capabilities])
         environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
         names = {entry.split(b"=", 1)[0].decode() for entry in environ if entry}
         assert names <= WORKER_ENV, names - WORKER_ENV
