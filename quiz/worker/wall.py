@@ -10,7 +10,8 @@ by a memory-safety bug in torch's native code, and takes away what such code wou
   directory may be created, written, truncated, renamed or removed anywhere; no TCP
   bind or connect; no signals or abstract UNIX sockets outside this process;
 * seccomp (a BPF filter built here): no sockets, exec, fork, ptrace and the other
-  process, kernel and namespace calls listed in ``DENIED``; threads only (``clone``
+  process, kernel and namespace calls listed in ``DENIED``; ``prlimit64`` on this process
+  only; threads only (``clone``
   with ``CLONE_THREAD``; ``clone3``, whose flags a filter cannot read, answers ENOSYS so
   glibc falls back to ``clone``); no ``open`` for writing, which keeps file writes out
   where Landlock is missing. Another architecture's system calls kill the process.
@@ -87,7 +88,7 @@ ARCHES = {
         "rmdir": 84, "unlink": 87, "unlinkat": 263, "rename": 82, "renameat": 264,
         "renameat2": 316, "link": 86, "linkat": 265, "symlink": 88, "symlinkat": 266,
         "truncate": 76, "mknod": 133, "mknodat": 259, "chmod": 90, "fchmodat": 268,
-        "chown": 92, "lchown": 94, "fchownat": 260,
+        "chown": 92, "lchown": 94, "fchownat": 260, "prlimit64": 302,
     }),
     "aarch64": Arch(0xC00000B7, _COMMON | {
         "seccomp": 277, "clone": 220, "clone3": 435, "openat": 56, "openat2": 437,
@@ -104,7 +105,7 @@ ARCHES = {
         "kcmp": 272, "pidfd_getfd": 438, "process_madvise": 440, "io_uring_setup": 425,
         "io_uring_enter": 426, "io_uring_register": 427, "mkdirat": 34, "unlinkat": 35,
         "renameat": 38, "renameat2": 276, "linkat": 37, "symlinkat": 36, "truncate": 45,
-        "mknodat": 33, "fchmodat": 53, "fchownat": 54,
+        "mknodat": 33, "fchmodat": 53, "fchownat": 54, "prlimit64": 261,
     }),
 }
 # fmt: on
@@ -360,6 +361,9 @@ def seccomp_program(arch: Arch) -> list[int]:
         _insn(RET_K, 0, 0, SECCOMP_RET_ERRNO | errno.ENOSYS),
     ]
     code += _args_check(nr["clone"], 0, CLONE_THREAD | CLONE_NAMESPACES, CLONE_THREAD)
+    # Limits of this process only (pid 0, as setrlimit and getrlimit ask): another process
+    # of the same user, the app included, could be given a CPU or file-size limit of 0.
+    code += _args_check(nr["prlimit64"], 0, 0xFFFFFFFF, 0)
     code += _args_check(nr["openat"], 2, OPEN_WRITE_FLAGS, 0)
     if "open" in nr:
         code += _args_check(nr["open"], 1, OPEN_WRITE_FLAGS, 0)

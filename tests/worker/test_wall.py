@@ -63,6 +63,8 @@ REFUSED = {
     "io_uring_setup": {"EPERM"},
     "mount": {"EPERM"},
     "signal the parent": {"EPERM"},  # Landlock's signal scope (ABI 6)
+    "limit the parent": {"EPERM"},  # the app's CPU or file-size limit set to 0 would kill it
+    "read the parent's limits": {"EPERM"},
 }
 WORKS = {
     "read torch": None,
@@ -71,6 +73,7 @@ WORKS = {
     "torch op": "ok: 3",
     "threads in torch": "ok: (2, True)",
     "python thread": "ok: [3]",
+    "limit itself": "ok: None",
     "no_new_privs": "ok: 1",
     "seccomp mode": "ok: 2",
 }

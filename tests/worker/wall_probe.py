@@ -24,6 +24,7 @@ import json
 import mmap
 import os
 import platform
+import resource
 import signal
 import socket
 import struct
@@ -200,6 +201,9 @@ def main(directory: str) -> dict[str, Any]:
         "io_uring_setup": attempt(lambda: raw_syscall("io_uring_setup", 1, 0)),
         "mount": attempt(lambda: raw_syscall("mount", 0, 0, 0, 0, 0)),
         "signal the parent": attempt(lambda: os.kill(parent, 0)),
+        "limit the parent": attempt(lambda: resource.prlimit(parent, resource.RLIMIT_CORE, (0, 0))),
+        "read the parent's limits": attempt(lambda: resource.prlimit(parent, resource.RLIMIT_CPU)),
+        "limit itself": attempt(lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0))),
         # what must keep working
         "read torch": attempt(lambda: read(torch.__file__)),
         "import from the prefix": attempt(lambda: __import__("wave").__name__),
