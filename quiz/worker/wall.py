@@ -89,6 +89,10 @@ ARCHES = {
         "renameat2": 316, "link": 86, "linkat": 265, "symlink": 88, "symlinkat": 266,
         "truncate": 76, "mknod": 133, "mknodat": 259, "chmod": 90, "fchmodat": 268,
         "chown": 92, "lchown": 94, "fchownat": 260, "prlimit64": 302,
+        "shmget": 29, "shmat": 30, "shmctl": 31, "shmdt": 67, "semget": 64, "semop": 65,
+        "semctl": 66, "semtimedop": 220, "msgget": 68, "msgsnd": 69, "msgrcv": 70,
+        "msgctl": 71, "mq_open": 240, "mq_unlink": 241, "mq_timedsend": 242,
+        "mq_timedreceive": 243, "mq_notify": 244, "mq_getsetattr": 245,
     }),
     "aarch64": Arch(0xC00000B7, _COMMON | {
         "seccomp": 277, "clone": 220, "clone3": 435, "openat": 56, "openat2": 437,
@@ -106,12 +110,18 @@ ARCHES = {
         "io_uring_enter": 426, "io_uring_register": 427, "mkdirat": 34, "unlinkat": 35,
         "renameat": 38, "renameat2": 276, "linkat": 37, "symlinkat": 36, "truncate": 45,
         "mknodat": 33, "fchmodat": 53, "fchownat": 54, "prlimit64": 261,
+        "mq_open": 180, "mq_unlink": 181, "mq_timedsend": 182, "mq_timedreceive": 183,
+        "mq_notify": 184, "mq_getsetattr": 185, "msgget": 186, "msgctl": 187, "msgrcv": 188,
+        "msgsnd": 189, "semget": 190, "semctl": 191, "semtimedop": 192, "semop": 193,
+        "shmget": 194, "shmctl": 195, "shmat": 196, "shmdt": 197,
     }),
 }
 # fmt: on
 
 # Refused with EPERM wherever the architecture has them. io_uring would run file and
-# socket operations that the filter never sees; the rest spawn, trace, reach the network
+# socket operations that the filter never sees; System V and POSIX message queues,
+# semaphores and shared memory reach other processes of the same user (X11's shared
+# images, say) where Landlock does not look; the rest spawn, trace, reach the network
 # or the kernel's own state, or change the file system.
 DENIED = (
     "socket", "socketpair", "connect", "bind", "listen", "accept", "accept4",
@@ -127,6 +137,9 @@ DENIED = (
     "creat", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat", "rename", "renameat",
     "renameat2", "link", "linkat", "symlink", "symlinkat", "truncate", "mknod", "mknodat",
     "chmod", "fchmodat", "chown", "lchown", "fchownat",
+    "shmget", "shmat", "shmctl", "shmdt", "semget", "semop", "semctl", "semtimedop",
+    "msgget", "msgsnd", "msgrcv", "msgctl", "mq_open", "mq_unlink", "mq_timedsend",
+    "mq_timedreceive", "mq_notify", "mq_getsetattr",
 )  # fmt: skip
 
 # Imported lazily by the worker, by the standard library or by torch on first use: loaded

@@ -807,15 +807,7 @@ ATTACKS = [
     attack("redteam-callback", "key-size", "max([[10 ** 5, 10 ** 5]], key=torch.ones)", REFUSED),
     attack("redteam-callback", "key-new-size", "max([10 ** 9], key=x.new)", REFUSED),
     attack("redteam-callback", "key-meta-single", "max(['meta'], key=x.to)", REFUSED),
-    attack(
-        "redteam-meta", "bound-add", "max([x], key=x.new_ones(1).to('meta').add)", REFUSED
-    ),
-    attack(
-        "redteam-callback",
-        "assert_close-msg",
-        "torch.testing.assert_close(x, x + 1, msg=x.float().to)",
-        REFUSED,
-    ),
+    attack("redteam-meta", "bound-add", "max([x], key=x.new_ones(1).to('meta').add)", REFUSED),
 ]
 
 

@@ -65,6 +65,10 @@ REFUSED = {
     "signal the parent": {"EPERM"},  # Landlock's signal scope (ABI 6)
     "limit the parent": {"EPERM"},  # the app's CPU or file-size limit set to 0 would kill it
     "read the parent's limits": {"EPERM"},
+    "shmget": {"EPERM"},
+    "shmat": {"EPERM"},
+    "semget": {"EPERM"},
+    "msgget": {"EPERM"},
 }
 WORKS = {
     "read torch": None,

@@ -204,6 +204,11 @@ def main(directory: str) -> dict[str, Any]:
         "limit the parent": attempt(lambda: resource.prlimit(parent, resource.RLIMIT_CORE, (0, 0))),
         "read the parent's limits": attempt(lambda: resource.prlimit(parent, resource.RLIMIT_CPU)),
         "limit itself": attempt(lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0))),
+        # System V shared memory, semaphores and queues of other processes of the user
+        "shmget": attempt(lambda: raw_syscall("shmget", 0, 4096, 0o1600)),
+        "shmat": attempt(lambda: raw_syscall("shmat", 0, 0, 0)),
+        "semget": attempt(lambda: raw_syscall("semget", 0, 1, 0o1600)),
+        "msgget": attempt(lambda: raw_syscall("msgget", 0, 0o1600)),
         # what must keep working
         "read torch": attempt(lambda: read(torch.__file__)),
         "import from the prefix": attempt(lambda: __import__("wave").__name__),
