@@ -268,7 +268,9 @@ class WorkerClient:
             if "error" in reply:  # about this request only: the worker goes on
                 return Result.limit_hit("request", str(reply["error"]))
             return Run.from_dict(reply)
-        except (ValueError, KeyError, TypeError, AttributeError):  # no reply at all
+        # No reply at all; RecursionError: a hijacked worker's reply nested past what
+        # json (or decoding the value) can follow, which must not escape into the app.
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return self._replace("crash")
 
     def _healthy(self) -> bool:

@@ -156,9 +156,9 @@ class ReviewScreen(Screen[None]):
         yield Static(id="counts")
         yield TorchStatus()
         with VerticalScroll(id="card"):
-            yield Markdown(id="prompt")
+            yield Markdown(id="prompt", open_links=False)  # a deck may dress any URL as a button
             yield Static(id="hint")
-            yield Markdown(id="back")
+            yield Markdown(id="back", open_links=False)
             yield Static(id="demo")
         yield AnswerLine(id="answer-line")
         yield CodeBox(id="answer-code")

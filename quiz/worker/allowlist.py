@@ -160,12 +160,42 @@ INTERNAL_REASON = (
     "{name} is an internal kernel of torch that skips the checks of the public function "
     "calling it (use the F function or nn layer instead)"
 )
+# Quantized tensors: their kernels trust the quantizer and the storage to agree, and
+# q.view(torch.uint8) of one made by quantize_per_tensor crashes the process. No card
+# uses them, so no quantized tensor (nor a tensor of a quantized dtype) may exist.
+QUANTIZED_REASON = (
+    "quantized tensors are not available in the sandbox: torch's quantized kernels trust "
+    "their arguments, and viewing one as another dtype crashes the process"
+)
+QUANTIZED_DTYPES = frozenset(
+    {torch.qint8, torch.quint8, torch.qint32, torch.quint4x2, torch.quint2x4}
+)
+QUANTIZED_NAMES = frozenset(
+    {
+        *("quantize_per_tensor", "quantize_per_tensor_dynamic", "quantize_per_channel"),
+        *("dequantize", "int_repr", "qscheme", "q_scale", "q_zero_point"),
+        *("q_per_channel_scales", "q_per_channel_zero_points", "q_per_channel_axis"),
+        *("qint8", "quint8", "qint32", "quint4x2", "quint2x4"),
+    }
+)
 # Public ops that do not check their index arguments on the CPU.
 UNCHECKED_REASONS = {
     "segment_reduce": (
         "torch.segment_reduce is not available: it does not check its offsets and "
         "lengths, and reads and writes outside the tensor"
     ),
+    # The raw recurrent kernels take a flat list of weights whose shapes they never check
+    # (a GRU with the wrong ones crashes the process); nn.LSTM, nn.GRU, nn.RNN check them.
+    **{
+        name: (
+            f"torch.{name} is not available: it does not check the shapes of its weights "
+            "and reads outside them (use the nn layer instead)"
+        )
+        for name in (
+            *("lstm", "gru", "rnn_tanh", "rnn_relu"),
+            *("lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell"),
+        )
+    },
 }
 # Denied only in the module that holds them, because the same name elsewhere is maths:
 # torch.cond runs Python callables, torch.linalg.cond is a condition number.
@@ -206,9 +236,12 @@ def _memory_safe(name: str) -> bool:
 
 def refusal_reason(name: str) -> str | None:
     """Why a torch function or Tensor method is refused, when the reason is not the
-    deny-list's (files, code, raw memory, global state): sparse tensors, unchecked kernels."""
+    deny-list's (files, code, raw memory, global state): sparse and quantized tensors,
+    unchecked kernels."""
     if name in SPARSE_NAMES:
         return SPARSE_REASON
+    if name in QUANTIZED_NAMES:
+        return QUANTIZED_REASON
     if name.startswith(INTERNAL_PREFIXES):
         return INTERNAL_REASON.format(name=name)
     return UNCHECKED_REASONS.get(name)

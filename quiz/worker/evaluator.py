@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import types
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -152,7 +153,9 @@ REFUSED_KEYWORDS = {
     "pin_memory": "pin_memory is not available",
     "check_invariants": "sparse tensors are always checked (check_invariants= is not allowed)",
 }
-CPU_DEVICES = {"cpu", "meta"}
+# Not "meta": a meta tensor has no data, and every operation on one runs torch's Python meta
+# kernels, whose first use imports torch._dynamo, sympy and hundreds more modules.
+CPU_DEVICES = {"cpu"}
 # Classes an expression may call besides nn layers: they make values, never run code.
 LEGACY_CONSTRUCTORS = frozenset(
     {torch.Tensor, *(getattr(torch, name) for name in allow.LEGACY_CONSTRUCTORS)}
@@ -257,6 +260,8 @@ class Evaluator:
                 raise Refused(REFUSED_KEYWORDS[keyword.arg])
             kwargs[keyword.arg] = self._eval(keyword.value)
         check_call(function, args, kwargs)
+        args = [checked(value) for value in args]
+        kwargs = {name: checked(value) for name, value in kwargs.items()}
         result = function(*args, **kwargs)
         check_result(result)
         if not _is_tolist(function):  # tolist gives numbers; the rest may give new tensors
@@ -336,6 +341,39 @@ class Evaluator:
         return items
 
 
+FUNCTIONS = (
+    types.BuiltinFunctionType,
+    types.FunctionType,
+    types.MethodType,
+    types.MethodWrapperType,
+    types.WrapperDescriptorType,
+    types.MethodDescriptorType,
+)
+
+
+class Checked:
+    """A function handed to a call as an argument (``max``'s ``key=``, ``jacobian``'s
+    ``func``, ``assert_close``'s ``msg``): Python or torch calls it later, with arguments
+    the expression chose (``max(['meta', 'meta'], key=x.to)``), so each of those calls gets
+    the checks of a call written in the expression, and so does what it returns."""
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        check_call(self.function, list(args), kwargs)
+        result = self.function(*args, **kwargs)
+        check_result(result)
+        if not _is_tolist(self.function):
+            check_dense(result)
+        return result
+
+
+def checked(value: Any) -> Any:
+    """``value``, or a function among the arguments of a call wrapped in ``Checked``."""
+    return Checked(value) if isinstance(value, FUNCTIONS) else value
+
+
 def parse(source: str) -> ast.Expression:
     """Parse with the length cap first, refusing control characters and oversized trees."""
     if len(source) > MAX_EXPR_CHARS:
@@ -409,7 +447,8 @@ def describe(owner: Any) -> str:
 
 
 def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
-    check_sparse_arguments(args, kwargs)
+    check_sparse_arguments(args, kwargs, function)
+    check_repeats(function, args, kwargs)
     check_ctc_targets(function, args, kwargs)
     # Calling a backward node with a gradient it does not expect reads and writes outside
     # its buffers inside torch: look at grad_fn, never call it or hand it to something.
@@ -467,6 +506,7 @@ def check_format_characters(value: Any) -> None:
 
 def _is_device(text: str) -> bool:
     return text.split(":")[0] in {
+        "meta",
         "cuda",
         "mps",
         "xpu",
@@ -557,15 +597,24 @@ def check_result(result: Any) -> None:
 SPARSE_GRADIENTS = f"sparse=True makes sparse gradients, and {allow.SPARSE_REASON}"
 
 
-def _dense(tensor: torch.Tensor) -> bool:
-    return tensor.layout is torch.strided and not tensor.is_nested
+def tensor_refusal(tensor: torch.Tensor) -> str | None:
+    """Why a tensor may not exist in the sandbox: only dense, unquantized CPU tensors may."""
+    if tensor.layout is not torch.strided or tensor.is_nested:
+        return allow.SPARSE_REASON
+    if tensor.is_quantized or tensor.dtype in allow.QUANTIZED_DTYPES:
+        return allow.QUANTIZED_REASON
+    if tensor.device.type not in CPU_DEVICES:
+        return f"only the CPU is available (a tensor on '{tensor.device.type}')"
+    return None
 
 
 def check_sparse(value: Any) -> None:
-    """Refuse a sparse (or nested) tensor, and a layer made with sparse gradients."""
-    if isinstance(value, torch.Tensor) and not _dense(value):
-        raise Refused(allow.SPARSE_REASON)
-    if isinstance(value, nn.Module) and getattr(value, "sparse", False) is True:
+    """Refuse a sparse (or nested), quantized or meta tensor, and a layer made with sparse
+    gradients (``sparse=1`` makes one as well as ``sparse=True``)."""
+    reason = tensor_refusal(value) if isinstance(value, torch.Tensor) else None
+    if reason is not None:
+        raise Refused(reason)
+    if isinstance(value, nn.Module) and _truthy(getattr(value, "sparse", False)):
         raise Refused(SPARSE_GRADIENTS)
 
 
@@ -575,8 +624,9 @@ def check_dense(value: Any) -> None:
     pending = [value]
     while pending:
         item = pending.pop()
-        if isinstance(item, torch.Tensor) and not _dense(item):
-            raise Refused(allow.SPARSE_REASON)
+        reason = tensor_refusal(item) if isinstance(item, torch.Tensor) else None
+        if reason is not None:
+            raise Refused(reason)
         if isinstance(item, list | tuple):
             pending.extend(item)
 
@@ -586,14 +636,37 @@ def _is_tolist(function: Any) -> bool:
     return isinstance(owner, torch.Tensor) and getattr(function, "__name__", "") == "tolist"
 
 
-def check_sparse_arguments(args: list[Any], kwargs: dict[str, Any]) -> None:
-    """No sparse layout (``torch.zeros(2, layout=...)``) and no sparse gradients."""
+# The callables that take ``sparse`` by position too, and where: nn.Embedding(3, 2, None,
+# None, 2.0, False, 1) makes sparse gradients as surely as sparse=True does.
+SPARSE_POSITIONS: dict[Any, int] = {
+    torch.embedding: 4,
+    torch.embedding_bag: 5,
+    F.embedding: 6,
+    F.embedding_bag: 7,
+    nn.Embedding: 6,
+    nn.EmbeddingBag: 6,
+    nn.Embedding.from_pretrained.__func__: 6,
+    nn.EmbeddingBag.from_pretrained.__func__: 6,
+}
+
+
+def _truthy(value: Any) -> bool:
+    return isinstance(value, torch.Tensor) or bool(value)
+
+
+def check_sparse_arguments(args: list[Any], kwargs: dict[str, Any], function: Any = None) -> None:
+    """No sparse layout (``torch.zeros(2, layout=...)``), no quantized dtype and no sparse
+    gradients, asked for by keyword or by position."""
     for value in (*args, *kwargs.values()):
         if isinstance(value, torch.layout) and value is not torch.strided:
             raise Refused(allow.SPARSE_REASON)
+        if isinstance(value, torch.dtype) and value in allow.QUANTIZED_DTYPES:
+            raise Refused(allow.QUANTIZED_REASON)
+    position = SPARSE_POSITIONS.get(getattr(function, "__func__", function))
+    if position is not None and len(args) > position and _truthy(args[position]):
+        raise Refused(SPARSE_GRADIENTS)
     for keyword in ("sparse", "sparse_grad"):
-        value = kwargs.get(keyword)
-        if isinstance(value, torch.Tensor) or bool(value):
+        if _truthy(kwargs.get(keyword)):
             raise Refused(SPARSE_GRADIENTS.replace("sparse=", f"{keyword}=", 1))
 
 
@@ -606,6 +679,35 @@ def _ctc_loss_inputs(function: Any, args: list[Any], kwargs: dict[str, Any]) -> 
     log_probs = args[0] if args else kwargs.get("log_probs")
     targets = args[1] if len(args) > 1 else kwargs.get("targets")
     return log_probs, targets
+
+
+def _repeats(function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """The ``repeats`` argument of a repeat_interleave call, else None."""
+    if getattr(function, "__name__", "") != "repeat_interleave":
+        return None
+    if "repeats" in kwargs:
+        return kwargs["repeats"]
+    if isinstance(getattr(function, "__self__", None), torch.Tensor):  # x.repeat_interleave(r)
+        return args[0] if args else None
+    if len(args) == 1 and "input" not in kwargs:  # torch.repeat_interleave(repeats)
+        return args[0]
+    return args[1] if len(args) > 1 else None
+
+
+def check_repeats(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """Given ``output_size``, repeat_interleave trusts it and skips its check of the repeats:
+    torch.repeat_interleave(torch.tensor([3, -3]), output_size=0) writes past the result."""
+    if kwargs.get("output_size") is None:
+        return
+    repeats = _repeats(function, args, kwargs)
+    negative = repeats < 0 if isinstance(repeats, int) else None
+    if isinstance(repeats, torch.Tensor) and repeats.numel() and not repeats.is_complex():
+        negative = bool((repeats < 0).any())
+    if negative:
+        raise Refused(
+            "repeat_interleave repeats cannot be negative (with output_size, torch does not "
+            "check them and writes outside the result)"
+        )
 
 
 def check_ctc_targets(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:

@@ -4,12 +4,14 @@ The allow-list in ``evaluator.py`` is the first wall. This one assumes it has be
 by a memory-safety bug in torch's native code, and takes away what such code would want:
 
 * ``no_new_privs``, so that nothing executed could gain privileges (and seccomp is allowed);
+  and no capability, for a worker started by root;
 * Landlock: files may be opened for reading only under the Python installation, the
   import path and the directories of the shared libraries already loaded; no file or
   directory may be created, written, truncated, renamed or removed anywhere; no TCP
   bind or connect; no signals or abstract UNIX sockets outside this process;
 * seccomp (a BPF filter built here): no sockets, exec, fork, ptrace and the other
-  process, kernel and namespace calls listed in ``DENIED``; threads only (``clone``
+  process, kernel and namespace calls listed in ``DENIED``; ``prlimit64`` on this process
+  only; threads only (``clone``
   with ``CLONE_THREAD``; ``clone3``, whose flags a filter cannot read, answers ENOSYS so
   glibc falls back to ``clone``); no ``open`` for writing, which keeps file writes out
   where Landlock is missing. Another architecture's system calls kill the process.
@@ -32,6 +34,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 PR_SET_NO_NEW_PRIVS = 38
+PR_CAPBSET_DROP = 24
+PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
 PR_GET_NO_NEW_PRIVS = 39
 SECCOMP_SET_MODE_FILTER = 1
 SECCOMP_FILTER_FLAG_TSYNC = 1
@@ -82,7 +88,11 @@ ARCHES = {
         "rmdir": 84, "unlink": 87, "unlinkat": 263, "rename": 82, "renameat": 264,
         "renameat2": 316, "link": 86, "linkat": 265, "symlink": 88, "symlinkat": 266,
         "truncate": 76, "mknod": 133, "mknodat": 259, "chmod": 90, "fchmodat": 268,
-        "chown": 92, "lchown": 94, "fchownat": 260,
+        "chown": 92, "lchown": 94, "fchownat": 260, "prlimit64": 302,
+        "shmget": 29, "shmat": 30, "shmctl": 31, "shmdt": 67, "semget": 64, "semop": 65,
+        "semctl": 66, "semtimedop": 220, "msgget": 68, "msgsnd": 69, "msgrcv": 70,
+        "msgctl": 71, "mq_open": 240, "mq_unlink": 241, "mq_timedsend": 242,
+        "mq_timedreceive": 243, "mq_notify": 244, "mq_getsetattr": 245,
     }),
     "aarch64": Arch(0xC00000B7, _COMMON | {
         "seccomp": 277, "clone": 220, "clone3": 435, "openat": 56, "openat2": 437,
@@ -99,13 +109,19 @@ ARCHES = {
         "kcmp": 272, "pidfd_getfd": 438, "process_madvise": 440, "io_uring_setup": 425,
         "io_uring_enter": 426, "io_uring_register": 427, "mkdirat": 34, "unlinkat": 35,
         "renameat": 38, "renameat2": 276, "linkat": 37, "symlinkat": 36, "truncate": 45,
-        "mknodat": 33, "fchmodat": 53, "fchownat": 54,
+        "mknodat": 33, "fchmodat": 53, "fchownat": 54, "prlimit64": 261,
+        "mq_open": 180, "mq_unlink": 181, "mq_timedsend": 182, "mq_timedreceive": 183,
+        "mq_notify": 184, "mq_getsetattr": 185, "msgget": 186, "msgctl": 187, "msgrcv": 188,
+        "msgsnd": 189, "semget": 190, "semctl": 191, "semtimedop": 192, "semop": 193,
+        "shmget": 194, "shmctl": 195, "shmat": 196, "shmdt": 197,
     }),
 }
 # fmt: on
 
 # Refused with EPERM wherever the architecture has them. io_uring would run file and
-# socket operations that the filter never sees; the rest spawn, trace, reach the network
+# socket operations that the filter never sees; System V and POSIX message queues,
+# semaphores and shared memory reach other processes of the same user (X11's shared
+# images, say) where Landlock does not look; the rest spawn, trace, reach the network
 # or the kernel's own state, or change the file system.
 DENIED = (
     "socket", "socketpair", "connect", "bind", "listen", "accept", "accept4",
@@ -121,6 +137,9 @@ DENIED = (
     "creat", "mkdir", "mkdirat", "rmdir", "unlink", "unlinkat", "rename", "renameat",
     "renameat2", "link", "linkat", "symlink", "symlinkat", "truncate", "mknod", "mknodat",
     "chmod", "fchmodat", "chown", "lchown", "fchownat",
+    "shmget", "shmat", "shmctl", "shmdt", "semget", "semop", "semctl", "semtimedop",
+    "msgget", "msgsnd", "msgrcv", "msgctl", "mq_open", "mq_unlink", "mq_timedsend",
+    "mq_timedreceive", "mq_notify", "mq_getsetattr",
 )  # fmt: skip
 
 # Imported lazily by the worker, by the standard library or by torch on first use: loaded
@@ -177,6 +196,9 @@ def raise_wall() -> Wall:
     no_new_privs = libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
     if not no_new_privs:
         missing.append(f"no_new_privs: {_errno_text()}; seccomp needs it")
+    reason = _drop_capabilities(libc)
+    if reason:
+        missing.append(reason)
     landlock_abi, reason = _landlock(libc, arch, readable_roots(packages))
     if reason:
         missing.append(reason)
@@ -186,6 +208,19 @@ def raise_wall() -> Wall:
         if reason:
             missing.append(reason)
     return Wall(landlock_abi, seccomp, no_new_privs, tuple(missing))
+
+
+def _drop_capabilities(libc: ctypes.CDLL) -> str | None:
+    """Give up every capability: a worker started by root holds them all (setting the
+    clock, renicing or signalling any process, reading past file permissions)."""
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    for capability in range(64):  # past the kernel's last one it answers EINVAL
+        libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)  # EPERM when not held: fine
+    header = (ctypes.c_uint32 * 2)(LINUX_CAPABILITY_VERSION_3, 0)
+    nothing = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable; twice 32 bits
+    if libc.capset(header, nothing) != 0:
+        return f"capabilities: {_errno_text()}"
+    return None
 
 
 def _preload() -> list[str]:
@@ -339,6 +374,9 @@ def seccomp_program(arch: Arch) -> list[int]:
         _insn(RET_K, 0, 0, SECCOMP_RET_ERRNO | errno.ENOSYS),
     ]
     code += _args_check(nr["clone"], 0, CLONE_THREAD | CLONE_NAMESPACES, CLONE_THREAD)
+    # Limits of this process only (pid 0, as setrlimit and getrlimit ask): another process
+    # of the same user, the app included, could be given a CPU or file-size limit of 0.
+    code += _args_check(nr["prlimit64"], 0, 0xFFFFFFFF, 0)
     code += _args_check(nr["openat"], 2, OPEN_WRITE_FLAGS, 0)
     if "open" in nr:
         code += _args_check(nr["open"], 1, OPEN_WRITE_FLAGS, 0)

@@ -4,7 +4,7 @@ It is the real worker (``quiz.worker.server.main``), except that a request whose
 expressions include one of the cues below makes it go wrong the way a broken worker
 could: sick for good (every later evaluation runs out of memory, yet it stays up),
 or out of step with its client (a reply with another id, two replies, a line that is
-no reply), or refusing one request as a bad one. Run as
+no reply, a reply nested too deeply to read), or refusing one request as a bad one. Run as
 ``python tests/judge/sick_worker.py``; never part of the app.
 """
 
@@ -20,6 +20,7 @@ FORGE = "'forge the id'"
 GARBLE = "'garble the reply'"
 TWICE = "'reply twice'"
 REFUSE = "'refuse the request'"
+NEST = "'nest the reply'"
 
 _real_handle = server.handle
 _real_evaluate = server.evaluate
@@ -46,10 +47,17 @@ def _handle(request: dict[str, Any]) -> dict[str, Any]:
         reply["garble"] = True
     if TWICE in exprs:
         reply["twice"] = True
+    if NEST in exprs:
+        reply["nest"] = True
     return reply
 
 
 def _send(protocol: TextIO, message: dict[str, Any]) -> None:
+    if message.pop("nest", False):  # a hijacked worker's reply: well formed, nested deep
+        depth = 100_000
+        protocol.write(f'{{"id": {message["id"]}, "trials": {"[" * depth}{"]" * depth}}}\n')
+        protocol.flush()
+        return
     if message.pop("garble", False):
         protocol.write(json.dumps(message)[:-5] + "\n")
         protocol.flush()

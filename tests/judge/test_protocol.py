@@ -25,6 +25,7 @@ FORGE = "'forge the id'"
 GARBLE = "'garble the reply'"
 TWICE = "'reply twice'"
 REFUSE = "'refuse the request'"
+NEST = "'nest the reply'"
 # Work no machine finishes: a recurrence of 2**62 steps on one element.
 ENDLESS = "torch.special.legendre_polynomial_p(torch.zeros(1), 2 ** 62)"
 # A string of 1,990 characters outside the BMP: 12 bytes each once escaped as JSON.
@@ -93,7 +94,7 @@ def test_a_request_with_many_long_givens_is_not_sent_and_shifts_nothing(sandbox)
 # ---------------------------------------------------------------- replies out of step
 
 
-@pytest.mark.parametrize("cue", [FORGE, GARBLE])
+@pytest.mark.parametrize("cue", [FORGE, GARBLE, NEST])
 def test_a_reply_with_another_id_or_no_reply_restarts_the_worker(stand_in, cue):
     pid = stand_in.pid
     result = stand_in.run([], [cue]).trials[0].results[0]

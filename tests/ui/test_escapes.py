@@ -14,7 +14,7 @@ import re
 from datetime import UTC
 from pathlib import Path
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Markdown
 
 from quiz.judge.verdict import Outcome, Rating, Verdict
 from quiz.review.session import Session
@@ -157,3 +157,36 @@ async def test_the_card_history_draws_an_answer_as_typed(tmp_path: Path):
             assert "x[/]\\x1b[2J[b]y" in drawn
     finally:
         store.close()
+
+
+LINKS = """\
+deck: links
+title: Links
+cards:
+  - id: link
+    kind: flash
+    front: "[Show the hint](file:///etc/passwd) or [this](https://example.com/x)"
+    back: "[again](ssh://example.com)"
+"""
+
+
+async def test_a_link_in_a_deck_prompt_is_never_opened(app_factory, tmp_path: Path):
+    """A stranger's deck can dress any URL as a button ("Show the hint"): the prompt and
+    the back are Markdown, and a click on a link must not hand it to the system."""
+    folder = tmp_path / "links"
+    folder.mkdir()
+    (folder / "links.yaml").write_text(LINKS, encoding="utf-8")
+    app = app_factory(decks=[folder])
+    opened: list[str] = []
+    app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReviewScreen)
+        assert "Show the hint" in screen_text(app)
+        for widget_id in ("#prompt", "#back"):
+            markdown = app.screen.query_one(widget_id, Markdown)
+            markdown.post_message(Markdown.LinkClicked(markdown, "file:///etc/passwd"))
+            await pilot.pause()
+        await pilot.click("#prompt", offset=(2, 0))
+        await pilot.pause()
+    assert opened == []

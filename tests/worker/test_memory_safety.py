@@ -14,16 +14,19 @@ Finding 5 (native kernels that trust their index arguments) is covered by the co
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import pytest
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
 from quiz.judge.deckcheck import check_card
 from quiz.judge.verdict import Outcome
 from quiz.sandbox.protocol import Status
-from quiz.worker.evaluator import Evaluator, Refused
+from quiz.worker import allowlist as allow
+from quiz.worker.evaluator import Evaluator, Refused, check_call
 
 SPARSE_REFUSAL = "sparse tensors are not available in the sandbox"
 # The report's reproduction: the value added at a shifted index lands in e.
@@ -127,8 +130,10 @@ def test_the_report_as_a_learner_answer_is_never_graded(report_deck, judge, sand
 
 
 def test_a_sparse_gradient_never_becomes_a_value(sandbox):
-    """sparse=True in F.embedding's positional arguments slips past any keyword check; its
-    gradient is refused where it appears: as .grad, or in autograd.grad's tuple."""
+    """sparse=True in F.embedding's positional arguments used to slip past the keyword
+    check, and its gradient was refused only where it appeared (as .grad, or in
+    autograd.grad's tuple). The red team closed the gap: the call itself is refused now,
+    as a given and in each expression."""
     givens = [
         ("w", "torch.ones(3, 2, requires_grad=True)"),
         ("b", "F.embedding(torch.tensor([1]), w, None, None, 2.0, False, True).sum().backward()"),
@@ -141,8 +146,13 @@ def test_a_sparse_gradient_never_becomes_a_value(sandbox):
         "torch.autograd.grad(F.embedding(torch.tensor([1]), w, None, None, 2.0, False, True)"
         ".sum(), w)[0]",
     ]
-    results = sandbox.run(givens, exprs).trials[0].results
-    assert [r.status for r in results] == [Status.REFUSED] * len(exprs), results
+    trial = sandbox.run(givens, exprs).trials[0]
+    assert trial.given_failure is not None, trial
+    name, failure = trial.given_failure
+    assert name == "b" and failure.status is Status.REFUSED, failure
+    assert SPARSE_REFUSAL in failure.message
+    results = sandbox.run(givens[:1], exprs[2:]).trials[0].results
+    assert [r.status for r in results] == [Status.REFUSED] * 2, results
     assert all(SPARSE_REFUSAL in r.message for r in results)
 
 
@@ -250,3 +260,74 @@ def test_ctc_loss_with_valid_targets_matches_plain_torch(targets: str, lengths: 
     ours = Evaluator({}).evaluate(source)
     theirs = eval(source, {"torch": torch, "F": F})
     assert torch.equal(ours, theirs)
+
+
+def _positional_sparse_flags() -> list[tuple[str, object, int]]:
+    """Every allowed callable taking ``sparse`` or ``sparse_grad`` by position, and where:
+    from Python signatures (nn layers, their from_pretrained, F) and aten schemas (torch)."""
+    found: list[tuple[str, object, int]] = []
+    flags = ("sparse", "sparse_grad")
+    callables = [
+        (f"{module.__name__}.{name}", getattr(module, name))
+        for module, names in allow.MODULE_NAMES.items()
+        for name in sorted(names)
+    ]
+    callables += [
+        (f"nn.{name}.from_pretrained", getattr(nn, name).from_pretrained)
+        for name in sorted(allow.MODULE_NAMES[nn])
+        if hasattr(getattr(nn, name), "from_pretrained")
+    ]
+    for label, function in callables:
+        try:
+            parameters = list(inspect.signature(function).parameters.values())
+        except (TypeError, ValueError):
+            parameters = []
+        for index, parameter in enumerate(parameters):
+            positional = parameter.kind in (
+                parameter.POSITIONAL_ONLY,
+                parameter.POSITIONAL_OR_KEYWORD,
+            )
+            if parameter.name in flags and positional:
+                found.append((label, function, index))
+        name = label.rsplit(".", 1)[-1]
+        if not parameters and hasattr(torch.ops.aten, name):
+            packet = getattr(torch.ops.aten, name)
+            for overload in packet.overloads():
+                for index, argument in enumerate(getattr(packet, overload)._schema.arguments):
+                    if argument.name in flags and not argument.kwarg_only:
+                        found.append((f"{label} ({overload})", function, index))
+    return found
+
+
+def test_the_scan_for_positional_sparse_flags_finds_the_embeddings():
+    labels = {label.split(" ")[0] for label, _, _ in _positional_sparse_flags()}
+    assert {"torch.embedding", "torch.nn.functional.embedding_bag", "torch.nn.Embedding"} <= labels
+
+
+@pytest.mark.parametrize(
+    ("function", "position"),
+    [pytest.param(f, i, id=label) for label, f, i in _positional_sparse_flags()],
+)
+@pytest.mark.parametrize("flag", [True, 1, [1], "yes"])
+def test_sparse_gradients_asked_for_by_position_are_refused(function, position, flag):
+    """nn.Embedding(3, 2, None, None, 2.0, False, 1) made a layer with sparse gradients."""
+    with pytest.raises(Refused, match="sparse"):
+        check_call(function, [None] * position + [flag], {})
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "nn.Embedding(3, 2, None, None, 2.0, False, torch.tensor(True))",
+        "nn.Embedding(3, 2, sparse=1)",
+        "torch.embedding(torch.ones(3, 2), torch.tensor([1]), -1, False, True)",
+    ],
+)
+def test_a_true_sparse_flag_that_is_not_true_is_refused(source: str):
+    with pytest.raises(Refused, match="sparse"):
+        Evaluator({}).evaluate(source)
+
+
+def test_a_false_positional_sparse_flag_still_works():
+    value = Evaluator({}).evaluate("nn.Embedding(3, 2, None, None, 2.0, False, False).weight.shape")
+    assert value == torch.Size([3, 2])

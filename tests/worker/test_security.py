@@ -666,6 +666,168 @@ ATTACKS = [
     attack("format-field", "device", "torch.device('{0.onnx}')", REFUSED),
     attack("format-field", "rounding_mode", "torch.div(x, 2, rounding_mode='{0}')", REFUSED),
     attack("format-field", "compare", "x == '{0.onnx}'", REFUSED),
+    # ---- red team
+    # Quantized tensors: q.view(dtype) of one made by quantize_per_tensor crashed the worker
+    # (SIGSEGV); a tensor of a quantized dtype without a quantizer is another route.
+    attack(
+        "redteam-quantized",
+        "view-uint8",
+        "torch.quantize_per_tensor(torch.ones(4), 0.1, 0, torch.quint8).view(torch.uint8)",
+        REFUSED,
+    ),
+    attack(
+        "redteam-quantized",
+        "view-int8",
+        "torch.quantize_per_tensor(torch.ones(4), 0.1, 0, torch.quint8).view(torch.int8)",
+        REFUSED,
+    ),
+    attack(
+        "redteam-quantized",
+        "view-qint8",
+        "torch.quantize_per_tensor(torch.ones(4), 0.1, 0, torch.quint8).view(torch.qint8)",
+        REFUSED,
+    ),
+    attack(
+        "redteam-quantized",
+        "qint32-view-float",
+        "torch.quantize_per_tensor(torch.ones(4), 0.1, 0, torch.qint32).view(torch.float32)",
+        REFUSED,
+    ),
+    attack("redteam-quantized", "per-channel", "torch.quantize_per_channel", REFUSED),
+    attack("redteam-quantized", "dynamic", "torch.quantize_per_tensor_dynamic", REFUSED),
+    attack("redteam-quantized", "int_repr", "x.int_repr()", REFUSED),
+    attack("redteam-quantized", "dequantize", "x.dequantize()", REFUSED),
+    attack("redteam-quantized", "q_scale", "x.q_scale()", REFUSED),
+    attack("redteam-quantized", "dtype-name", "torch.quint4x2", REFUSED),
+    attack("redteam-quantized", "empty-dtype", "torch.empty(3, dtype=torch.qint8)", REFUSED),
+    attack(
+        "redteam-quantized", "view-as-quint8", "torch.ones(4).byte().view(torch.quint8)", REFUSED
+    ),
+    attack("redteam-quantized", "to-qint8", "x.to(torch.qint8)", REFUSED),
+    # Meta tensors: every operation on one runs torch's Python meta kernels, whose first use
+    # imported torch._dynamo, sympy and 800 more modules and asked for a temporary folder.
+    attack("redteam-meta", "empty", "torch.empty(3, device='meta') + 1", REFUSED),
+    attack("redteam-meta", "to", "x.to('meta')", REFUSED),
+    attack("redteam-meta", "device-object", "torch.device('meta')", REFUSED),
+    attack("redteam-meta", "device-keyword", "torch.device(type='meta')", REFUSED),
+    attack("redteam-meta", "empty_like", "torch.empty_like(x, device='meta')", REFUSED),
+    attack("redteam-meta", "new_empty", "x.new_empty((2,), device='meta')", REFUSED),
+    attack(
+        "redteam-meta",
+        "meta-index",
+        "x.index_add_(0, torch.ones(1, dtype=torch.long, device='meta'), x[:1])",
+        REFUSED,
+    ),
+    # repeat_interleave trusts output_size and skips its check of the repeats: negative
+    # repeats summing to it wrote past the result (SIGSEGV) or ran on for minutes.
+    attack(
+        "redteam-repeats",
+        "segv",
+        "torch.repeat_interleave(torch.tensor([3, -3]), output_size=0)",
+        REFUSED,
+    ),
+    attack(
+        "redteam-repeats",
+        "runaway",
+        "torch.repeat_interleave(torch.tensor([1, 2]), torch.tensor([100, -99]), output_size=1)",
+        REFUSED,
+    ),
+    attack(
+        "redteam-repeats",
+        "method",
+        "torch.tensor([1, 2]).repeat_interleave(torch.tensor([3, -3]), output_size=0)",
+        REFUSED,
+    ),
+    attack(
+        "redteam-repeats",
+        "keyword",
+        "x.repeat_interleave(repeats=torch.tensor([3, -3]), dim=0, output_size=0)",
+        REFUSED,
+    ),
+    attack("redteam-repeats", "int", "x.repeat_interleave(-2, output_size=0)", REFUSED),
+    # sparse gradients asked for by position, or by a true value that is not True
+    attack(
+        "redteam-sparse-flag",
+        "Embedding-1",
+        "nn.Embedding(3, 2, None, None, 2.0, False, 1)",
+        REFUSED,
+    ),
+    attack(
+        "redteam-sparse-flag",
+        "Embedding-tensor",
+        "nn.Embedding(3, 2, None, None, 2.0, False, torch.tensor(True))",
+        REFUSED,
+    ),
+    attack(
+        "redteam-sparse-flag",
+        "EmbeddingBag-1",
+        "nn.EmbeddingBag(3, 2, None, 2.0, False, 'sum', 1)",
+        REFUSED,
+    ),
+    attack(
+        "redteam-sparse-flag",
+        "from_pretrained-1",
+        "nn.Embedding.from_pretrained(torch.ones(2, 2), False, None, None, 2.0, False, 1)",
+        REFUSED,
+    ),
+    attack(
+        "redteam-sparse-flag",
+        "bag-from_pretrained-1",
+        "nn.EmbeddingBag.from_pretrained(torch.ones(2, 2), True, None, 2.0, False, 'sum', 1)",
+        REFUSED,
+    ),
+    attack(
+        "redteam-sparse-flag",
+        "F.embedding",
+        "F.embedding(torch.tensor([1]), torch.ones(3, 2, requires_grad=True),"
+        " None, None, 2.0, False, True)",
+        REFUSED,
+    ),
+    attack(
+        "redteam-sparse-flag",
+        "F.embedding_bag",
+        "F.embedding_bag(torch.tensor([1]), torch.ones(3, 2), torch.tensor([0]),"
+        " None, 2.0, False, 'sum', True)",
+        REFUSED,
+    ),
+    attack(
+        "redteam-sparse-flag",
+        "torch.embedding",
+        "torch.embedding(torch.ones(3, 2, requires_grad=True), torch.tensor([1]), -1, False, True)",
+        REFUSED,
+    ),
+    attack(
+        "redteam-sparse-flag",
+        "torch.embedding_bag",
+        "torch.embedding_bag(torch.ones(3, 2), torch.tensor([1]), torch.tensor([0]),"
+        " False, 0, True)",
+        REFUSED,
+    ),
+    # A function handed to a call (max's key=, jacobian's func) is called by Python or torch
+    # out of the evaluator's sight, with arguments the expression chose.
+    attack("redteam-callback", "key-meta", "max(['meta', 'meta'], key=x.to)", REFUSED),
+    attack(
+        "redteam-callback", "key-meta-min", "min(['cpu', 'meta'], key=x.new_ones(1).to)", REFUSED
+    ),
+    attack("redteam-callback", "key-size", "max([[10 ** 5, 10 ** 5]], key=torch.ones)", REFUSED),
+    attack("redteam-callback", "key-new-size", "max([10 ** 9], key=x.new)", REFUSED),
+    attack("redteam-callback", "key-meta-single", "max(['meta'], key=x.to)", REFUSED),
+    attack("redteam-meta", "bound-add", "max([x], key=x.new_ones(1).to('meta').add)", REFUSED),
+    attack(
+        "native",
+        "gru-flat-weights",
+        "torch.gru(torch.ones(2, 1, 2), torch.ones(1, 1, 3), [torch.ones(2, 2), torch.ones(2, 3)],"
+        " False, 1, 0.0, False, False, False)",
+        REFUSED,
+    ),
+    attack(
+        "native",
+        "lstm-cell",
+        "torch.lstm_cell(torch.ones(1, 1), [torch.ones(1, 1)] * 2, "
+        "torch.ones(1, 1), torch.ones(1, 1))",
+        REFUSED,
+    ),
+    attack("native", "rnn_tanh", "torch.rnn_tanh", REFUSED),
 ]
 
 

@@ -63,6 +63,12 @@ REFUSED = {
     "io_uring_setup": {"EPERM"},
     "mount": {"EPERM"},
     "signal the parent": {"EPERM"},  # Landlock's signal scope (ABI 6)
+    "limit the parent": {"EPERM"},  # the app's CPU or file-size limit set to 0 would kill it
+    "read the parent's limits": {"EPERM"},
+    "shmget": {"EPERM"},
+    "shmat": {"EPERM"},
+    "semget": {"EPERM"},
+    "msgget": {"EPERM"},
 }
 WORKS = {
     "read torch": None,
@@ -71,6 +77,7 @@ WORKS = {
     "torch op": "ok: 3",
     "threads in torch": "ok: (2, True)",
     "python thread": "ok: [3]",
+    "limit itself": "ok: None",
     "no_new_privs": "ok: 1",
     "seccomp mode": "ok: 2",
 }
@@ -202,6 +209,8 @@ def test_a_real_worker_is_walled_with_a_bare_environment_in_its_own_directory(
         status = proc_fields(pid)
         assert status["Seccomp"].strip() == "2"
         assert status["NoNewPrivs"].strip() == "1"
+        for capabilities in ("CapEff", "CapPrm", "CapInh", "CapAmb"):  # even run by root
+            assert int(status[capabilities], 16) == 0, (capabilities, status[capabilities])
         environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
         names = {entry.split(b"=", 1)[0].decode() for entry in environ if entry}
         assert names <= WORKER_ENV, names - WORKER_ENV
