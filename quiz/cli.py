@@ -97,7 +97,7 @@ def launch(
 
 
 def _run_app(db: Path | None, review: list[str] | None) -> None:
-    from quiz.start import run_app
+    from quiz.launch import run_app
 
     run_app(db, review)
 

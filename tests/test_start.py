@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from quiz.start import plain_launch, run_app
+import quiz.launch
+from quiz.launch import run_app
+from quiz.start import plain_launch
 
 
 @pytest.mark.parametrize(
@@ -61,33 +63,62 @@ def test_a_bad_database_ends_the_app_with_a_clean_error(tmp_path: Path):
 class _StartingApp:
     """Stands in for the app: records whether the collector ran at each stage."""
 
-    def __init__(self, after_open) -> None:
-        self.after_open = after_open
+    def __init__(self, on_opened) -> None:
+        self.on_opened = on_opened
         self.open_error = None
         self.collecting: list[tuple[str, bool]] = []
 
     def run(self) -> None:
         self.collecting.append(("first frame", gc.isenabled()))
-        self.after_open()
+        self.on_opened()
         self.collecting.append(("progress open", gc.isenabled()))
 
 
 def test_the_collector_is_off_until_progress_is_open(monkeypatch, tmp_path: Path):
-    import quiz.ui.app
-
     made: list[_StartingApp] = []
 
-    def make_app(db, *, review, defer, after_open):
-        assert defer
-        made.append(_StartingApp(after_open))
+    def make_app(db, *, review, on_opened):
+        made.append(_StartingApp(on_opened))
         return made[0]
 
-    monkeypatch.setattr(quiz.ui.app, "make_app", make_app)
+    monkeypatch.setattr(quiz.launch, "make_app", make_app)
     frozen_before = gc.get_freeze_count()
     try:
         run_app(tmp_path / "progress.sqlite3", None)
         assert made[0].collecting == [("first frame", False), ("progress open", True)]
         assert gc.get_freeze_count() > frozen_before  # start-up's objects left out of scans
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_without_the_pause_the_collector_runs_throughout(monkeypatch, tmp_path: Path):
+    """``PAUSE_COLLECTOR`` off (as the bench compares) leaves the collector alone."""
+    made: list[_StartingApp] = []
+
+    def make_app(db, *, review, on_opened):
+        made.append(_StartingApp(on_opened))
+        return made[0]
+
+    monkeypatch.setattr(quiz.launch, "make_app", make_app)
+    monkeypatch.setattr(quiz.launch, "PAUSE_COLLECTOR", False)
+    frozen_before = gc.get_freeze_count()
+    run_app(tmp_path / "progress.sqlite3", None)
+    assert made[0].collecting == [("first frame", True), ("progress open", True)]
+    assert gc.get_freeze_count() == frozen_before
+
+
+def test_an_app_quit_before_opening_still_turns_the_collector_back_on(monkeypatch, tmp_path: Path):
+    class QuitAtOnce(_StartingApp):
+        def run(self) -> None:
+            self.collecting.append(("first frame", gc.isenabled()))
+
+    monkeypatch.setattr(
+        quiz.launch, "make_app", lambda db, *, review, on_opened: QuitAtOnce(on_opened)
+    )
+    try:
+        run_app(tmp_path / "progress.sqlite3", None)
+        assert gc.isenabled()
     finally:
         gc.unfreeze()
         gc.enable()

@@ -90,6 +90,15 @@ class Judge:
             self._references[key] = cached
         return cached
 
+    def demo(self, deck: Deck, card: AnyCard) -> str:
+        """The live value a flash card's demo gives, as the learner is shown it."""
+        return self.reference(deck, card).trials[0].results[0].describe(self.time_limit)
+
+    @property
+    def time_limit(self) -> float:
+        """Seconds one expression may run in the sandbox."""
+        return self.runner.time_limit
+
     def evaluate(self, givens: Sequence[tuple[str, str]], expr: str) -> Run:
         """One expression on some givens, for ``torch-quiz try`` and the author's scratchpad."""
         return self.runner.run(list(givens), [expr], (0,))

@@ -25,7 +25,7 @@ from quiz.review.scheduling import Preview
 from quiz.review.session import Session
 from quiz.review.state import Phase
 from quiz.review.sync import SyncReport
-from quiz.review.turn import AnswerJudge, StudyCard, Turn, on_screen
+from quiz.review.turn import AnswerJudge, StudyCard, Turn, demo_of, on_screen
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +120,10 @@ class Practice:
     def submit(self, answer: str, *, used_hint: bool = False) -> Verdict:
         turn = on_screen(self._turn)
         return turn.submit(self.session.judge, answer, used_hint=used_hint, now=self.now())
+
+    def demo(self, card: StudyCard) -> str | None:
+        """The live value of a flash card's demo (None: it has none, or there is no judge)."""
+        return demo_of(self.session.judge, card)
 
     def preview(self) -> Preview:
         """What each rating would do to the schedule (applied only when the drill counts)."""

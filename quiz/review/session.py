@@ -33,7 +33,7 @@ from quiz.review.sync import SyncReport, sync_decks
 
 # AnswerJudge and StudyCard are part of this module's interface (the UI imports them
 # from here); they live in turn.py, which Practice shares.
-from quiz.review.turn import AnswerJudge, StudyCard, Turn, on_screen
+from quiz.review.turn import AnswerJudge, StudyCard, Turn, demo_of, on_screen
 
 
 class Session:
@@ -186,6 +186,10 @@ class Session:
         """Judge ``answer`` to the current card. An unreadable answer records nothing."""
         turn = on_screen(self._turn)
         return turn.submit(self.judge, answer, used_hint=used_hint, now=self.now())
+
+    def demo(self, card: StudyCard) -> str | None:
+        """The live value of a flash card's demo (None: it has none, or there is no judge)."""
+        return demo_of(self.judge, card)
 
     def preview(self) -> Preview:
         """The four outcomes for the current card, computed once and kept until it is rated."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from quiz.deck.model import AnyCard, CardKind, Deck
+from quiz.deck.model import AnyCard, CardKind, Deck, FlashCard
 from quiz.judge.verdict import Outcome, Rating, Verdict
 from quiz.review.cards import CardRef, StoredCard, counts_from_log
 from quiz.review.errors import ReviewError
@@ -36,6 +36,10 @@ class AnswerJudge(Protocol):
         used_hint: bool = False,
         elapsed_s: float | None = None,
     ) -> Verdict: ...
+
+    def demo(self, deck: Deck, card: AnyCard) -> str:
+        """What a flash card's demo expression gives, as the learner is shown it."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,3 +163,11 @@ def on_screen(turn: Turn | None) -> Turn:
     if turn is None:
         raise ReviewError("no card is being shown; call next_card() first")
     return turn
+
+
+def demo_of(judge: AnswerJudge | None, study: StudyCard) -> str | None:
+    """What the card's demo gives: None when it has no demo or there is no judge."""
+    card = study.card
+    if judge is None or not isinstance(card, FlashCard) or not card.demo:
+        return None
+    return judge.demo(study.deck, card)

@@ -1,23 +1,19 @@
-"""The Textual application: wiring only. It is handed a session and a judge's client.
+"""The Textual application: wiring only. It is handed one opener and one sandbox maker.
 
-``make_app`` is the factory the CLI and the tests share: it loads the decks and opens
-the study session (``quiz.review.opening``) with a judge on a sandbox worker, or with
-whatever judge a test passes. Launched from the command line (``defer``), the app
-draws Home from the decks first and opens progress right after: the review engine's
-imports load in a thread, the database opens on the event loop. The app warms the
-sandbox worker up in the background so nothing waits for torch, reports errors from
-every worker in one place, and opens the screens.
+``quiz.launch.make_app`` builds it (the factory the command line and the tests share).
+The app draws Home from the decks in its first frame, then opens progress (the review
+engine's imports load in a thread, the database opens on the event loop) and starts the
+sandbox worker, whose readiness it keeps in the ``torch_state`` reactive. It opens the
+screens, which reach it through ``quiz.ui.seams.QuizHost``, and reports the errors of
+every Textual worker in one place.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import shlex
 import subprocess
-import threading
 from collections.abc import Callable, Iterable, Sequence
-from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -25,7 +21,9 @@ from textual import work
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
+from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -33,26 +31,34 @@ from quiz.deck.diagnostics import Diagnostic
 from quiz.deck.model import Deck
 from quiz.deck.printable import printable
 from quiz.errors import UserError
-from quiz.review.clock import Clock, system_clock
-from quiz.review.opening import load_study, open_session
 from quiz.ui.home import HomeScreen
+from quiz.ui.seams import LanguageChanged, ProgressOpened, QuizHost, TorchState
 
 if TYPE_CHECKING:
-    from quiz.judge.client import WorkerClient
-    from quiz.review.session import AnswerJudge, Session
+    from quiz.review.session import Session
     from quiz.review.settings import Settings
     from quiz.ui.practice import PracticeChoice
 
 
 class Warmable(Protocol):
-    """What the app needs from the sandbox client: start it early, know when it is ready."""
+    """What the app needs from the sandbox client: wait for torch, and stop it."""
 
     @property
     def ready(self) -> bool: ...
 
-    def warm_up(self) -> threading.Thread | None: ...
+    def wait_ready(self) -> None:
+        """Block until torch is loaded; raise if the worker cannot start."""
+        ...
 
     def close(self) -> None: ...
+
+
+class TorchChecked(Message):
+    """The sandbox worker has loaded torch, or could not."""
+
+    def __init__(self, state: TorchState) -> None:
+        super().__init__()
+        self.state = state
 
 
 def _commands_provider() -> type[Provider]:
@@ -92,36 +98,36 @@ class TorchQuizApp(App[None]):
             markup=False,
         )
 
+    torch_state: reactive[TorchState] = reactive(TorchState.LOADING, init=False)
+    """Where the sandbox worker is; the status line and the review screen watch it."""
+
     def __init__(
         self,
-        session: Session | None,
+        opener: Callable[[], Session],
         *,
-        opener: Callable[[], Session] | None = None,
-        decks: Sequence[Deck] = (),
-        client: Warmable | None = None,
-        sandbox: Callable[[], Warmable] | None = None,
+        decks: Sequence[Deck],
+        sandbox: Callable[[], Warmable],
         language: str | None = None,
         review: Sequence[str] | None = None,
         problems: Sequence[Diagnostic] = (),
         keymap_file: Path | None = None,
-        after_open: Callable[[], None] | None = None,
     ) -> None:
+        """``opener`` opens progress once Home is drawn; ``sandbox`` makes the client of
+        the sandbox worker once Home is drawn (torch loads in the background);
+        ``review`` (slugs, or () for everything due) opens the review screen at once."""
         super().__init__()
-        self.session = session
-        self.opener = opener  # opens the session after the first frame (session is None)
-        self.after_open = after_open  # called once the deferred open has ended, either way
-        self.deck_list = tuple(session.decks if session is not None else decks)
+        self.opener = opener
+        self.session: Session | None = None
+        self.decks: tuple[Deck, ...] = tuple(decks)
         self.open_error: str | None = None
-        self.client = client
-        self.sandbox = sandbox  # makes the client once the first frame is drawn
+        self.sandbox = sandbox
+        self.client: Warmable | None = None
         self.language_given = language is not None  # else the stored setting, once open
-        stored = session.settings.language if session is not None else "en"
-        self.language = language or stored
+        self.language = language or "en"
         self.review_on_start = tuple(review) if review is not None else None
         self.problems = tuple(problems)
         self.keymap_file = keymap_file
         self.keymap: dict[str, str] = {}
-        self._warming: threading.Thread | None = None
 
     # -- start-up ----------------------------------------------------------------------
 
@@ -131,12 +137,6 @@ class TorchQuizApp(App[None]):
         return HomeScreen(self.language)
 
     def on_mount(self) -> None:
-        if self.client is not None:
-            self._warming = self.client.warm_up()
-        elif self.sandbox is not None:
-            self.call_after_refresh(self._start_sandbox)
-        if self.session is not None:
-            self.apply_theme(self.session.settings.theme)
         self.load_keymap()
         if self.problems:
             shown = "\n".join(str(d) for d in self.problems[:5])
@@ -147,22 +147,28 @@ class TorchQuizApp(App[None]):
                 severity="warning",
                 timeout=10,
             )
-        if self.session is None:
-            self.call_after_refresh(self.open_session)  # Home is drawn first, from the decks
-        elif self.review_on_start is not None:
-            self.start_review(list(self.review_on_start) or None)  # (): everything due
+        # Home is drawn first, from the decks; progress and torch come right after.
+        self.call_after_refresh(self._after_first_frame)
 
-    def _start_sandbox(self) -> None:
-        """Make the sandbox's client and start torch loading, once Home is on the screen.
-
-        Importing the client and spawning the worker (which then takes a core to load
-        torch) cost the first frame about 15 ms on a two-core machine.
-        """
-        assert self.sandbox is not None
+    def _after_first_frame(self) -> None:
         self.client = self.sandbox()
-        self._warming = self.client.warm_up()
+        self.load_torch(self.client)
+        self.open_session()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, name="open")
+    @work(thread=True, exclusive=True, exit_on_error=False, name="torch", group="torch")
+    def load_torch(self, client: Warmable) -> None:
+        """Wait, off the event loop, for the sandbox worker to load torch."""
+        try:
+            client.wait_ready()
+        except Exception:  # whatever the reason, answers cannot be checked
+            self.post_message(TorchChecked(TorchState.FAILED))
+        else:
+            self.post_message(TorchChecked(TorchState.READY))
+
+    def on_torch_checked(self, message: TorchChecked) -> None:
+        self.torch_state = message.state
+
+    @work(thread=True, exclusive=True, exit_on_error=False, name="open", group="open")
     def open_session(self) -> None:
         """Load the review engine's modules off the event loop, then open progress.
 
@@ -175,33 +181,20 @@ class TorchQuizApp(App[None]):
         self.call_from_thread(self._open_now)
 
     def _open_now(self) -> None:
-        assert self.opener is not None
         try:
             session = self.opener()
         except UserError as error:
             self._could_not_open(str(error))
             return
-        finally:
-            self._open_ended()
-        self._opened(session)
-
-    def _open_ended(self) -> None:
-        """Call ``after_open`` once: progress is open, or opening it failed."""
-        after_open, self.after_open = self.after_open, None
-        if after_open is not None:
-            after_open()
-
-    def _opened(self, session: Session) -> None:
         self.session = session
         if not self.language_given:
             self.language = session.settings.language
         self.apply_theme(session.settings.theme)
         home = self._home()
         if home is not None:
-            home.language = self.language
-            home.refresh_decks()
+            home.post_message(ProgressOpened(self.language))
         if self.review_on_start is not None:
-            self.start_review(list(self.review_on_start) or None)
+            self.start_review(list(self.review_on_start) or None)  # (): everything due
 
     def _could_not_open(self, message: str) -> None:
         self.open_error = message  # printed by the command line once the screen is gone
@@ -213,22 +206,6 @@ class TorchQuizApp(App[None]):
             self.notify("opening your progress…", timeout=2)
             return False
         return True
-
-    @property
-    def torch_state(self) -> str:
-        """``ready``, ``loading`` or ``failed`` (the worker could not start)."""
-        if self.client is None:
-            return "loading" if self.sandbox is not None else "ready"
-        if self.client.ready:
-            return "ready"
-        warming = self._warming
-        if warming is not None and not warming.is_alive():
-            return "failed"
-        return "loading"
-
-    @property
-    def torch_ready(self) -> bool:
-        return self.torch_state == "ready"
 
     def on_unmount(self) -> None:
         if self.session is not None:
@@ -292,6 +269,9 @@ class TorchQuizApp(App[None]):
     # -- settings, help, keys and the palette (screens imported when opened) -----------
 
     def action_settings(self) -> None:
+        self.open_settings()
+
+    def open_settings(self) -> None:
         from quiz.ui.settings import SettingsScreen
 
         if not self.session_ready():
@@ -308,8 +288,7 @@ class TorchQuizApp(App[None]):
         if settings.language != self.language:
             self.language = settings.language
             for screen in self.screen_stack:
-                if hasattr(screen, "language"):
-                    screen.language = settings.language  # Home re-renders when shown again
+                screen.post_message(LanguageChanged(settings.language))
 
     def apply_theme(self, name: str) -> None:
         if name == self.theme:
@@ -406,10 +385,12 @@ class TorchQuizApp(App[None]):
     # -- errors ------------------------------------------------------------------------
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            if event.worker.name == "open":  # the engine could not be imported
-                self._open_ended()
-            self.worker_failed(event.worker)
+        if event.state is not WorkerState.ERROR:
+            return
+        if event.worker.name == "open":  # the engine could not be imported
+            self._could_not_open(f"the review engine could not start: {event.worker.error}")
+            return
+        self.worker_failed(event.worker)
 
     def worker_failed(self, worker: Worker) -> None:
         """Every worker's failure ends here, as one notification (never a traceback).
@@ -431,55 +412,5 @@ def editor_command(path: Path, line: int, environ: dict[str, str] | None = None)
     return [*editor, f"+{line}", str(path)]
 
 
-def make_app(
-    db_path: Path,
-    *,
-    decks: Sequence[Path] | None = None,
-    review: Sequence[str] | None = None,
-    judge: AnswerJudge | None = None,
-    client: Warmable | None = None,
-    language: str | None = None,
-    clock: Clock = system_clock,
-    tz: tzinfo | None = None,
-    defer: bool = False,
-    after_open: Callable[[], None] | None = None,
-) -> TorchQuizApp:
-    """The app on ``db_path``: the bundled and the learner's decks (or ``decks``).
-
-    Without a ``judge`` it judges with a sandbox worker, started once Home is drawn.
-    ``review`` names decks (slugs or deck files) to review at once. ``language``
-    (None: the stored setting) is the decks' language. Keys are remapped by
-    ``keymap.toml`` beside the database. Raises UserError for an unknown deck name
-    or an unusable database; with ``defer`` the database is opened
-    after the first frame instead, and a failure ends the app with ``open_error``;
-    ``after_open`` is called once that has ended, opened or not.
-    """
-    from quiz.ui.keymap import keymap_path
-
-    study = load_study(decks, review)
-
-    @functools.cache
-    def sandbox() -> WorkerClient:
-        from quiz.judge.client import WorkerClient  # once the first frame is drawn
-
-        return WorkerClient()
-
-    def opener() -> Session:
-        if judge is not None:
-            return open_session(db_path, judge, study, clock=clock, tz=tz)
-        from quiz.judge.judge import Judge  # with the engine, after the first frame
-
-        return open_session(db_path, Judge(sandbox()), study, clock=clock, tz=tz)
-
-    return TorchQuizApp(
-        None if defer else opener(),
-        opener=opener,
-        decks=study.decks.decks,
-        client=client,
-        sandbox=sandbox if judge is None and client is None else None,
-        language=language,
-        review=study.review,
-        problems=study.decks.errors,
-        keymap_file=keymap_path(db_path),
-        after_open=after_open,
-    )
+def _hosts(app: TorchQuizApp) -> QuizHost:
+    return app  # the type checker holds the app to the interface its screens use

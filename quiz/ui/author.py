@@ -254,7 +254,7 @@ class AuthorScreen(Screen[None]):
             self.post_message(self.Evaluated(expr, text, False))
             return
         trial = run.trials[0]
-        time_limit = getattr(self.judge.runner, "time_limit", 2.0)
+        time_limit = self.judge.time_limit
         if trial.given_failure is not None:
             name, failure = trial.given_failure
             text = f"given '{name}': {failure.describe(time_limit)}"

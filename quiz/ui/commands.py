@@ -18,6 +18,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 from quiz.ui.help import key_text, own_bindings
+from quiz.ui.seams import host
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class TorchQuizCommands(Provider):
 
     def commands(self) -> list[Command]:
         app = self.app
-        keymap: dict[str, str] = getattr(app, "keymap", {})
+        keymap = host(app).keymap
         screen = self.screen
         found: list[Command] = []
         for binding in own_bindings(type(screen)):

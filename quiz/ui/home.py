@@ -8,7 +8,7 @@ are kept for browse, stats and author).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
@@ -22,25 +22,11 @@ from quiz.deck.model import CardKind, Deck
 from quiz.deck.printable import printable
 from quiz.errors import UserError
 from quiz.ui.footer import KeysFooter
+from quiz.ui.seams import FollowsLanguage, LanguageChanged, ProgressOpened, host
 from quiz.ui.status import TorchStatus
 
 if TYPE_CHECKING:
     from quiz.progress.overview import DeckRow
-
-
-@dataclass(frozen=True, slots=True)
-class _Waiting:
-    """A deck's row before progress is open: its title and size, figures to come."""
-
-    deck: Deck
-
-    @property
-    def slug(self) -> str:
-        return self.deck.slug
-
-    @property
-    def total(self) -> int:
-        return len(self.deck.cards)
 
 
 def _plural(count: int, word: str) -> str:
@@ -56,7 +42,7 @@ COLUMNS = ("Deck", "New", "Learning", "Due", "Total", "Retention 30d")
 TITLE_WIDTH = (16, 48)  # the Deck column's narrowest and widest; the figures take ~52 columns
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(FollowsLanguage, Screen[None]):
     DEFAULT_CSS = """
         HomeScreen #summary {
             padding: 0 1;
@@ -89,7 +75,7 @@ class HomeScreen(Screen[None]):
     def __init__(self, language: str = "en") -> None:
         super().__init__()
         self.language = language
-        self.rows: list[DeckRow] | list[_Waiting] = []
+        self.figures: dict[str, DeckRow] = {}  # by slug, once progress is open
         self.title_width = TITLE_WIDTH[1]
 
     def compose(self) -> ComposeResult:
@@ -111,68 +97,84 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:  # also follows the first mount
         self.refresh_decks()
 
-    def refresh_decks(self) -> None:
-        """Read the figures again (after studying) and keep the cursor on its deck."""
-        session = self.app.session  # type: ignore[attr-defined]
-        if session is None:  # the first frame: decks from the cache, figures once open
-            self._show_waiting()
-            return
-        from quiz.progress.overview import all_left, deck_rows, format_retention
+    def on_progress_opened(self, message: ProgressOpened) -> None:
+        self.language = message.language
+        self.refresh_decks()
 
-        try:
-            self.rows = deck_rows(session)
-        except UserError as error:
-            self.notify(str(error), severity="error")
-            return
+    def on_language_changed(self, message: LanguageChanged) -> None:
+        super().on_language_changed(message)
+        self.refresh_decks()
+
+    def refresh_decks(self) -> None:
+        """Draw every deck's row and keep the cursor on its deck.
+
+        Before progress is open the rows come from the decks alone, with "…" for the
+        figures; once it is, the figures are read again at every return to Home.
+        """
+        app = host(self.app)
+        decks = app.session.decks if app.session is not None else app.decks
+        self.figures = self._read_figures()
         table = self.query_one("#decks", DataTable)
         selected = self.selected_slug()
         table.clear()
-        for row in self.rows:
-            table.add_row(
-                # Text, not a string: a table reads a string cell as markup
-                Text(_cut(row.deck.title.get(self.language), self.title_width)),
-                _figure(row.left.new, "cyan"),
-                _figure(row.left.learning, "red"),
-                _figure(row.left.review, "green"),
-                Text(str(row.total), justify="right"),
-                Text(format_retention(row.retention), justify="right"),
-                key=row.slug,
-            )
-        if selected is not None:
-            index = next((i for i, row in enumerate(self.rows) if row.slug == selected), 0)
-            table.move_cursor(row=index)
-        left = all_left(session)
-        cards = sum(row.total for row in self.rows)
-        self.query_one("#summary", Static).update(
-            f"{_plural(len(self.rows), 'deck')}, {_plural(cards, 'card')} · today, all decks: "
-            f"{left.new} new, {left.learning} learning, {left.review} due (r)"
-        )
+        for deck in decks:
+            row = self.figures.get(deck.slug)
+            title = Text(_cut(deck.title.get(self.language), self.title_width))
+            if row is None:
+                waiting = [Text("…", style="dim", justify="right") for _ in range(3)]
+                total = Text(str(len(deck.cards)), justify="right")
+                table.add_row(title, *waiting, total, Text("…", justify="right"), key=deck.slug)
+                continue
+            table.add_row(title, *_figures(row), key=deck.slug)
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+        self.query_one("#summary", Static).update(self._summary(decks))
 
-    def _show_waiting(self) -> None:
-        table = self.query_one("#decks", DataTable)
-        table.clear()
-        self.rows = [_Waiting(deck) for deck in self.app.deck_list]  # type: ignore[attr-defined]
-        for row in self.rows:
-            title = Text(_cut(row.deck.title.get(self.language), self.title_width))
-            dots = [Text("…", style="dim", justify="right") for _ in range(3)]
-            total = Text(str(row.total), justify="right")
-            table.add_row(title, *dots, total, Text("…", justify="right"), key=row.slug)
-        cards = sum(row.total for row in self.rows)
-        self.query_one("#summary", Static).update(
-            f"{_plural(len(self.rows), 'deck')}, {_plural(cards, 'card')} · opening your progress…"
+    def _read_figures(self) -> dict[str, DeckRow]:
+        session = host(self.app).session
+        if session is None:
+            return {}
+        from quiz.progress.overview import deck_rows
+
+        try:
+            return {row.slug: row for row in deck_rows(session)}
+        except UserError as error:
+            self.notify(str(error), severity="error")
+            return {}
+
+    def _summary(self, decks: Sequence[Deck]) -> str:
+        session = host(self.app).session
+        cards = sum(row.total for row in self.figures.values()) if self.figures else None
+        if cards is None:
+            cards = sum(len(deck.cards) for deck in decks)
+        size = f"{_plural(len(decks), 'deck')}, {_plural(cards, 'card')}"
+        if session is None:
+            return f"{size} · opening your progress…"
+        if not self.figures:
+            return size
+        from quiz.progress.overview import all_left
+
+        left = all_left(session)
+        return (
+            f"{size} · today, all decks: "
+            f"{left.new} new, {left.learning} learning, {left.review} due (r)"
         )
 
     def selected_slug(self) -> str | None:
         table = self.query_one("#decks", DataTable)
         if not table.row_count:
             return None
-        return self.rows[table.cursor_row].slug if table.cursor_row < len(self.rows) else None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _deck(self, slug: str | None) -> Deck | None:
+        app = host(self.app)
+        decks = app.session.decks if app.session is not None else app.decks
+        return next((deck for deck in decks if deck.slug == slug), None)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        row = next((r for r in self.rows if r.slug == event.row_key.value), None)
-        if row is None:
+        deck = self._deck(event.row_key.value)
+        if deck is None:
             return
-        deck = row.deck
         description = deck.description.get(self.language) if deck.description else ""
         details = f"{deck.slug} · {kinds_line(deck)}\n{description}".strip()
         self.query_one("#details", Static).update(details)
@@ -184,22 +186,23 @@ class HomeScreen(Screen[None]):
     def action_study(self) -> None:
         slug = self.selected_slug()
         if slug is not None:
-            self.app.start_review([slug])  # type: ignore[attr-defined]
+            host(self.app).start_review([slug])
 
     def action_review_all(self) -> None:
-        self.app.start_review(None)  # type: ignore[attr-defined]
+        host(self.app).start_review(None)
 
     def action_practice(self) -> None:
-        self.app.choose_practice(self.selected_slug())  # type: ignore[attr-defined]
+        host(self.app).choose_practice(self.selected_slug())
 
     # Browse, stats and author are imported when opened: textual-plotext costs nothing before.
 
     def action_browse(self) -> None:
         from quiz.ui.browse import BrowseScreen
 
-        if not self.app.session_ready():  # type: ignore[attr-defined]
+        app = host(self.app)
+        if not app.session_ready() or app.session is None:
             return
-        session = self.app.session  # type: ignore[attr-defined]
+        session = app.session
         self.app.push_screen(
             BrowseScreen(
                 session.store, session.decks, clock=session.now, tz=session.tz,
@@ -210,21 +213,24 @@ class HomeScreen(Screen[None]):
     def action_stats(self) -> None:
         from quiz.ui.stats import StatsScreen
 
-        if not self.app.session_ready():  # type: ignore[attr-defined]
+        app = host(self.app)
+        if not app.session_ready() or app.session is None:
             return
-        session = self.app.session  # type: ignore[attr-defined]
+        session = app.session
         self.app.push_screen(StatsScreen(session.store, clock=session.now, tz=session.tz))
 
     def action_settings(self) -> None:
-        self.app.action_settings()  # type: ignore[attr-defined]
+        host(self.app).open_settings()
 
     def action_author(self) -> None:
+        from quiz.judge.judge import Judge
         from quiz.ui.author import AuthorScreen
 
-        if not self.app.session_ready():  # type: ignore[attr-defined]
+        app = host(self.app)
+        if not app.session_ready() or app.session is None:
             return
-        session = self.app.session  # type: ignore[attr-defined]
-        if session.judge is None:
+        session = app.session
+        if not isinstance(session.judge, Judge):  # the author runs expressions in the sandbox
             self.notify("no sandbox to run expressions in", severity="error")
             return
         screen = AuthorScreen(
@@ -237,6 +243,19 @@ def _cut(title: str, width: int) -> str:
     """At most ``width`` terminal cells: a Chinese character takes two."""
     title = printable(title, multiline=False)
     return title if cell_len(title) <= width else set_cell_size(title, width - 1) + "…"
+
+
+def _figures(row: DeckRow) -> list[Text]:
+    """A deck's figures as table cells (Text, not strings: a table reads a string as markup)."""
+    from quiz.progress.overview import format_retention
+
+    return [
+        _figure(row.left.new, "cyan"),
+        _figure(row.left.learning, "red"),
+        _figure(row.left.review, "green"),
+        Text(str(row.total), justify="right"),
+        Text(format_retention(row.retention), justify="right"),
+    ]
 
 
 def _figure(count: int, colour: str) -> Text:

@@ -10,6 +10,7 @@ crash the screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from enum import Enum, auto
 from pathlib import Path
@@ -24,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Markdown, Static
 from textual.worker import Worker, WorkerState
 
-from quiz.deck.model import AnyCard, CardKind, Deck, FlashCard
+from quiz.deck.model import CardKind, FlashCard
 from quiz.deck.printable import printable
 from quiz.errors import UserError
 from quiz.judge.verdict import Outcome, Rating, Verdict
@@ -35,6 +36,7 @@ from quiz.review.summary import Tally, summarize
 from quiz.ui.answer import AnswerLine, AnswerSubmitted, CodeBox
 from quiz.ui.footer import KeysFooter
 from quiz.ui.prompt import ANSWER_PLACEHOLDERS, back_markdown, question_markdown
+from quiz.ui.seams import FollowsLanguage, TorchState, host
 from quiz.ui.status import TorchStatus
 from quiz.ui.verdict import RATING_NAMES, RatingBar, VerdictPanel
 
@@ -62,7 +64,7 @@ class ReviewStep(Enum):
     DONE = auto()
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(FollowsLanguage, Screen[None]):
     """Study the cards of ``study`` until none is left, then show the summary."""
 
     DEFAULT_CSS = """
@@ -314,7 +316,7 @@ class ReviewScreen(Screen[None]):
         """The app reports a failed worker; a failed judging reopens the answer box."""
         if event.state is not WorkerState.ERROR:
             return
-        self.app.worker_failed(event.worker)  # type: ignore[attr-defined]
+        host(self.app).worker_failed(event.worker)
         if event.worker.name == "judge" and self.phase is ReviewStep.JUDGING:
             self.phase = ReviewStep.ANSWERING
             self.query_one(VerdictPanel).clear()
@@ -337,7 +339,7 @@ class ReviewScreen(Screen[None]):
             demo = self.query_one("#demo", Static)
             demo.update(Text("running the demo…", style="dim"))
             demo.display = True
-            self.run_demo(self.card.deck, card)
+            self.run_demo(self.card)
         try:
             intervals = self.study.preview().intervals()
         except UserError as error:
@@ -348,12 +350,10 @@ class ReviewScreen(Screen[None]):
         self.refresh_bindings()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="demo", name="demo")
-    def run_demo(self, deck: Deck, card: AnyCard) -> None:
-        reference = getattr(self.study.judge, "reference", None)
-        if reference is None:
-            return
-        result = reference(deck, card).trials[0].results[0]
-        self.post_message(self.DemoShown(card.id, result.describe()))
+    def run_demo(self, card: StudyCard) -> None:
+        text = self.study.demo(card)
+        if text is not None:
+            self.post_message(self.DemoShown(card.card.id, text))
 
     def on_review_screen_demo_shown(self, message: DemoShown) -> None:
         if self.card is None or self.card.card.id != message.card_id:
@@ -403,19 +403,18 @@ class ReviewScreen(Screen[None]):
         self.show_next()
 
     def action_bury(self) -> None:
-        self._card_action("bury", "buried until tomorrow")
+        done = "skipped for this drill" if isinstance(self.study, Practice) else None
+        self._card_action(self.study.bury, done or "buried until tomorrow")
 
     def action_suspend(self) -> None:
-        self._card_action("suspend", "suspended (Browse can unsuspend it)")
+        self._card_action(self.study.suspend, "suspended (Browse can unsuspend it)")
 
-    def _card_action(self, name: str, done: str) -> None:
+    def _card_action(self, act: Callable[[], object], done: str) -> None:
         if self.card is None:
             return
         ref = self.card.ref
-        if isinstance(self.study, Practice) and name == "bury":
-            done = "skipped for this drill"
         try:
-            getattr(self.study, name)()
+            act()
         except UserError as error:
             self.notify(str(error), severity="error")
             return
@@ -426,7 +425,7 @@ class ReviewScreen(Screen[None]):
         if self.card is None:
             return
         location = self.card.card.location
-        if not self.app.edit_file(location.path, location.line):  # type: ignore[attr-defined]
+        if not host(self.app).edit_file(location.path, location.line):
             return
         self.reload(location.path)
 
@@ -489,4 +488,4 @@ class ReviewScreen(Screen[None]):
         return self.query_one(AnswerLine)
 
     def _torch_ready(self) -> bool:
-        return bool(getattr(self.app, "torch_ready", True))
+        return host(self.app).torch_state is TorchState.READY

@@ -1,14 +1,15 @@
 """The "loading torch…" indicator: shown until the sandbox worker has loaded torch.
 
 The first frame is drawn before torch is loaded; the worker warms up in the
-background and this line goes away when it is ready (or says why it cannot be).
+background and this line follows the app's ``torch_state`` reactive: it goes away
+when torch is ready, or says that it cannot start.
 """
 
 from __future__ import annotations
 
 from textual.widgets import Static
 
-POLL_SECONDS = 0.2
+from quiz.ui.seams import TorchState
 
 
 class TorchStatus(Static):
@@ -26,24 +27,12 @@ class TorchStatus(Static):
     """
 
     def on_mount(self) -> None:
-        self._poll()
-        if self.display:
-            self._timer = self.set_interval(POLL_SECONDS, self._poll)
+        self.watch(self.app, "torch_state", self.show_state)
 
-    _shown = ""
-
-    def _poll(self) -> None:
-        state = getattr(self.app, "torch_state", "ready")
-        if state == self._shown:
-            return
-        self._shown = state
-        if state == "ready":
-            self.display = False
-            timer = getattr(self, "_timer", None)
-            if timer is not None:
-                timer.stop()
-        elif state == "failed":
+    def show_state(self, state: TorchState) -> None:
+        self.display = state is not TorchState.READY
+        self.set_class(state is TorchState.FAILED, "-failed")
+        if state is TorchState.FAILED:
             self.update("torch could not start: answers cannot be checked (flash cards still work)")
-            self.add_class("-failed")
-        else:
+        elif state is TorchState.LOADING:
             self.update("loading torch…")

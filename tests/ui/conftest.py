@@ -7,16 +7,18 @@ real sandbox judge (one worker for the whole run) unless a test passes a fake on
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from test_docs import examples
 
+from quiz.launch import make_app
 from quiz.review.settings import Settings
 from quiz.review.store import Store
-from quiz.ui.app import TorchQuizApp, make_app
+from quiz.ui.app import TorchQuizApp
+
+from .pilots import ReadyClient
 
 T0 = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)  # a Monday noon, well inside a study day
 
@@ -27,21 +29,6 @@ class FixedClock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@dataclass
-class ReadyClient:
-    """Stands for the sandbox client: already warm (``ready``), nothing to close."""
-
-    ready: bool = True
-    warmed: int = 0
-    closed: int = 0
-
-    def warm_up(self) -> None:
-        self.warmed += 1
-
-    def close(self) -> None:
-        self.closed += 1
 
 
 @pytest.fixture
@@ -69,7 +56,7 @@ def app_factory(deck_folder: Path, db_path: Path, judge) -> AppFactory:
     def build(**options) -> TorchQuizApp:
         options.setdefault("decks", [deck_folder])
         options.setdefault("judge", judge)
-        options.setdefault("client", ReadyClient())
+        options.setdefault("sandbox", ReadyClient)
         options.setdefault("clock", FixedClock())
         options.setdefault("tz", UTC)
         return make_app(db_path, **options)

@@ -9,6 +9,8 @@ from quiz.ui.answer import AnswerLine
 from quiz.ui.review import ReviewScreen, ReviewStep
 from quiz.ui.verdict import VerdictPanel
 
+from .pilots import launched
+
 BROKEN = """\
 deck: broken-cards
 title: Broken cards
@@ -36,6 +38,7 @@ async def submit(pilot, text: str) -> None:
 async def test_an_unreadable_answer_is_explained_and_can_be_retyped(app_factory):
     app = app_factory(review=["tensor-math"])
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         screen = app.screen
         await submit(pilot, "x.clamp(2, 5)")
         assert screen.phase is ReviewStep.ANSWERING
@@ -53,6 +56,7 @@ async def test_a_broken_card_offers_bury_and_suspend(app_factory, deck_folder: P
     (deck_folder / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     app = app_factory(review=["broken-cards"])
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         screen = app.screen
         await submit(pilot, "[2, 3]")
         assert screen.phase is ReviewStep.UNGRADABLE
@@ -72,6 +76,7 @@ class ExplodingJudge:
 async def test_a_failing_judge_is_a_notification_and_the_box_reopens(app_factory):
     app = app_factory(review=["tensor-math"], judge=ExplodingJudge())
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         screen = app.screen
         await submit(pilot, "[1]")
         assert isinstance(app.screen, ReviewScreen)
@@ -83,6 +88,7 @@ async def test_a_failing_judge_is_a_notification_and_the_box_reopens(app_factory
 async def test_an_empty_answer_is_not_judged(app_factory):
     app = app_factory(review=["tensor-math"])
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.press("enter")
         assert app.screen.phase is ReviewStep.ANSWERING
         assert any("type an answer first" in m for m in messages(app))
@@ -97,6 +103,7 @@ async def test_an_editor_that_breaks_the_deck_keeps_the_old_one(app_factory, dec
 
     app.edit_file = breaking_editor  # type: ignore[method-assign]
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.press("tab", "e")
         assert any("bilingual.yaml:3:1" in m for m in messages(app))
         assert app.screen.card.ref.card_id == "eq-dtype"

@@ -12,19 +12,18 @@ from quiz.review.errors import StoreError
 from quiz.review.opening import StudyPlan, load_study, open_session
 from quiz.ui.app import TorchQuizApp
 from quiz.ui.home import HomeScreen
+from quiz.ui.seams import TorchState
 
-from .conftest import FixedClock, ReadyClient
+from .conftest import FixedClock
+from .pilots import ReadyClient, launched, until
 
 
 def summary(app: TorchQuizApp) -> str:
     return str(app.screen.query_one("#summary", Static).content)
 
 
-def deferred_app(study: StudyPlan, opener, after_open) -> TorchQuizApp:
-    """The app as the command line makes it: no session yet, ``opener`` opens it."""
-    return TorchQuizApp(
-        None, opener=opener, decks=study.decks.decks, client=ReadyClient(), after_open=after_open
-    )
+def app_with(study: StudyPlan, opener, sandbox=ReadyClient) -> TorchQuizApp:
+    return TorchQuizApp(opener, decks=study.decks.decks, sandbox=sandbox)
 
 
 async def test_home_shows_the_decks_before_progress_opens(deck_folder: Path, db_path: Path, judge):
@@ -38,20 +37,16 @@ async def test_home_shows_the_decks_before_progress_opens(deck_folder: Path, db_
         seen.append((table.row_count, summary(app), app.session_ready()))
         return open_session(db_path, judge, study, clock=FixedClock())
 
-    opened: list[bool] = []
-    app = deferred_app(study, opener, lambda: opened.append(True))
+    app = app_with(study, opener)
     async with app.run_test(size=(100, 32)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert seen == [(len(study.decks.decks), seen[0][1], False)]
-        assert opened == [True]  # once
+        await launched(pilot)
+        await until(pilot, lambda: "today, all decks" in summary(app), "Home's figures")
+        assert seen == [(len(study.decks.decks), seen[0][1], False)]  # opened once
         assert "opening your progress…" in seen[0][1]
         assert isinstance(app.screen, HomeScreen) and app.session is not None
         assert app.screen_stack == [app.screen]  # Home is the app's own first screen
-        assert "today, all decks" in summary(app)
         await pilot.press("enter")
-        await pilot.pause()
-        assert not isinstance(app.screen, HomeScreen)  # now it studies
+        await until(pilot, lambda: not isinstance(app.screen, HomeScreen), "a study screen")
 
 
 async def test_progress_that_cannot_open_ends_the_app_with_its_reason(deck_folder: Path):
@@ -60,13 +55,10 @@ async def test_progress_that_cannot_open_ends_the_app_with_its_reason(deck_folde
     def opener():
         raise StoreError(Path("x.sqlite3"), "is not a torch-quiz database")
 
-    opened: list[bool] = []
-    app = deferred_app(study, opener, lambda: opened.append(True))
+    app = app_with(study, opener)
     async with app.run_test(size=(100, 32)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: app.return_code is not None, "the app to end")
     assert app.return_code == 2
-    assert opened == [True]  # the attempt ended: the collector comes back either way
     assert app.open_error is not None and "not a torch-quiz database" in app.open_error
 
 
@@ -74,33 +66,25 @@ async def test_the_sandbox_is_started_once_home_is_drawn(deck_folder: Path, db_p
     """Importing the client and spawning torch's worker wait for Home's first frame."""
     study = load_study([deck_folder])
     client = ReadyClient()
-    made: list[tuple[int, str]] = []
+    made: list[tuple[int, TorchState]] = []
 
     def sandbox() -> ReadyClient:
         table = app.screen.query_one("#decks", DataTable)
         made.append((table.row_count, app.torch_state))
         return client
 
-    app = TorchQuizApp(
-        None,
-        opener=lambda: open_session(db_path, judge, study, clock=FixedClock()),
-        decks=study.decks.decks,
-        sandbox=sandbox,
-    )
+    app = app_with(study, lambda: open_session(db_path, judge, study, clock=FixedClock()), sandbox)
     async with app.run_test(size=(100, 32)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert made == [(len(study.decks.decks), "loading")]  # once, with the decks shown
-        assert app.client is client and client.warmed == 1
-        assert app.torch_state == "ready"
+        await launched(pilot)
+        assert made == [(len(study.decks.decks), TorchState.LOADING)]  # once, decks shown
+        assert client.waited == 1
     assert client.closed == 1
 
 
-async def test_an_engine_that_cannot_load_is_reported_and_the_app_goes_on(
+async def test_an_engine_that_cannot_load_ends_the_app_with_its_reason(
     deck_folder: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    """If the review engine's modules fail to import, the learner sees why, Home stays up,
-    and ``after_open`` still runs (the command line turns the collector back on there)."""
+    """If the review engine's modules fail to import, the app ends and says why."""
     study = load_study([deck_folder])
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="open")
@@ -108,17 +92,8 @@ async def test_an_engine_that_cannot_load_is_reported_and_the_app_goes_on(
         raise ImportError("No module named 'fsrs'")
 
     monkeypatch.setattr(TorchQuizApp, "open_session", broken_engine)
-    ended: list[bool] = []
-    app = TorchQuizApp(
-        None,
-        opener=lambda: pytest.fail("never opened"),
-        decks=study.decks.decks,
-        client=ReadyClient(),
-        after_open=lambda: ended.append(True),
-    )
+    app = app_with(study, lambda: pytest.fail("never opened"))
     async with app.run_test(size=(100, 32)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert ended == [True]
-        assert isinstance(app.screen, HomeScreen) and app.session is None
-        assert any("fsrs" in str(n.message) for n in app._notifications)
+        await until(pilot, lambda: app.return_code is not None, "the app to end")
+    assert app.return_code == 2
+    assert app.open_error is not None and "No module named 'fsrs'" in app.open_error

@@ -23,6 +23,7 @@ from quiz.ui.card import CardScreen
 from quiz.ui.review import ReviewScreen
 from quiz.ui.verdict import VerdictPanel
 
+from .pilots import launched, until
 from .screen_host import HostApp, RightJudge, studied_store
 
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2066-\u2069]")
@@ -64,6 +65,7 @@ class HostileJudge:
 async def test_a_verdict_holding_escape_sequences_is_drawn_escaped(app_factory):
     app = app_factory(review=["tensor-math"], judge=HostileJudge())
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await answer(pilot, "[1]")
         assert app.screen.query_one(VerdictPanel).display
         drawn = screen_text(app)
@@ -102,6 +104,7 @@ async def test_sandbox_values_are_drawn_escaped_and_deck_markup_literally(
     (folder / "hostile.yaml").write_text(HOSTILE_VALUES, encoding="utf-8")
     app = app_factory(decks=[folder])
     async with app.run_test(size=(120, 40)) as pilot:
+        await launched(pilot)
         home = screen_text(app)
         assert "[bold red]x[/] [link=https://" in home  # the title, as typed (and cut)
         await pilot.press("enter")
@@ -129,8 +132,9 @@ async def test_a_notification_quoting_markup_is_plain_text(app_factory, deck_fol
 
     app.edit_file = breaking_editor  # type: ignore[method-assign]
     async with app.run_test(size=(120, 32), notifications=True) as pilot:
+        await launched(pilot)
         await pilot.press("tab", "e")
-        await pilot.pause()
+        await until(pilot, lambda: "(allowed:" in screen_text(app), "the reload's notification")
         drawn = screen_text(app)
         assert "'[/]x[red]' (allowed:" in drawn  # the toast wraps before it
 
@@ -180,6 +184,7 @@ async def test_a_link_in_a_deck_prompt_is_never_opened(app_factory, tmp_path: Pa
     opened: list[str] = []
     app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
+        await launched(pilot)
         await pilot.press("enter")
         assert isinstance(app.screen, ReviewScreen)
         assert "Show the hint" in screen_text(app)

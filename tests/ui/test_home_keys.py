@@ -10,10 +10,13 @@ from quiz.ui.browse import BrowseScreen
 from quiz.ui.home import HomeScreen
 from quiz.ui.stats import StatsScreen
 
+from .pilots import launched
+
 
 async def test_home_keys_open_browse_stats_and_author(app_factory):
     app = app_factory()
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("slash")
@@ -30,6 +33,7 @@ async def test_home_keys_open_browse_stats_and_author(app_factory):
 async def test_a_card_saved_from_the_app_is_studied_next(app_factory, deck_folder):
     app = app_factory()
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.pause()
         await pilot.press("a")
         screen = app.screen

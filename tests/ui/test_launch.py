@@ -11,6 +11,8 @@ from quiz.paths import bundled_decks_dir
 from quiz.ui.app import editor_command
 from quiz.ui.review import ReviewScreen
 
+from .pilots import launched
+
 runner = CliRunner()
 
 
@@ -45,7 +47,8 @@ async def test_review_a_deck_file_by_its_path(app_factory, tmp_path: Path, deck_
         encoding="utf-8",
     )
     app = app_factory(review=[str(extra), "bilingual"])
-    async with app.run_test(size=(100, 32)):
+    async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         assert isinstance(app.screen, ReviewScreen)
         assert app.session.focused == ("bilingual", "mine")
 

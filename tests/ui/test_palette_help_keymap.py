@@ -8,6 +8,7 @@ import inspect
 import pkgutil
 from pathlib import Path
 
+from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
 
 import quiz.ui
@@ -18,6 +19,8 @@ from quiz.ui.home import HomeScreen
 from quiz.ui.keymap import load_keymap
 from quiz.ui.review import ReviewScreen, ReviewStep
 
+from .pilots import launched, until
+
 
 class StandInJudge:
     def judge(self, deck, card, answer, *, used_hint=False, elapsed_s=None) -> Verdict:
@@ -25,19 +28,31 @@ class StandInJudge:
 
 
 async def run_command(pilot, name: str) -> None:
+    """Open the palette, type ``name``, and run the command it offers first."""
+    app = pilot.app
     await pilot.press("ctrl+p")
-    await pilot.pause()
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
     await pilot.press(*name)
-    await pilot.pause(0.3)
+    found = app.screen.query_one(CommandList)
+
+    def offered() -> bool:
+        index = found.highlighted
+        return (
+            index is not None
+            and name.lower() in str(found.get_option_at_index(index).prompt).lower()
+        )
+
+    await until(pilot, offered, f"the palette to offer {name}")
     await pilot.press("enter")
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette to close")
+    await app.workers.wait_for_complete()
     await pilot.pause()
 
 
 async def test_the_palette_opens_every_screen(app_factory):
-    app = app_factory(judge=StandInJudge())
+    app = app_factory()
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         for name, screen in [
             ("Stats", "StatsScreen"),
             ("Browse", "BrowseScreen"),
@@ -56,6 +71,7 @@ async def test_the_palette_opens_every_screen(app_factory):
 async def test_the_palette_runs_the_review_actions(app_factory):
     app = app_factory(judge=StandInJudge(), review=["tensor-math"])
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         first = screen.card.ref
@@ -90,6 +106,7 @@ def test_every_screen_with_keys_is_in_the_help():
 async def test_help_lists_the_keys_of_this_screen_first(app_factory):
     app = app_factory(judge=StandInJudge())
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -119,6 +136,7 @@ async def test_a_keymap_remaps_and_the_help_shows_it(app_factory, db_path: Path)
     (db_path.parent / "keymap.toml").write_text('"home.settings" = "comma"\n', encoding="utf-8")
     app = app_factory(judge=StandInJudge())
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.press("o")
         assert isinstance(app.screen, HomeScreen)  # o no longer opens the settings
         await pilot.press("comma")
@@ -130,6 +148,7 @@ async def test_a_bad_keymap_is_a_notification(app_factory, db_path: Path):
     (db_path.parent / "keymap.toml").write_text('"home.settings" = \n', encoding="utf-8")
     app = app_factory(judge=StandInJudge())
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert any("not valid TOML" in n.message for n in app._notifications)
@@ -141,6 +160,7 @@ async def test_an_unknown_id_is_named(app_factory, db_path: Path):
     (db_path.parent / "keymap.toml").write_text('"review.undoo" = "z"\n', encoding="utf-8")
     app = app_factory(judge=StandInJudge())
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.pause()
         await pilot.pause()
         assert any("review.undoo" in n.message for n in app._notifications)

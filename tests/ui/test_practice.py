@@ -9,6 +9,8 @@ from quiz.ui.practice import PracticeDialog
 from quiz.ui.review import ReviewScreen
 from quiz.ui.summary import SummaryScreen
 
+from .pilots import launched
+
 
 def review_count(app) -> int:
     return app.session.store.scalar("SELECT count(*) FROM reviews")
@@ -17,6 +19,7 @@ def review_count(app) -> int:
 async def test_practice_a_deck_without_touching_the_schedule(app_factory):
     app = app_factory()
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.press("p")
         assert isinstance(app.screen, PracticeDialog)
         assert app.screen.query_one(OptionList).highlighted == 0  # the deck under the cursor
@@ -36,6 +39,7 @@ async def test_practice_a_deck_without_touching_the_schedule(app_factory):
 async def test_practice_a_tag_counted(app_factory):
     app = app_factory()
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.press("p")
         dialog = app.screen
         options = dialog.query_one(OptionList)

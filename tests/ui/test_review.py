@@ -13,6 +13,8 @@ from quiz.ui.review import ReviewScreen, ReviewStep
 from quiz.ui.summary import SummaryScreen
 from quiz.ui.verdict import RatingBar, VerdictPanel
 
+from .pilots import launched
+
 
 def reviews(app) -> list[dict]:
     return app.session.store.query("SELECT card_id, rating, answer, outcome FROM reviews")
@@ -37,6 +39,7 @@ def current_id(app) -> str:
 async def test_enter_on_home_studies_the_selected_deck(app_factory):
     app = app_factory()
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one("#decks", DataTable)
         assert [str(table.get_row_at(i)[0]) for i in range(2)] == [
@@ -54,6 +57,7 @@ async def test_enter_on_home_studies_the_selected_deck(app_factory):
 async def test_a_whole_deck_of_every_kind(app_factory):
     app = app_factory(review=["tensor-math"])
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen)
         # output, wrong: the verdict, the intervals, Again suggested and accepted with Enter
@@ -105,6 +109,7 @@ async def test_a_whole_deck_of_every_kind(app_factory):
 async def test_undo_bury_and_suspend(app_factory):
     app = app_factory(review=["tensor-math"])
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         screen = app.screen
         await answer(pilot, "[2, 5, 3]")
         await pilot.press("3")
@@ -124,6 +129,7 @@ async def test_undo_bury_and_suspend(app_factory):
 async def test_the_summary_ends_the_review(app_factory):
     app = app_factory(review=["bilingual"])
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await answer(pilot, "tensor([True, False])")
         await pilot.press("enter")  # Easy or Good: the only card is done for today
         assert isinstance(app.screen, SummaryScreen)
@@ -145,6 +151,7 @@ async def test_edit_reloads_the_deck_at_the_cards_line(app_factory, deck_folder:
 
     app.edit_file = fake_editor  # type: ignore[method-assign]
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.press("tab", "e")
         assert opened == [(deck_folder / "bilingual.yaml", 6)]
         assert "Edited?" in app.screen.query_one("#prompt", Markdown).source

@@ -13,6 +13,8 @@ from quiz.review.store import Store
 from quiz.ui.home import HomeScreen
 from quiz.ui.settings import SettingsScreen
 
+from .pilots import launched
+
 
 class StandInJudge:
     def judge(self, deck, card, answer, *, used_hint=False, elapsed_s=None) -> Verdict:
@@ -38,6 +40,7 @@ async def set_field(pilot, key: str, text: str) -> None:
 async def test_a_limit_and_the_retention_take_effect_and_persist(app_factory, db_path: Path):
     app = app_factory(judge=StandInJudge())
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         assert new_column(app) == ["1", "5"]
         await pilot.press("o")
         assert isinstance(app.screen, SettingsScreen)
@@ -60,6 +63,7 @@ async def test_a_limit_and_the_retention_take_effect_and_persist(app_factory, db
 async def test_a_bad_value_is_refused_with_its_message(app_factory, db_path: Path):
     app = app_factory(judge=StandInJudge())
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.press("o")
         await set_field(pilot, "desired_retention", "1.5")
         message = app.screen.query_one("#settings-error-desired_retention", Static)
@@ -81,6 +85,7 @@ async def test_a_bad_value_is_refused_with_its_message(app_factory, db_path: Pat
 async def test_switching_the_language_re_renders_home(app_factory, db_path: Path):
     app = app_factory(judge=StandInJudge())
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         assert titles(app)[0] == "Comparisons"
         await pilot.press("o")
         app.screen.query_one("#settings-language", Select).value = "zh"
@@ -92,18 +97,21 @@ async def test_switching_the_language_re_renders_home(app_factory, db_path: Path
     with Store.open(db_path) as store:
         assert store.settings.language == "zh"
     relaunched = app_factory(judge=StandInJudge())  # the stored language is the default
-    async with relaunched.run_test(size=(100, 32)):
+    async with relaunched.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         assert titles(relaunched)[0] == "比较"
 
 
 async def test_the_theme_is_applied_and_kept(app_factory, db_path: Path):
     app = app_factory(judge=StandInJudge())
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.press("o")
         app.screen.query_one("#settings-theme", Select).value = "nord"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.theme == "nord"
     relaunched = app_factory(judge=StandInJudge())
-    async with relaunched.run_test(size=(100, 32)):
+    async with relaunched.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         assert relaunched.theme == "nord"

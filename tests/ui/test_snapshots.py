@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from .pilots import launched
+
 
 async def _settle(pilot) -> None:
+
+    await launched(pilot)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -21,6 +25,7 @@ def test_review_before_answering(review_app, snap_compare):
 
 def test_review_after_a_wrong_answer(review_app, snap_compare):
     async def answer_wrong(pilot) -> None:
+        await launched(pilot)
         await pilot.press(*"[2, 5, 5]", "enter")
         await _settle(pilot)
 
@@ -29,6 +34,7 @@ def test_review_after_a_wrong_answer(review_app, snap_compare):
 
 def test_review_code_card(review_app, snap_compare):
     async def code_card(pilot) -> None:
+        await launched(pilot)
         await pilot.press(*"[2, 5, 3]", "enter")
         await _settle(pilot)
         await pilot.press("3", *"m.sum(", "ctrl+j", *"dim=0)")
@@ -39,6 +45,7 @@ def test_review_code_card(review_app, snap_compare):
 
 def test_summary(app_factory, snap_compare):
     async def finish(pilot) -> None:
+        await launched(pilot)
         await pilot.press(*"tensor([True, False])", "enter")
         await _settle(pilot)
         await pilot.press("4")  # Easy: done for today, so the review ends

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from .pilots import launched
+
 SIZES = [(100, 32), (80, 24)]
 
 WIDE = """\
@@ -37,6 +39,8 @@ cards:
 
 
 async def _settle(pilot) -> None:
+
+    await launched(pilot)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
@@ -56,6 +60,7 @@ def test_chinese_review_before_answering(wide_app, snap_compare, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_chinese_long_verdict_scrolls(wide_app, snap_compare, size):
     async def answer_wrong(pilot) -> None:
+        await launched(pilot)
         await pilot.press(*"[[0, 1], [2, 3]]", "enter")
         await _settle(pilot)
 
@@ -65,6 +70,7 @@ def test_chinese_long_verdict_scrolls(wide_app, snap_compare, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_flash_back(wide_app, snap_compare, size):
     async def flip(pilot) -> None:
+        await launched(pilot)
         await _settle(pilot)
         await pilot.press("tab", "b")  # bury the output card: the flash card is next
         await _settle(pilot)
@@ -82,6 +88,7 @@ def test_review_before_answering_80x24(app_factory, snap_compare):
 
 def test_review_after_a_wrong_answer_80x24(app_factory, snap_compare):
     async def answer_wrong(pilot) -> None:
+        await launched(pilot)
         await pilot.press(*"[2, 5, 5]", "enter")
         await _settle(pilot)
 
@@ -91,6 +98,7 @@ def test_review_after_a_wrong_answer_80x24(app_factory, snap_compare):
 
 def test_summary_80x24(app_factory, snap_compare):
     async def finish(pilot) -> None:
+        await launched(pilot)
         await pilot.press(*"tensor([True, False])", "enter")
         await _settle(pilot)
         await pilot.press("4")
@@ -103,6 +111,7 @@ def test_summary_80x24(app_factory, snap_compare):
 @pytest.mark.parametrize("size", SIZES)
 def test_practice_dialog(app_factory, snap_compare, size):
     async def open_dialog(pilot) -> None:
+        await launched(pilot)
         await pilot.press("p")
         await _settle(pilot)
 
@@ -112,6 +121,7 @@ def test_practice_dialog(app_factory, snap_compare, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_settings(app_factory, snap_compare, size):
     async def open_settings(pilot) -> None:
+        await launched(pilot)
         await pilot.press("o")
         await _settle(pilot)
         pilot.app.screen.query_one("#settings-desired_retention").value = "1.5"
@@ -123,6 +133,7 @@ def test_settings(app_factory, snap_compare, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_help(app_factory, snap_compare, size):
     async def open_help(pilot) -> None:
+        await launched(pilot)
         await pilot.press("f1")
         await _settle(pilot)
 
@@ -139,6 +150,7 @@ async def test_pagedown_scrolls_a_long_verdict(wide_app):
 
     app = wide_app()
     async with app.run_test(size=(80, 24)) as pilot:
+        await launched(pilot)
         await pilot.press(*"[[0, 1], [2, 3]]", "enter")
         await _settle(pilot)
         panel = app.screen.query_one(VerdictPanel)

@@ -11,14 +11,18 @@ from pathlib import Path
 
 import pytest
 from test_docs import examples
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from quiz.judge.verdict import Outcome, Verdict
+from quiz.launch import make_app
 from quiz.review.settings import Settings
 from quiz.review.store import Store
-from quiz.ui.app import TorchQuizApp, make_app
+from quiz.ui.app import TorchQuizApp
 from quiz.ui.home import HomeScreen
 from quiz.ui.review import ReviewScreen
+from quiz.ui.seams import TorchState
+
+from .pilots import GatedClient, ReadyClient, launched, record_notifications, until
 
 T0 = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
 
@@ -26,22 +30,6 @@ T0 = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
 class StandInJudge:
     def judge(self, deck, card, answer, *, used_hint=False, elapsed_s=None) -> Verdict:
         return Verdict(Outcome.RIGHT, "right")
-
-
-class NotReadyClient:
-    """A sandbox that is still loading torch."""
-
-    ready = False
-
-    def warm_up(self) -> None:
-        return None
-
-    def close(self) -> None:
-        return None
-
-
-class ReadyClient(NotReadyClient):
-    ready = True
 
 
 @pytest.fixture
@@ -60,7 +48,7 @@ def build(folder: Path, language: str = "en", client=None, **options) -> TorchQu
         folder.parent / "progress.sqlite3",
         decks=[folder],
         judge=StandInJudge(),
-        client=client or ReadyClient(),
+        sandbox=lambda: client or ReadyClient(),
         language=language,
         clock=lambda: T0,
         tz=UTC,
@@ -70,7 +58,8 @@ def build(folder: Path, language: str = "en", client=None, **options) -> TorchQu
 
 async def test_home_lists_decks_with_todays_figures(deck_folder: Path):
     app = build(deck_folder)
-    async with app.run_test(size=(100, 32)):
+    async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one("#decks", DataTable)
         rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
@@ -83,6 +72,7 @@ async def test_home_lists_decks_with_todays_figures(deck_folder: Path):
 async def test_r_reviews_everything_due(deck_folder: Path):
     app = build(deck_folder)
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.press("r")
         assert isinstance(app.screen, ReviewScreen)
         assert app.session.focused == ("bilingual", "tensor-math")
@@ -91,7 +81,8 @@ async def test_r_reviews_everything_due(deck_folder: Path):
 
 async def test_language_choice_shows_chinese_titles(deck_folder: Path):
     app = build(deck_folder, language="zh")
-    async with app.run_test(size=(100, 32)):
+    async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         table = app.screen.query_one("#decks", DataTable)
         assert str(table.get_row_at(0)[0]) == "比较"
 
@@ -99,31 +90,48 @@ async def test_language_choice_shows_chinese_titles(deck_folder: Path):
 async def test_broken_deck_is_reported_and_the_rest_load(deck_folder: Path):
     (deck_folder / "broken.yaml").write_text("deck: broken\ntitle: [\n")
     app = build(deck_folder)
+    shown = record_notifications(app)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
+        await launched(pilot)
         assert app.screen.query_one("#decks", DataTable).row_count == 2
-        messages = [n.message for n in app._notifications]
+        messages = [note.message for note in shown]
         assert any("broken.yaml:3:1: error: invalid YAML" in m for m in messages)
 
 
-async def test_the_first_frame_says_torch_is_loading(deck_folder: Path):
-    client = NotReadyClient()
+async def test_the_status_line_follows_torch_loading(deck_folder: Path):
+    client = GatedClient()
     app = build(deck_folder, client=client)
     async with app.run_test(size=(100, 32)) as pilot:
-        status = app.screen.query_one("TorchStatus")
+        status = app.screen.query_one("TorchStatus", Static)
         assert status.display and "loading torch" in str(status.content)
-        client.ready = True
-        await pilot.pause(0.3)
-        assert not status.display
+        await until(pilot, lambda: app.session is not None, "progress open")
+        assert status.display  # progress is open, torch is still loading
+        client.finish()
+        await until(pilot, lambda: not status.display, "the status line to go")
+        assert app.torch_state is TorchState.READY
+
+
+async def test_a_sandbox_that_cannot_start_is_said_once_and_flash_cards_still_work(
+    deck_folder: Path,
+):
+    client = GatedClient()
+    app = build(deck_folder, client=client)
+    async with app.run_test(size=(100, 32)) as pilot:
+        client.finish(failed=True)
+        await until(pilot, lambda: app.torch_state is TorchState.FAILED, "torch failed")
+        status = app.screen.query_one("TorchStatus", Static)
+        assert status.display and "torch could not start" in str(status.content)
+        assert status.has_class("-failed")
 
 
 async def test_ctrl_q_quits(deck_folder: Path):
     app = build(deck_folder)
     async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
         await pilot.press("ctrl+q")
     assert app.return_code == 0
 
 
 @pytest.mark.parametrize("size", [(100, 32), (80, 24)])
 def test_home_snapshot(deck_folder: Path, snap_compare, size):
-    assert snap_compare(build(deck_folder), terminal_size=size)
+    assert snap_compare(build(deck_folder), terminal_size=size, run_before=launched)
