@@ -200,12 +200,7 @@ class HomeScreen(Screen[None]):
         if not self.app.session_ready():  # type: ignore[attr-defined]
             return
         session = self.app.session  # type: ignore[attr-defined]
-        self.app.push_screen(
-            BrowseScreen(
-                session.store, session.decks, clock=session.now, tz=session.tz,
-                language=self.language,
-            )
-        )  # fmt: skip
+        self.app.push_screen(BrowseScreen(session, language=self.language))
 
     def action_stats(self) -> None:
         from quiz.ui.stats import StatsScreen
@@ -213,7 +208,7 @@ class HomeScreen(Screen[None]):
         if not self.app.session_ready():  # type: ignore[attr-defined]
             return
         session = self.app.session  # type: ignore[attr-defined]
-        self.app.push_screen(StatsScreen(session.store, clock=session.now, tz=session.tz))
+        self.app.push_screen(StatsScreen(session))
 
     def action_settings(self) -> None:
         self.app.action_settings()  # type: ignore[attr-defined]
