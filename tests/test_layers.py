@@ -4,13 +4,16 @@ The contracts live in pyproject.toml (``[tool.importlinter]``) and are checked h
 import-linter, which reads every import statement, those inside functions included: the
 layers only point down, the sandbox worker and the app side never import each other
 (they share ``quiz.sandbox``), only the worker imports torch and only the UI and the
-launch import Textual. The same static graph shows there is no import cycle between
-files. What a real start-up loads, libraries' own imports included, is
+launch import Textual, and the screens import none of the modules that write to the
+progress database (they change it through the ``Session`` façade; the code below also
+keeps them from reaching ``session.store``). The same static graph shows there is no
+import cycle between files. What a real start-up loads, libraries' own imports included, is
 tests/test_import_hygiene.py's one subprocess test.
 """
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import tomllib
@@ -100,3 +103,25 @@ def test_the_cycle_check_sees_an_import_inside_a_function(tmp_path, monkeypatch)
     monkeypatch.syspath_prepend(str(tmp_path))
     found = cycles(grimp.build_graph("lazyloop", cache_dir=None), "lazyloop")
     assert set(found) == {frozenset({"lazyloop.top", "lazyloop.below"})}
+
+
+def store_reached(source: str) -> list[int]:
+    """The lines of ``source`` that name a ``.store`` attribute (``session.store``, ...)."""
+    tree = ast.parse(source)
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "store"
+    )
+
+
+def test_no_screen_reaches_past_the_session_to_the_store():
+    """One door for writes: the "one-door" contract keeps the store's modules out of
+    quiz.ui's imports; this keeps the store itself out of its code."""
+    reached = {
+        str(path.relative_to(ROOT)): lines
+        for path in sorted((ROOT / "quiz" / "ui").rglob("*.py"))
+        if (lines := store_reached(path.read_text(encoding="utf-8")))
+    }
+    assert not reached, reached
+    assert store_reached("rows = self.app.session.store.query('x')") == [1]

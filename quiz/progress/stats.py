@@ -19,7 +19,9 @@ API (stable; the TUI calls it)::
     stats.to_dict()                    # the documented ``stats --json`` object (docs/progress.md)
 
 ``store`` is an open :class:`quiz.review.store.Store`; ``now`` an aware datetime (the
-session's clock); ``tz`` the learner's zone (None: the system's). Days are the
+session's clock); ``tz`` the learner's zone (None: the system's). The TUI, which holds
+a study session rather than the store, calls :func:`session_stats` and
+:func:`session_activity`, which take all three from the session. Days are the
 engine's study days (they start at the ``day_start_hour`` setting, local time).
 An unknown ``deck`` raises :class:`quiz.errors.UserError`.
 
@@ -43,7 +45,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quiz.deck.naming import no_deck_message
 from quiz.errors import UserError
@@ -51,6 +53,9 @@ from quiz.progress.days import DayIndex, days_ahead, days_back, utc_text
 from quiz.review.clock import StudyDay, as_utc, study_day
 from quiz.review.state import Phase
 from quiz.review.store import Store
+
+if TYPE_CHECKING:
+    from quiz.review.session import Session
 
 SCHEMA = 1  # the version of the ``to_dict`` layout; bumped only on incompatible change
 
@@ -288,6 +293,25 @@ def daily_activity(
     _tally_reviews(store, DayIndex(past), days, None, {}, overall)
     pairs = zip(past, overall.per_day, strict=True)
     return tuple(DayActivity(day.day, *counts) for day, counts in pairs)
+
+
+def session_stats(
+    session: Session, *, days: int = 30, forecast_days: int = 7, hardest: int = 10
+) -> Stats:
+    """``collect`` for all decks of ``session``'s database, at its clock, in its time zone."""
+    return collect(
+        session.store,
+        session.now(),
+        tz=session.tz,
+        days=days,
+        forecast_days=forecast_days,
+        hardest=hardest,
+    )
+
+
+def session_activity(session: Session, *, days: int = 30) -> tuple[DayActivity, ...]:
+    """``daily_activity`` for ``session``'s database, at its clock, in its time zone."""
+    return daily_activity(session.store, session.now(), tz=session.tz, days=days)
 
 
 def _deck_titles(store: Store, deck: str | None) -> dict[str, str]:

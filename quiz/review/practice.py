@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 
 from quiz.judge.verdict import Rating, Verdict
-from quiz.review import cards as card_ops
 from quiz.review.cards import CardRef, StoredCard, get_card
 from quiz.review.errors import ReviewError
 from quiz.review.log import Recorded, Undone, undo_answer
@@ -177,9 +176,12 @@ class Practice:
         return get_card(self.session.store, ref)
 
     def suspend(self, ref: CardRef | None = None) -> StoredCard:
-        """Suspend the card (a deliberate change to the schedule) and drop it from the drill."""
+        """Suspend the card (a deliberate change to the schedule) and drop it from the drill.
+
+        The session does the suspending, so a session showing the same card drops it too.
+        """
         ref = ref or on_screen(self._turn).study.ref
-        stored = card_ops.suspend(self.session.store, ref)
+        stored = self.session.suspend(ref)
         self._left = [left for left in self._left if left != ref]
         self._turn = None
         return stored

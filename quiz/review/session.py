@@ -6,6 +6,12 @@ judges a typed answer (flash cards skip it: the learner rates them directly);
 chosen one and commits before returning, so the next card is never shown before
 the last answer is on disk. ``undo`` takes answers back one at a time. The judge and
 the clock are injected, so tests run with a fake judge at fixed UTC times.
+
+It is also the one door the screens use to change anything else: card actions (bury,
+suspend, unsuspend, reset, set due) and the settings go through it, so the card being
+studied never outlives a change made from Browse or a card's page. The
+few reads the screens need (Browse's rows, a card's history) are here too, so no
+screen holds the ``Store``.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from quiz.deck.naming import no_deck_message, not_loaded_message
 from quiz.judge.verdict import Rating, Verdict
 from quiz.paths import deck_paths
 from quiz.review import cards as card_ops
+from quiz.review.browse import BrowseRow, HistoryEntry, card_history, list_cards
 from quiz.review.cards import CardRef, StoredCard, get_card
 from quiz.review.clock import Clock, StudyDay, as_utc, day_start, study_day, system_clock
 from quiz.review.errors import ReviewError
@@ -29,6 +36,7 @@ from quiz.review.queue import Counts, Queue, counts, pick_next, queue_of
 from quiz.review.scheduling import Preview
 from quiz.review.settings import Settings
 from quiz.review.store import Store
+from quiz.review.summary import Summary, Tally, summarize
 from quiz.review.sync import SyncReport, sync_decks
 
 # AnswerJudge and StudyCard are part of this module's interface (the UI imports them
@@ -104,6 +112,23 @@ class Session:
     @property
     def settings(self) -> Settings:
         return self.store.settings
+
+    @property
+    def db_path(self) -> Path:
+        """The progress database's file (messages about a stored setting name it)."""
+        return self.store.path
+
+    def reload_settings(self) -> Settings:
+        """The stored settings, read again (another process may have changed them).
+
+        Raises SettingsError when the stored values are no longer valid.
+        """
+        self.store.reload_settings()
+        return self.store.settings
+
+    def save_settings(self, settings: Settings) -> None:
+        """Store ``settings`` (checked again first); this session uses them from now on."""
+        self.store.save_settings(settings)
 
     @property
     def decks(self) -> list[Deck]:
@@ -246,6 +271,21 @@ class Session:
         day = self.today().day + timedelta(days=days)
         due = day_start(day, self.settings.day_start_hour, self.tz)
         return self._act(ref, lambda r: card_ops.set_due(self.store, r, due))
+
+    # -- reads for Browse and a card's page ---------------------------------------------
+
+    def browse(self, language: str = "en", slugs: Iterable[str] | None = None) -> list[BrowseRow]:
+        """Every card of the session's decks (or of the decks ``slugs``) with its state now."""
+        decks = self.decks if slugs is None else [self.deck(slug) for slug in slugs]
+        return list_cards(self.store, decks, self.now(), language)
+
+    def history(self, ref: CardRef) -> list[HistoryEntry]:
+        """Every answer to ``ref`` in the review log, oldest first."""
+        return card_history(self.store, ref)
+
+    def summary(self, tally: Tally) -> Summary:
+        """The end of a sitting: ``tally``'s answers and when the studied decks are due next."""
+        return summarize(tally, self.store, self.focused, self.now())
 
     def leeches(self) -> list[StoredCard]:
         rows = self.store.query("SELECT * FROM cards WHERE leech = 1 ORDER BY deck, position")

@@ -278,9 +278,7 @@ class TorchQuizApp(App[None]):
             return
         assert self.session is not None
         themes = sorted(self.available_themes)
-        self.push_screen(
-            SettingsScreen(self.session.store, themes=themes, on_saved=self.apply_settings)
-        )
+        self.push_screen(SettingsScreen(self.session, themes=themes, on_saved=self.apply_settings))
 
     def apply_settings(self, settings: Settings) -> None:
         """Saved settings take effect: the theme now, the language on every open screen."""

@@ -2,15 +2,16 @@
 
 The learner finds a card (by words, deck, kind, tag, state or flag), sorts the list
 by a column (a header click, or ``s`` / ``S``) and opens a card with Enter: its
-schedule, its history and its actions are ``quiz.ui.card``'s. The queries, the
+schedule, its history and its actions are ``quiz.ui.card``'s. The rows come from
+the study session (``Session.browse``), which also does the card's actions; the
 filter and the order are headless (``quiz.review.browse``); this module only lays
 them out and formats them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -20,14 +21,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from quiz.deck.model import Deck
 from quiz.errors import UserError
-from quiz.review.browse import BrowseRow, CardFilter, SortColumn, SortOrder, list_cards
-from quiz.review.cards import CardRef
-from quiz.review.clock import Clock, system_clock
-from quiz.review.store import Store
+from quiz.review.browse import BrowseRow, CardFilter, SortColumn, SortOrder
 from quiz.ui.card import CardScreen, due_text, plain_cell
 from quiz.ui.footer import KeysFooter
+
+if TYPE_CHECKING:
+    from quiz.review.session import Session
 
 FLAG_LETTERS = {"edited": "E", "leech": "L", "suspended": "S", "buried": "B"}
 SEARCH_HELP = "words · deck: kind: tag: · is:new|learning|review|due|suspended|leech|edited · -term"
@@ -54,7 +54,7 @@ def _width(cell: str | Text) -> int:
 
 
 class BrowseScreen(Screen[None]):
-    """All cards of ``decks`` with their state in ``store``; Enter opens one."""
+    """All cards of the session's decks with their state; Enter opens one."""
 
     DEFAULT_CSS = """
         BrowseScreen #browse-search {
@@ -79,20 +79,9 @@ class BrowseScreen(Screen[None]):
         Binding("S", "reverse", "Reverse", id="browse.reverse"),
     ]
 
-    def __init__(
-        self,
-        store: Store,
-        decks: Sequence[Deck],
-        *,
-        clock: Clock = system_clock,
-        tz: tzinfo | None = None,
-        language: str = "en",
-    ) -> None:
+    def __init__(self, session: Session, *, language: str = "en") -> None:
         super().__init__()
-        self.store = store
-        self.decks = list(decks)
-        self.clock = clock
-        self.tz = tz
+        self.session = session
         self.language = language
         self.rows: list[BrowseRow] = []
         self.shown: list[BrowseRow] = []
@@ -115,11 +104,11 @@ class BrowseScreen(Screen[None]):
 
     def action_reload(self) -> None:
         try:
-            self.rows = list_cards(self.store, self.decks, self.clock(), self.language)
+            self.rows = self.session.browse(self.language)
         except UserError as error:
             self.notify(str(error), title="cannot list the cards", severity="error")
             self.rows = []
-        now = self.clock()
+        now = self.session.now()
         cells = [self._cells(row, now) for row in self.rows]
         self.widths = {
             column: max((_width(line[i]) for line in cells), default=0)
@@ -130,7 +119,7 @@ class BrowseScreen(Screen[None]):
     def refilter(self) -> None:
         """The cards that match the search, in the chosen order; the cursor stays on its card."""
         query = self.query_one("#browse-search", Input).value
-        now = self.clock()
+        now = self.session.now()
         table = self.query_one("#browse-cards", DataTable)
         cursor = table.cursor_row
         current = self.shown[cursor].ref if 0 <= cursor < len(self.shown) else None
@@ -213,14 +202,10 @@ class BrowseScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#browse-cards")
     def _open(self, event: DataTable.RowSelected) -> None:
-        ref = CardRef.parse(str(event.row_key.value))
-        row = next((r for r in self.rows if r.ref == ref), None)
+        key = str(event.row_key.value)  # the card's reference, as text
+        row = next((r for r in self.rows if str(r.ref) == key), None)
         if row is not None:
-            decks = [deck for deck in self.decks if deck.slug == ref.deck]
-            detail = CardScreen(
-                self.store, row, decks, clock=self.clock, tz=self.tz, language=self.language
-            )
-            self.app.push_screen(detail)
+            self.app.push_screen(CardScreen(self.session, row, language=self.language))
 
     def on_screen_resume(self) -> None:
         self.action_reload()  # shown, or back from a card whose state may have changed

@@ -1,14 +1,15 @@
 """Card detail: one card's schedule and every answer it got; suspend, unsuspend, reset.
 
 Opened from Browse (``quiz.ui.browse``) with Enter on a card. The card's row and its
-history are read again after each action, through the same headless queries
-(``quiz.review.browse``); the actions are the engine's (``quiz.review.cards``).
+history are read again after each action. Reads and actions both go through the
+study session (``quiz.review.session``), so suspending or resetting the card being
+studied also takes it off the session's screen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from rich.markup import escape as markup_escape
 from rich.text import Text
@@ -19,16 +20,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Header, Label, Static
 
-from quiz.deck.model import Deck
 from quiz.deck.printable import printable
 from quiz.errors import UserError
 from quiz.judge.verdict import Rating
-from quiz.review import cards as card_ops
-from quiz.review.browse import BrowseRow, HistoryEntry, card_history, list_cards
-from quiz.review.clock import Clock, as_utc, system_clock
+from quiz.review.browse import BrowseRow, HistoryEntry
+from quiz.review.clock import as_utc
 from quiz.review.state import CardState
-from quiz.review.store import Store
 from quiz.ui.footer import KeysFooter
+
+if TYPE_CHECKING:
+    from quiz.review.session import Session
 
 
 def span(delta: timedelta) -> str:
@@ -146,23 +147,11 @@ class CardScreen(Screen[None]):
         Binding("r", "reset", "Reset", id="card.reset"),
     ]
 
-    def __init__(
-        self,
-        store: Store,
-        row: BrowseRow,
-        decks: Sequence[Deck],
-        *,
-        clock: Clock = system_clock,
-        tz: tzinfo | None = None,
-        language: str = "en",
-    ) -> None:
+    def __init__(self, session: Session, row: BrowseRow, *, language: str = "en") -> None:
         super().__init__()
-        self.store = store
+        self.session = session
         self.row = row
         self.language = language
-        self.decks = list(decks)  # the card's deck, to read its row again after an action
-        self.clock = clock
-        self.tz = tz
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -181,12 +170,8 @@ class CardScreen(Screen[None]):
     def refresh_card(self) -> None:
         ref = self.row.ref
         try:
-            fresh = [
-                r
-                for r in list_cards(self.store, self.decks, self.clock(), self.language)
-                if r.ref == ref
-            ]
-            history = card_history(self.store, ref)
+            fresh = [r for r in self.session.browse(self.language, [ref.deck]) if r.ref == ref]
+            history = self.session.history(ref)
         except UserError as error:
             self.notify(str(error), title="cannot read the card", severity="error")
             return
@@ -199,7 +184,7 @@ class CardScreen(Screen[None]):
             table.add_row(*self._history_cells(entry))
 
     def _summary(self, answers: int) -> Text:
-        row, now = self.row, self.clock()
+        row, now = self.row, self.session.now()
         state = row.state
         text = Text()
         text.append(printable(str(row.ref), multiline=False), style="bold")
@@ -209,7 +194,7 @@ class CardScreen(Screen[None]):
         due = due_text(state, now)
         schedule = [f"state {state.phase.name.lower()}"]
         if not state.is_new:
-            schedule.append(f"due {moment(state.due, self.tz)} ({due})")
+            schedule.append(f"due {moment(state.due, self.session.tz)} ({due})")
         if state.stability is not None:
             schedule.append(f"stability {state.stability:.1f}d")
         if state.difficulty is not None:
@@ -237,7 +222,7 @@ class CardScreen(Screen[None]):
             if applies
         ]
         return [
-            moment(entry.reviewed_at, self.tz),
+            moment(entry.reviewed_at, self.session.tz),
             Text(rating, style="red" if entry.rating is Rating.AGAIN else ""),
             entry.outcome or "self",
             answer,
@@ -251,11 +236,11 @@ class CardScreen(Screen[None]):
         ref = self.row.ref
         try:
             if action == "suspend":
-                card_ops.suspend(self.store, ref)
+                self.session.suspend(ref)
             elif action == "unsuspend":
-                card_ops.unsuspend(self.store, ref)
+                self.session.unsuspend(ref)
             else:
-                card_ops.reset(self.store, ref, self.clock())
+                self.session.reset(ref)
         except UserError as error:
             self.notify(str(error), title=f"cannot {action} {ref}", severity="error")
             return

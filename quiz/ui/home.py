@@ -203,12 +203,7 @@ class HomeScreen(FollowsLanguage, Screen[None]):
         if not app.session_ready() or app.session is None:
             return
         session = app.session
-        self.app.push_screen(
-            BrowseScreen(
-                session.store, session.decks, clock=session.now, tz=session.tz,
-                language=self.language,
-            )
-        )  # fmt: skip
+        self.app.push_screen(BrowseScreen(session, language=self.language))
 
     def action_stats(self) -> None:
         from quiz.ui.stats import StatsScreen
@@ -217,7 +212,7 @@ class HomeScreen(FollowsLanguage, Screen[None]):
         if not app.session_ready() or app.session is None:
             return
         session = app.session
-        self.app.push_screen(StatsScreen(session.store, clock=session.now, tz=session.tz))
+        self.app.push_screen(StatsScreen(session))
 
     def action_settings(self) -> None:
         host(self.app).open_settings()

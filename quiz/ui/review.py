@@ -32,7 +32,7 @@ from quiz.judge.verdict import Outcome, Rating, Verdict
 from quiz.review.practice import Practice
 from quiz.review.queue import Queue
 from quiz.review.session import Session, StudyCard
-from quiz.review.summary import Tally, summarize
+from quiz.review.summary import Tally
 from quiz.ui.answer import AnswerLine, AnswerSubmitted, CodeBox
 from quiz.ui.footer import KeysFooter
 from quiz.ui.prompt import ANSWER_PLACEHOLDERS, back_markdown, question_markdown
@@ -262,8 +262,7 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
 
         self.phase = ReviewStep.DONE
         session = self.study.session if isinstance(self.study, Practice) else self.study
-        decks = session.focused
-        summary = summarize(self.tally, session.store, decks, self.study.now())
+        summary = session.summary(self.tally)
         self.app.switch_screen(SummaryScreen(summary, self.heading, session.tz))
 
     # -- answering ---------------------------------------------------------------------

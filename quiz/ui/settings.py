@@ -2,15 +2,16 @@
 
 The values belong to the review engine (``quiz.review.settings``), which validates
 them; this screen only lays the fields out, shows the engine's message next to a
-field it refuses, and saves through the store, so what is saved here is what
-``torch-quiz`` and every later session use. The app is told what changed (language,
-theme) through ``on_saved``.
+field it refuses, and saves through the study session into its database, so what is
+saved here is what this session, ``torch-quiz`` and every later session use. The app
+is told what changed (language, theme) through ``on_saved``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,8 +22,10 @@ from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from quiz.review.errors import SettingsError, StoreError
 from quiz.review.settings import LANGUAGES, Settings
-from quiz.review.store import Store
 from quiz.ui.footer import KeysFooter
+
+if TYPE_CHECKING:
+    from quiz.review.session import Session
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文 (Chinese)"}
 
@@ -117,20 +120,19 @@ class SettingsScreen(Screen[None]):
 
     def __init__(
         self,
-        store: Store,
+        session: Session,
         *,
         themes: Sequence[str] = (),
         on_saved: Callable[[Settings], None] | None = None,
     ) -> None:
         super().__init__()
-        self.store = store
+        self.session = session
         self.themes = tuple(themes)
         self.on_saved = on_saved
 
     def compose(self) -> ComposeResult:
-        self.store.reload_settings()  # another process may have changed them
         try:
-            current = self.store.settings
+            current = self.session.reload_settings()  # another process may have changed them
         except SettingsError:
             current = Settings()
         yield Header()
@@ -174,7 +176,7 @@ class SettingsScreen(Screen[None]):
     def check_field(self, key: str, base: Settings) -> tuple[Settings, str | None]:
         """``base`` with this field applied, or ``base`` and the engine's message."""
         try:
-            return base.with_text(key, self.field_text(key), path=self.store.path), None
+            return base.with_text(key, self.field_text(key), path=self.session.db_path), None
         except SettingsError as error:
             return base, problem_of(error)
 
@@ -203,8 +205,7 @@ class SettingsScreen(Screen[None]):
     def action_save(self) -> None:
         status = self.query_one("#settings-status", Static)
         try:
-            self.store.reload_settings()
-            settings = self.store.settings
+            settings = self.session.reload_settings()
         except SettingsError:
             settings = Settings()
         problems = 0
@@ -216,7 +217,7 @@ class SettingsScreen(Screen[None]):
             status.update(f"not saved: {problems} value(s) to fix")
             return
         try:
-            self.store.save_settings(settings)
+            self.session.save_settings(settings)
         except StoreError as error:
             self.notify(str(error), title="settings not saved", severity="error")
             return

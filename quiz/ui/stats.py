@@ -1,15 +1,17 @@
 """Stats: the learner's progress as terminal charts and a few figures.
 
-Every number comes from ``quiz.progress.stats.collect`` (the same values the
-``stats`` command prints); this screen only draws them: reviews per day and the due
-forecast as bar charts, true retention per deck as horizontal bars (textual-plotext),
-a calendar heatmap of study days, and the streak, review counts and true retention.
-textual-plotext is imported here only, so it costs nothing until the screen opens.
+Every number comes from ``quiz.progress.stats`` (the same values the ``stats``
+command prints), read for the study session; this screen only draws them: reviews
+per day and the due forecast as bar charts, true retention per deck as horizontal
+bars (textual-plotext), a calendar heatmap of study days, and the streak, review
+counts and true retention. textual-plotext is imported here only, so it costs
+nothing until the screen opens.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta, tzinfo
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,10 +24,11 @@ from textual_plotext import PlotextPlot
 from quiz.deck.printable import printable
 from quiz.errors import UserError
 from quiz.progress.overview import format_retention
-from quiz.progress.stats import DayActivity, Stats, collect, daily_activity
-from quiz.review.clock import Clock, system_clock
-from quiz.review.store import Store
+from quiz.progress.stats import DayActivity, Stats, session_activity, session_stats
 from quiz.ui.footer import KeysFooter
+
+if TYPE_CHECKING:
+    from quiz.review.session import Session
 
 DAYS = 30  # reviews per day, retention, and the forecast cover this many days
 HEATMAP_WEEKS = 20
@@ -92,7 +95,7 @@ def heatmap_text(days: tuple[DayActivity, ...], today: date, weeks: int = HEATMA
 
 
 class StatsScreen(Screen[None]):
-    """Charts and figures for all decks, from ``store`` at the clock's time."""
+    """Charts and figures for all decks of the session's database, at its clock's time."""
 
     DEFAULT_CSS = """
         StatsScreen #stats-figures {
@@ -127,13 +130,9 @@ class StatsScreen(Screen[None]):
         Binding("f5", "reload", "Reload", id="stats.reload"),
     ]
 
-    def __init__(
-        self, store: Store, *, clock: Clock = system_clock, tz: tzinfo | None = None
-    ) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.store = store
-        self.clock = clock
-        self.tz = tz
+        self.session = session
         self.calendar: tuple[DayActivity, ...] = ()  # oldest first, today last
 
     def compose(self) -> ComposeResult:
@@ -153,10 +152,9 @@ class StatsScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
-        now = self.clock()
         try:
-            stats = collect(self.store, now, tz=self.tz, days=DAYS, forecast_days=DAYS, hardest=0)
-            calendar = daily_activity(self.store, now, tz=self.tz, days=7 * HEATMAP_WEEKS)
+            stats = session_stats(self.session, days=DAYS, forecast_days=DAYS, hardest=0)
+            calendar = session_activity(self.session, days=7 * HEATMAP_WEEKS)
         except UserError as error:
             self.notify(str(error), title="cannot read the statistics", severity="error")
             return

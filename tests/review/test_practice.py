@@ -9,6 +9,7 @@ import pytest
 
 from quiz.judge.verdict import Rating
 from quiz.progress.overview import deck_rows, format_retention
+from quiz.review.cards import get_card
 from quiz.review.errors import ReviewError
 from quiz.review.practice import Practice, tags
 from quiz.review.session import Session
@@ -98,6 +99,19 @@ def test_practice_by_tag_and_skip(tmp_path: Path, store, clock: FakeClock):
     assert drill.counts().total == 1
     with pytest.raises(ReviewError, match="no card is tagged 'nope'"):
         Practice.of_tag(session, "nope")
+
+
+def test_practice_suspends_through_its_session(session: Session):
+    """The drill suspends through the session, so a session showing that card drops it."""
+    shown = session.next_card()
+    assert shown is not None
+    drill = Practice.of_deck(session, shown.ref.deck)
+    while (card := drill.next_card()) is not None and card.ref != shown.ref:
+        drill.bury()  # skipped for this drill only
+    drill.suspend()
+    assert get_card(session.store, shown.ref).suspended
+    assert session.current is None
+    assert drill.next_card() is None or drill.current.ref != shown.ref
 
 
 def test_deck_rows_count_left_total_and_retention(session: Session, clock: FakeClock):

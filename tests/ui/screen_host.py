@@ -1,7 +1,8 @@
 """A minimal app that shows one screen, and a study history at fixed UTC times, for UI tests.
 
-The Browse, Stats and Author screens take their store, decks and judge as arguments,
-so tests push them onto this small host instead of the whole app.
+The Browse, Card, Stats and Settings screens take a study session, and the Author
+screen its decks and judge, as arguments, so tests push them onto this small host
+instead of the whole app.
 """
 
 from __future__ import annotations
@@ -93,8 +94,12 @@ def write_decks(folder: Path) -> list[Deck]:
     return deck_set.decks
 
 
-def studied_store(tmp_path: Path, days: int = 20) -> tuple[Store, list[Deck], Clock]:
-    """A store where the cards were studied once a day for ``days`` days, ending at T0."""
+def studied_session(tmp_path: Path, days: int = 20) -> tuple[Session, Clock]:
+    """A session whose cards were studied once a day for ``days`` days, ending at T0.
+
+    Its clock (returned too) stands at T0, in UTC; nothing is on its screen. The caller
+    closes it.
+    """
     decks = write_decks(tmp_path / "decks")
     store = Store.open(tmp_path / "progress.sqlite3")
     store.save_settings(Settings(fuzz=False))
@@ -114,4 +119,4 @@ def studied_store(tmp_path: Path, days: int = 20) -> tuple[Store, list[Deck], Cl
             session.rate(rating, duration_ms=4000 + 500 * step)
             clock.now += timedelta(minutes=3)
     clock.now = T0
-    return store, decks, clock
+    return session, clock

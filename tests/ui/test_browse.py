@@ -2,31 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from quiz.review import cards as card_ops
 from quiz.review.cards import CardRef, get_card
+from quiz.review.session import Session
 from quiz.review.state import Phase
 from quiz.ui.browse import BrowseScreen
 from quiz.ui.card import CardScreen, ConfirmScreen, due_text, span
 
-from .screen_host import HostApp, studied_store
+from .screen_host import HostApp, studied_session
 
 
 @pytest.fixture
 def studied(tmp_path: Path):
-    store, decks, clock = studied_store(tmp_path)
-    yield store, decks, clock
-    store.close()
+    session, _ = studied_session(tmp_path)
+    yield session
+    session.close()
 
 
-def make_app(studied) -> HostApp:
-    store, decks, clock = studied
-    return HostApp(lambda: BrowseScreen(store, decks, clock=clock, tz=UTC))
+def make_app(session: Session) -> HostApp:
+    return HostApp(lambda: BrowseScreen(session))
 
 
 def _ids(app: HostApp) -> list[str]:
@@ -122,8 +120,7 @@ async def test_s_cycles_the_column_and_shift_s_reverses(studied):
 
 
 async def test_a_new_card_has_no_due_date_and_sorts_last_both_ways(studied):
-    store, _, clock = studied
-    card_ops.reset(store, CardRef("tensors", "rsqrt"), clock())
+    studied.reset(CardRef("tensors", "rsqrt"))
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
         await _click_header(pilot, "due")
@@ -161,7 +158,7 @@ def test_the_sort_keys_have_ids_for_the_keymap():
 
 
 async def test_card_detail_shows_history_and_suspends(studied):
-    store, _, _ = studied
+    store = studied.store
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("enter")
@@ -184,7 +181,7 @@ async def test_card_detail_shows_history_and_suspends(studied):
 
 
 async def test_reset_asks_first(studied):
-    store, _, _ = studied
+    store = studied.store
     ref = CardRef("tensors", "clamp-both")
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -202,8 +199,30 @@ async def test_reset_asks_first(studied):
         assert history.get_row_at(0)[7] == "before reset"  # the history stays
 
 
+@pytest.mark.parametrize(
+    ("keys", "done"),
+    [(("s",), lambda card: card.suspended), (("r", "y"), lambda card: card.state.is_new)],
+    ids=["suspend", "reset"],
+)
+async def test_an_action_on_the_card_being_studied_takes_it_off_the_session(studied, keys, done):
+    """A card's actions go through the session, so the card it is showing is dropped with
+    its old schedule: it cannot be rated (a reset undone) as if nothing had happened."""
+    shown = studied.next_card()
+    assert shown is not None and shown.stored.state.phase is Phase.REVIEW
+    app = make_app(studied)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press(*["down"] * _ids(app).index(shown.ref.card_id), "enter")
+        assert isinstance(app.screen, CardScreen) and app.screen.row.ref == shown.ref
+        await pilot.press(*keys)
+        assert isinstance(app.screen, CardScreen)
+    assert done(get_card(studied.store, shown.ref))
+    assert studied.current is None
+    following = studied.next_card()  # whatever comes next is as the database has it
+    assert following is None or following.stored == get_card(studied.store, following.ref)
+
+
 async def test_an_action_that_fails_is_a_notification(studied):
-    store, _, _ = studied
+    store = studied.store
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("enter")

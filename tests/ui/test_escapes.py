@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC
 from pathlib import Path
 
 from textual.widgets import DataTable, Markdown
 
 from quiz.judge.verdict import Outcome, Rating, Verdict
-from quiz.review.session import Session
 from quiz.ui.browse import BrowseScreen
 from quiz.ui.card import CardScreen
 from quiz.ui.review import ReviewScreen
 from quiz.ui.verdict import VerdictPanel
 
 from .pilots import launched, until
-from .screen_host import HostApp, RightJudge, studied_store
+from .screen_host import HostApp, studied_session
 
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 MARKUP = "[bold red]x[/] [link=https://example.com]y[/link]"
@@ -142,14 +140,13 @@ async def test_a_notification_quoting_markup_is_plain_text(app_factory, deck_fol
 async def test_the_card_history_draws_an_answer_as_typed(tmp_path: Path):
     """The learner's answers (or an imported file's) are table cells: never markup, and
     their control characters escaped."""
-    store, decks, clock = studied_store(tmp_path, days=1)
+    session, _ = studied_session(tmp_path, days=1)
     try:
-        session = Session(store, decks, RightJudge(), clock=clock, tz=UTC)
         card = session.next_card()
         assert card is not None and not card.self_graded
         session.submit("x[/]\x1b[2J[b]y")
         session.rate(Rating.GOOD, duration_ms=1000)
-        app = HostApp(lambda: BrowseScreen(store, decks, clock=clock, tz=UTC))
+        app = HostApp(lambda: BrowseScreen(session))
         async with app.run_test(size=(140, 40)) as pilot:
             table = app.screen.query_one("#browse-cards", DataTable)
             rows = [table.get_row_at(i)[:2] for i in range(table.row_count)]
@@ -160,7 +157,7 @@ async def test_the_card_history_draws_an_answer_as_typed(tmp_path: Path):
             assert_no_raw_controls(drawn)
             assert "x[/]\\x1b[2J[b]y" in drawn
     finally:
-        store.close()
+        session.close()
 
 
 LINKS = """\

@@ -10,27 +10,27 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from quiz.progress.stats import collect
+from quiz.review.session import Session
 from quiz.review.store import Store
 from quiz.ui.stats import StatsScreen, heatmap_text
 
-from .screen_host import T0, Clock, HostApp, studied_store
+from .screen_host import T0, Clock, HostApp, studied_session
 
 
 @pytest.fixture
 def studied(tmp_path: Path):
-    store, decks, clock = studied_store(tmp_path)
-    yield store, decks, clock
-    store.close()
+    session, _ = studied_session(tmp_path)
+    yield session
+    session.close()
 
 
-def make_app(store: Store, clock) -> HostApp:
-    return HostApp(lambda: StatsScreen(store, clock=clock, tz=UTC))
+def make_app(session: Session) -> HostApp:
+    return HostApp(lambda: StatsScreen(session))
 
 
 async def test_figures_match_the_stats_module(studied):
-    store, _, clock = studied
-    expected = collect(store, clock(), tz=UTC, days=30, forecast_days=30, hardest=0).overall
-    app = make_app(store, clock)
+    expected = collect(studied.store, T0, tz=UTC, days=30, forecast_days=30, hardest=0).overall
+    app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         figures = str(app.screen.query_one("#stats-figures", Static).render())
@@ -46,14 +46,14 @@ async def test_figures_match_the_stats_module(studied):
 
 
 async def test_an_empty_database_draws_without_failing(tmp_path: Path):
-    store = Store.open(tmp_path / "empty.sqlite3")
-    app = make_app(store, Clock())
+    session = Session(Store.open(tmp_path / "empty.sqlite3"), [], clock=Clock(), tz=UTC)
+    app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         figures = str(app.screen.query_one("#stats-figures", Static).render())
         assert "True retention —" in figures and "Streak 0 days" in figures
         assert not [n for n in app._notifications if n.severity == "error"]
-    store.close()
+    session.close()
 
 
 def test_heatmap_shades_by_reviews():
@@ -71,5 +71,4 @@ def test_heatmap_shades_by_reviews():
 
 @pytest.mark.parametrize("size", [(100, 32), (80, 24)])
 def test_stats_snapshot(studied, snap_compare, size):
-    store, _, clock = studied
-    assert snap_compare(make_app(store, clock), terminal_size=size)
+    assert snap_compare(make_app(studied), terminal_size=size)
