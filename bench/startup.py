@@ -3,7 +3,8 @@
 A bare Textual app showing one word is the floor (``textual_hello_s``); torch-quiz's
 first frame is the moment its Home screen is drawn: a bundled deck's title in the table
 and the keys in the footer. Both run in a 100x32 pty, so what is timed is what a
-learner waits for.
+learner waits for. ``startup_plain_footer_s`` is the same launch with Textual's own
+footer in place of ``quiz.ui.footer.KeysFooter``'s, to show what that footer is worth.
 """
 
 from __future__ import annotations
@@ -35,14 +36,16 @@ Hello().run()
 """
 
 
-# The same launch with the garbage collector left running (quiz.launch.PAUSE_COLLECTOR):
-# the difference from the plain launch is what that pause is worth.
-COLLECTOR_ON = """
-import quiz.launch
-quiz.launch.PAUSE_COLLECTOR = False
+# The same launch with one speed trick turned off; the difference from the plain
+# launch is what that trick is worth. The flags are module constants read at start-up.
+WITHOUT = """
+import {module}
+{module}.{flag} = False
 from quiz.start import main
 main()
 """
+COLLECTOR_ON = WITHOUT.format(module="quiz.launch", flag="PAUSE_COLLECTOR")
+PLAIN_FOOTER = WITHOUT.format(module="quiz.ui.footer", flag="KEYS_IN_FIRST_FRAME")
 
 
 # Home is drawn: a deck's row in the table and the footer's last key (Textual composes
@@ -132,16 +135,22 @@ def startup_figures(repeat: int) -> dict[str, float]:
         }
         hello = [sys.executable, "-c", HELLO]
         app = [sys.executable, "-m", "quiz"]
+        plain = [sys.executable, "-c", PLAIN_FOOTER]
         first_paint(app, HOME_DRAWN, env)  # create and migrate the database once
         collector_on = [sys.executable, "-c", COLLECTOR_ON]
-        hellos, apps, unpaused = [], [], []
+        hellos: list[float] = []
+        apps: list[float] = []
+        plains: list[float] = []
+        unpaused: list[float] = []
         for _ in range(repeat):  # interleaved, so all see the same machine
             hellos.append(first_paint(hello, (b"hello-painted",), env))
             apps.append(first_paint(app, HOME_DRAWN, env))
+            plains.append(first_paint(plain, HOME_DRAWN, env))
             unpaused.append(first_paint(collector_on, HOME_DRAWN, env))
     return {
         "textual_hello_s": _median(hellos),
         "startup_first_paint_s": _median(apps),
+        "startup_plain_footer_s": _median(plains),
         "startup_collector_on_s": _median(unpaused),
     }
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import copyreg
+import pickle
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import MappingProxyType
 
+import pytest
 from conftest import ROOT
 
 from quiz.deck.cache import load_decks_cached
@@ -28,6 +32,13 @@ def test_cached_decks_equal_a_fresh_load(tmp_path: Path):
     assert again == first == load_decks([ROOT / "decks"])
     card = again.decks[0].cards[0]
     assert card.where("id").line >= 1  # read-only location maps survive the round trip
+
+
+def test_writing_the_cache_changes_no_process_wide_pickling(tmp_path: Path):
+    load_decks_cached([ROOT / "decks"], tmp_path / "cache.pickle")
+    assert MappingProxyType not in copyreg.dispatch_table
+    with pytest.raises(TypeError):
+        pickle.dumps(MappingProxyType({}))
 
 
 def test_any_change_loads_afresh(tmp_path: Path):

@@ -32,7 +32,18 @@ def read_only(items: dict[str, object]) -> MappingProxyType[str, object]:
     return MappingProxyType(items)
 
 
-copyreg.pickle(MappingProxyType, lambda proxy: (read_only, (dict(proxy),)))
+def _reduce_read_only(proxy: MappingProxyType[str, object]) -> tuple[object, ...]:
+    return read_only, (dict(proxy),)
+
+
+class _DeckPickler(pickle.Pickler):
+    """Pickles read-only mappings (which pickle refuses) for this cache alone.
+
+    Its own dispatch table, rather than ``copyreg.pickle``, leaves every other pickle in
+    the process as it was.
+    """
+
+    dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_read_only}
 
 
 def cache_path() -> Path:
@@ -71,4 +82,4 @@ def _store(cache: Path, key: tuple[object, ...], decks: DeckSet) -> None:
         atomic_write(cache) as temporary,
         temporary.open("wb") as stream,
     ):
-        pickle.dump((key, decks), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        _DeckPickler(stream, protocol=pickle.HIGHEST_PROTOCOL).dump((key, decks))

@@ -19,7 +19,8 @@ from typing import Any
 
 # The small values below (thousands per deck set) have no __slots__: the deck cache
 # unpickles a plain instance __dict__ in C, while slotted frozen dataclasses restore
-# each field through Python, which doubled the app's deck loading at start-up.
+# each field through Python, on every launch before the first frame (``bench/run.py``,
+# ``startup_first_paint_s``).
 
 DEFAULT_LANGUAGE = "en"
 BLANK = "____"

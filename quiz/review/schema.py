@@ -12,7 +12,8 @@ Times are fixed-width UTC text (see ``quiz.review.clock``); FSRS states use
 
 from __future__ import annotations
 
-from quiz.review.sqlite import Database, Migrations
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 
 APPLICATION_ID = 0x5451757A  # "TQuz"
 MIGRATION_SET = "torch-quiz"

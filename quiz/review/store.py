@@ -22,10 +22,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from sqlite_utils import Database
+
 from quiz.review.errors import StoreError
 from quiz.review.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 from quiz.review.settings import Settings
-from quiz.review.sqlite import Database
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 10.0
