@@ -14,6 +14,7 @@ from quiz.deck.loader import load_deck
 from quiz.deck.model import CardKind, CodeCard, DtypePolicy, OutputCard, Tolerance
 from quiz.ui.author import AuthorScreen
 
+from .pilots import record_notifications, until
 from .screen_host import HostApp, write_decks
 
 
@@ -61,10 +62,7 @@ async def test_the_value_shows_as_you_type(judge, decks):
     app = make_app(judge, decks)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press(*"torch.arange(6).view(2, 3).sum(0)")
-        await pilot.pause(0.6)  # the debounce
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert _value(app) == "tensor([3, 5, 7])"
+        await until(pilot, lambda: _value(app) == "tensor([3, 5, 7])", "the value, debounced")
 
 
 async def test_tab_goes_from_field_to_field(judge, decks):
@@ -178,6 +176,7 @@ async def test_a_card_that_fails_check_is_refused_with_the_message(judge, decks)
     path = decks[-1].path
     old = path.read_bytes()
     app = make_app(judge, decks)
+    shown = record_notifications(app)
     async with app.run_test(size=(100, 32)) as pilot:
         for values, message in [
             ({"id": "view-shape", "expr": "torch.ones(2)"}, "duplicate card id 'view-shape'"),
@@ -190,7 +189,7 @@ async def test_a_card_that_fails_check_is_refused_with_the_message(judge, decks)
             _fill(app, **{"accept": "", **values})
             await _save(app, pilot)
             assert message in _status(app), (values, _status(app))
-            notes = [n for n in app._notifications if n.severity == "error"]
+            notes = [n for n in shown if n.severity == "error"]
             assert message in notes[-1].message
     assert path.read_bytes() == old
 
@@ -200,11 +199,12 @@ async def test_an_unwritable_deck_file_is_a_notification(judge, decks, monkeypat
     old = path.read_bytes()
     monkeypatch.setattr("quiz.deck.append.os.access", lambda *_: False)
     app = make_app(judge, decks)
+    shown = record_notifications(app)
     async with app.run_test(size=(100, 32)) as pilot:
         _fill(app, id="fine", expr="torch.ones(2)")
         await _save(app, pilot)
         assert "read-only" in _status(app)
-        assert any("read-only" in n.message for n in app._notifications)
+        assert any("read-only" in n.message for n in shown)
     assert path.read_bytes() == old
 
 
@@ -318,6 +318,7 @@ async def test_bad_judging_values_are_refused_at_their_field(judge, decks):
     path = decks[-1].path
     old = path.read_bytes()
     app = make_app(judge, decks)
+    shown = record_notifications(app)
     async with app.run_test(size=(100, 32)) as pilot:
         _fill(app, kind="code", id="col-sum", prompt="P", given="m = torch.randn(3, 4)")
         _fill(app, expr="m.sum(dim=0)")
@@ -332,7 +333,7 @@ async def test_bad_judging_values_are_refused_at_their_field(judge, decks):
             _fill(app, **{field: value})
             await _save(app, pilot)
             assert _status(app).startswith(message), (value, _status(app))
-            notes = [n for n in app._notifications if n.severity == "error"]
+            notes = [n for n in shown if n.severity == "error"]
             assert notes[-1].message.startswith(message)
             assert [w.id for w in app.screen.query(".-invalid")] == [f"author-{field}"]
             marked, plain = (app.screen.query_one(f"#author-{n}") for n in (field, "hint"))

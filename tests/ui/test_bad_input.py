@@ -9,7 +9,7 @@ from quiz.ui.answer import AnswerLine
 from quiz.ui.review import ReviewScreen, ReviewStep
 from quiz.ui.verdict import VerdictPanel
 
-from .pilots import launched
+from .pilots import launched, record_notifications
 
 BROKEN = """\
 deck: broken-cards
@@ -23,10 +23,6 @@ cards:
     kind: output
     expr: torch.tensor([1, 2]) + 1
 """
-
-
-def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def submit(pilot, text: str) -> None:
@@ -55,6 +51,7 @@ async def test_an_unreadable_answer_is_explained_and_can_be_retyped(app_factory)
 async def test_a_broken_card_offers_bury_and_suspend(app_factory, deck_folder: Path):
     (deck_folder / "broken.yaml").write_text(BROKEN, encoding="utf-8")
     app = app_factory(review=["broken-cards"])
+    shown = record_notifications(app)
     async with app.run_test(size=(100, 32)) as pilot:
         await launched(pilot)
         screen = app.screen
@@ -65,7 +62,7 @@ async def test_a_broken_card_offers_bury_and_suspend(app_factory, deck_folder: P
         assert app.session.store.scalar("SELECT count(*) FROM reviews") == 0
         await pilot.press("b")
         assert screen.card.ref.card_id == "fine"
-        assert any("buried" in m for m in messages(app))
+        assert any("buried" in m for m in [note.message for note in shown])
 
 
 class ExplodingJudge:
@@ -75,6 +72,7 @@ class ExplodingJudge:
 
 async def test_a_failing_judge_is_a_notification_and_the_box_reopens(app_factory):
     app = app_factory(review=["tensor-math"], judge=ExplodingJudge())
+    shown = record_notifications(app)
     async with app.run_test(size=(100, 32)) as pilot:
         await launched(pilot)
         screen = app.screen
@@ -82,20 +80,22 @@ async def test_a_failing_judge_is_a_notification_and_the_box_reopens(app_factory
         assert isinstance(app.screen, ReviewScreen)
         assert screen.phase is ReviewStep.ANSWERING
         assert screen.query_one(AnswerLine).has_focus
-        assert any("the judge fell over" in m for m in messages(app))
+        assert any("the judge fell over" in m for m in [note.message for note in shown])
 
 
 async def test_an_empty_answer_is_not_judged(app_factory):
     app = app_factory(review=["tensor-math"])
+    shown = record_notifications(app)
     async with app.run_test(size=(100, 32)) as pilot:
         await launched(pilot)
         await pilot.press("enter")
         assert app.screen.phase is ReviewStep.ANSWERING
-        assert any("type an answer first" in m for m in messages(app))
+        assert any("type an answer first" in m for m in [note.message for note in shown])
 
 
 async def test_an_editor_that_breaks_the_deck_keeps_the_old_one(app_factory, deck_folder: Path):
     app = app_factory(review=["bilingual"])
+    shown = record_notifications(app)
 
     def breaking_editor(path: Path, line: int) -> bool:
         path.write_text("deck: bilingual\ntitle: [\n", encoding="utf-8")
@@ -105,5 +105,5 @@ async def test_an_editor_that_breaks_the_deck_keeps_the_old_one(app_factory, dec
     async with app.run_test(size=(100, 32)) as pilot:
         await launched(pilot)
         await pilot.press("tab", "e")
-        assert any("bilingual.yaml:3:1" in m for m in messages(app))
+        assert any("bilingual.yaml:3:1" in m for m in [note.message for note in shown])
         assert app.screen.card.ref.card_id == "eq-dtype"

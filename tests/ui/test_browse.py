@@ -13,6 +13,7 @@ from quiz.review.state import Phase
 from quiz.ui.browse import BrowseScreen
 from quiz.ui.card import CardScreen, ConfirmScreen, due_text, span
 
+from .pilots import record_notifications
 from .screen_host import HostApp, studied_session
 
 
@@ -224,13 +225,14 @@ async def test_an_action_on_the_card_being_studied_takes_it_off_the_session(stud
 async def test_an_action_that_fails_is_a_notification(studied):
     store = studied.store
     app = make_app(studied)
+    shown = record_notifications(app)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("enter")
         store.db.execute("DELETE FROM reviews")
         store.db.execute("DELETE FROM cards")  # the card vanished under the screen
         await pilot.press("s")
         await pilot.pause()
-        assert any("no card tensors/clamp-both" in n.message for n in app._notifications)
+        assert any("no card tensors/clamp-both" in n.message for n in shown)
         assert isinstance(app.screen, CardScreen)
 
 

@@ -19,7 +19,7 @@ from quiz.ui.home import HomeScreen
 from quiz.ui.keymap import load_keymap
 from quiz.ui.review import ReviewScreen, ReviewStep
 
-from .pilots import launched, until
+from .pilots import launched, record_notifications, until
 
 
 class StandInJudge:
@@ -147,11 +147,12 @@ async def test_a_keymap_remaps_and_the_help_shows_it(app_factory, db_path: Path)
 async def test_a_bad_keymap_is_a_notification(app_factory, db_path: Path):
     (db_path.parent / "keymap.toml").write_text('"home.settings" = \n', encoding="utf-8")
     app = app_factory(judge=StandInJudge())
+    shown = record_notifications(app)
     async with app.run_test(size=(100, 32)) as pilot:
         await launched(pilot)
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert any("not valid TOML" in n.message for n in app._notifications)
+        assert any("not valid TOML" in n.message for n in shown)
         await pilot.press("o")
         assert type(app.screen).__name__ == "SettingsScreen"  # the defaults are kept
 
@@ -159,8 +160,9 @@ async def test_a_bad_keymap_is_a_notification(app_factory, db_path: Path):
 async def test_an_unknown_id_is_named(app_factory, db_path: Path):
     (db_path.parent / "keymap.toml").write_text('"review.undoo" = "z"\n', encoding="utf-8")
     app = app_factory(judge=StandInJudge())
+    shown = record_notifications(app)
     async with app.run_test(size=(100, 32)) as pilot:
         await launched(pilot)
         await pilot.pause()
         await pilot.pause()
-        assert any("review.undoo" in n.message for n in app._notifications)
+        assert any("review.undoo" in n.message for n in shown)

@@ -14,6 +14,7 @@ from quiz.review.session import Session
 from quiz.review.store import Store
 from quiz.ui.stats import StatsScreen, heatmap_text
 
+from .pilots import record_notifications
 from .screen_host import T0, Clock, HostApp, studied_session
 
 
@@ -48,11 +49,12 @@ async def test_figures_match_the_stats_module(studied):
 async def test_an_empty_database_draws_without_failing(tmp_path: Path):
     session = Session(Store.open(tmp_path / "empty.sqlite3"), [], clock=Clock(), tz=UTC)
     app = make_app(session)
+    shown = record_notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         figures = str(app.screen.query_one("#stats-figures", Static).render())
         assert "True retention —" in figures and "Streak 0 days" in figures
-        assert not [n for n in app._notifications if n.severity == "error"]
+        assert not [n for n in shown if n.severity == "error"]
     session.close()
 
 
