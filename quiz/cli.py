@@ -208,16 +208,13 @@ def try_expression(
     """
     import json
 
-    from quiz.judge.client import SandboxUnavailable, WorkerClient
+    from quiz.judge.client import WorkerClient
     from quiz.judge.report import result_dict
     from quiz.sandbox.protocol import Status
 
     givens = [_parse_given(item) for item in given or []]
     with WorkerClient() as client:
-        try:
-            trial = client.run(givens, [expr]).trials[0]
-        except SandboxUnavailable as error:
-            _fail(str(error))
+        trial = client.run(givens, [expr]).trials[0]  # SandboxUnavailable: a UserError
     if trial.given_failure is not None:
         name, failure = trial.given_failure
         _fail(f"given '{name}': {failure.describe(client.time_limit)}")
@@ -332,14 +329,11 @@ def doctor(
     """
     import json
 
-    from quiz.judge.client import SandboxUnavailable, WorkerClient
+    from quiz.judge.client import WorkerClient
     from quiz.judge.doctor import diagnose
 
     with WorkerClient() as client:
-        try:
-            diagnosis = diagnose(client)
-        except SandboxUnavailable as error:
-            _fail(str(error))
+        diagnosis = diagnose(client)  # SandboxUnavailable is a UserError: one line, exit 1
     if as_json:
         typer.echo(json.dumps(diagnosis.to_dict(), ensure_ascii=False))
     else:

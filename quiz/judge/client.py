@@ -38,6 +38,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import IO
 
+from quiz.errors import UserError
 from quiz.judge.sandboxinfo import WorkerInfo
 from quiz.sandbox.protocol import (
     MAX_REPLY_BYTES,
@@ -61,8 +62,9 @@ MEMORY_LIMIT_ENV = "TORCH_QUIZ_WORKER_MEMORY"  # the worker's address space, in 
 WORKDIR_PREFIX = "torch-quiz-worker-"  # each worker's private, empty working directory
 
 
-class SandboxUnavailable(Exception):
-    """The torch worker could not be started; the message says why."""
+class SandboxUnavailable(UserError):
+    """The torch worker could not be started; the message says why (one line, as every
+    ``UserError``: the command line and the app print it, never a traceback)."""
 
 
 class WorkerClient:

@@ -321,7 +321,7 @@ class TorchQuizApp(App[None]):
         from quiz.ui.help import known_ids
         from quiz.ui.keymap import unknown_ids
 
-        unknown = unknown_ids(self.keymap, known_ids())
+        unknown = unknown_ids(self.keymap, known_ids(type(self)))
         if unknown:
             self.notify(
                 f"{self.keymap_file}: no key has the id {', '.join(unknown)} (? lists the ids)",

@@ -9,7 +9,6 @@ comes first.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,22 +21,6 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from quiz.ui.footer import KeysFooter
-
-# (title, module, class): the app first, then every screen that has keys.
-SECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("Everywhere", "quiz.ui.app", "TorchQuizApp"),
-    ("Home", "quiz.ui.home", "HomeScreen"),
-    ("Review", "quiz.ui.review", "ReviewScreen"),
-    ("Summary", "quiz.ui.summary", "SummaryScreen"),
-    ("Practice dialog", "quiz.ui.practice", "PracticeDialog"),
-    ("Browse", "quiz.ui.browse", "BrowseScreen"),
-    ("Card detail", "quiz.ui.card", "CardScreen"),
-    ("Confirm (Browse)", "quiz.ui.card", "ConfirmScreen"),
-    ("Stats", "quiz.ui.stats", "StatsScreen"),
-    ("Author", "quiz.ui.author", "AuthorScreen"),
-    ("Settings", "quiz.ui.settings", "SettingsScreen"),
-    ("Help", "quiz.ui.help", "HelpScreen"),
-)
 
 NOTES = {  # keys that belong to a widget rather than a binding
     "ReviewScreen": "In the answer box, letters and digits are typed: Tab leaves it. "
@@ -73,15 +56,40 @@ def section_rows(owner: type, keymap: Mapping[str, str]) -> list[KeyRow]:
     return list(rows.values())
 
 
-def sections() -> list[tuple[str, type]]:
-    """The owners of the keys, imported now (opening the help, not starting the app)."""
+def sections(app_type: type[App[object]]) -> list[tuple[str, type]]:
+    """The owners of the keys, the app first, then every screen that has keys.
+
+    The screens are imported here, when the help opens (not when the app starts).
+    """
+    from quiz.ui.author import AuthorScreen
+    from quiz.ui.browse import BrowseScreen
+    from quiz.ui.card import CardScreen, ConfirmScreen
+    from quiz.ui.home import HomeScreen
+    from quiz.ui.practice import PracticeDialog
+    from quiz.ui.review import ReviewScreen
+    from quiz.ui.settings import SettingsScreen
+    from quiz.ui.stats import StatsScreen
+    from quiz.ui.summary import SummaryScreen
+
     return [
-        (title, getattr(importlib.import_module(module), name)) for title, module, name in SECTIONS
+        ("Everywhere", app_type),
+        ("Home", HomeScreen),
+        ("Review", ReviewScreen),
+        ("Summary", SummaryScreen),
+        ("Practice dialog", PracticeDialog),
+        ("Browse", BrowseScreen),
+        ("Card detail", CardScreen),
+        ("Confirm (Browse)", ConfirmScreen),
+        ("Stats", StatsScreen),
+        ("Author", AuthorScreen),
+        ("Settings", SettingsScreen),
+        ("Help", HelpScreen),
     ]
 
 
-def known_ids() -> set[str]:
-    return {b.id for _, owner in sections() for b in own_bindings(owner) if b.id}
+def known_ids(app_type: type[App[object]]) -> set[str]:
+    """Every binding id of the app and its screens (what ``keymap.toml`` may name)."""
+    return {b.id for _, owner in sections(app_type) for b in own_bindings(owner) if b.id}
 
 
 def key_text(app: App[object], keys: tuple[str, ...]) -> str:
@@ -132,7 +140,7 @@ class HelpScreen(Screen[None]):
         self.query_one("#help-body", VerticalScroll).focus()
 
     def ordered(self) -> list[tuple[str, type]]:
-        found = sections()
+        found = sections(type(self.app))
         here = [s for s in found if s[1].__name__ == self.current]
         return here + [s for s in found if s[1].__name__ != self.current]
 

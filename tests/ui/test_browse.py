@@ -153,9 +153,10 @@ async def test_the_cursor_stays_on_its_card_and_search_keeps_the_order(studied):
 
 
 def test_the_sort_keys_have_ids_for_the_keymap():
+    from quiz.ui.app import TorchQuizApp
     from quiz.ui.help import known_ids
 
-    assert {"browse.sort", "browse.reverse"} <= known_ids()
+    assert {"browse.sort", "browse.reverse"} <= known_ids(TorchQuizApp)
 
 
 async def test_card_detail_shows_history_and_suspends(studied):

@@ -13,8 +13,9 @@ from textual.screen import Screen
 
 import quiz.ui
 from quiz.judge.verdict import Outcome, Verdict
+from quiz.ui.app import TorchQuizApp
 from quiz.ui.commands import TorchQuizCommands
-from quiz.ui.help import SECTIONS, HelpScreen, known_ids, own_bindings
+from quiz.ui.help import HelpScreen, known_ids, own_bindings, sections
 from quiz.ui.home import HomeScreen
 from quiz.ui.keymap import load_keymap
 from quiz.ui.review import ReviewScreen, ReviewStep
@@ -91,7 +92,7 @@ async def test_the_palette_runs_the_review_actions(app_factory):
 
 
 def test_every_screen_with_keys_is_in_the_help():
-    listed = {name for _, _, name in SECTIONS}
+    listed = {owner.__name__ for _, owner in sections(TorchQuizApp)}
     for module in pkgutil.iter_modules(quiz.ui.__path__):
         loaded = importlib.import_module(f"quiz.ui.{module.name}")
         for name, owner in inspect.getmembers(loaded, inspect.isclass):
@@ -114,7 +115,7 @@ async def test_help_lists_the_keys_of_this_screen_first(app_factory):
         assert help_screen.ordered()[0][0] == "Home"
         table = help_screen.section_table("Home", HomeScreen)
         assert str(table.title) == "Home (this screen)"
-        assert len(help_screen.query(".help-section")) == len(SECTIONS)
+        assert len(help_screen.query(".help-section")) == len(sections(TorchQuizApp))
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
 
@@ -129,7 +130,7 @@ def test_keymap_file_forms(tmp_path: Path):
     loaded = load_keymap(path)
     assert loaded.keys == {"review.undo": "z", "home.browse": "slash,f", "review.bury": "B"}
     assert len(loaded.problems) == 1 and "'home.stats'" in loaded.problems[0]
-    assert {"review.undo", "home.browse", "review.bury", "settings.save"} <= known_ids()
+    assert {"review.undo", "home.browse", "review.bury", "settings.save"} <= known_ids(TorchQuizApp)
 
 
 async def test_a_keymap_remaps_and_the_help_shows_it(app_factory, db_path: Path):
