@@ -1,7 +1,8 @@
 """The console script's entry point: a bare ``torch-quiz`` opens the app at once.
 
-The command line is built with typer, which imports pydantic to convert parameters:
-about a tenth of a second before anything can be drawn. So the plain launch
+The command line is built with typer, which imports pydantic to convert parameters,
+all before anything could be drawn (``bench/run.py``'s ``startup_first_paint_s``
+measures the launch that skips it). So the plain launch
 (``torch-quiz``, optionally with ``--db PATH``) is recognised here and goes straight to
 ``quiz.launch``; every other invocation, ``--help`` included, goes to ``quiz.cli``,
 which launches the app through the same module. Neither imports this one, so there is
