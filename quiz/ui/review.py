@@ -173,6 +173,16 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         self.sub_title = self.heading
         self.show_next()
 
+    def on_screen_resume(self) -> None:
+        """Back from another screen (Browse, say): if the card shown was suspended or
+        reset there, the study has dropped it, and the next card is shown instead."""
+        shown = self.card
+        if shown is None or self.phase is ReviewStep.DONE:
+            return
+        current = self.study.current
+        if current is None or current.ref != shown.ref:
+            self.show_next()
+
     # -- showing a card ----------------------------------------------------------------
 
     def show_next(self) -> None:

@@ -13,7 +13,7 @@ from quiz.ui.review import ReviewScreen, ReviewStep
 from quiz.ui.summary import SummaryScreen
 from quiz.ui.verdict import RatingBar, VerdictPanel
 
-from .pilots import launched
+from .pilots import launched, until
 
 
 def reviews(app) -> list[dict]:
@@ -155,3 +155,31 @@ async def test_edit_reloads_the_deck_at_the_cards_line(app_factory, deck_folder:
         await pilot.press("tab", "e")
         assert opened == [(deck_folder / "bilingual.yaml", 6)]
         assert "Edited?" in app.screen.query_one("#prompt", Markdown).source
+
+
+async def test_a_card_suspended_in_browse_leaves_the_review(app_factory):
+    """Suspending the card being studied from Browse (through the palette) drops it: back
+    on the review screen, the next card is shown, not the suspended one."""
+    app = app_factory(review=["tensor-math"])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
+        screen = app.screen
+        assert current_id(app) == "clamp-both"
+        from quiz.ui.browse import BrowseScreen
+        from quiz.ui.card import CardScreen
+
+        app.push_screen(BrowseScreen(app.session, language="en"))
+        await until(pilot, lambda: isinstance(app.screen, BrowseScreen), "Browse")
+        browse = app.screen
+        table = browse.query_one("#browse-cards")
+        row = next(i for i, r in enumerate(browse.rows) if r.ref.card_id == "clamp-both")
+        table.move_cursor(row=row)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CardScreen), "the card")
+        await pilot.press("s")
+        store = app.session.store
+        ref = CardRef("tensor-math", "clamp-both")
+        await until(pilot, lambda: get_card(store, ref).suspended, "the suspension")
+        await pilot.press("escape", "escape")
+        await until(pilot, lambda: app.screen is screen, "the review screen")
+        assert current_id(app) != "clamp-both"
