@@ -43,9 +43,6 @@ if TYPE_CHECKING:
 class Warmable(Protocol):
     """What the app needs from the sandbox client: wait for torch, and stop it."""
 
-    @property
-    def ready(self) -> bool: ...
-
     def wait_ready(self) -> None:
         """Block until torch is loaded; raise if the worker cannot start."""
         ...
@@ -99,7 +96,7 @@ class TorchQuizApp(App[None]):
         )
 
     torch_state: reactive[TorchState] = reactive(TorchState.LOADING, init=False)
-    """Where the sandbox worker is; the status line and the review screen watch it."""
+    """Where the sandbox worker is: the status line watches it, the review screen reads it."""
 
     def __init__(
         self,
