@@ -120,6 +120,8 @@ def _build_card(card: Any, raw: dict[str, Any], source: SourceMap, at: DataPath)
             answer=card.answer,
             accept=tuple(card.accept),
             reject=tuple(card.reject),
+            shuffle=card.shuffle,
+            pin=card.pin,
         )
     if isinstance(card, FlashModel):
         return m.FlashCard(**common, front=card.front, back=card.back, demo=card.demo)
@@ -132,7 +134,7 @@ def _build_card(card: Any, raw: dict[str, Any], source: SourceMap, at: DataPath)
         "reject": tuple(card.reject),
     }
     if isinstance(card, OutputModel):
-        return m.OutputCard(**judged, expr=card.expr)
+        return m.OutputCard(**judged, expr=card.expr, fresh=card.fresh)
     if isinstance(card, CodeModel):
         return m.CodeCard(
             **judged,

@@ -113,6 +113,11 @@ class Card:
         """Where ``field_name`` was written, or where the card starts."""
         return self.locations.get(field_name, self.location)
 
+    @property
+    def varies(self) -> bool:
+        """Whether its givens are drawn afresh at each review (an output card's ``fresh``)."""
+        return False
+
 
 @dataclass(frozen=True, kw_only=True)
 class JudgedCard(Card):
@@ -128,6 +133,11 @@ class JudgedCard(Card):
 @dataclass(frozen=True, kw_only=True)
 class OutputCard(JudgedCard):
     expr: str
+    fresh: bool = False  # draw the givens afresh at each review; the prompt shows the draw
+
+    @property
+    def varies(self) -> bool:
+        return self.fresh
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,6 +165,8 @@ class ChoiceCard(Card):
     answer: tuple[str, ...]
     accept: tuple[str, ...] = ()
     reject: tuple[str, ...] = ()
+    shuffle: bool = True  # the review screen shows the options in a fresh order
+    pin: tuple[str, ...] = ()  # options that keep their place when shuffled ("all of the above")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -58,6 +58,12 @@ def check_parts(
             seen[card.id] = index
         yield from _givens((*at, "given"), card.given)
         yield from _card(at, card)
+        if isinstance(card, OutputModel) and card.fresh and not (given or card.given):
+            yield RuleProblem(
+                (*at, "fresh"),
+                "fresh: true draws the givens afresh at each review, but this card has none; "
+                "give it random givens such as torch.randint(-5, 6, (4,))",
+            )
 
 
 def _givens(at: DataPath, givens: dict[str, str]) -> Iterator[RuleProblem]:
@@ -158,6 +164,9 @@ def _choice(at: DataPath, card: ChoiceModel) -> Iterator[RuleProblem]:
     for answer in card.answer:
         if answer not in seen:
             yield RuleProblem((*at, "answer"), f"answer '{answer}' is not one of the options")
+    for pinned in card.pin:
+        if pinned not in seen:
+            yield RuleProblem((*at, "pin"), f"pin '{pinned}' is not one of the options")
 
 
 def _option_number(text: str) -> int | None:

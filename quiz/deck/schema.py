@@ -126,6 +126,7 @@ class OutputModel(_JudgedModel):
     kind: Literal["output"]
     prompt: TextField = Text((("en", "What does this give?"), ("zh", "结果是什么?")))
     expr: Expr
+    fresh: bool = False
 
 
 class CodeModel(_JudgedModel):
@@ -152,6 +153,8 @@ class ChoiceModel(_CardModel):
     answer: Annotated[tuple[str, ...], PlainValidator(_string_list)]
     accept: Examples = []
     reject: Examples = []
+    shuffle: bool = True
+    pin: Annotated[tuple[str, ...], PlainValidator(_string_list)] = ()
 
 
 class FlashModel(_CardModel):
@@ -292,6 +295,8 @@ def _translate(detail: Any, data: Any) -> tuple[Loc, str]:
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         what = "a card" if len(loc) == 2 and loc[0] == "cards" else f"'{name}'"
         return loc, f"{what} must be a mapping of key: value, not {_yaml_kind(value)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return loc, f"'{name}' must be true or false, not '{shown(value)}'"
     if kind in ("string_type", "str_type"):
         return loc, f"'{name}' must be text, not {_yaml_kind(value)}"
     if kind == "list_type":

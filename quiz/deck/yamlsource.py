@@ -23,6 +23,7 @@ from quiz.deck.printable import describe, unsafe_character
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 16
 NUMERIC_KEYS = frozenset({"trials", "atol", "rtol", "format"})
+BOOLEAN_KEYS = frozenset({"fresh", "shuffle"})  # only `true` and `false` are read as such
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CORE = "tag:yaml.org,2002:"
@@ -272,6 +273,9 @@ def _scalar(node: yaml.ScalarNode, at: DataPath, problem: Any) -> Any:
     numeric_field = bool(at) and at[-1] in NUMERIC_KEYS and (len(at) < 2 or at[-2] != "given")
     if numeric_field and not node.style:
         return _number(node, problem)
+    boolean_field = bool(at) and at[-1] in BOOLEAN_KEYS and (len(at) < 2 or at[-2] != "given")
+    if boolean_field and not node.style and value.lower() in ("true", "false"):
+        return value.lower() == "true"
     return value
 
 
