@@ -25,14 +25,17 @@ from quiz.deck.model import (
     OutputCard,
     card_givens,
 )
+from quiz.judge.choice import judge_choice
 from quiz.judge.client import SandboxUnavailable
 from quiz.judge.compare import Rules, compare
 from quiz.judge.literal import LiteralError, parse_answer
+from quiz.judge.presentation import Presentation
 from quiz.judge.verdict import Outcome, Rating, Verdict
 from quiz.sandbox.protocol import Result, Run, Runner, Status
 from quiz.sandbox.values import Raised
 
 CLOZE_TRIALS = 3
+MAX_DRAWS_KEPT = 4096  # references kept in all once reviews add their own draws
 EASY_WITHIN_SECONDS = {  # a right answer this fast suggests Easy
     CardKind.OUTPUT: 10.0,
     CardKind.CODE: 25.0,
@@ -71,9 +74,13 @@ class Judge:
         *,
         used_hint: bool = False,
         elapsed_s: float | None = None,
+        presentation: Presentation | None = None,
     ) -> Verdict:
+        """``presentation`` is how the learner was shown the card: the draw of a fresh
+        card's givens, a choice card's order. Without one, the file's order and a fresh
+        card's fixed draw (seed 0) are judged, as in deck files and ``check``."""
         try:
-            verdict = self._judge(deck, card, answer)
+            verdict = self._judge(deck, card, answer, presentation or Presentation())
         except SandboxUnavailable as error:
             verdict = Verdict(Outcome.UNGRADABLE, f"the torch sandbox is not available: {error}")
         rating = suggest_rating(
@@ -81,14 +88,28 @@ class Judge:
         )
         return replace(verdict, suggested=rating)
 
-    def reference(self, deck: Deck, card: AnyCard) -> Run:
-        """What the card's own expression gives: expr, solution, filled solution or demo."""
+    def reference(self, deck: Deck, card: AnyCard, seed: int | None = None) -> Run:
+        """What the card's own expression gives: expr, solution, filled solution or demo.
+
+        ``seed`` draws a fresh card's givens for one review (None: the card's own seeds)."""
         key = (deck.slug, tuple(deck.given), card.id, card.content_hash, _reference_expr(card))
+        if seed is not None:
+            key += (seed,)
         cached = self._references.get(key)
         if cached is None:
-            cached = self.runner.run(card_givens(deck, card), [_reference_expr(card)], _seeds(card))
+            seeds = _seeds(card) if seed is None else (seed,)
+            cached = self.runner.run(card_givens(deck, card), [_reference_expr(card)], seeds)
+            if seed is not None and len(self._references) >= MAX_DRAWS_KEPT:
+                self._references.pop(next(iter(self._references)))
             self._references[key] = cached
         return cached
+
+    def draw(self, deck: Deck, card: AnyCard, seed: int) -> tuple[tuple[str, str], ...]:
+        """A fresh card's givens drawn with ``seed``, as torch prints them (empty when a
+        given fails: judging then says why). Its answer is computed and kept too, so the
+        learner's answer is judged without another trip to the sandbox."""
+        trial = self.reference(deck, card, seed).trials[0]
+        return () if trial.given_failure is not None else tuple(trial.givens.items())
 
     def demo(self, deck: Deck, card: AnyCard) -> str:
         """The live value a flash card's demo gives, as the learner is shown it."""
@@ -105,12 +126,13 @@ class Judge:
 
     # ---------------------------------------------------------------- kinds
 
-    def _judge(self, deck: Deck, card: AnyCard, answer: str) -> Verdict:
+    def _judge(self, deck: Deck, card: AnyCard, answer: str, shown: Presentation) -> Verdict:
         if isinstance(card, ChoiceCard):
-            return judge_choice(card, answer)
+            return judge_choice(card, answer, shown)
         if isinstance(card, FlashCard):
             return Verdict(Outcome.INVALID, "flash cards are graded by the learner")
-        reference = self.reference(deck, card)
+        seed = shown.seed if card.varies else None
+        reference = self.reference(deck, card, seed)
         broken = _broken_reference(reference, card, self.runner.time_limit)
         if broken is not None:
             return broken
@@ -199,54 +221,6 @@ class Judge:
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def judge_choice(card: ChoiceCard, answer: str) -> Verdict:
-    chosen = read_choice(card, answer)
-    if isinstance(chosen, str):
-        return Verdict(Outcome.INVALID, chosen)
-    right = set(card.answer)
-    shown = ", ".join(f"{card.options.index(option) + 1} ({option})" for option in card.answer)
-    got = ", ".join(sorted(chosen, key=card.options.index))
-    if chosen <= right:  # when several options are right, any of them is a right answer
-        return Verdict(Outcome.RIGHT, "right", expected=shown, got=got)
-    wrong = ", ".join(sorted(chosen - right, key=card.options.index))
-    summary = f"{wrong} is not right; the answer is {shown}"
-    return Verdict(Outcome.WRONG, summary, expected=shown, got=got)
-
-
-def read_choice(card: ChoiceCard, answer: str) -> set[str] | str:
-    """The options chosen by text or 1-based number, or a message saying what to type."""
-    text = _normal(answer)
-    count = len(card.options)
-    by_text = {_normal(option): option for option in card.options}
-    if not text:
-        return f"type an option's number (1–{count}) or its text"
-    if text in by_text:
-        return {by_text[text]}
-    if "," in text:
-        pieces = [piece.strip() for piece in text.split(",") if piece.strip()]
-    elif text.replace(" ", "").isdecimal():
-        pieces = text.split()  # "1 3"
-    else:
-        pieces = [text]
-    chosen: set[str] = set()
-    for piece in pieces:
-        if piece.isdecimal():  # not isdigit: int() refuses '²'
-            number = int(piece) if len(piece) <= 9 else 0  # and 4,300 digits or more
-            if not 1 <= number <= count:
-                shown = piece if len(piece) <= 9 else f"{piece[:9]}…"
-                return f"there is no option {shown}: choose 1–{count}"
-            chosen.add(card.options[number - 1])
-        elif piece in by_text:
-            chosen.add(by_text[piece])
-        else:
-            return f"'{piece}' is not one of the options: type its number (1–{count}) or its text"
-    return chosen
-
-
-def _normal(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _reference_expr(card: AnyCard) -> str:
