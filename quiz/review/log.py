@@ -14,6 +14,7 @@ from datetime import datetime
 
 import fsrs
 
+from quiz.judge.presentation import PLAIN, Presentation
 from quiz.judge.verdict import Rating, Verdict
 from quiz.review.cards import CardRef, StoredCard, counts_from_log, get_card
 from quiz.review.clock import from_text, to_text
@@ -26,11 +27,13 @@ from quiz.review.store import Store
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """What the learner typed and what the judge said; both None for a flash card."""
+    """What the learner typed and what the judge said (both None for a flash card), and
+    how the card was shown to them."""
 
     text: str | None = None
     verdict: Verdict | None = None
     duration_ms: int | None = None
+    presentation: Presentation = PLAIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,7 @@ class Undone:
     restored: CardState
     rating: Rating
     reviewed_at: datetime
+    presentation: Presentation = PLAIN  # the card comes back shown as it was
 
 
 def is_leech_lapse(lapses: int, threshold: int) -> bool:
@@ -106,6 +110,7 @@ def record_answer(
                     **card.state.to_columns("before_"),
                     **after.to_columns("after_"),
                     "leeched": int(leeched),
+                    "presentation": answer.presentation.to_json(),
                 }
             )
             .last_rowid
@@ -160,4 +165,5 @@ def undo_answer(store: Store, review_id: int | None = None) -> Undone:
         store.db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
     reviewed_at = from_text(row["reviewed_at"])
     assert reviewed_at is not None
-    return Undone(review_id, card.ref, before, Rating(row["rating"]), reviewed_at)
+    shown = Presentation.from_json(row["presentation"])
+    return Undone(review_id, card.ref, before, Rating(row["rating"]), reviewed_at, shown)

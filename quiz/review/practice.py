@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from quiz.judge.presentation import Presentation
 from quiz.judge.verdict import Rating, Verdict
 from quiz.review.cards import CardRef, StoredCard, get_card
 from quiz.review.errors import ReviewError
@@ -34,6 +35,7 @@ class _Step:
     ref: CardRef
     repeated: bool  # rated Again: it went back to the end of the drill
     review_id: int | None  # the review recorded, when the drill counts
+    presentation: Presentation  # how it was shown: an undo shows it so again
 
 
 class Practice:
@@ -49,6 +51,7 @@ class Practice:
         self._repeats: set[CardRef] = set()
         self._done: list[_Step] = []
         self._turn: Turn | None = None
+        self._shown_again: tuple[CardRef, Presentation] | None = None  # after an undo
 
     @classmethod
     def of_deck(cls, session: Session, slug: str, *, counted: bool = False) -> Practice:
@@ -99,7 +102,9 @@ class Practice:
                 continue
             queue = Queue.LEARNING if ref in self._repeats else queue_of(stored.state)
             deck = self.session.deck(ref.deck)
-            self._turn = Turn.show(self.session.store, deck, card, stored, queue, self.now())
+            again, self._shown_again = self._shown_again, None
+            shown = again[1] if again is not None and again[0] == ref else None
+            self._turn = Turn.show(self.session.store, deck, card, stored, queue, self.now(), shown)
             return self._turn.study
         return None
 
@@ -119,6 +124,10 @@ class Practice:
     def submit(self, answer: str, *, used_hint: bool = False) -> Verdict:
         turn = on_screen(self._turn)
         return turn.submit(self.session.judge, answer, used_hint=used_hint, now=self.now())
+
+    def draw(self) -> StudyCard:
+        """The current card with its fresh givens drawn (see ``Session.draw``)."""
+        return on_screen(self._turn).draw(self.session.judge)
 
     def demo(self, card: StudyCard) -> str | None:
         """The live value of a flash card's demo (None: it has none, or there is no judge)."""
@@ -147,7 +156,9 @@ class Practice:
         if repeated:
             self._left.append(study.ref)
             self._repeats.add(study.ref)
-        self._done.append(_Step(study.ref, repeated, recorded.review_id if recorded else None))
+        self._done.append(
+            _Step(study.ref, repeated, recorded.review_id if recorded else None, study.presentation)
+        )
         self._turn = None
         return recorded
 
@@ -165,6 +176,7 @@ class Practice:
                     break
         self._left.insert(0, step.ref)
         self._turn = None
+        self._shown_again = (step.ref, step.presentation)
         self.next_card()
         return undone
 

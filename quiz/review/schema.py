@@ -98,4 +98,12 @@ def _queue_indexes(db: Database) -> None:
     db.execute("PRAGMA user_version = 2")
 
 
-SCHEMA_VERSION = 2  # the number of steps above; tests check they agree
+@migrations(name="0003_review_presentation")
+def _review_presentation(db: Database) -> None:
+    # How the card was shown, as JSON: a fresh card's draw {"seed", "givens"} and a choice
+    # card's option order {"order": file indexes as shown}. NULL when nothing varied.
+    db.execute("ALTER TABLE reviews ADD COLUMN presentation TEXT")
+    db.execute("PRAGMA user_version = 3")
+
+
+SCHEMA_VERSION = 3  # the number of steps above; tests check they agree

@@ -24,6 +24,7 @@ from pathlib import Path
 from quiz.deck.check import load_decks
 from quiz.deck.model import Deck
 from quiz.deck.naming import no_deck_message, not_loaded_message
+from quiz.judge.presentation import Presentation, present, review_rng
 from quiz.judge.verdict import Rating, Verdict
 from quiz.paths import deck_paths
 from quiz.review import cards as card_ops
@@ -179,7 +180,12 @@ class Session:
                 self._turn = None
             else:
                 stored = get_card(self.store, turn.study.stored.id)
-                turn.study = dataclasses.replace(turn.study, deck=deck, card=card, stored=stored)
+                shown = turn.study.presentation
+                if not shown.fits(card):  # its options changed: show them afresh
+                    shown = present(card, review_rng(stored.ref, turn.study.reps, self.now()))
+                turn.study = dataclasses.replace(
+                    turn.study, deck=deck, card=card, stored=stored, presentation=shown
+                )
         return report
 
     # -- the queue ---------------------------------------------------------------------
@@ -212,6 +218,11 @@ class Session:
         turn = on_screen(self._turn)
         return turn.submit(self.judge, answer, used_hint=used_hint, now=self.now())
 
+    def draw(self) -> StudyCard:
+        """The current card with its fresh givens drawn (a trip to the sandbox the first
+        time: call it off the UI thread). Other cards come back as they are."""
+        return on_screen(self._turn).draw(self.judge)
+
     def demo(self, card: StudyCard) -> str | None:
         """The live value of a flash card's demo (None: it has none, or there is no judge)."""
         return demo_of(self.judge, card)
@@ -234,8 +245,8 @@ class Session:
     def undo(self) -> Undone | None:
         """Take back the last answer of this session (or, in a fresh one, the latest answer).
 
-        The card comes back as the current card with its exact prior state. None when
-        there is nothing to undo.
+        The card comes back as the current card with its exact prior state, shown as it
+        was (the same draw, the same order). None when there is nothing to undo.
         """
         review_id = self._history[-1] if self._history else last_review_id(self.store)
         if review_id is None:
@@ -247,7 +258,7 @@ class Session:
         stored = get_card(self.store, undone.ref)
         if stored.ref.deck in self._decks and stored.present:
             queue = queue_of(stored.state)
-            self._show(stored, queue)
+            self._show(stored, queue, undone.presentation)
         return undone
 
     # -- card actions ------------------------------------------------------------------
@@ -304,9 +315,11 @@ class Session:
             self._turn = None
         return result
 
-    def _show(self, stored: StoredCard, queue: Queue) -> None:
+    def _show(
+        self, stored: StoredCard, queue: Queue, presentation: Presentation | None = None
+    ) -> None:
         card = self._cards.get(stored.ref.deck, {}).get(stored.ref.card_id)
         if card is None:  # the store knows a card this session's decks do not
             raise ReviewError(f"{stored.ref} is in the database but not in the loaded decks")
         deck = self._decks[stored.ref.deck]
-        self._turn = Turn.show(self.store, deck, card, stored, queue, self.now())
+        self._turn = Turn.show(self.store, deck, card, stored, queue, self.now(), presentation)

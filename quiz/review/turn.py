@@ -9,11 +9,13 @@ ungradable verdict or recorded with the answer and the time the card was on scre
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
 from quiz.deck.model import AnyCard, CardKind, Deck, FlashCard
+from quiz.errors import UserError
+from quiz.judge.presentation import PLAIN, Presentation, present, review_rng
 from quiz.judge.verdict import Outcome, Rating, Verdict
 from quiz.review.cards import CardRef, StoredCard, counts_from_log
 from quiz.review.errors import ReviewError
@@ -35,16 +37,22 @@ class AnswerJudge(Protocol):
         *,
         used_hint: bool = False,
         elapsed_s: float | None = None,
+        presentation: Presentation | None = None,
     ) -> Verdict: ...
 
     def demo(self, deck: Deck, card: AnyCard) -> str:
         """What a flash card's demo expression gives, as the learner is shown it."""
         ...
 
+    def draw(self, deck: Deck, card: AnyCard, seed: int) -> tuple[tuple[str, str], ...]:
+        """A fresh card's givens drawn with ``seed``, as torch prints them."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class StudyCard:
-    """A card to show: the deck model, the card model, its stored schedule and counts."""
+    """A card to show: the deck model, the card model, its stored schedule and counts,
+    and how it is shown this time (a fresh card's draw, a choice card's order)."""
 
     deck: Deck
     card: AnyCard
@@ -52,6 +60,7 @@ class StudyCard:
     queue: Queue
     reps: int
     lapses: int
+    presentation: Presentation = PLAIN
 
     @property
     def ref(self) -> CardRef:
@@ -89,10 +98,29 @@ class Turn:
         stored: StoredCard,
         queue: Queue,
         now: datetime,
+        presentation: Presentation | None = None,
     ) -> Turn:
-        """Start showing ``card``, with its repetitions and lapses counted from the log."""
+        """Start showing ``card``, with its repetitions and lapses counted from the log.
+
+        ``presentation`` shows it again as it was (after an undo); else it is shown afresh.
+        """
         reps, lapses = counts_from_log(store, stored)
-        return cls(StudyCard(deck, card, stored, queue, reps, lapses), now)
+        if presentation is None or not presentation.fits(card):
+            presentation = present(card, review_rng(stored.ref, reps, now.isoformat()))
+        return cls(StudyCard(deck, card, stored, queue, reps, lapses, presentation), now)
+
+    def draw(self, judge: AnswerJudge | None) -> StudyCard:
+        """Draw a fresh card's givens in the sandbox, once (a no-op for other cards, and
+        when there is no judge or a given fails: judging then says why)."""
+        shown = self.study.presentation
+        if judge is not None and shown.awaiting_draw and shown.seed is not None:
+            try:
+                givens = judge.draw(self.study.deck, self.study.card, shown.seed)
+            except UserError:  # the sandbox is not available: judging will say so
+                return self.study
+            if givens:
+                self.study = replace(self.study, presentation=shown.drawn(givens))
+        return self.study
 
     def submit(
         self, judge: AnswerJudge | None, answer: str, *, used_hint: bool, now: datetime
@@ -103,12 +131,14 @@ class Turn:
             raise ReviewError(f"{study.ref} is a flash card: rate it yourself, no answer to judge")
         if judge is None:
             raise ReviewError("this session has no judge, so answers cannot be checked")
+        study = self.draw(judge)
         verdict = judge.judge(
             study.deck,
             study.card,
             answer,
             used_hint=used_hint,
             elapsed_s=(now - self.shown_at).total_seconds(),
+            presentation=study.presentation,
         )
         if verdict.outcome is not Outcome.INVALID:
             self.answer = Answer(answer, verdict)
@@ -154,7 +184,9 @@ class Turn:
             Rating(rating),
             shown=shown,
             now=shown.now,
-            answer=Answer(self.answer.text, self.answer.verdict, duration_ms),
+            answer=Answer(
+                self.answer.text, self.answer.verdict, duration_ms, self.study.presentation
+            ),
         )
 
 

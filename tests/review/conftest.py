@@ -11,6 +11,7 @@ import pytest
 
 from quiz.deck.check import load_decks
 from quiz.deck.model import AnyCard, Deck
+from quiz.judge.presentation import Presentation
 from quiz.judge.verdict import Outcome, Rating, Verdict
 from quiz.review.session import Session
 from quiz.review.settings import Settings
@@ -39,6 +40,7 @@ class FakeJudge:
     """Right when the answer is "right", unreadable when "???", broken when "boom"."""
 
     calls: list[tuple[str, str, str, bool, float | None]] = field(default_factory=list)
+    presentations: list[Presentation | None] = field(default_factory=list)
 
     def judge(
         self,
@@ -48,7 +50,9 @@ class FakeJudge:
         *,
         used_hint: bool = False,
         elapsed_s: float | None = None,
+        presentation: Presentation | None = None,
     ) -> Verdict:
+        self.presentations.append(presentation)
         self.calls.append((deck.slug, card.id, answer, used_hint, elapsed_s))
         if answer == "???":
             return Verdict(Outcome.INVALID, "not a value")

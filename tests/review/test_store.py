@@ -24,7 +24,7 @@ def test_a_new_database_gets_the_whole_schema(db_path: Path):
         tables = set(store.db.table_names())
         assert {"decks", "cards", "reviews", "settings", "_sqlite_migrations"} <= tables
         applied = [m.name for m in migrations.applied(store.db)]
-        assert applied == ["0001_initial", "0002_queue_indexes"]
+        assert applied == ["0001_initial", "0002_queue_indexes", "0003_review_presentation"]
         assert len(applied) == SCHEMA_VERSION
 
 
@@ -44,6 +44,26 @@ def test_an_older_database_is_migrated_and_keeps_its_data(db_path: Path):
         assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION
         assert "cards_by_due" in {index.name for index in store.db["cards"].indexes}
         assert store.settings.new_per_day == 7
+
+
+def test_reviews_of_an_older_database_keep_their_data_and_gain_a_presentation(db_path: Path):
+    db = Database(db_path)
+    migrations.apply(db, stop_before="0003_review_presentation")
+    db.execute("INSERT INTO decks VALUES ('d', 'D', 'd.yaml', 't', 't')")
+    db.execute(
+        "INSERT INTO cards (id, deck, card_id, kind, position, content_hash, added_at, state) "
+        "VALUES (1, 'd', 'c', 'choice', 0, 'h', 't', 0)"
+    )
+    db.execute(
+        "INSERT INTO reviews (reviewed_at, card, deck, card_id, kind, answer, rating, "
+        "before_state, after_state) VALUES ('t', 1, 'd', 'c', 'choice', '2', 3, 0, 1)"
+    )
+    assert "presentation" not in db["reviews"].columns_dict
+    db.close()
+    with Store.open(db_path) as store:
+        assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION
+        row = store.query("SELECT answer, rating, presentation FROM reviews")[0]
+        assert (row["answer"], row["rating"], row["presentation"]) == ("2", 3, None)
 
 
 def test_the_folder_is_created(tmp_path: Path):

@@ -70,7 +70,9 @@ class Clock:
 class RightJudge:
     """Every answer is right; "wrong" is wrong."""
 
-    def judge(self, deck, card, answer, *, used_hint=False, elapsed_s=None) -> Verdict:
+    def judge(
+        self, deck, card, answer, *, used_hint=False, elapsed_s=None, presentation=None
+    ) -> Verdict:
         if answer == "wrong":
             return Verdict(Outcome.WRONG, "wrong", suggested=Rating.AGAIN)
         return Verdict(Outcome.RIGHT, "right", suggested=Rating.GOOD)

@@ -66,7 +66,9 @@ async def test_a_broken_card_offers_bury_and_suspend(app_factory, deck_folder: P
 
 
 class ExplodingJudge:
-    def judge(self, deck, card, answer, *, used_hint=False, elapsed_s=None) -> Verdict:
+    def judge(
+        self, deck, card, answer, *, used_hint=False, elapsed_s=None, presentation=None
+    ) -> Verdict:
         raise RuntimeError("the judge fell over")
 
 

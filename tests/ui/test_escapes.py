@@ -49,7 +49,9 @@ class HostileJudge:
     """Returns a verdict whose every text holds escape sequences, as a broken or older
     worker might: the panel must not pass them on."""
 
-    def judge(self, deck, card, answer, *, used_hint=False, elapsed_s=None) -> Verdict:
+    def judge(
+        self, deck, card, answer, *, used_hint=False, elapsed_s=None, presentation=None
+    ) -> Verdict:
         return Verdict(
             Outcome.WRONG,
             "wrong: \x1b[2Jcleared",

@@ -28,7 +28,9 @@ T0 = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)
 
 
 class StandInJudge:
-    def judge(self, deck, card, answer, *, used_hint=False, elapsed_s=None) -> Verdict:
+    def judge(
+        self, deck, card, answer, *, used_hint=False, elapsed_s=None, presentation=None
+    ) -> Verdict:
         return Verdict(Outcome.RIGHT, "right")
 
 

@@ -24,7 +24,9 @@ from .pilots import launched, record_notifications, until
 
 
 class StandInJudge:
-    def judge(self, deck, card, answer, *, used_hint=False, elapsed_s=None) -> Verdict:
+    def judge(
+        self, deck, card, answer, *, used_hint=False, elapsed_s=None, presentation=None
+    ) -> Verdict:
         return Verdict(Outcome.RIGHT, "right")
 
 

@@ -17,7 +17,9 @@ from .pilots import launched
 
 
 class StandInJudge:
-    def judge(self, deck, card, answer, *, used_hint=False, elapsed_s=None) -> Verdict:
+    def judge(
+        self, deck, card, answer, *, used_hint=False, elapsed_s=None, presentation=None
+    ) -> Verdict:
         return Verdict(Outcome.RIGHT, "right")
 
 
