@@ -3,6 +3,10 @@
 Kept apart from the widgets so the text a learner reads is plain data, easy to test.
 Code fences are tagged ``python`` so the Markdown widget highlights them. Deck text
 is shown with control and format characters escaped (the loader refuses them already).
+
+A review's ``Presentation`` decides what varies: a fresh card shows the values drawn
+for this review (as torch printed them) instead of the expressions that draw them, and
+a choice card shows its options in the review's order, numbered as the learner types.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from quiz.deck.model import (
     card_givens,
 )
 from quiz.deck.printable import printable
+from quiz.judge.presentation import PLAIN, Presentation
 
 ANSWER_PLACEHOLDERS = {
     "output": "the value it gives, as torch prints it or as a list: [2, 5, 3]",
@@ -31,18 +36,46 @@ def _fence(code: str) -> str:
     return f"```python\n{code.rstrip()}\n```"
 
 
-def givens_block(deck: Deck, card: AnyCard) -> str:
+DRAWING = "*(drawing fresh values…)*"
+FRESH_NOTE = "*(fresh values at each review)*"
+
+
+def assignment(name: str, printed: str) -> str:
+    """``name = value``, a value printed over several lines kept aligned under its start."""
+    indent = " " * (len(name) + 3)
+    return f"{name} = " + printed.replace("\n", "\n" + indent)
+
+
+def givens_block(deck: Deck, card: AnyCard, shown: Presentation = PLAIN) -> str:
+    if card.varies and shown.givens:
+        lines = [assignment(name, printed) for name, printed in shown.givens]
+        return _fence("\n".join(lines)) + "\n\n" + FRESH_NOTE
+    if card.varies and shown.awaiting_draw:
+        return DRAWING
     givens = card_givens(deck, card)
     return _fence("\n".join(f"{name} = {expr}" for name, expr in givens)) if givens else ""
 
 
-def question_markdown(deck: Deck, card: AnyCard, language: str = "en") -> str:
-    """The front of ``card``: prompt, givens, and what to evaluate or the options."""
+def options_markdown(card: ChoiceCard, shown: Presentation = PLAIN) -> str:
+    """The options, numbered as shown; how many to choose when several are right."""
+    order = shown.order or tuple(range(len(card.options)))
+    lines = [f"{number}. `{card.options[index]}`" for number, index in enumerate(order, 1)]
+    if len(card.answer) > 1:
+        lines.append(
+            f"\n*({len(card.answer)} options are right: type every one, separated by commas)*"
+        )
+    return "\n".join(lines)
+
+
+def question_markdown(
+    deck: Deck, card: AnyCard, language: str = "en", shown: Presentation = PLAIN
+) -> str:
+    """The front of ``card`` as ``shown``: prompt, givens, and what to evaluate or the options."""
     if isinstance(card, FlashCard):
         parts = [card.front.get(language)]
     else:
         parts = [card.prompt.get(language)]
-    givens = givens_block(deck, card)
+    givens = givens_block(deck, card, shown)
     if givens:
         parts.append(givens)
     if isinstance(card, OutputCard):
@@ -50,7 +83,7 @@ def question_markdown(deck: Deck, card: AnyCard, language: str = "en") -> str:
     elif isinstance(card, ClozeCard):
         parts.append(_fence(card.template))
     elif isinstance(card, ChoiceCard):
-        parts.append("\n".join(f"{i}. `{option}`" for i, option in enumerate(card.options, 1)))
+        parts.append(options_markdown(card, shown))
     elif isinstance(card, CodeCard) and not givens:
         parts.append("*(no givens: any expression)*")
     return printable("\n\n".join(part for part in parts if part))

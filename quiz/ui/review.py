@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState
 from quiz.deck.model import CardKind, FlashCard
 from quiz.deck.printable import printable
 from quiz.errors import UserError
+from quiz.judge.presentation import PLAIN
 from quiz.judge.verdict import Outcome, Rating, Verdict
 from quiz.review.practice import Practice
 from quiz.review.queue import Queue
@@ -132,6 +133,13 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
             self.intervals = intervals
             self.answer = answer
 
+    class Drawn(Message):
+        """A fresh card's givens came back from the sandbox."""
+
+        def __init__(self, study: StudyCard) -> None:
+            super().__init__()
+            self.study = study
+
     class DemoShown(Message):
         """The live value of a flash card's demo."""
 
@@ -202,9 +210,7 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         self.verdict = None
         self.used_hint = False
         card = study.card
-        self.query_one("#prompt", Markdown).update(
-            question_markdown(study.deck, card, self.language)
-        )
+        self.show_question(study)
         self.query_one("#hint", Static).display = False
         self.query_one("#back", Markdown).display = False
         self.query_one("#demo", Static).display = False
@@ -224,10 +230,44 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
             self.phase = ReviewStep.ANSWERING
             box = code if card.kind is CardKind.CODE else line
             box.placeholder = ANSWER_PLACEHOLDERS[card.kind.value]
+            if study.presentation.awaiting_draw:  # nothing to answer until the values show
+                box.disabled = True
+                self.draw_givens()
             box.focus()
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self.update_counts()
         self.refresh_bindings()
+
+    def show_question(self, study: StudyCard, *, drawn: bool = False) -> None:
+        """The question as this review shows it; once the draw is over (``drawn``), a draw
+        that failed shows the givens' expressions, and judging says why they fail."""
+        shown = study.presentation
+        if drawn and shown.awaiting_draw:
+            shown = PLAIN
+        self.query_one("#prompt", Markdown).update(
+            question_markdown(study.deck, study.card, self.language, shown)
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="draw", name="draw")
+    def draw_givens(self) -> None:
+        try:
+            study = self.study.draw()
+        except UserError:  # the card left the screen meanwhile: nothing to draw for
+            return
+        self.post_message(self.Drawn(study))
+
+    def on_review_screen_drawn(self, message: Drawn) -> None:
+        """Show the drawn values and open the answer box, if the card is still shown."""
+        shown = self.card
+        if shown is None or shown.ref != message.study.ref:
+            return
+        if self.phase is not ReviewStep.ANSWERING:
+            return
+        self.card = message.study
+        self.show_question(message.study, drawn=True)
+        box = self._answer_box()
+        box.disabled = False
+        box.focus()
 
     def refresh_bindings(self) -> None:
         super().refresh_bindings()
@@ -326,6 +366,12 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         if event.state is not WorkerState.ERROR:
             return
         host(self.app).worker_failed(event.worker)
+        if event.worker.name == "draw" and self.phase is ReviewStep.ANSWERING:
+            if self.card is not None:
+                self.show_question(self.card, drawn=True)
+            box = self._answer_box()
+            box.disabled = False
+            box.focus()
         if event.worker.name == "judge" and self.phase is ReviewStep.JUDGING:
             self.phase = ReviewStep.ANSWERING
             self.query_one(VerdictPanel).clear()
