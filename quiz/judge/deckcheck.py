@@ -23,6 +23,7 @@ from quiz.deck.model import (
 )
 from quiz.judge.judge import Judge
 from quiz.judge.literal import LiteralError, parse_answer
+from quiz.judge.variantcheck import variant_diagnostics
 from quiz.judge.verdict import Outcome
 from quiz.sandbox.protocol import Result, Run, Status
 from quiz.sandbox.values import Other, Raised, Value
@@ -50,6 +51,8 @@ def check_card(deck: Deck, card: AnyCard, judge: Judge) -> list[Diagnostic]:
     if not isinstance(card, ChoiceCard):
         reference = judge.reference(deck, card)
         problems.extend(_reference_problems(deck, card, reference, judge))
+        if not problems and isinstance(card, OutputCard) and card.varies:
+            problems.extend(variant_diagnostics(deck, card, judge, reference))
         if problems or isinstance(card, FlashCard):
             return problems
     for example in card.accept:
@@ -102,7 +105,7 @@ def _reference_problems(
     if "..." in result.printed:
         return [_at(where, "torch prints the value in summarised form ('...'), so nobody can "
                     "type it; use a smaller example")]  # fmt: skip
-    if reference.random:
+    if reference.random and not card.varies:  # a fresh card shows the values it is drawn
         again = judge.runner.run(card_givens(deck, card), [card.expr], (1,)).trials[0]
         if again.results and again.results[0].printed != result.printed:
             return [_at(where, "the value changes with the random givens, so it cannot be "
