@@ -25,7 +25,7 @@ from quiz.review.state import Phase
 from quiz.review.store import Store
 
 FORMAT = "torch-quiz-progress"
-VERSION = 1
+VERSION = 2  # 2: reviews carry how the card was shown ("presentation")
 FORMATS = ("csv", "json", "fsrs", "apkg")
 
 CSV_COLUMNS = (
@@ -142,6 +142,7 @@ def review_record(row: dict[str, Any]) -> dict[str, Any]:
         "before": _state(row, "before_"),
         "after": _state(row, "after_"),
         "leeched": bool(row["leeched"]),
+        "presentation": json.loads(shown) if (shown := row["presentation"]) else None,
     }
 
 

@@ -165,7 +165,7 @@ CARD_STATE_COLUMNS = (*STATE_COLUMNS, "suspended", "buried_until", "leech", "res
 REVIEW_COLUMNS = (
     "reviewed_at", "card", "deck", "card_id", "kind", "answer", "outcome", "verdict",
     "suggested", "rating", "duration_ms", *(f"before_{name}" for name in STATE_COLUMNS),
-    *(f"after_{name}" for name in STATE_COLUMNS), "leeched",
+    *(f"after_{name}" for name in STATE_COLUMNS), "leeched", "presentation",
 )  # fmt: skip
 
 
@@ -183,6 +183,7 @@ class ReviewIn(_Model):
     before: StateIn
     after: StateIn
     leeched: bool
+    presentation: dict[str, Any] | None = None  # how the card was shown (export version 2)
 
     def row(self, card: int) -> tuple[Any, ...]:
         """The stored columns for the card with row id ``card``, as ``REVIEW_COLUMNS``."""
@@ -201,6 +202,7 @@ class ReviewIn(_Model):
             *self.before.values(),
             *self.after.values(),
             int(self.leeched),
+            None if self.presentation is None else json.dumps(self.presentation),
         )
 
 

@@ -49,6 +49,7 @@ def generated(reviews: int = REVIEWS, cards: int = CARDS) -> dict[str, Any]:
             "suggested": 3 if n % 3 else None, "rating": 1 + n % 4,
             "duration_ms": None if n % 7 == 0 else n, "before": _state(last.get(card, at - 1), 1.5),
             "after": _state(at, 2.5), "leeched": n % 1000 == 0,
+            "presentation": {"seed": n, "givens": {"x": f"tensor([{n}])"}} if n % 5 == 0 else None,
         })  # fmt: skip
         last[card] = at
     card_rows = [
@@ -61,7 +62,7 @@ def generated(reviews: int = REVIEWS, cards: int = CARDS) -> dict[str, Any]:
     ]  # fmt: skip
     deck = {"slug": "gen", "title": "Generated", "path": "gen.yaml",
             "first_seen": _time(start - 1), "synced_at": _time(start - 1)}  # fmt: skip
-    return {"format": "torch-quiz-progress", "version": 1, "exported_at": _time(0),
+    return {"format": "torch-quiz-progress", "version": 2, "exported_at": _time(0),
             "settings": {}, "decks": [deck], "cards": card_rows, "reviews": rows}  # fmt: skip
 
 
@@ -91,6 +92,18 @@ def test_a_large_file_round_trips(tmp_path: Path, big: dict[str, Any]):
         assert progress(export_json(store)) == progress(big)
         again = import_file(store, path)
         assert not again.changed and again.reviews_skipped == REVIEWS
+
+
+def test_a_version_1_file_without_presentations_imports(tmp_path: Path):
+    old = generated(reviews=50, cards=5)
+    old["version"] = 1
+    for review in old["reviews"]:
+        del review["presentation"]
+    with empty_store(tmp_path) as store:
+        assert import_file(store, write(tmp_path, old)).reviews_added == 50
+        assert store.scalar("SELECT count(*) FROM reviews WHERE presentation IS NULL") == 50
+        shown = export_json(store)["reviews"][0]["presentation"]
+        assert shown is None
 
 
 def test_reviews_in_any_order_are_stored_in_time_order(tmp_path: Path, big: dict[str, Any]):
