@@ -2,18 +2,22 @@
 
 Why it exists: learners who also use Anki (on a phone, say) can take the decks along.
 Anki cannot run torch, so the package holds text only: the prompt, the code the card
-is about, an answer and the explanation. Note GUIDs come from (deck slug, card id) and
-the deck and note-type ids from fixed names, so importing a newer export into Anki
-updates the notes in place instead of duplicating them.
+is about, an answer and the explanation. A fresh card (new values at each review in
+the app) is exported with one fixed draw, the one ``check`` judges (seed 0), computed
+in the sandbox before the package is written, and a note that it varies in the app.
+Note GUIDs come from (deck slug, card id) and the deck and note-type ids from fixed
+names, so importing a newer export into Anki updates the notes in place instead of
+duplicating them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quiz.atomicfile import atomic_write
 from quiz.deck.model import (
@@ -28,6 +32,9 @@ from quiz.deck.model import (
 )
 from quiz.deck.printable import printable
 from quiz.errors import UserError
+
+if TYPE_CHECKING:
+    from quiz.judge.judge import Judge
 
 FIELDS = ("Prompt", "Code", "Answer", "Explanation")
 MODEL_NAME = "torch-quiz card"
@@ -61,9 +68,40 @@ def note_guid(deck: str, card_id: str) -> str:
     return genanki.guid_for("torch-quiz", deck, card_id)
 
 
-def note_fields(deck: Deck, card: AnyCard) -> NoteFields:
+VARIES_NOTE = "(In torch-quiz this card draws fresh values at each review; this is one draw.)"
+
+
+@dataclass(frozen=True, slots=True)
+class FixedDraw:
+    """One draw of a fresh card, as printed: its givens and what the expression gives."""
+
+    givens: tuple[tuple[str, str], ...]
+    answer: str
+
+
+def fixed_draws(decks: Sequence[Deck], judge: Judge) -> dict[tuple[str, str], FixedDraw]:
+    """The fixed draw of every fresh card of ``decks``, by (deck slug, card id); a card
+    whose draw fails is left out (its note shows the givens' expressions)."""
+    draws: dict[tuple[str, str], FixedDraw] = {}
+    for deck in decks:
+        for card in deck.cards:
+            if not card.varies:
+                continue
+            trial = judge.reference(deck, card).trials[0]
+            if trial.given_failure is None and trial.results:
+                answer = trial.results[0].describe(judge.time_limit)
+                draws[deck.slug, card.id] = FixedDraw(tuple(trial.givens.items()), answer)
+    return draws
+
+
+def note_fields(deck: Deck, card: AnyCard, draw: FixedDraw | None = None) -> NoteFields:
+    """The note of ``card``; a fresh card's ``draw`` gives its values and answer."""
     givens = [f"{name} = {expr}" for name, expr in card_givens(deck, card)]
     explanation = card.explain.get() if card.explain else ""
+    if isinstance(card, OutputCard) and draw is not None:
+        drawn = [assignment(name, printed) for name, printed in draw.givens]
+        prompt = f"{card.prompt.get()}\n{VARIES_NOTE}"
+        return NoteFields(prompt, "\n".join([*drawn, card.expr]), draw.answer, explanation)
     if isinstance(card, FlashCard):
         code = "\n".join([*givens, card.demo] if card.demo else givens)
         return NoteFields(card.front.get(), code, card.back.get(), explanation)
@@ -89,8 +127,19 @@ def _html(text: str) -> str:
     return html.escape(printable(text)).replace("\n", "<br>")
 
 
-def write_apkg(decks: Sequence[Deck], path: Path) -> int:
-    """Write ``decks`` to ``path`` as one Anki package; returns the number of notes."""
+def assignment(name: str, printed: str) -> str:
+    """``name = value``, a value printed over several lines kept aligned under its start."""
+    return f"{name} = " + printed.replace("\n", "\n" + " " * (len(name) + 3))
+
+
+def write_apkg(
+    decks: Sequence[Deck],
+    path: Path,
+    draws: Mapping[tuple[str, str], FixedDraw] | None = None,
+) -> int:
+    """Write ``decks`` to ``path`` as one Anki package; returns the number of notes.
+
+    ``draws`` holds the fixed draws of fresh cards (``fixed_draws``)."""
     import genanki
 
     if not decks:
@@ -110,7 +159,7 @@ def write_apkg(decks: Sequence[Deck], path: Path) -> int:
             f"torch-quiz::{printable(deck.title.get(), multiline=False)}",
         )
         for card in deck.cards:
-            fields = note_fields(deck, card)
+            fields = note_fields(deck, card, (draws or {}).get((deck.slug, card.id)))
             anki_deck.add_note(
                 genanki.Note(
                     model=model,

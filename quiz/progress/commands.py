@@ -14,10 +14,15 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quiz.errors import UserError
 from quiz.review.clock import Clock, system_clock
 from quiz.review.store import Store
+
+if TYPE_CHECKING:
+    from quiz.deck.model import Deck
+    from quiz.progress.apkg import FixedDraw
 
 Say = Callable[[str], None]
 
@@ -86,8 +91,23 @@ def _export_apkg(output: Path | None, wanted: Sequence[str]) -> str:
     searched = deck_paths()
     deck_set = load_decks([*searched, *deck_files(wanted)])
     decks = find_decks(deck_set, wanted, searched) if wanted else deck_set.decks
-    notes = write_apkg(decks, output)
+    draws = _fixed_draws(decks) if any(c.varies for d in decks for c in d.cards) else {}
+    notes = write_apkg(decks, output, draws)
     return f"wrote {output}: {notes} notes in {len(decks)} decks (Anki package)"
+
+
+def _fixed_draws(decks: Sequence[Deck]) -> dict[tuple[str, str], FixedDraw]:
+    """Fresh cards' fixed draws, from a sandbox worker started for them."""
+    from quiz.judge.client import WorkerClient
+    from quiz.judge.judge import Judge
+    from quiz.progress.apkg import fixed_draws
+
+    client = WorkerClient()
+    try:
+        client.start()
+        return fixed_draws(decks, Judge(client))
+    finally:
+        client.close()
 
 
 def import_progress(db_path: Path, source: Path) -> str:
