@@ -149,3 +149,25 @@ def test_a_cards_given_replaces_the_decks_in_the_note(tmp_path: Path):
     (deck,) = load_decks([path]).decks
     fields = note_fields(deck, deck.cards[0])
     assert fields.code == "y = torch.zeros(2)\nx = torch.arange(3)\nx + 1"
+
+
+def test_a_fresh_card_shows_its_fixed_draw_and_says_it_varies(tmp_path: Path, judge):
+    from quiz.progress.apkg import VARIES_NOTE, fixed_draws
+
+    path = tmp_path / "fresh.yaml"
+    path.write_text(
+        "deck: fresh\ntitle: Fresh\ncards:\n  - id: clamp\n    kind: output\n"
+        "    fresh: true\n    given: {x: 'torch.randint(0, 10, (4,))'}\n"
+        "    expr: x.clamp(2, 5)\n  - id: fixed\n    kind: output\n    expr: torch.ones(2)\n",
+        encoding="utf-8",
+    )
+    (deck,) = load_decks([path]).decks
+    draws = fixed_draws([deck], judge)
+    assert list(draws) == [("fresh", "clamp")]  # only fresh cards need a draw
+    fields = note_fields(deck, deck.cards[0], draws["fresh", "clamp"])
+    assert fields.code == "x = tensor([4, 9, 3, 0])\nx.clamp(2, 5)"  # seed 0, as check
+    assert fields.answer == "tensor([4, 5, 3, 2])"
+    assert VARIES_NOTE in fields.prompt and "randint" not in fields.code
+    notes = tmp_path / "fresh.apkg"
+    assert write_apkg([deck], notes, draws) == 2
+    assert any("tensor([4, 5, 3, 2])" in flds for _, flds in _notes(notes, tmp_path))
