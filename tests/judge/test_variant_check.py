@@ -108,3 +108,21 @@ def test_a_review_is_judged_on_its_draw_and_grade_on_the_fixed_one(deck, judge):
     drawn = judge.reference(deck, card, seeds[0]).trials[0].results[0].printed
     assert judge.judge(deck, card, drawn, presentation=shown).correct
     assert not judge.judge(deck, card, fixed, presentation=shown).correct
+
+
+def test_the_documented_examples_pass_check(tmp_path, judge):
+    """docs/deck-format.md's examples of fresh values and option order run clean."""
+    import re
+    from pathlib import Path
+
+    from quiz.deck.loader import load_deck
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "deck-format.md").read_text("utf-8")
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", doc, re.S) if "-examples" in b]
+    assert len(blocks) == 2
+    for index, block in enumerate(blocks):
+        path = tmp_path / f"example{index}.yaml"
+        path.write_text(block, encoding="utf-8")
+        deck = load_deck(path).deck
+        assert deck is not None
+        assert [str(p) for c in deck.cards for p in check_card(deck, c, judge)] == []
