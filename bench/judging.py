@@ -6,7 +6,9 @@
 ``accept`` and ``reject`` examples: output, code with its trials, cloze), warm,
 against ``eval_floor_ms``: the same expressions under plain ``eval`` in a torch
 process, with no sandbox at all. ``judging_worker_rss_mb`` is the worker's peak
-resident memory after all that judging.
+resident memory after all that judging. ``variant_grade_p99_ms`` times judging an
+answer to a fresh card (``fresh: true``) on a draw never seen before, so its reference
+is computed then, as at a review whose draw was not made ahead.
 """
 
 from __future__ import annotations
@@ -88,6 +90,35 @@ def judge_figures(repeat: int, answer_count: int) -> dict[str, float]:
         "eval_floor_ms": floor,
         "judging_worker_rss_mb": worker_rss,
     }
+
+
+def variant_figures(answer_count: int) -> dict[str, float]:
+    """Judging the bundled fresh cards on new draws: no reference cached, worker warm."""
+    from quiz.deck.check import load_decks
+    from quiz.judge.client import WorkerClient
+    from quiz.judge.judge import Judge
+    from quiz.judge.presentation import Presentation
+
+    fresh = [
+        (deck, card, card.accept[0] if card.accept else "0")
+        for deck in load_decks([ROOT / "decks"]).decks
+        for card in deck.cards
+        if card.varies
+    ]
+    samples = []
+    with WorkerClient() as client:
+        judge = Judge(client)
+        for warm in range(5):  # warm: the worker has run each card on a few draws
+            for deck, card, answer in fresh:
+                judge.judge(deck, card, answer, presentation=Presentation(seed=warm))
+        for number in range(answer_count):
+            deck, card, answer = fresh[number % len(fresh)]
+            shown = Presentation(seed=1_000_000 + number)  # a new draw every time
+            began = time.perf_counter()
+            judge.judge(deck, card, answer, presentation=shown)
+            samples.append((time.perf_counter() - began) * 1000)
+    samples.sort()
+    return {"variant_grade_p99_ms": samples[max(0, int(len(samples) * 0.99) - 1)]}
 
 
 FLOOR_SCRIPT = """

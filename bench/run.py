@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from database import database_figures  # noqa: E402  (bench/ is the script's folder)
-from judging import check_decks_s, judge_figures  # noqa: E402
+from judging import check_decks_s, judge_figures, variant_figures  # noqa: E402
 from session import session_figures  # noqa: E402
 from startup import startup_figures  # noqa: E402
 
@@ -63,6 +63,7 @@ def rows(m: dict[str, float]) -> list[Row]:
             m["check_ready_s"] <= 1.15 * torch_import),
         Row("check_p50_ms", "eval_floor_ms", "≤ 2 ms", m["check_p50_ms"] <= 2),
         Row("check_p99_ms", "eval_floor_ms", "≤ 10 ms", m["check_p99_ms"] <= 10),
+        Row("variant_grade_p99_ms", "eval_floor_ms", "≤ 10 ms", m["variant_grade_p99_ms"] <= 10),
         Row("next_card_ms", "db_floor_ms", "≤ 5 ms", m["next_card_ms"] <= 5),
         Row("rate_ms", "db_floor_ms", "≤ 10 ms", m["rate_ms"] <= 10),
         Row("db_bytes_per_review", None, "(reported)", True),
@@ -77,6 +78,7 @@ def measure(size: Size) -> dict[str, float]:
     measured: dict[str, float] = {}
     measured.update(startup_figures(size.repeat))
     measured.update(judge_figures(size.repeat, size.answers))
+    measured.update(variant_figures(size.answers))
     measured["check_decks_s"] = check_decks_s(max(1, size.repeat // 2))
     measured.update(database_figures(size.cards, size.reviews, size.db_repeat))
     measured.update(session_figures(size.studied))
