@@ -1,9 +1,12 @@
-"""Headless queries behind the Browse screen: every card with its stored state, and its history.
+"""Browse's read-model: every card with its stored state, and one card's history.
 
 The Browse screen lists all cards of the loaded decks, searches and filters them,
 and shows one card's review log. Those are questions about the store and the deck
 models, not about widgets, so they live here: the screen only formats what these
-functions return. Repetitions and lapses are counted from the review log (since the
+functions return. The screens call :func:`session_cards` and :func:`session_history`
+with their study session (as Home calls ``quiz.progress.overview``), so no screen
+holds the ``Store``; :func:`list_cards` and :func:`card_history` take the store.
+Repetitions and lapses are counted from the review log (since the
 card's last reset), as ``cards.counts_from_log`` does for one card, but in one
 query for all of them. :class:`SortOrder` orders the listed cards by a column, so the
 screen's sorting is tested without the screen.
@@ -16,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quiz.deck.model import AnyCard, Deck, FlashCard, Location
 from quiz.judge.verdict import Rating
@@ -24,6 +27,9 @@ from quiz.review.cards import CardRef, StoredCard
 from quiz.review.clock import as_utc, from_text
 from quiz.review.state import CardState, Phase
 from quiz.review.store import Store
+
+if TYPE_CHECKING:
+    from quiz.review.session import Session
 
 FLAG_WORDS = ("suspended", "leech", "edited", "buried")
 PHASE_WORDS = {phase.name.lower(): phase for phase in Phase}
@@ -135,6 +141,14 @@ def list_cards(
     return rows
 
 
+def session_cards(
+    session: Session, language: str = "en", slugs: Iterable[str] | None = None
+) -> list[BrowseRow]:
+    """Every card of the session's decks (or of the decks ``slugs``) with its state now."""
+    decks = session.decks if slugs is None else [session.deck(slug) for slug in slugs]
+    return list_cards(session.store, decks, session.now(), language)
+
+
 def _stored_by_ref(
     store: Store, slugs: Iterable[str]
 ) -> dict[CardRef, tuple[StoredCard, int, int]]:
@@ -190,6 +204,11 @@ def card_history(store: Store, ref: CardRef) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+def session_history(session: Session, ref: CardRef) -> list[HistoryEntry]:
+    """``card_history`` in the session's store."""
+    return card_history(session.store, ref)
 
 
 @dataclass(frozen=True, slots=True)
