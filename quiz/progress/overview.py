@@ -2,7 +2,8 @@
 
 The figures come from the same queue rules the session studies by (``queue.counts``
 for one deck at a time), so Home never promises a card the review screen will not
-show. Retention over 30 days is ``quiz.progress.stats``'s true retention, the figure the
+show. The deck's size is ``cards.deck_sizes``, the statistics' total of cards in the
+file. Retention over 30 days is ``quiz.progress.stats``'s true retention, the figure the
 stats screen shows, so the two screens never disagree. It lives in the progress layer,
 beside the statistics it reads, because the review engine below must not depend on them.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from quiz.deck.model import Deck
 from quiz.progress.stats import retention_by_deck
+from quiz.review.cards import deck_sizes
 from quiz.review.queue import Counts, counts
 from quiz.review.session import Session
 
@@ -38,18 +40,13 @@ def deck_rows(session: Session) -> list[DeckRow]:
     now = session.now()
     day = session.today()
     slugs = [deck.slug for deck in session.decks]
-    totals = {
-        row["deck"]: row["n"]
-        for row in session.store.query(
-            "SELECT deck, count(*) AS n FROM cards WHERE present = 1 GROUP BY deck"
-        )
-    }
+    sizes = deck_sizes(session.store)
     kept = _retention(session, slugs)
     return [
         DeckRow(
             deck,
             counts(session.store, session.settings, [deck.slug], now, day),
-            totals.get(deck.slug, 0),
+            sizes.get(deck.slug, 0),
             kept.get(deck.slug),
         )
         for deck in session.decks

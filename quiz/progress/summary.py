@@ -2,8 +2,8 @@
 
 The review screen adds each rating to a ``Tally`` (and takes it back on undo); at the
 end it calls :func:`session_summary` with its study session, which reads the earliest
-next due date of the studied decks. A read-model for a screen, so it lives in the
-progress layer, as Home's ``overview`` does.
+next due date of the studied decks (``quiz.review.cards.next_due``). A read-model
+for a screen, so it lives in the progress layer, as Home's ``overview`` does.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from quiz.judge.verdict import Rating, Verdict
-from quiz.review.clock import from_text, to_text
-from quiz.review.state import Phase
+from quiz.review.cards import next_due
 from quiz.review.store import Store
 
 if TYPE_CHECKING:
@@ -56,18 +55,6 @@ class Summary:
     @property
     def right_share(self) -> float | None:
         return self.right / self.reviewed if self.reviewed else None
-
-
-def next_due(store: Store, decks: Sequence[str], after: datetime) -> datetime | None:
-    """When the next studied (not new) card of ``decks`` falls due after ``after``."""
-    if not decks:
-        return None
-    text = store.scalar(
-        "SELECT min(due) FROM cards WHERE state != ? AND due > ? AND present = 1 "
-        f"AND suspended = 0 AND deck IN ({', '.join('?' * len(decks))})",
-        (int(Phase.NEW), to_text(after), *decks),
-    )
-    return from_text(text)
 
 
 def summarize(tally: Tally, store: Store, decks: Sequence[str], now: datetime) -> Summary:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from quiz.review.clock import StudyDay, to_text
+from quiz.review.log import answers_by_deck
 from quiz.review.settings import Settings
 from quiz.review.state import CardState, Phase
 from quiz.review.store import Store
@@ -53,17 +54,9 @@ class Quota:
 
 
 def quota(store: Store, settings: Settings, decks: Sequence[str], day: StudyDay) -> Quota:
-    done = {
-        row["deck"]: row
-        for row in store.query(
-            "SELECT deck, coalesce(sum(before_state = ?), 0) AS new, "
-            "coalesce(sum(before_state = ?), 0) AS review "
-            "FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY deck",
-            (int(Phase.NEW), int(Phase.REVIEW), to_text(day.start), to_text(day.end)),
-        )
-    }
-    new_done = {deck: row["new"] for deck, row in done.items()}
-    review_done = {deck: row["review"] for deck, row in done.items()}
+    done = answers_by_deck(store, day.start, day.end)
+    new_done = {deck: answered.new for deck, answered in done.items()}
+    review_done = {deck: answered.review for deck, answered in done.items()}
     return Quota(
         new={d: max(0, settings.new_per_day - new_done.get(d, 0)) for d in decks},
         review={d: max(0, settings.reviews_per_day - review_done.get(d, 0)) for d in decks},

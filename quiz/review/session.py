@@ -272,8 +272,8 @@ class Session:
         return self._act(ref, lambda r: card_ops.set_due(self.store, r, due))
 
     def leeches(self) -> list[StoredCard]:
-        rows = self.store.query("SELECT * FROM cards WHERE leech = 1 ORDER BY deck, position")
-        return [StoredCard.from_row(row) for row in rows]
+        """Every card flagged as a leech, by deck then file order."""
+        return card_ops.leeches(self.store)
 
     # -- internals ---------------------------------------------------------------------
 
