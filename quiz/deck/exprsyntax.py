@@ -47,14 +47,14 @@ STATEMENT_WORDS: dict[type, str] = {
     ast.AsyncWith: "with blocks are",
     ast.Try: "try blocks are",
     ast.TryStar: "try blocks are",
-    ast.If: "if statements are (an expression may use a if condition else b)",
-    ast.For: "for loops are (use a comprehension: [f(v) for v in items])",
-    ast.AsyncFor: "for loops are (use a comprehension: [f(v) for v in items])",
+    ast.If: "if statements are",
+    ast.For: "for loops are",
+    ast.AsyncFor: "for loops are",
     ast.While: "while loops are",
     ast.FunctionDef: "def is",
     ast.AsyncFunctionDef: "def is",
     ast.ClassDef: "class definitions are",
-    ast.Return: "return is (the last line is the result)",
+    ast.Return: "return is",
     ast.Raise: "raise is",
     ast.Assert: "assert is",
     ast.Pass: "pass is",
@@ -62,6 +62,12 @@ STATEMENT_WORDS: dict[type, str] = {
     ast.Continue: "continue is",
     ast.AnnAssign: "annotated assignments (y: int = ...) are",
     ast.Match: "match statements are",
+}
+STATEMENT_HINTS: dict[type, str] = {  # what to write instead
+    ast.If: " (an expression may choose: a if condition else b)",
+    ast.For: " (use a comprehension: [f(v) for v in items])",
+    ast.AsyncFor: " (use a comprehension: [f(v) for v in items])",
+    ast.Return: " (the last line is the result)",
 }
 
 
@@ -82,8 +88,34 @@ def control_character(text: str, allow_newlines: bool = True) -> int | None:
 
 
 def program_text(source: str) -> str:
-    """The text that is parsed: lines pasted with a common indent set flush, and trimmed."""
-    return textwrap.dedent(source).strip()
+    """The text that is parsed: Windows line ends made plain, lines pasted with a common
+    indent set flush, and trimmed. A lone carriage return is left for ``LONE_CR`` to refuse:
+    Python would start a new statement there, and a terminal would draw over the line."""
+    return textwrap.dedent(source.replace("\r\n", "\n")).strip()
+
+
+LONE_CR = "\r"
+LONE_CR_MESSAGE = "a carriage return (U+000D) is not a line break here: use a new line"
+
+
+def read_lines(text: str) -> str:
+    """A learner's answer of several lines, as it is meant: one expression when its lines,
+    joined as if inside brackets, make one (``x @ W.T`` then ``+ b``), else the lines as a
+    short program (``y = (x ** 3).sum()`` then ``torch.autograd.grad(y, x)[0]``)."""
+    lines = [line for line in text.split("\n") if line.strip()]  # not at \r, \x0b ...
+    if len(lines) <= 1:
+        return text
+    joined = "(" + "\n".join(lines) + "\n)"
+    if len(joined) <= MAX_EXPR_CHARS:
+        try:
+            ast.parse(joined, mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
+        else:
+            return joined
+    if not lines[0][:1].isspace():  # an indented paste whose first line lost its indent
+        lines[1:] = textwrap.dedent("\n".join(lines[1:])).splitlines()
+    return "\n".join(lines)
 
 
 def expression_problem(source: str) -> ExprProblem | None:
@@ -99,13 +131,16 @@ def expression_problem(source: str) -> ExprProblem | None:
     text = program_text(source)
     lead = len(source) - len(source.lstrip())
     try:
+        if LONE_CR in text:
+            raise SyntaxError(LONE_CR_MESSAGE)
         tree = ast.parse(text, "<expression>", "exec")
         problem = statement_problem(tree, text)
         if problem is not None:
             return ExprProblem(problem.message, lead + problem.offset)
         # compile() (which never runs anything) also catches what the parser lets
-        # through, such as a repeated keyword argument.
-        compile(tree, "<expression>", "exec", dont_inherit=True)
+        # through, such as a repeated keyword argument. From the text: compiling the
+        # tree recurses deeper than parsing did.
+        compile(text, "<expression>", "exec", dont_inherit=True)
     except SyntaxError as error:
         message = f"not a valid expression: {syntax_message(error.msg)}"
         return ExprProblem(message, lead + _offset(text, error))
@@ -157,7 +192,7 @@ def _statement_message(statement: ast.stmt) -> str | None:
             return None
         return _target_message(statement.target) or ASSIGNABLE
     words = STATEMENT_WORDS.get(type(statement), f"{type(statement).__name__} statements are")
-    return f"{words} not allowed; {ALLOWED_STATEMENTS}"
+    return f"{words} not allowed{STATEMENT_HINTS.get(type(statement), '')}; {ALLOWED_STATEMENTS}"
 
 
 def _target_message(target: ast.expr) -> str | None:

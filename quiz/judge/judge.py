@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from quiz.deck.exprsyntax import MAX_EXPR_CHARS
+from quiz.deck.exprsyntax import MAX_EXPR_CHARS, read_lines
 from quiz.deck.fills import fill_problem
 from quiz.deck.halfwidth import to_halfwidth
 from quiz.deck.model import (
@@ -306,8 +306,9 @@ def _broken_reference(reference: Run, card: AnyCard, time_limit: float) -> Verdi
 
 def _answer_expr(card: JudgedCard, answer: str) -> str | Verdict:
     """The text to run: full-width punctuation read as ASCII, and the lines of a code
-    answer pasted with a common indent set flush."""
-    text = textwrap.dedent(to_halfwidth(answer)).strip()
+    answer pasted with a common indent set flush, then read as one expression or as a
+    short program (``read_lines``)."""
+    text = textwrap.dedent(to_halfwidth(answer).replace("\r\n", "\n")).strip()
     if len(text) > MAX_EXPR_CHARS:  # the sandbox would refuse it: do not send it
         what = "fill" if isinstance(card, ClozeCard) else "answer"
         return Verdict(
@@ -323,7 +324,7 @@ def _answer_expr(card: JudgedCard, answer: str) -> str | Verdict:
         return card.filled(text)
     if not text:
         return Verdict(Outcome.INVALID, "type an expression")
-    return text
+    return read_lines(text)
 
 
 def _names_rule(card: CodeCard, result: Result, given_names: list[str]) -> str | None:

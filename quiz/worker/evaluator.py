@@ -32,6 +32,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from quiz.deck.exprsyntax import (
+    LONE_CR,
+    LONE_CR_MESSAGE,
     MAX_EXPR_CHARS,
     control_character,
     program_text,
@@ -704,6 +706,8 @@ def parse(source: str) -> ast.Module:
     if bad is not None:
         raise Refused(f"control character U+{ord(source[bad]):04X} is not allowed")
     text = program_text(source)
+    if LONE_CR in text:
+        raise SyntaxError(LONE_CR_MESSAGE)
     try:
         tree = ast.parse(text, mode="exec")
     except SyntaxError as error:

@@ -174,6 +174,12 @@ CASES = [
     ("grad-cube", "y = (x ** 3).sum()\ny.backward()\nx.grad", R, "right"),
     ("grad-cube", "y = (x ** 3).sum(); y.backward(); x.grad", R, "right"),
     ("grad-cube", "    y = (x ** 3).sum()\n    torch.autograd.grad(y, x)[0]", R, "right"),
+    ("grad-cube", "y = (x ** 3).sum()\n    torch.autograd.grad(y, x)[0]", R, "right"),
+    ("grad-cube", "y = (x ** 3).sum()\n\ntorch.autograd.grad(y, x)[0]\n", R, "right"),
+    ("grad-cube", "y = (x ** 3).sum()\r\ntorch.autograd.grad(y, x)[0]", R, "right"),
+    ("grad-cube", "y = (x ** 3).sum()\rtorch.autograd.grad(y, x)[0]", INV, "carriage return"),
+    ("grad-cube", "3 * x\n* x", R, "right"),  # lines that make one expression are one
+    ("grad-cube", "(3 * x\n* x)", R, "right"),
     ("grad-cube", "k = 3\nk * x ** 2", R, "right"),
     ("grad-cube", "k = 2\nk += 1\nk * x ** 2", R, "right"),
     ("grad-cube", "y = (x ** 3).sum()\ntorch.autograd.grad(y, x)", W, "yours is a tuple"),
@@ -264,11 +270,27 @@ def test_a_declared_dtype_is_remembered(typing_deck):
     assert not typing_deck.card("relu").dtype_declared
 
 
-# ---------------------------------------------------------------- docs/sandbox.md
+# ---------------------------------------------------------------- the docs' examples
+
+FORMAT_DOC = ROOT / "docs" / "deck-format.md"
+YAML_BLOCK = re.compile(r"```yaml\n(.*?)```", re.DOTALL)
+
+
+@pytest.mark.parametrize("slug", ["training-step", "partial-credit"])
+def test_the_format_doc_examples_pass_check_by_running(make_deck, judge, slug: str):
+    from quiz.judge.deckcheck import check_card
+
+    blocks = YAML_BLOCK.findall(FORMAT_DOC.read_text(encoding="utf-8"))
+    (text,) = [block for block in blocks if block.startswith(f"deck: {slug}\n")]
+    deck = make_deck(text, name=f"{slug}.yaml")
+    assert deck.cards
+    for card in deck.cards:
+        assert card.accept and card.reject
+        assert [str(problem) for problem in check_card(deck, card, judge)] == []
+
 
 SANDBOX_DOC = ROOT / "docs" / "sandbox.md"
 DOC_SECTION = "## Answers as learners type them"
-YAML_BLOCK = re.compile(r"```yaml\n(.*?)```", re.DOTALL)
 ROW = re.compile(
     r"^\| `(?P<card>[a-z-]+)` \| `(?P<answer>.+?)` \| (?P<outcome>right|wrong|invalid)"
 )
