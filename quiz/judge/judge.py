@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from quiz.deck.exprsyntax import MAX_EXPR_CHARS, read_lines
+from quiz.deck.exprsyntax import LAST_LINE, MAX_EXPR_CHARS, read_lines
 from quiz.deck.fills import fill_problem
 from quiz.deck.halfwidth import to_halfwidth
 from quiz.deck.model import (
@@ -174,6 +174,8 @@ class Judge:
             got = trial.results[0]
             if got.status is Status.SYNTAX:
                 what = "your fill" if isinstance(card, ClozeCard) else "your answer"
+                if got.message == LAST_LINE:  # y = ... alone: not finished
+                    return Verdict(Outcome.INVALID, f"in {what}, {got.message}")
                 return Verdict(Outcome.INVALID, f"{what} is not a Python expression: {got.message}")
             if number == 0 and isinstance(card, CodeCard) and got.status is not Status.REFUSED:
                 rule = _names_rule(card, got, given_names)

@@ -184,7 +184,7 @@ CASES = [
     ("grad-cube", "k = 2\nk += 1\nk * x ** 2", R, "right"),
     ("grad-cube", "y = (x ** 3).sum()\ntorch.autograd.grad(y, x)", W, "yours is a tuple"),
     ("grad-cube", "y = (x ** 2).sum()\ny.backward()\nx.grad", W, "differs"),
-    ("grad-cube", "y = (x ** 3).sum()", INV, "the last line must be an expression"),
+    ("grad-cube", "y = (x ** 3).sum()", INV, "in your answer, the last line must be an expression"),
     ("grad-cube", "y = x ** 3\nz = y.sum()", INV, "the last line must be an expression"),
     ("grad-cube", "x.sum() = 3\nx", INV, "only names (y = ...) and tensor elements"),
     ("grad-cube", "import torch\n3 * x ** 2", W, "import statements are not allowed; before"),
