@@ -24,9 +24,9 @@ from pathlib import Path
 from make_big_db import NOW
 
 from quiz.judge.verdict import Rating
-from quiz.review.cards import counts_from_log, get_card
+from quiz.review.cards import get_card
 from quiz.review.clock import study_day
-from quiz.review.log import record_answer
+from quiz.review.log import counts_from_log, record_answer
 from quiz.review.queue import counts, pick_next
 from quiz.review.scheduling import make_scheduler
 from quiz.review.store import Store

@@ -71,3 +71,23 @@ def test_the_decks_readme_names_real_cards(bundled):
     assert named <= ids, sorted(named - ids)
     for page in ("p22", "p23", "p25", "p26", "p29"):
         assert page in readme
+
+
+# Cards where the dtype is the lesson: integers typed for a float result get no partial
+# credit there (issue 15).
+DTYPE_LESSONS = {"dtype", "promotion", "cast", "eq"}
+
+
+def test_cards_whose_lesson_is_the_dtype_declare_it(bundled):
+    by_name = {f"{deck.slug}/{card.id}": card for deck in bundled.decks for card in deck.cards}
+    lessons = {
+        name
+        for name, card in by_name.items()
+        if isinstance(card, OutputCard) and DTYPE_LESSONS & set(card.tags)
+    }
+    assert len(lessons) >= 12
+    assert sorted(name for name in lessons if not by_name[name].dtype_declared) == []
+    for name in ("arithmetic/int-true-division", "reductions/eq-gives-bools"):
+        assert by_name[name].dtype_declared, name
+    for name in ("activations/relu-values", "reductions/mean-is-sum-over-numel"):
+        assert not by_name[name].dtype_declared, name  # integers for equal floats: Hard

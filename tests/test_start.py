@@ -74,51 +74,40 @@ class _StartingApp:
         self.collecting.append(("progress open", gc.isenabled()))
 
 
-def test_the_collector_is_off_until_progress_is_open(monkeypatch, tmp_path: Path):
+@pytest.fixture
+def launched_apps(monkeypatch: pytest.MonkeyPatch) -> list[_StartingApp]:
+    """``run_app`` makes stand-in apps, listed here; the collector is restored after."""
     made: list[_StartingApp] = []
 
     def make_app(db, *, review, on_opened):
         made.append(_StartingApp(on_opened))
-        return made[0]
+        return made[-1]
 
     monkeypatch.setattr(quiz.launch, "make_app", make_app)
+    yield made
+    gc.unfreeze()
+    gc.enable()
+
+
+def test_the_collector_is_off_until_progress_is_open(launched_apps, tmp_path: Path):
     frozen_before = gc.get_freeze_count()
-    try:
-        run_app(tmp_path / "progress.sqlite3", None)
-        assert made[0].collecting == [("first frame", False), ("progress open", True)]
-        assert gc.get_freeze_count() > frozen_before  # start-up's objects left out of scans
-    finally:
-        gc.unfreeze()
-        gc.enable()
+    run_app(tmp_path / "progress.sqlite3", None)
+    assert launched_apps[0].collecting == [("first frame", False), ("progress open", True)]
+    assert gc.get_freeze_count() > frozen_before  # start-up's objects left out of scans
 
 
-def test_without_the_pause_the_collector_runs_throughout(monkeypatch, tmp_path: Path):
+def test_without_the_pause_the_collector_runs_throughout(launched_apps, monkeypatch, tmp_path):
     """``PAUSE_COLLECTOR`` off (as the bench compares) leaves the collector alone."""
-    made: list[_StartingApp] = []
-
-    def make_app(db, *, review, on_opened):
-        made.append(_StartingApp(on_opened))
-        return made[0]
-
-    monkeypatch.setattr(quiz.launch, "make_app", make_app)
     monkeypatch.setattr(quiz.launch, "PAUSE_COLLECTOR", False)
     frozen_before = gc.get_freeze_count()
     run_app(tmp_path / "progress.sqlite3", None)
-    assert made[0].collecting == [("first frame", True), ("progress open", True)]
+    assert launched_apps[0].collecting == [("first frame", True), ("progress open", True)]
     assert gc.get_freeze_count() == frozen_before
 
 
-def test_an_app_quit_before_opening_still_turns_the_collector_back_on(monkeypatch, tmp_path: Path):
-    class QuitAtOnce(_StartingApp):
-        def run(self) -> None:
-            self.collecting.append(("first frame", gc.isenabled()))
-
-    monkeypatch.setattr(
-        quiz.launch, "make_app", lambda db, *, review, on_opened: QuitAtOnce(on_opened)
-    )
-    try:
-        run_app(tmp_path / "progress.sqlite3", None)
-        assert gc.isenabled()
-    finally:
-        gc.unfreeze()
-        gc.enable()
+def test_an_app_quit_before_opening_still_turns_the_collector_back_on(
+    launched_apps, monkeypatch, tmp_path: Path
+):
+    monkeypatch.setattr(_StartingApp, "run", lambda self: None)  # quit before opening
+    run_app(tmp_path / "progress.sqlite3", None)
+    assert launched_apps and gc.isenabled()

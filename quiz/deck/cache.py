@@ -24,7 +24,9 @@ from quiz.atomicfile import atomic_write
 from quiz.deck.check import DeckSet, find_deck_files, load_decks
 from quiz.errors import UserError
 
-CACHE_FORMAT = 3  # part of the key, so older caches are ignored; 3: fresh, shuffle and pin
+# Part of the key, so older caches are ignored; 2: deck values lost their slots; 3: cards
+# say whether their dtype was declared; 4: fresh givens, shuffled and pinned options.
+CACHE_FORMAT = 4
 
 
 def read_only(items: dict[str, object]) -> MappingProxyType[str, object]:

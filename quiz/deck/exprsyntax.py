@@ -1,4 +1,17 @@
-"""Static checks of expression text: short, printable, and exactly one Python expression.
+"""Static checks of expression text: short, printable, and one expression or a short program.
+
+An expression field (and a learner's code answer) holds one Python expression, or a few
+lines of simple statements whose last line is the expression giving the result:
+
+    y = (x ** 3).sum()
+    torch.autograd.grad(y, x)[0]
+
+Allowed before the last line: assignments to names, to tuples of names and to tensor
+elements (``y = ...``, ``a, b = ...``, ``y[0] = ...``), augmented assignments (``y += ...``)
+and expressions such as ``loss.backward()``. Every other statement is refused with a
+message naming what is allowed, and Python's syntax errors lose their "Maybe you meant
+'=='" (an assignment is allowed; what is wrong is where it is). The sandbox worker applies
+the same rules (``statement_problem``) before it runs anything.
 
 This only parses; it never runs anything. Running is the sandbox worker's job. The
 length cap comes first because CPython's parser can exhaust memory or recursion on
@@ -7,10 +20,55 @@ hostile input such as ``"+0" * 200000``.
 
 from __future__ import annotations
 
+import ast
+import re
+import textwrap
 import unicodedata
 from dataclasses import dataclass
 
 MAX_EXPR_CHARS = 2000
+MAX_STATEMENTS = 12
+ALLOWED_STATEMENTS = (
+    "before the last line, which is the expression giving the result, a few lines may "
+    "assign (y = ...), update (y += ...) or call (loss.backward())"
+)
+LAST_LINE = (
+    "the last line must be an expression: its value is the result (after y = ..., "
+    "end with a line such as y)"
+)
+ASSIGNABLE = "only names (y = ...) and tensor elements (y[0] = ...) can be assigned"
+STATEMENT_WORDS: dict[type, str] = {
+    ast.Import: "import statements are",
+    ast.ImportFrom: "import statements are",
+    ast.Delete: "del statements are",
+    ast.Global: "global statements are",
+    ast.Nonlocal: "nonlocal statements are",
+    ast.With: "with blocks are",
+    ast.AsyncWith: "with blocks are",
+    ast.Try: "try blocks are",
+    ast.TryStar: "try blocks are",
+    ast.If: "if statements are",
+    ast.For: "for loops are",
+    ast.AsyncFor: "for loops are",
+    ast.While: "while loops are",
+    ast.FunctionDef: "def is",
+    ast.AsyncFunctionDef: "def is",
+    ast.ClassDef: "class definitions are",
+    ast.Return: "return is",
+    ast.Raise: "raise is",
+    ast.Assert: "assert is",
+    ast.Pass: "pass is",
+    ast.Break: "break is",
+    ast.Continue: "continue is",
+    ast.AnnAssign: "annotated assignments (y: int = ...) are",
+    ast.Match: "match statements are",
+}
+STATEMENT_HINTS: dict[type, str] = {  # what to write instead
+    ast.If: " (an expression may choose: a if condition else b)",
+    ast.For: " (use a comprehension: [f(v) for v in items])",
+    ast.AsyncFor: " (use a comprehension: [f(v) for v in items])",
+    ast.Return: " (the last line is the result)",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +87,40 @@ def control_character(text: str, allow_newlines: bool = True) -> int | None:
     return None
 
 
+def program_text(source: str) -> str:
+    """The text that is parsed: Windows line ends made plain, lines pasted with a common
+    indent set flush, and trimmed. A lone carriage return is left for ``LONE_CR`` to refuse:
+    Python would start a new statement there, and a terminal would draw over the line."""
+    return textwrap.dedent(source.replace("\r\n", "\n")).strip()
+
+
+LONE_CR = "\r"
+LONE_CR_MESSAGE = "a carriage return (U+000D) is not a line break here: use a new line"
+
+
+def read_lines(text: str) -> str:
+    """A learner's answer of several lines, as it is meant: one expression when its lines,
+    joined as if inside brackets, make one (``x @ W.T`` then ``+ b``), else the lines as a
+    short program (``y = (x ** 3).sum()`` then ``torch.autograd.grad(y, x)[0]``)."""
+    lines = [line for line in text.split("\n") if line.strip()]  # not at \r, \x0b ...
+    if len(lines) <= 1:
+        return text
+    joined = "(" + "\n".join(lines) + "\n)"
+    if len(joined) <= MAX_EXPR_CHARS:
+        try:
+            ast.parse(joined, mode="eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass
+        else:
+            return joined
+    if not lines[0][:1].isspace():  # an indented paste whose first line lost its indent
+        lines[1:] = textwrap.dedent("\n".join(lines[1:])).splitlines()
+    return "\n".join(lines)
+
+
 def expression_problem(source: str) -> ExprProblem | None:
-    """Why ``source`` is not a single parseable expression, or None when it is one."""
+    """Why ``source`` is not one expression or a short program of allowed statements
+    ending with one, or None when it is."""
     if len(source) > MAX_EXPR_CHARS:
         return ExprProblem(
             f"expression is {len(source)} characters long; the limit is {MAX_EXPR_CHARS}"
@@ -38,12 +128,22 @@ def expression_problem(source: str) -> ExprProblem | None:
     bad = control_character(source)
     if bad is not None:
         return ExprProblem(f"control character U+{ord(source[bad]):04X} in expression", bad)
+    text = program_text(source)
+    lead = len(source) - len(source.lstrip())
     try:
+        if LONE_CR in text:
+            raise SyntaxError(LONE_CR_MESSAGE)
+        tree = ast.parse(text, "<expression>", "exec")
+        problem = statement_problem(tree, text)
+        if problem is not None:
+            return ExprProblem(problem.message, lead + problem.offset)
         # compile() (which never runs anything) also catches what the parser lets
-        # through, such as a repeated keyword argument.
-        compile(source.strip(), "<expression>", "eval", dont_inherit=True)
+        # through, such as a repeated keyword argument. From the text: compiling the
+        # tree recurses deeper than parsing did.
+        compile(text, "<expression>", "exec", dont_inherit=True)
     except SyntaxError as error:
-        return ExprProblem(_syntax_message(source, error), _offset(source, error))
+        message = f"not a valid expression: {syntax_message(error.msg)}"
+        return ExprProblem(message, lead + _offset(text, error))
     except (RecursionError, MemoryError):
         return ExprProblem("expression is nested too deeply to parse")
     except ValueError as error:  # e.g. NUL bytes
@@ -51,18 +151,112 @@ def expression_problem(source: str) -> ExprProblem | None:
     return None
 
 
-def _syntax_message(source: str, error: SyntaxError) -> str:
-    try:
-        compile(source.strip(), "<expression>", "exec", dont_inherit=True)
-    except (SyntaxError, RecursionError, MemoryError, ValueError):
-        return f"not a valid expression: {error.msg}"
-    return "must be a single expression, not a statement (no assignments, imports or ';')"
+@dataclass(frozen=True, slots=True)
+class StatementProblem:
+    message: str
+    offset: int = 0  # into the parsed text
+    last_line: bool = False  # only the last line is not an expression (not a refusal)
 
 
-def _offset(source: str, error: SyntaxError) -> int:
-    """Convert the error's (line, column) inside the stripped source to an offset in ``source``."""
-    lead = len(source) - len(source.lstrip())
-    lines = source.strip().splitlines(keepends=True)
+def statement_problem(tree: ast.Module, text: str) -> StatementProblem | None:
+    """The first statement of ``tree`` (parsed from ``text``) that is not allowed, or a last
+    line that is not an expression; None when the program may run."""
+    lines = _line_starts(text)
+    if len(tree.body) > MAX_STATEMENTS:
+        return StatementProblem(
+            f"at most {MAX_STATEMENTS} lines of statements are allowed; {ALLOWED_STATEMENTS}"
+        )
+    for statement in tree.body:
+        message = _statement_message(statement)
+        if message is not None:
+            return StatementProblem(message, _node_offset(lines, statement))
+    if not tree.body:
+        return StatementProblem("there is no expression", last_line=True)
+    last = tree.body[-1]
+    if not isinstance(last, ast.Expr):
+        return StatementProblem(LAST_LINE, _node_offset(lines, last), last_line=True)
+    return None
+
+
+def _statement_message(statement: ast.stmt) -> str | None:
+    if isinstance(statement, ast.Expr):
+        return None
+    if isinstance(statement, ast.Assign):
+        for target in statement.targets:
+            message = _target_message(target)
+            if message is not None:
+                return message
+        return None
+    if isinstance(statement, ast.AugAssign):
+        if isinstance(statement.target, ast.Name | ast.Subscript):
+            return None
+        return _target_message(statement.target) or ASSIGNABLE
+    words = STATEMENT_WORDS.get(type(statement), f"{type(statement).__name__} statements are")
+    return f"{words} not allowed{STATEMENT_HINTS.get(type(statement), '')}; {ALLOWED_STATEMENTS}"
+
+
+def _target_message(target: ast.expr) -> str | None:
+    if isinstance(target, ast.Name | ast.Subscript):
+        return None
+    if isinstance(target, ast.Tuple | ast.List):
+        for element in target.elts:
+            if isinstance(element, ast.Starred):
+                return f"starred assignment (*a, b = ...) is not allowed; {ASSIGNABLE}"
+            message = _target_message(element)
+            if message is not None:
+                return message
+        return None
+    if isinstance(target, ast.Attribute):
+        return (
+            f"attributes cannot be assigned (.{target.attr} = ...): {ASSIGNABLE}, "
+            "and in-place methods such as requires_grad_() change a tensor"
+        )
+    return ASSIGNABLE
+
+
+# Python's hints that an '=' was meant as '==': an assignment is allowed here, so the hint
+# misleads; say what can be assigned instead.
+_MEANT = re.compile(r"[.,]? *(Maybe|perhaps) you meant .*$", re.IGNORECASE)
+
+
+def syntax_message(message: str) -> str:
+    """Python's syntax error message without its "Maybe you meant '=='", and saying what
+    may be assigned where an assignment went wrong."""
+    if message.startswith("cannot assign to"):
+        return f"{_MEANT.sub('', message).removesuffix(' here')}: {ASSIGNABLE}"
+    if message.startswith("expression cannot contain assignment"):
+        return "a keyword argument is a name and a value (dim=0); compare with =="
+    if "illegal expression for augmented assignment" in message:
+        return f"{_MEANT.sub('', message)}: only names (y += ...) and tensor elements can be"
+    if _MEANT.search(message):
+        return (
+            f"{_MEANT.sub('', message)}: '=' assigns only at the start of a line "
+            "(y = ...); compare with =="
+        )
+    return message
+
+
+def _line_starts(text: str) -> list[tuple[int, str]]:
+    starts, position = [], 0
+    for line in text.splitlines(keepends=True):
+        starts.append((position, line))
+        position += len(line)
+    return starts
+
+
+def _node_offset(lines: list[tuple[int, str]], node: ast.AST) -> int:
+    """A node's character offset into the text (``col_offset`` counts UTF-8 bytes)."""
+    number = getattr(node, "lineno", 1)
+    if not 0 < number <= len(lines):
+        return 0
+    start, line = lines[number - 1]
+    column = line.encode()[: getattr(node, "col_offset", 0)].decode(errors="ignore")
+    return start + len(column)
+
+
+def _offset(text: str, error: SyntaxError) -> int:
+    """Convert the error's (line, column) inside the parsed text to an offset into it."""
+    lines = text.splitlines(keepends=True)
     line = max(1, min(error.lineno or 1, len(lines) or 1))
-    before = sum(len(text) for text in lines[: line - 1])
-    return lead + before + max(0, (error.offset or 1) - 1)
+    before = sum(len(line_text) for line_text in lines[: line - 1])
+    return before + max(0, (error.offset or 1) - 1)

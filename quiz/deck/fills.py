@@ -3,7 +3,9 @@
 A fill is pasted into the template's blank and the whole is run, so a fill that ends in
 ``#`` would comment out the rest of ``torch.____(x, 2, 5)`` and leave a bare value to be
 graded. The rule, for learners' fills and for a deck's solution and accept/reject
-fills alike: one line of printable text, no comment, and the template's own text
+fills alike: one line of printable text, no comment, no ``;`` (templates, like any
+expression field, may be short programs, and a ``;`` would add a statement of the fill's
+own), and the template's own text
 around the blank must read as it did (no quote or bracket in the fill may swallow it
 or close what the template opened). A fill that keeps to its place but adds operators
 (``clamp(x, 0, 1) + torch.zeros``) is an expression like any other: the whole template
@@ -56,6 +58,8 @@ def fill_problem(template: str, fill: str) -> str | None:
         around = first < start and end < last  # the blank inside a string of the template
         if not (inside or around or kind in JOINABLE):
             return f"{RULE} (a quote in it runs on past the fill)"
+        if inside and kind == tokenize.OP and text == ";":  # a template may be a program
+            return f"{RULE} (it holds ';', which would start a statement of its own)"
         if inside and kind == tokenize.OP and text in OPENING + CLOSING:
             depth += 1 if text in OPENING else -1
             if depth < 0:

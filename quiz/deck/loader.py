@@ -129,6 +129,7 @@ def _build_card(card: Any, raw: dict[str, Any], source: SourceMap, at: DataPath)
         **common,
         "prompt": card.prompt,
         "dtype": m.DtypePolicy(card.dtype),
+        "dtype_declared": "dtype" in raw,
         "tol": m.Tolerance(card.tol.atol, card.tol.rtol) if card.tol else m.Tolerance(),
         "accept": tuple(card.accept),
         "reject": tuple(card.reject),

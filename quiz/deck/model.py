@@ -125,6 +125,7 @@ class JudgedCard(Card):
 
     prompt: Text
     dtype: DtypePolicy = DtypePolicy.KIND
+    dtype_declared: bool = False  # `dtype` written in the deck: the dtype is the lesson
     tol: Tolerance = Tolerance()
     accept: tuple[str, ...] = ()
     reject: tuple[str, ...] = ()

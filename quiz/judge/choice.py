@@ -13,20 +13,19 @@ options is right only when exactly that set is typed.
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from quiz.deck.halfwidth import to_halfwidth
 from quiz.deck.model import ChoiceCard
 from quiz.judge.presentation import Presentation
 from quiz.judge.verdict import Outcome, Verdict
 
 _SPACE_BY_PUNCTUATION = re.compile(r" (?=\W)|(?<=\W) ")
-_LIST_MARKS = str.maketrans({"、": ","})  # the ideographic comma lists items in Chinese
 
 
 def normal(text: str) -> str:
-    """``text`` as options are compared: NFKC (full-width to ASCII), casefolded, spaces
-    kept only between two word characters (``x is None``) and made single."""
-    text = unicodedata.normalize("NFKC", text).translate(_LIST_MARKS).casefold()
+    """``text`` as options are compared: an IME's full-width forms as ASCII (``，`` ``、``
+    ``１``), casefolded, spaces kept only between two word characters (``x is None``)."""
+    text = to_halfwidth(text).casefold()
     return _SPACE_BY_PUNCTUATION.sub("", " ".join(text.split()))
 
 

@@ -7,6 +7,11 @@ right to torch's printed precision (4 decimals), or to the precision they typed 
 they typed at least two significant digits; floats computed by an answer are right
 when close (or within the card's ``tol``). NaN equals NaN; infinities must match.
 
+Partial credit: plain integers typed for a float result with equal values (``[0, 0, 2]``
+for ``tensor([0., 0., 2.])``, ``3`` for ``tensor(3.)``) are right, with a note saying what
+torch gives, unless the card declares its ``dtype`` (then the dtype is the lesson). A
+literal written as torch prints it (``tensor([0, 0, 2])``) stays a claim about the dtype.
+
 A difference is returned as words, with the index of the first differing element.
 """
 
@@ -52,16 +57,21 @@ class Rules:
     typed: bool = True
     atol: float | None = None
     rtol: float | None = None
+    lenient: bool = False  # plain integers typed for equal floats are right (partial credit)
 
 
 @dataclass(frozen=True, slots=True)
 class Difference:
+    """What differs; ``partial``: nothing that makes the answer wrong, only a note on it."""
+
     message: str
     index: tuple[int, ...] | None = None
+    partial: bool = False
 
 
 def compare(expected: Value, got: Value, rules: Rules, printed: str = "") -> Difference | None:
-    """None when ``got`` is right for ``expected``; else what differs, in words."""
+    """None when ``got`` is right for ``expected``; else what differs, in words (a
+    ``partial`` difference is right, with partial credit)."""
     return _compare(expected, got, rules, printed, "")
 
 
@@ -94,6 +104,7 @@ def _compare(
 def _tensor(
     expected: Tensor, got: Value, rules: Rules, printed: str, where: str
 ) -> Difference | None:
+    plain = rules.typed and not isinstance(got, Tensor)  # not written as torch prints it
     if rules.typed:
         answer = to_tensor(got) if not isinstance(got, Size) else None
         if answer is None:
@@ -113,14 +124,16 @@ def _tensor(
             return Difference(
                 f"{where}differs{at}: expected {_show(want.value)}, got {_show(have.value)}", index
             )
-    return _dtype(expected, answer, rules, printed, where)
+    return _dtype(expected, answer, rules, printed, where, plain=plain)
 
 
 def _dtype(
-    expected: Tensor, answer: Tensor, rules: Rules, printed: str, where: str
+    expected: Tensor, answer: Tensor, rules: Rules, printed: str, where: str, *, plain: bool
 ) -> Difference | None:
     shown = f": {one_line(printed)}" if printed and not where else ""
     if rules.policy is DtypePolicy.KIND and answer.kind != expected.kind:
+        if plain and _integers_for_floats(expected.kind, answer.kind, rules):
+            return Difference(f"{where}torch gives float{shown}", partial=True)
         return Difference(
             f"{where}right values, but the result is {KIND_WORDS[expected.kind]}{shown}"
         )
@@ -156,12 +169,14 @@ def _sequence(expected: Sequence, got: Value, rules: Rules, where: str) -> Diffe
         return Difference(f"{where}the fields are {', '.join(expected.fields)}")
     if len(items) != len(expected.items):
         return Difference(f"{where}{len(items)} items vs {len(expected.items)}")
+    partial: Difference | None = None
     for number, (want, have) in enumerate(zip(expected.items, items, strict=True)):
         label = expected.fields[number] if expected.fields else f"item {number + 1}"
         difference = _compare(want, have, rules, "", f"{where}{label}: ")
-        if difference is not None:
+        if difference is not None and not difference.partial:
             return difference
-    return None
+        partial = partial or difference
+    return partial
 
 
 def _by_field(expected: Sequence, got: Sequence) -> tuple[Value, ...] | None:
@@ -190,11 +205,22 @@ def _scalar(expected: Scalar, got: Value, rules: Rules, where: str) -> Differenc
     if not _same(expected, got, rules):
         return Difference(f"{where}expected {_show(expected.value)}, got {_show(got.value)}")
     if rules.policy is not DtypePolicy.IGNORE and number_kind(got.value) != kind:
+        if rules.policy is DtypePolicy.KIND and _integers_for_floats(
+            kind, number_kind(got.value), rules
+        ):
+            return Difference(
+                f"{where}torch gives a Python float: {_show(expected.value)}", partial=True
+            )
         return Difference(
             f"{where}right value, but the result is a Python {_python_type(kind)}: "
             f"{_show(expected.value)}"
         )
     return None
+
+
+def _integers_for_floats(expected: Kind, typed: Kind, rules: Rules) -> bool:
+    """Plain integers typed for a float result (whose values were found equal)."""
+    return rules.lenient and rules.typed and expected is Kind.FLOAT and typed is Kind.INTEGER
 
 
 # ---------------------------------------------------------------- numbers

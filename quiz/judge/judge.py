@@ -8,11 +8,13 @@ round trip at most. Every verdict says why, in words, and suggests a rating.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from quiz.deck.exprsyntax import MAX_EXPR_CHARS
+from quiz.deck.exprsyntax import LAST_LINE, MAX_EXPR_CHARS, read_lines
 from quiz.deck.fills import fill_problem
+from quiz.deck.halfwidth import to_halfwidth
 from quiz.deck.model import (
     AnyCard,
     CardKind,
@@ -86,6 +88,8 @@ class Judge:
         rating = suggest_rating(
             verdict.outcome, card.kind, used_hint=used_hint, elapsed_s=elapsed_s
         )
+        if verdict.partial and verdict.correct:  # right, with partial credit
+            rating = Rating.HARD
         return replace(verdict, suggested=rating)
 
     def reference(self, deck: Deck, card: AnyCard, seed: int | None = None) -> Run:
@@ -169,6 +173,11 @@ class Judge:
         difference = compare(expected.value, got, _rules(card, typed=True), expected.printed)
         if difference is None:
             return Verdict(Outcome.RIGHT, "right", expected=expected.printed, got=typed)
+        if difference.partial:
+            return Verdict(
+                Outcome.RIGHT, f"right, though {difference.message}", expected=expected.printed,
+                got=typed, partial=True,
+            )  # fmt: skip
         return Verdict(
             Outcome.WRONG, difference.message, expected=expected.printed, got=typed,
             first_difference=difference.index,
@@ -187,6 +196,8 @@ class Judge:
             got = trial.results[0]
             if got.status is Status.SYNTAX:
                 what = "your fill" if isinstance(card, ClozeCard) else "your answer"
+                if got.message == LAST_LINE:  # y = ... alone: not finished
+                    return Verdict(Outcome.INVALID, f"in {what}, {got.message}")
                 return Verdict(Outcome.INVALID, f"{what} is not a Python expression: {got.message}")
             if number == 0 and isinstance(card, CodeCard) and got.status is not Status.REFUSED:
                 rule = _names_rule(card, got, given_names)
@@ -244,7 +255,12 @@ def _seeds(card: AnyCard) -> range:
 
 
 def _rules(card: JudgedCard, *, typed: bool) -> Rules:
-    return Rules(policy=card.dtype, typed=typed, atol=card.tol.atol, rtol=card.tol.rtol)
+    """How to compare; integers typed for floats get partial credit unless the card
+    declares its ``dtype`` (there the dtype is the lesson)."""
+    lenient = typed and not card.dtype_declared
+    return Rules(
+        policy=card.dtype, typed=typed, atol=card.tol.atol, rtol=card.tol.rtol, lenient=lenient
+    )
 
 
 def _broken_reference(reference: Run, card: AnyCard, time_limit: float) -> Verdict | None:
@@ -265,7 +281,10 @@ def _broken_reference(reference: Run, card: AnyCard, time_limit: float) -> Verdi
 
 
 def _answer_expr(card: JudgedCard, answer: str) -> str | Verdict:
-    text = answer.strip()
+    """The text to run: full-width punctuation read as ASCII, and the lines of a code
+    answer pasted with a common indent set flush, then read as one expression or as a
+    short program (``read_lines``)."""
+    text = textwrap.dedent(to_halfwidth(answer).replace("\r\n", "\n")).strip()
     if len(text) > MAX_EXPR_CHARS:  # the sandbox would refuse it: do not send it
         what = "fill" if isinstance(card, ClozeCard) else "answer"
         return Verdict(
@@ -281,7 +300,7 @@ def _answer_expr(card: JudgedCard, answer: str) -> str | Verdict:
         return card.filled(text)
     if not text:
         return Verdict(Outcome.INVALID, "type an expression")
-    return text
+    return read_lines(text)
 
 
 def _names_rule(card: CodeCard, result: Result, given_names: list[str]) -> str | None:

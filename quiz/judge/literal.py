@@ -20,6 +20,7 @@ import re
 import tokenize
 from dataclasses import dataclass
 
+from quiz.deck.halfwidth import to_halfwidth
 from quiz.sandbox.values import (
     DEFAULT_DTYPE,
     Dtype,
@@ -67,8 +68,9 @@ class _Token:
 
 
 def parse_answer(text: str) -> Value:
-    """The value a learner typed, or LiteralError with a message for them."""
-    source = text.strip()
+    """The value a learner typed, or LiteralError with a message for them. Full-width
+    punctuation and digits from an input method are read as ASCII: ``[3，-4]``."""
+    source = to_halfwidth(text).strip()
     if not source:
         raise LiteralError("type the value the expression gives")
     if len(source) > MAX_ANSWER_CHARS:

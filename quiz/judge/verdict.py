@@ -31,6 +31,8 @@ class Verdict:
     ``summary`` is one line ("right", "wrong: shape (1,) vs ()"); ``details`` are the
     further lines a learner may read (the exception message, the explanation of a
     difference). ``expected`` and ``got`` are values as torch prints them, when known.
+    ``partial``: right, with partial credit (plain integers typed for a float result),
+    so Hard is suggested.
     """
 
     outcome: Outcome
@@ -40,6 +42,7 @@ class Verdict:
     got: str | None = None
     first_difference: tuple[int, ...] | None = None  # index of the first differing element
     suggested: Rating = Rating.AGAIN
+    partial: bool = False
 
     @property
     def correct(self) -> bool:
@@ -62,4 +65,5 @@ class Verdict:
                 list(self.first_difference) if self.first_difference is not None else None
             ),
             "suggested_rating": self.suggested.name.lower(),
+            "partial": self.partial,
         }

@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from quiz.atomicfile import atomic_write
 from quiz.deck.naming import no_deck_message
 from quiz.errors import UserError
+from quiz.review.cards import deck_titles
 from quiz.review.clock import as_utc, from_text, to_text
 from quiz.review.state import Phase
 from quiz.review.store import Store
@@ -60,7 +61,7 @@ class Selection:
 
     def check(self, store: Store) -> Selection:
         """This selection, after making sure every named deck exists."""
-        known = {row["slug"] for row in store.query("SELECT slug FROM decks")}
+        known = deck_titles(store)
         unknown = [d for d in self.decks if d not in known]
         if unknown:
             raise UserError(no_deck_message(unknown[0], str(store.path), known))

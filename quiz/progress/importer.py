@@ -49,6 +49,7 @@ from quiz.progress.import_schema import (
     checking_context,
 )
 from quiz.progress.jsonstream import JSONStreamError, ObjectReader
+from quiz.review.cards import deck_titles
 from quiz.review.settings import Settings
 from quiz.review.store import Store
 
@@ -257,8 +258,7 @@ def merge(store: Store, document: Document) -> ImportReport:
         ids, added, updated = _merge_cards(store, head)
         reviews_added, skipped = _merge_reviews(store, document, ids)
         restored = False
-        has_settings = store.scalar("SELECT count(*) FROM settings")
-        if not has_settings and head.settings:
+        if not store.settings_stored() and head.settings:
             new = Settings.from_dict(head.settings, path=store.path)
             restored = new != Settings()
             if restored:
@@ -268,7 +268,7 @@ def merge(store: Store, document: Document) -> ImportReport:
 
 
 def _merge_decks(store: Store, head: Head) -> int:
-    known = {row["slug"] for row in store.query("SELECT slug FROM decks")}
+    known = deck_titles(store)
     rows = [deck.model_dump() for deck in head.decks if deck.slug not in known]
     if rows:
         store.db["decks"].insert_all(rows)

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from quiz.errors import UserError
+from quiz.review.log import answers_since_reset
 from quiz.review.state import Phase
 from quiz.review.store import Store
 
@@ -81,15 +82,10 @@ def read_histories(store: Store, tz: tzinfo | None = None) -> dict[int, History]
     """Each card's answers since its last reset, as (rating, days since the previous)."""
     hour = store.settings.day_start_hour
     shift = timedelta(hours=hour)
-    cursor = store.db.conn.execute(
-        "SELECT r.card, r.reviewed_at, r.rating, r.before_state FROM reviews r "
-        "JOIN cards c ON c.id = r.card WHERE r.reviewed_at >= coalesce(c.reset_at, '') "
-        "ORDER BY r.card, r.reviewed_at, r.id"
-    )
     histories: dict[int, History] = {}
     skip: set[int] = set()
     last_day: dict[int, int] = {}
-    for card, stamp, rating, before in cursor:
+    for card, stamp, rating, before in answers_since_reset(store):
         if card in skip:
             continue
         day = (datetime.fromisoformat(stamp).astimezone(tz) - shift).date().toordinal()

@@ -1,10 +1,13 @@
 """What Home shows for each deck: cards left today, the deck's size and its retention.
 
-The figures come from the same queue rules the session studies by (``queue.counts``
-for one deck at a time), so Home never promises a card the review screen will not
-show. Retention over 30 days is ``quiz.progress.stats``'s true retention, the figure the
-stats screen shows, so the two screens never disagree. It lives in the progress layer,
-beside the statistics it reads, because the review engine below must not depend on them.
+The figures come from the same queue rules the session studies by
+(``queue.counts_by_deck``: what ``queue.counts`` gives for each deck studied alone, in
+a fixed number of queries however many decks there are), so Home never promises a
+card the review screen will not show. The deck's size is ``cards.deck_sizes``, the
+statistics' total of cards in the file. Retention over 30 days is
+``quiz.progress.stats``'s true retention, the figure the stats screen shows, so the
+two screens never disagree. It lives in the progress layer, beside the statistics it
+reads, because the review engine below must not depend on them.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from dataclasses import dataclass
 
 from quiz.deck.model import Deck
 from quiz.progress.stats import retention_by_deck
-from quiz.review.queue import Counts, counts
+from quiz.review.cards import deck_sizes
+from quiz.review.queue import Counts, counts, counts_by_deck
 from quiz.review.session import Session
 
 RETENTION_DAYS = 30
@@ -35,21 +39,15 @@ class DeckRow:
 
 def deck_rows(session: Session) -> list[DeckRow]:
     """Home's table: every deck of the session, in the session's order."""
-    now = session.now()
-    day = session.today()
     slugs = [deck.slug for deck in session.decks]
-    totals = {
-        row["deck"]: row["n"]
-        for row in session.store.query(
-            "SELECT deck, count(*) AS n FROM cards WHERE present = 1 GROUP BY deck"
-        )
-    }
+    left = counts_by_deck(session.store, session.settings, slugs, session.now(), session.today())
+    sizes = deck_sizes(session.store)
     kept = _retention(session, slugs)
     return [
         DeckRow(
             deck,
-            counts(session.store, session.settings, [deck.slug], now, day),
-            totals.get(deck.slug, 0),
+            left[deck.slug],
+            sizes.get(deck.slug, 0),
             kept.get(deck.slug),
         )
         for deck in session.decks

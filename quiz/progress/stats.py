@@ -50,7 +50,9 @@ from typing import TYPE_CHECKING, Any
 from quiz.deck.naming import no_deck_message
 from quiz.errors import UserError
 from quiz.progress.days import DayIndex, days_ahead, days_back, utc_text
+from quiz.review.cards import CardCounts, card_counts, deck_titles
 from quiz.review.clock import StudyDay, as_utc, study_day
+from quiz.review.log import answers_by_deck
 from quiz.review.state import Phase
 from quiz.review.store import Store
 
@@ -72,6 +74,8 @@ class _Plain:
 def _plain(value: Any) -> Any:
     if isinstance(value, _Plain):
         return value.to_dict()
+    if isinstance(value, CardCounts):  # the engine's own value, with no to_dict
+        return {f.name: getattr(value, f.name) for f in fields(value)}
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if isinstance(value, datetime):
@@ -79,16 +83,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-@dataclass(frozen=True, slots=True)
-class CardCounts(_Plain):
-    new: int = 0
-    learning: int = 0
-    review: int = 0
-    suspended: int = 0
-    leech: int = 0
-    total: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +223,7 @@ def collect(
     overall = _Tally(days, forecast_days)
     _tally_reviews(store, DayIndex(past.days), days, deck, tallies, overall)
     _tally_forecast(store, ahead, deck, tallies, overall)
-    counts = _card_counts(store, deck)
+    counts = card_counts(store, deck)
     streaks = _streaks(store, past, {**tallies, None: overall}, deck)
 
     def summary(slug: str | None, title: str, cards: CardCounts, tally: _Tally) -> DeckStats:
@@ -315,28 +309,12 @@ def session_activity(session: Session, *, days: int = 30) -> tuple[DayActivity, 
 
 
 def _deck_titles(store: Store, deck: str | None) -> dict[str, str]:
-    rows = store.query("SELECT slug, title FROM decks ORDER BY slug")
-    titles = {row["slug"]: row["title"] for row in rows}
+    titles = deck_titles(store)
     if deck is None:
         return titles
     if deck not in titles:
         raise UserError(no_deck_message(deck, str(store.path), titles))
     return {deck: titles[deck]}
-
-
-def _card_counts(store: Store, deck: str | None) -> dict[str, CardCounts]:
-    where, params = ("AND deck = ?", (deck,)) if deck else ("", ())
-    rows = store.query(
-        "SELECT deck, "
-        "coalesce(sum(suspended = 0 AND state = 0), 0) AS new, "
-        "coalesce(sum(suspended = 0 AND state IN (1, 3)), 0) AS learning, "
-        "coalesce(sum(suspended = 0 AND state = 2), 0) AS review, "
-        "coalesce(sum(suspended = 1), 0) AS suspended, "
-        "coalesce(sum(leech = 1), 0) AS leech, count(*) AS total "
-        f"FROM cards WHERE present = 1 {where} GROUP BY deck",
-        params,
-    )
-    return {row.pop("deck"): CardCounts(**row) for row in rows}
 
 
 def _tally_reviews(
@@ -423,13 +401,7 @@ def _streaks(
     day = past.days[0]
     while running:  # one query per older day, for every streak still going
         day = days_back(day, 2, past.hour, past.tz)[0]
-        active = {
-            row[0]
-            for row in store.db.conn.execute(
-                "SELECT DISTINCT deck FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ?",
-                (utc_text(day.start), utc_text(day.end)),
-            )
-        }
+        active = answers_by_deck(store, day.start, day.end).keys()
         for key in list(running):
             if key is not None:
                 alive = key in active

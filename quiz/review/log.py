@@ -4,11 +4,18 @@ Each answer is one row of ``reviews`` written in the same transaction as the
 card's new state, so a crash leaves either both or neither. The row keeps the
 card's state before and after, so undo restores the exact prior state (and lifts a
 leech suspension the answer caused), and a history can be replayed through fsrs.
+
+Every query on the ``reviews`` table is here, each a named function: recording and
+undoing, the counts since a card's last reset (a lapse is an Again given to a card in
+the review phase, one definition for the session, Browse and the optimizer), one
+card's answers, and the answers per deck in a period. Export, import, backup and the
+statistics read the log in their own shapes (see docs/architecture.md).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +23,7 @@ import fsrs
 
 from quiz.judge.presentation import PLAIN, Presentation
 from quiz.judge.verdict import Rating, Verdict
-from quiz.review.cards import CardRef, StoredCard, counts_from_log, get_card
+from quiz.review.cards import CardRef, StoredCard, get_card, set_state
 from quiz.review.clock import from_text, to_text
 from quiz.review.errors import ReviewError
 from quiz.review.scheduling import Preview, preview
@@ -57,6 +64,35 @@ class Undone:
     rating: Rating
     reviewed_at: datetime
     presentation: Presentation = PLAIN  # the card comes back shown as it was
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedAnswer:
+    """One answer as the log keeps it."""
+
+    review_id: int
+    reviewed_at: datetime
+    rating: Rating
+    outcome: str | None  # right / wrong / ungradable; None for a self-graded flash card
+    answer: str | None
+    duration_ms: int | None
+    before: CardState
+    after: CardState
+    leeched: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeckAnswers:
+    """A deck's answers in a period: all of them, and those to new and to review cards."""
+
+    answers: int
+    new: int
+    review: int
+
+
+def _lapse(alias: str = "") -> str:
+    """A lapse, in SQL over ``reviews``: an Again given to a card in the review phase."""
+    return f"{alias}before_state = {int(Phase.REVIEW)} AND {alias}rating = {int(Rating.AGAIN)}"
 
 
 def is_leech_lapse(lapses: int, threshold: int) -> bool:
@@ -115,14 +151,87 @@ def record_answer(
             )
             .last_rowid
         )
-        changes = after.to_columns()
         if leeched:
-            changes |= {"leech": 1, "suspended": 1}
-        store.db["cards"].update(card.id, changes)
+            set_state(store, card.id, after, leech=True, suspended=True)
+        else:
+            set_state(store, card.id, after)
     assert review_id is not None
     return Recorded(
         review_id, card.ref, rating, chosen.now, card.state, after, reps + 1, lapses, leeched
     )
+
+
+def counts_from_log(store: Store, card: StoredCard) -> tuple[int, int]:
+    """(repetitions, lapses) since the card was last reset, counted from the review log."""
+    row = store.db.conn.execute(
+        f"SELECT count(*), coalesce(sum({_lapse()}), 0) FROM reviews "
+        "WHERE card = ? AND reviewed_at >= ?",
+        (card.id, to_text(card.reset_at) or ""),
+    ).fetchone()
+    return row[0], row[1]
+
+
+def counts_by_card(store: Store, decks: Sequence[str]) -> dict[int, tuple[int, int]]:
+    """``counts_from_log`` for every card of ``decks`` still in its file, by row id.
+
+    One query, through ``reviews_by_card`` for each card.
+    """
+    if not decks:
+        return {}
+    cursor = store.db.conn.execute(
+        "SELECT c.id, "
+        "(SELECT count(*) FROM reviews r WHERE r.card = c.id "
+        " AND r.reviewed_at >= coalesce(c.reset_at, '')), "
+        f"(SELECT coalesce(sum({_lapse('r.')}), 0) FROM reviews r "
+        " WHERE r.card = c.id AND r.reviewed_at >= coalesce(c.reset_at, '')) "
+        f"FROM cards c WHERE c.present = 1 AND c.deck IN ({', '.join('?' * len(decks))})",
+        tuple(decks),
+    )
+    return {row_id: (reps, lapses) for row_id, reps, lapses in cursor}
+
+
+def answers_to(store: Store, card: int) -> list[LoggedAnswer]:
+    """Every answer to the card with row id ``card``, oldest first."""
+    rows = store.query("SELECT * FROM reviews WHERE card = ? ORDER BY reviewed_at, id", (card,))
+    answers = []
+    for row in rows:
+        reviewed_at = from_text(row["reviewed_at"])
+        assert reviewed_at is not None
+        answers.append(
+            LoggedAnswer(
+                review_id=row["id"],
+                reviewed_at=reviewed_at,
+                rating=Rating(row["rating"]),
+                outcome=row["outcome"],
+                answer=row["answer"],
+                duration_ms=row["duration_ms"],
+                before=CardState.from_columns(row, "before_"),
+                after=CardState.from_columns(row, "after_"),
+                leeched=bool(row["leeched"]),
+            )
+        )
+    return answers
+
+
+def answers_since_reset(store: Store) -> Iterator[tuple[int, str, int, int]]:
+    """Each card's answers since its last reset, card by card, oldest first: (card row id,
+    stored time, rating, phase before), streamed, for a fit over the whole log."""
+    return store.db.conn.execute(
+        "SELECT r.card, r.reviewed_at, r.rating, r.before_state FROM reviews r "
+        "JOIN cards c ON c.id = r.card WHERE r.reviewed_at >= coalesce(c.reset_at, '') "
+        "ORDER BY r.card, r.reviewed_at, r.id"
+    )
+
+
+def answers_by_deck(store: Store, start: datetime, end: datetime) -> dict[str, DeckAnswers]:
+    """Every deck answered in ``[start, end)``, with its answers in that time."""
+    cursor = store.db.conn.execute(
+        f"SELECT deck, count(*), coalesce(sum(before_state = {int(Phase.NEW)}), 0), "
+        f"coalesce(sum(before_state = {int(Phase.REVIEW)}), 0) "
+        "FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY deck",
+        (to_text(start), to_text(end)),
+    )
+    return {deck: DeckAnswers(answers, new, review) for deck, answers, new, review in cursor}
 
 
 def _leeched_before(store: Store, card: StoredCard, review_id: int) -> bool:
@@ -158,10 +267,11 @@ def undo_answer(store: Store, review_id: int | None = None) -> Undone:
         if latest != review_id or card.state != CardState.from_columns(row, "after_"):
             raise ReviewError(f"{card.ref} changed after that answer; it cannot be undone now")
         before = CardState.from_columns(row, "before_")
-        changes = before.to_columns()
         if row["leeched"]:  # (a card being answered was not suspended)
-            changes |= {"leech": int(_leeched_before(store, card, review_id)), "suspended": 0}
-        store.db["cards"].update(card.id, changes)
+            leech = _leeched_before(store, card, review_id)
+            set_state(store, card.id, before, leech=leech, suspended=False)
+        else:
+            set_state(store, card.id, before)
         store.db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
     reviewed_at = from_text(row["reviewed_at"])
     assert reviewed_at is not None

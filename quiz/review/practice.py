@@ -17,7 +17,7 @@ from pathlib import Path
 
 from quiz.judge.presentation import Presentation
 from quiz.judge.verdict import Rating, Verdict
-from quiz.review.cards import CardRef, StoredCard, get_card
+from quiz.review.cards import CardRef, StoredCard, get_card, phases
 from quiz.review.errors import ReviewError
 from quiz.review.log import Recorded, Undone, undo_answer
 from quiz.review.queue import Counts, Queue, queue_of
@@ -111,14 +111,8 @@ class Practice:
     def counts(self) -> Counts:
         """Cards left in the drill: never studied as new, repeats as learning, others review."""
         repeats = sum(ref in self._repeats for ref in self._left)
-        rows = {
-            (row["deck"], row["card_id"]): row["state"]
-            for row in self.session.store.query("SELECT deck, card_id, state FROM cards")
-        }
-        new = sum(
-            ref not in self._repeats and rows.get((ref.deck, ref.card_id)) == int(Phase.NEW)
-            for ref in self._left
-        )
+        stored = phases(self.session.store)
+        new = sum(ref not in self._repeats and stored.get(ref) is Phase.NEW for ref in self._left)
         return Counts(new=new, learning=repeats, review=len(self._left) - new - repeats)
 
     def submit(self, answer: str, *, used_hint: bool = False) -> Verdict:

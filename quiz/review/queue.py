@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from quiz.review.clock import StudyDay, to_text
+from quiz.review.log import answers_by_deck
 from quiz.review.settings import Settings
 from quiz.review.state import CardState, Phase
 from quiz.review.store import Store
@@ -53,17 +54,9 @@ class Quota:
 
 
 def quota(store: Store, settings: Settings, decks: Sequence[str], day: StudyDay) -> Quota:
-    done = {
-        row["deck"]: row
-        for row in store.query(
-            "SELECT deck, coalesce(sum(before_state = ?), 0) AS new, "
-            "coalesce(sum(before_state = ?), 0) AS review "
-            "FROM reviews WHERE reviewed_at >= ? AND reviewed_at < ? GROUP BY deck",
-            (int(Phase.NEW), int(Phase.REVIEW), to_text(day.start), to_text(day.end)),
-        )
-    }
-    new_done = {deck: row["new"] for deck, row in done.items()}
-    review_done = {deck: row["review"] for deck, row in done.items()}
+    done = answers_by_deck(store, day.start, day.end)
+    new_done = {deck: answered.new for deck, answered in done.items()}
+    review_done = {deck: answered.review for deck, answered in done.items()}
     return Quota(
         new={d: max(0, settings.new_per_day - new_done.get(d, 0)) for d in decks},
         review={d: max(0, settings.reviews_per_day - review_done.get(d, 0)) for d in decks},
@@ -171,6 +164,60 @@ def counts(
         left.new_total,
     )
     return Counts(new=new, learning=learning, review=review)
+
+
+def counts_by_deck(
+    store: Store, settings: Settings, decks: Sequence[str], now: datetime, day: StudyDay
+) -> dict[str, Counts]:
+    """``counts`` for each deck of ``decks`` studied alone, as Home lists them.
+
+    Four queries whatever the number of decks: today's answers, then the learning,
+    review and new cards each deck could show, grouped by deck; the daily limits
+    (the deck's own, and what is left of the overall ones) are applied here. Unlike
+    ``counts``, which stops at the limit, each count reads a deck's whole backlog, from
+    an index that holds every column it needs.
+    """
+    if not decks:
+        return {}
+    left = quota(store, settings, decks, day)
+    end, shown = to_text(day.end), to_text(now)
+    learning = _per_deck(
+        store,
+        "cards_by_due",
+        "state IN (?, ?) AND due < ?",
+        (int(Phase.LEARNING), int(Phase.RELEARNING), end),
+        decks,
+        shown,
+    )
+    review = _per_deck(
+        store, "cards_by_deck_due", "state = ? AND due < ?", (int(Phase.REVIEW), end), decks, shown
+    )
+    new = _per_deck(store, "cards_new_in_order", "state = ?", (int(Phase.NEW),), decks, shown)
+    return {
+        deck: Counts(
+            new=min(new.get(deck, 0), left.new[deck], left.new_total),
+            learning=learning.get(deck, 0),
+            review=min(review.get(deck, 0), left.review[deck], left.review_total),
+        )
+        for deck in decks
+    }
+
+
+def _per_deck(
+    store: Store,
+    index: str,
+    where: str,
+    params: tuple[object, ...],
+    decks: Sequence[str],
+    now: str,
+) -> dict[str, int]:
+    """How many cards of each of ``decks`` match ``where`` and may be shown ``now``."""
+    cursor = store.db.conn.execute(
+        f"SELECT deck, count(*) FROM cards INDEXED BY {index} WHERE {where} "
+        f"AND {_ELIGIBLE} AND {_in(decks)} GROUP BY deck",
+        (*params, now, *decks),
+    )
+    return dict(cursor.fetchall())
 
 
 def _capped(

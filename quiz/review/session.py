@@ -9,8 +9,9 @@ the clock are injected, so tests run with a fake judge at fixed UTC times.
 
 It is also the one door the screens use to change anything else: card actions (bury,
 suspend, unsuspend, reset, set due) and the settings go through it, so the card being
-studied never outlives a change made from Browse or a card's page. The
-few reads the screens need (Browse's rows, a card's history) are here too, so no
+studied never outlives a change made from Browse or a card's page. What the screens
+read beyond the card on screen (Browse's rows, a card's history, the summary, Home's
+figures) is shaped in ``quiz.progress`` by functions that take the session, so no
 screen holds the ``Store``.
 """
 
@@ -28,7 +29,6 @@ from quiz.judge.presentation import Presentation, present, review_rng
 from quiz.judge.verdict import Rating, Verdict
 from quiz.paths import deck_paths
 from quiz.review import cards as card_ops
-from quiz.review.browse import BrowseRow, HistoryEntry, card_history, list_cards
 from quiz.review.cards import CardRef, StoredCard, get_card
 from quiz.review.clock import Clock, StudyDay, as_utc, day_start, study_day, system_clock
 from quiz.review.errors import ReviewError
@@ -37,7 +37,6 @@ from quiz.review.queue import Counts, Queue, counts, pick_next, queue_of
 from quiz.review.scheduling import Preview
 from quiz.review.settings import Settings
 from quiz.review.store import Store
-from quiz.review.summary import Summary, Tally, summarize
 from quiz.review.sync import SyncReport, sync_decks
 
 # AnswerJudge and StudyCard are part of this module's interface (the UI imports them
@@ -283,24 +282,9 @@ class Session:
         due = day_start(day, self.settings.day_start_hour, self.tz)
         return self._act(ref, lambda r: card_ops.set_due(self.store, r, due))
 
-    # -- reads for Browse and a card's page ---------------------------------------------
-
-    def browse(self, language: str = "en", slugs: Iterable[str] | None = None) -> list[BrowseRow]:
-        """Every card of the session's decks (or of the decks ``slugs``) with its state now."""
-        decks = self.decks if slugs is None else [self.deck(slug) for slug in slugs]
-        return list_cards(self.store, decks, self.now(), language)
-
-    def history(self, ref: CardRef) -> list[HistoryEntry]:
-        """Every answer to ``ref`` in the review log, oldest first."""
-        return card_history(self.store, ref)
-
-    def summary(self, tally: Tally) -> Summary:
-        """The end of a sitting: ``tally``'s answers and when the studied decks are due next."""
-        return summarize(tally, self.store, self.focused, self.now())
-
     def leeches(self) -> list[StoredCard]:
-        rows = self.store.query("SELECT * FROM cards WHERE leech = 1 ORDER BY deck, position")
-        return [StoredCard.from_row(row) for row in rows]
+        """Every card flagged as a leech, by deck then file order."""
+        return card_ops.leeches(self.store)
 
     # -- internals ---------------------------------------------------------------------
 

@@ -130,6 +130,10 @@ class Store:
             self._settings = Settings.from_dict(stored, path=self.path)
         return self._settings
 
+    def settings_stored(self) -> bool:
+        """Whether any setting was ever changed from its default (and so stored)."""
+        return self.scalar("SELECT 1 FROM settings LIMIT 1") is not None
+
     def save_settings(self, settings: Settings) -> None:
         """Store every value that differs from the default (validated again on the way in)."""
         Settings.from_dict(settings.to_dict(), path=self.path)

@@ -18,9 +18,15 @@ from pathlib import Path
 from quiz.deck.check import DeckSet, load_decks
 from quiz.deck.diagnostics import Diagnostic
 from quiz.deck.model import Deck
-from quiz.review.cards import CardRef
-from quiz.review.clock import to_text
-from quiz.review.state import NEW
+from quiz.review.cards import (
+    CardRef,
+    FileFields,
+    add_cards,
+    filed_cards,
+    mark_removed,
+    refile_card,
+    save_deck,
+)
 from quiz.review.store import Store
 
 
@@ -46,64 +52,34 @@ def load_and_sync(store: Store, paths: Iterable[Path], now: datetime) -> tuple[D
 
 
 def sync_decks(store: Store, decks: Sequence[Deck], now: datetime) -> SyncReport:
-    stamp = to_text(now)
     added: list[CardRef] = []
     edited: list[CardRef] = []
     removed: list[CardRef] = []
     restored: list[CardRef] = []
     with store.write():
         for deck in decks:
-            store.db.execute(
-                "INSERT INTO decks (slug, title, path, first_seen, synced_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (slug) DO UPDATE SET "
-                "title = excluded.title, path = excluded.path, synced_at = excluded.synced_at",
-                (deck.slug, str(deck.title), str(deck.path), stamp, stamp),
-            )
-            stored = {
-                row["card_id"]: row
-                for row in store.query(
-                    "SELECT id, card_id, kind, position, content_hash, present "
-                    "FROM cards WHERE deck = ?",
-                    (deck.slug,),
-                )
-            }
-            new_rows = []
+            save_deck(store, deck, now)
+            stored = filed_cards(store, deck.slug)
+            new_cards: list[tuple[str, FileFields]] = []
             for position, card in enumerate(deck.cards):
                 ref = CardRef(deck.slug, card.id)
+                fields = FileFields(str(card.kind), position, card.content_hash)
                 row = stored.pop(card.id, None)
                 if row is None:
-                    new_rows.append(
-                        {
-                            "deck": deck.slug,
-                            "card_id": card.id,
-                            "kind": str(card.kind),
-                            "position": position,
-                            "content_hash": card.content_hash,
-                            "present": 1,
-                            "added_at": stamp,
-                            **NEW.to_columns(),
-                        }
-                    )
+                    new_cards.append((card.id, fields))
                     added.append(ref)
                     continue
-                changes: dict[str, object] = {}
-                if row["content_hash"] != card.content_hash:
-                    changes |= {"content_hash": card.content_hash, "edited_at": stamp}
+                changed = row.fields.content_hash != fields.content_hash
+                if changed:
                     edited.append(ref)
-                if row["kind"] != str(card.kind):
-                    changes["kind"] = str(card.kind)
-                if row["position"] != position:
-                    changes["position"] = position
-                if not row["present"]:
-                    changes["present"] = 1
+                if not row.present:
                     restored.append(ref)
-                if changes:
-                    store.db["cards"].update(row["id"], changes)
-            if new_rows:
-                store.db["cards"].insert_all(new_rows)
+                if row.fields != fields or not row.present:
+                    refile_card(store, row.id, fields, edited_at=now if changed else None)
+            add_cards(store, deck.slug, new_cards, now)
             for card_id, row in stored.items():
-                if row["present"]:
-                    store.db["cards"].update(row["id"], {"present": 0})
+                if row.present:
+                    mark_removed(store, row.id)
                     removed.append(CardRef(deck.slug, card_id))
     return SyncReport(
         tuple(deck.slug for deck in decks),

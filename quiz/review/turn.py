@@ -17,9 +17,9 @@ from quiz.deck.model import AnyCard, CardKind, Deck, FlashCard
 from quiz.errors import UserError
 from quiz.judge.presentation import PLAIN, Presentation, present, review_rng
 from quiz.judge.verdict import Outcome, Rating, Verdict
-from quiz.review.cards import CardRef, StoredCard, counts_from_log
+from quiz.review.cards import CardRef, StoredCard
 from quiz.review.errors import ReviewError
-from quiz.review.log import Answer, Recorded, record_answer
+from quiz.review.log import Answer, Recorded, counts_from_log, record_answer
 from quiz.review.queue import Queue
 from quiz.review.scheduling import Preview, make_scheduler, preview
 from quiz.review.settings import Settings

@@ -2,8 +2,9 @@
 
 Both post ``AnswerBox.Submitted`` on Enter so the review screen handles one message.
 In the multi-line box, ``ctrl+j`` inserts a newline (so does ``shift+enter`` or
-``alt+enter`` in terminals that report them); Enter always submits, and the lines
-are read as one expression, as if inside brackets.
+``alt+enter`` in terminals that report them); Enter always submits. The judge reads the
+lines (``quiz.deck.exprsyntax.read_lines``): as one expression when they make one as if
+inside brackets, else as a few statements whose last line is the answer.
 """
 
 from __future__ import annotations
@@ -84,13 +85,5 @@ class CodeBox(TextArea):
 
     @property
     def answer(self) -> str:
-        """The expression typed; several lines are read as if inside brackets, as Python does."""
-        return as_expression(self.text)
-
-
-def as_expression(text: str) -> str:
-    """``x @ W.T`` / ``+ b`` on two lines becomes one expression: ``(x @ W.T\n+ b\n)``."""
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    if len(lines) <= 1:
-        return text.strip()
-    return "(" + "\n".join(lines) + "\n)"
+        """The lines typed, as they are: the judge reads them (and sets a pasted indent flush)."""
+        return self.text

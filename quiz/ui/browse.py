@@ -2,10 +2,9 @@
 
 The learner finds a card (by words, deck, kind, tag, state or flag), sorts the list
 by a column (a header click, or ``s`` / ``S``) and opens a card with Enter: its
-schedule, its history and its actions are ``quiz.ui.card``'s. The rows come from
-the study session (``Session.browse``), which also does the card's actions; the
-filter and the order are headless (``quiz.review.browse``); this module only lays
-them out and formats them.
+schedule, its history and its actions are ``quiz.ui.card``'s. The rows, the filter
+and the order are headless (``quiz.progress.browse``, read through the study session,
+which also does the card's actions); this module only lays them out and formats them.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from quiz.errors import UserError
-from quiz.review.browse import BrowseRow, CardFilter, SortColumn, SortOrder
+from quiz.progress.browse import BrowseRow, CardFilter, SortColumn, SortOrder, session_cards
 from quiz.ui.card import CardScreen, due_text, plain_cell
 from quiz.ui.footer import KeysFooter
 
@@ -104,7 +103,7 @@ class BrowseScreen(Screen[None]):
 
     def action_reload(self) -> None:
         try:
-            self.rows = self.session.browse(self.language)
+            self.rows = session_cards(self.session, self.language)
         except UserError as error:
             self.notify(str(error), title="cannot list the cards", severity="error")
             self.rows = []

@@ -1,9 +1,10 @@
 """Card detail: one card's schedule and every answer it got; suspend, unsuspend, reset.
 
 Opened from Browse (``quiz.ui.browse``) with Enter on a card. The card's row and its
-history are read again after each action. Reads and actions both go through the
-study session (``quiz.review.session``), so suspending or resetting the card being
-studied also takes it off the session's screen.
+history are read again after each action, through the study session
+(``quiz.progress.browse``); the actions go through the session itself
+(``quiz.review.session``), so suspending or resetting the card being studied also
+takes it off the session's screen.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from textual.widgets import Button, DataTable, Header, Label, Static
 from quiz.deck.printable import printable
 from quiz.errors import UserError
 from quiz.judge.verdict import Rating
-from quiz.review.browse import BrowseRow, HistoryEntry
+from quiz.progress.browse import BrowseRow, HistoryEntry, session_cards, session_history
 from quiz.review.clock import as_utc
 from quiz.review.state import CardState
 from quiz.ui.footer import KeysFooter
@@ -170,8 +171,10 @@ class CardScreen(Screen[None]):
     def refresh_card(self) -> None:
         ref = self.row.ref
         try:
-            fresh = [r for r in self.session.browse(self.language, [ref.deck]) if r.ref == ref]
-            history = self.session.history(ref)
+            fresh = [
+                r for r in session_cards(self.session, self.language, [ref.deck]) if r.ref == ref
+            ]
+            history = session_history(self.session, ref)
         except UserError as error:
             self.notify(str(error), title="cannot read the card", severity="error")
             return

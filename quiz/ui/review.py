@@ -30,10 +30,10 @@ from quiz.deck.printable import printable
 from quiz.errors import UserError
 from quiz.judge.presentation import PLAIN
 from quiz.judge.verdict import Outcome, Rating, Verdict
+from quiz.progress.summary import Tally, session_summary
 from quiz.review.practice import Practice
 from quiz.review.queue import Queue
 from quiz.review.session import Session, StudyCard
-from quiz.review.summary import Tally
 from quiz.ui.answer import AnswerLine, AnswerSubmitted, CodeBox
 from quiz.ui.footer import KeysFooter
 from quiz.ui.prompt import ANSWER_PLACEHOLDERS, back_markdown, question_markdown
@@ -312,7 +312,7 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
 
         self.phase = ReviewStep.DONE
         session = self.study.session if isinstance(self.study, Practice) else self.study
-        summary = session.summary(self.tally)
+        summary = session_summary(session, self.tally)
         self.app.switch_screen(SummaryScreen(summary, self.heading, session.tz))
 
     # -- answering ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from quiz.review.summary import Summary, format_duration
+from quiz.progress.summary import Summary, format_duration
 from quiz.ui.footer import KeysFooter
 
 

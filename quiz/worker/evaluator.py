@@ -7,22 +7,39 @@ checked before allocating where they can be; the worker's resource limits catch
 the rest. torch's native code is guarded too: no sparse tensor may exist (their index
 tensors are live aliases that, once changed, make torch write outside its memory), and
 the arguments torch leaves unchecked (ctc_loss targets) are checked here.
+
+Besides one expression, a short program is run: a few assignments, augmented assignments
+and calls, then the expression whose value is the result (``quiz.deck.exprsyntax`` says
+which statements; the same rules stop them in deck files). Names it binds are new names:
+the givens and the names the sandbox provides cannot be assigned. List comprehensions and
+generator expressions run under one budget of steps per evaluation (``MAX_STEPS``, every
+item any loop takes), and against the evaluation's time limit.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
 import math
 import operator
+import time
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from quiz.deck.exprsyntax import MAX_EXPR_CHARS, control_character
+from quiz.deck.exprsyntax import (
+    LONE_CR,
+    LONE_CR_MESSAGE,
+    MAX_EXPR_CHARS,
+    control_character,
+    program_text,
+    statement_problem,
+    syntax_message,
+)
 from quiz.worker import allowlist as allow
 
 MAX_NODES = 600
@@ -32,10 +49,32 @@ MAX_INT_BITS = 4096
 MAX_SEQUENCE = 100_000
 MAX_ROUND_DIGITS = 1_000
 MAX_FACTORIAL = 10_000  # math.factorial, comb and perm grow past any useful answer
+MAX_STEPS = 10_000  # items taken by comprehensions, zip, enumerate, any, all and unpacking
 
 
 class Refused(Exception):
     """The expression uses something the sandbox does not allow; the message says what."""
+
+
+class OutOfTime(Exception):
+    """A comprehension ran past the evaluation's time limit (a limit, never an answer)."""
+
+
+class Budget:
+    """The steps an evaluation's loops may take, and when its time is up."""
+
+    def __init__(self, deadline: float | None = None) -> None:
+        self.steps = 0
+        self.deadline = deadline
+
+    def spend(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise Refused(
+                f"comprehensions and loops over items are limited to {MAX_STEPS:,} steps in all"
+            )
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise OutOfTime("the evaluation ran out of time")
 
 
 def _safe_len(value: Any) -> int:
@@ -131,15 +170,29 @@ COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.Is: operator.is_,
     ast.IsNot: operator.is_not,
 }
+# The in-place operators of augmented assignment: y += 1 changes a tensor y in place.
+INPLACE: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.iadd,
+    ast.Sub: operator.isub,
+    ast.Mult: operator.imul,
+    ast.Div: operator.itruediv,
+    ast.FloorDiv: operator.ifloordiv,
+    ast.Mod: operator.imod,
+    ast.Pow: operator.ipow,
+    ast.MatMult: operator.imatmul,
+    ast.BitAnd: operator.iand,
+    ast.BitOr: operator.ior,
+    ast.BitXor: operator.ixor,
+    ast.LShift: operator.ilshift,
+    ast.RShift: operator.irshift,
+}
 REFUSED_NODES: dict[type, str] = {
     ast.Lambda: "lambdas are not allowed",
-    ast.ListComp: "comprehensions are not allowed",
-    ast.SetComp: "comprehensions are not allowed",
-    ast.DictComp: "comprehensions are not allowed",
-    ast.GeneratorExp: "generator expressions are not allowed",
+    ast.SetComp: "set and dict comprehensions are not supported (list comprehensions are)",
+    ast.DictComp: "set and dict comprehensions are not supported (list comprehensions are)",
     ast.JoinedStr: "f-strings are not allowed",
     ast.FormattedValue: "f-strings are not allowed",
-    ast.NamedExpr: "the := operator is not allowed",
+    ast.NamedExpr: "the := operator is not allowed: assign on a line of its own (y = ...)",
     ast.Await: "await is not allowed",
     ast.Yield: "yield is not allowed",
     ast.YieldFrom: "yield is not allowed",
@@ -198,15 +251,240 @@ def base_environment() -> dict[str, Any]:
     return {"torch": torch, "F": F, "nn": nn, "math": math}
 
 
-class Evaluator:
-    """Evaluates expressions against ``names`` (the givens plus torch, F, nn, math)."""
+# What a comprehension, zip, enumerate, any, all or an unpacking may iterate over.
+ITERABLE = (list, tuple, range, dict, torch.Size, torch.Tensor, nn.Module, types.GeneratorType)
+# Builtins that take items one by one, each a step of the evaluation's budget.
+COUNTED_BUILTINS = ("zip", "enumerate", "any", "all")
 
-    def __init__(self, names: Mapping[str, Any]) -> None:
+
+class Evaluator:
+    """Evaluates expressions, and short programs ending with one, against ``names`` (the
+    givens plus torch, F, nn, math). ``deadline`` (``time.perf_counter``) bounds loops."""
+
+    def __init__(self, names: Mapping[str, Any], *, deadline: float | None = None) -> None:
         self.names = {**base_environment(), **names}
+        self.givens = frozenset(names)
+        self.budget = Budget(deadline)
+        self.scopes: list[dict[str, Any]] = [{}]  # the program's names, then comprehensions'
 
     def evaluate(self, source: str) -> Any:
         tree = parse(source)
-        return self._eval(tree.body)
+        *statements, last = tree.body
+        for statement in statements:
+            self._exec(statement)
+        assert isinstance(last, ast.Expr)  # parse() checked it
+        result = self._eval(last.value)
+        if isinstance(result, types.GeneratorType | Counted):
+            raise Refused(
+                "a generator is not a value: take its items with list(...), tuple(...) or sum(...)"
+            )
+        return result
+
+    # ---------------------------------------------------------------- statements
+
+    def _exec(self, statement: ast.stmt) -> None:
+        if isinstance(statement, ast.Expr):
+            self._eval(statement.value)  # loss.backward()
+        elif isinstance(statement, ast.Assign):
+            value = self._eval(statement.value)
+            for target in statement.targets:
+                self._assign(target, value)
+        elif isinstance(statement, ast.AugAssign):
+            self._augmented(statement)
+        else:  # parse() refused every other statement
+            raise Refused(f"{type(statement).__name__} statements are not allowed")
+
+    def _assign(self, target: ast.expr, value: Any) -> None:
+        if isinstance(target, ast.Name):
+            self._bind(target.id, value)
+        elif isinstance(target, ast.Tuple | ast.List):
+            items = self._unpack(value, len(target.elts))
+            for element, item in zip(target.elts, items, strict=True):
+                self._assign(element, item)
+        elif isinstance(target, ast.Subscript):
+            owner, index = self._element(target)
+            if isinstance(value, str):
+                raise Refused("strings cannot be stored in a tensor")
+            owner[index] = value
+        else:
+            raise Refused("only names (y = ...) and tensor elements (y[0] = ...) can be assigned")
+
+    def _augmented(self, statement: ast.AugAssign) -> None:
+        target, op = statement.target, type(statement.op)
+        if isinstance(target, ast.Name):
+            self._check_bindable(target.id)
+            if target.id not in self.scopes[-1]:
+                name = target.id
+                raise Refused(f"'{name}' has no value yet: assign it first ({name} = ...)")
+            current = self.scopes[-1][target.id]
+        elif isinstance(target, ast.Subscript):
+            owner, index = self._element(target)
+            current = owner[index]
+        else:
+            raise Refused("only names (y += ...) and tensor elements (y[0] += ...) can be updated")
+        value = self._eval(statement.value)
+        if isinstance(current, str) or isinstance(value, str):
+            raise Refused("strings cannot be used as operands")
+        check_binary(op, current, value)
+        result = INPLACE[op](current, value)
+        check_result(result)
+        if isinstance(target, ast.Name):
+            self.scopes[-1][target.id] = result
+        else:
+            owner[index] = result
+
+    def _element(self, target: ast.Subscript) -> tuple[torch.Tensor, Any]:
+        owner = self._eval(target.value)
+        if not isinstance(owner, torch.Tensor):
+            raise Refused(
+                f"only tensor elements can be assigned (y[0] = ...), not items of {describe(owner)}"
+            )
+        return owner, self._eval(target.slice)
+
+    def _check_bindable(self, name: str) -> None:
+        if name.startswith("_"):
+            raise Refused(f"names starting with '_' are not allowed ({name})")
+        if name in self.givens:
+            raise Refused(f"'{name}' is a given: choose another name for your own value")
+        if (
+            name in self.names
+            or name in SAFE_BUILTINS
+            or name in NOT_AVAILABLE
+            or (name in COUNTED_BUILTINS)
+        ):
+            raise Refused(f"'{name}' is a name the sandbox provides: choose another name")
+
+    def _bind(self, name: str, value: Any) -> None:
+        self._check_bindable(name)
+        self.scopes[-1][name] = value
+
+    def _unpack(self, value: Any, count: int) -> list[Any]:
+        """The ``count`` items of ``value`` for ``a, b = value``, as Python unpacks them."""
+        if isinstance(value, torch.Tensor) and value.dim() > 0:
+            have = value.shape[0]
+        elif isinstance(value, list | tuple | torch.Size):
+            have = len(value)
+        else:  # a generator: take one more than needed, to know whether there are more
+            items = list(_take(self.iterate(value), count + 1))
+            have = len(items)
+            if have == count:
+                return items
+        if have < count:
+            raise ValueError(f"not enough values to unpack (expected {count}, got {have})")
+        if have > count:
+            raise ValueError(f"too many values to unpack (expected {count})")
+        return list(self.iterate(value))
+
+    # ---------------------------------------------------------------- iteration
+
+    def iterate(self, value: Any) -> Iterator[Any]:
+        """The items of ``value``, each one a step of the budget and checked as a result."""
+        if isinstance(value, str):
+            raise Refused("strings cannot be iterated")
+        if not isinstance(value, (*ITERABLE, Counted)):
+            raise Refused(f"{describe(value)} cannot be iterated in the sandbox")
+        if isinstance(value, torch.Tensor):
+            if value.dim() == 0:
+                raise TypeError("iteration over a 0-d tensor")
+            items: Iterable[Any] = (value[index] for index in range(value.shape[0]))
+        else:  # iter(tensor) would unbind every row before the first step
+            items = value
+        return self._counted(iter(items))
+
+    def _counted(self, items: Iterator[Any]) -> Iterator[Any]:
+        for item in items:
+            self.budget.spend()
+            if not isinstance(item, int | float):  # numbers need no check
+                check_result(item)
+            yield item
+
+    def _nested(self, scope: dict[str, Any]) -> Evaluator:
+        """An evaluator for a comprehension: its own names in front of the enclosing ones."""
+        inner = copy.copy(self)
+        inner.scopes = [*self.scopes, scope]
+        return inner
+
+    def _node_ListComp(self, node: ast.ListComp) -> list[Any]:
+        first = self.iterate(self._eval(node.generators[0].iter))
+        return list(self._comprehension(node.elt, node.generators, first))
+
+    def _node_GeneratorExp(self, node: ast.GeneratorExp) -> Iterator[Any]:
+        # As in Python, the first iterable is evaluated at once, the rest as items are taken.
+        first = self.iterate(self._eval(node.generators[0].iter))
+        return self._comprehension(node.elt, node.generators, first)
+
+    def _comprehension(
+        self, element: ast.expr, generators: list[ast.comprehension], first: Iterator[Any]
+    ) -> Iterator[Any]:
+        for generator in generators:
+            if generator.is_async:
+                raise Refused("async comprehensions are not allowed")
+        inner = self._nested({})
+        yield from inner._loops(element, generators, 0, first)
+
+    def _loops(
+        self,
+        element: ast.expr,
+        generators: list[ast.comprehension],
+        number: int,
+        items: Iterator[Any],
+    ) -> Iterator[Any]:
+        generator = generators[number]
+        self._check_target(generator.target)
+        for item in items:
+            self._comprehension_target(generator.target, item)
+            if not all(self._eval(condition) for condition in generator.ifs):
+                continue
+            if number + 1 == len(generators):
+                yield self._eval(element)
+            else:
+                following = self.iterate(self._eval(generators[number + 1].iter))
+                yield from self._loops(element, generators, number + 1, following)
+
+    def _check_target(self, target: ast.expr) -> None:
+        """A comprehension's loop variables: new names, checked once before its loop."""
+        if isinstance(target, ast.Name):
+            self._check_bindable(target.id)
+        elif isinstance(target, ast.Tuple | ast.List):
+            for element in target.elts:
+                self._check_target(element)
+        else:
+            raise Refused("a comprehension's loop variables must be names (for a, b in ...)")
+
+    def _comprehension_target(self, target: ast.expr, item: Any) -> None:
+        if isinstance(target, ast.Name):
+            self.scopes[-1][target.id] = item  # checked by _check_target
+        else:
+            assert isinstance(target, ast.Tuple | ast.List)
+            parts = self._unpack(item, len(target.elts))
+            for element, part in zip(target.elts, parts, strict=True):
+                self._comprehension_target(element, part)
+
+    def _zip(self, *iterables: Any) -> Counted:
+        iterators = [self.iterate(value) for value in iterables]
+
+        def items() -> Iterator[tuple[Any, ...]]:
+            while iterators:
+                row = []
+                for iterator in iterators:
+                    item = next(iterator, _END)
+                    if item is _END:
+                        return
+                    row.append(item)
+                yield tuple(row)
+
+        return Counted("zip", items())
+
+    def _enumerate(self, iterable: Any, start: int = 0) -> Counted:
+        if not isinstance(start, int):
+            raise TypeError("enumerate() start must be an integer")
+        return Counted("enumerate", enumerate(self.iterate(iterable), start))
+
+    def _any(self, iterable: Any) -> bool:
+        return any(self.iterate(iterable))
+
+    def _all(self, iterable: Any) -> bool:
+        return all(self.iterate(iterable))
 
     # ---------------------------------------------------------------- nodes
 
@@ -233,8 +511,13 @@ class Evaluator:
         name = node.id
         if name.startswith("_"):
             raise Refused(f"names starting with '_' are not allowed ({name})")
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
         if name in self.names:
             return self.names[name]
+        if name in COUNTED_BUILTINS:
+            return CountedBuiltin(name, getattr(self, f"_{name}"))
         if name in SAFE_BUILTINS:
             return SAFE_BUILTINS[name]
         if name in NOT_AVAILABLE:
@@ -341,6 +624,46 @@ class Evaluator:
         return items
 
 
+_END = object()
+
+
+def _take(items: Iterator[Any], count: int) -> Iterator[Any]:
+    for _ in range(count):
+        item = next(items, _END)
+        if item is _END:
+            return
+        yield item
+
+
+class Counted:
+    """What ``zip`` and ``enumerate`` give: items taken one by one, each a step of the
+    budget. It has no attributes an expression may reach; list(...) takes its items."""
+
+    def __init__(self, name: str, items: Iterator[Any]) -> None:
+        self.name = name
+        self.items = items
+
+    def __iter__(self) -> Iterator[Any]:
+        return self.items
+
+    def __repr__(self) -> str:
+        return f"<{self.name} object>"
+
+
+class CountedBuiltin:
+    """``zip``, ``enumerate``, ``any`` and ``all``, bound to one evaluation's budget."""
+
+    def __init__(self, name: str, function: Callable[..., Any]) -> None:
+        self.name = name
+        self.function = function
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.function(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<built-in function {self.name}>"
+
+
 FUNCTIONS = (
     types.BuiltinFunctionType,
     types.FunctionType,
@@ -374,21 +697,30 @@ def checked(value: Any) -> Any:
     return Checked(value) if isinstance(value, FUNCTIONS) else value
 
 
-def parse(source: str) -> ast.Expression:
-    """Parse with the length cap first, refusing control characters and oversized trees."""
+def parse(source: str) -> ast.Module:
+    """Parse with the length cap first, refusing control characters, oversized trees and
+    statements other than those allowed before the last line, the expression."""
     if len(source) > MAX_EXPR_CHARS:
         raise Refused(f"the expression is longer than {MAX_EXPR_CHARS} characters")
     bad = control_character(source)
     if bad is not None:
         raise Refused(f"control character U+{ord(source[bad]):04X} is not allowed")
+    text = program_text(source)
+    if LONE_CR in text:
+        raise SyntaxError(LONE_CR_MESSAGE)
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        tree = ast.parse(text, mode="exec")
     except SyntaxError as error:
-        raise SyntaxError(error.msg) from None
+        raise SyntaxError(syntax_message(error.msg)) from None
     except (RecursionError, MemoryError):
         raise Refused("the expression is nested too deeply") from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise Refused(f"the expression has more than {MAX_NODES} parts")
+    problem = statement_problem(tree, text)
+    if problem is not None and problem.last_line:
+        raise SyntaxError(problem.message)  # not a refusal: the answer is not finished
+    if problem is not None:
+        raise Refused(problem.message)
     return tree
 
 
@@ -440,6 +772,8 @@ def allowed_attributes(owner: Any) -> frozenset[str]:
 def describe(owner: Any) -> str:
     if isinstance(owner, type(math)):
         return f"module {owner.__name__}"
+    if isinstance(owner, Counted | CountedBuiltin):
+        return f"{owner.name}()" if isinstance(owner, CountedBuiltin) else f"a {owner.name} object"
     return f"a {type(owner).__name__}"
 
 
@@ -574,6 +908,9 @@ def check_binary(op: type, left: Any, right: Any) -> None:
         raise Refused("that power is too large")
     if op is ast.LShift and ints and right > MAX_INT_BITS:
         raise Refused("that shift is too large")
+    joined = isinstance(left, list | tuple) and isinstance(right, list | tuple)
+    if op is ast.Add and joined and len(left) + len(right) > MAX_SEQUENCE:
+        raise Refused(f"sequences are limited to {MAX_SEQUENCE:,} items")  # a += a, doubling
     if op is ast.Mult:
         for sequence, times in ((left, right), (right, left)):
             repeated = isinstance(sequence, list | tuple) and isinstance(times, int)

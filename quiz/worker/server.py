@@ -262,7 +262,7 @@ def evaluate(
     Python's digit limit) is a size limit, not an exception it raised.
     """
     from quiz.worker.encode import TooLarge
-    from quiz.worker.evaluator import Evaluator, Refused, parse
+    from quiz.worker.evaluator import Evaluator, OutOfTime, Refused, parse
     from quiz.worker.names import names_used
 
     started = time.perf_counter()
@@ -272,7 +272,7 @@ def evaluate(
         names: list[str] = []
         try:
             names = names_used(parse(source))
-            value = Evaluator(env).evaluate(source)
+            value = Evaluator(env, deadline=started + time_limit).evaluate(source)
             outcome: dict[str, Any] = {"status": "value"}
             if not want_value or show:
                 outcome.update(_shown(value, encoded=not want_value, printed=show))
@@ -280,6 +280,8 @@ def evaluate(
             outcome = {"status": "limit", "limit": "size", "message": _message(error)}
         except Refused as error:
             outcome = {"status": "refused", "message": _message(error)}
+        except OutOfTime:
+            outcome = {"status": "limit", "limit": "time", "message": "out of time"}
         except SyntaxError as error:
             outcome = {"status": "syntax", "message": _message(error)}
         except TooLarge as error:

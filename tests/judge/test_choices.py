@@ -78,7 +78,7 @@ FILE_ORDER = [
     ("shape", "0", INV, "there is no option 0"),
     ("shape", "", INV, "type an option's number"),
     ("shape", " , ", INV, "type an option's number"),
-    ("shape", "1²", INV, "there is no option 12"),  # NFKC reads ² as 2
+    ("shape", "1²", INV, "not one of the options"),
     ("shape", "9" * 5000, INV, "there is no option 999999999…"),
     # several right options: exactly that set
     ("views", "1", W, "3 (x.t()) is right too: this card needs every right option"),

@@ -225,7 +225,7 @@ CASES = [
     ("complex", "[1-2j]", W, "differs"),
     ("grad", "tensor(6., grad_fn=<MulBackward0>)", R, "right"),
     ("grad", "6.", R, "right"),
-    ("grad", "6", W, "right values, but the result is float"),
+    ("grad", "6", R, "right, though torch gives float: tensor(6., grad_fn=<MulBackward0>)"),
     ("empty", "tensor([], size=(0, 3))", R, "right"),
     ("empty", "[]", W, "shape (0,) vs (0, 3)"),
     ("pair", "(tensor([1]), tensor([2, 3]))", R, "right"),

@@ -1,10 +1,12 @@
-"""Fixtures for progress: a store with two small decks and a way to answer any card at any time."""
+"""Fixtures for progress: a store with two small decks and a way to answer any card at any time;
+a study session over two larger decks, for the read-models the screens take a session for."""
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from quiz.progress.export import Selection, export_text
 from quiz.review.cards import CardRef, get_card
 from quiz.review.log import Answer, Recorded, record_answer
 from quiz.review.scheduling import make_scheduler
+from quiz.review.session import Session
 from quiz.review.settings import Settings
 from quiz.review.store import Store
 from quiz.review.sync import sync_decks
@@ -145,3 +148,27 @@ def dump(store: Store) -> list[str]:
 
 def empty_store(tmp_path: Path, name: str = "empty.sqlite3") -> Store:
     return Store.open(tmp_path / name)
+
+
+@dataclass
+class Clock:
+    """The session's clock, moved by hand: ``clock.now += timedelta(...)``."""
+
+    now: datetime = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def session(tmp_path: Path, clock: Clock) -> Iterator[Session]:
+    """A study session over two decks of 30 flash cards each: alpha a0..a29, beta b0..b29."""
+    spec = {"alpha": [f"a{i}" for i in range(30)], "beta": [f"b{i}" for i in range(30)]}
+    decks = write_decks(tmp_path / "study", spec)
+    with open_store(tmp_path / "study.sqlite3", decks) as opened:
+        yield Session(opened, decks, clock=clock, tz=UTC)

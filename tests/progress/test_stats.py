@@ -10,7 +10,8 @@ import pytest
 from quiz.errors import UserError
 from quiz.judge.verdict import Rating
 from quiz.progress.stats import collect, daily_activity, retention_by_deck
-from quiz.review.cards import CardRef, counts_from_log, get_card, reset
+from quiz.review.cards import CardRef, get_card, reset
+from quiz.review.log import counts_from_log
 from quiz.review.store import Store
 
 from .conftest import T0, Learner, history

@@ -1,19 +1,17 @@
-"""Focus on some decks, practice drills, Home's figures and the session summary."""
+"""Focus on some decks, and practice drills."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC
 from pathlib import Path
 
 import pytest
 
 from quiz.judge.verdict import Rating
-from quiz.progress.overview import deck_rows, format_retention
 from quiz.review.cards import get_card
 from quiz.review.errors import ReviewError
 from quiz.review.practice import Practice, tags
 from quiz.review.session import Session
-from quiz.review.summary import Tally, format_duration, summarize
 
 from .conftest import FakeClock, FakeJudge, load, write_deck
 
@@ -112,34 +110,3 @@ def test_practice_suspends_through_its_session(session: Session):
     assert get_card(session.store, shown.ref).suspended
     assert session.current is None
     assert drill.next_card() is None or drill.current.ref != shown.ref
-
-
-def test_deck_rows_count_left_total_and_retention(session: Session, clock: FakeClock):
-    rows = deck_rows(session)
-    assert [(r.slug, r.left.new, r.total, r.retention) for r in rows] == [
-        ("alpha", 20, 30, None),
-        ("beta", 20, 30, None),
-    ]
-    card = session.next_card()
-    session.rate(Rating.EASY)  # graduates at once
-    clock.advance(days=30)
-    while (study := session.next_card()) is not None and study.ref != card.ref:
-        session.bury()
-    session.rate(Rating.AGAIN)
-    assert deck_rows(session)[0].retention == 0.0
-    assert format_retention(0.875) == "88%" and format_retention(None) == "—"
-
-
-def test_summary(session: Session, clock: FakeClock):
-    tally = Tally(started=clock.now)
-    session.next_card()
-    session.rate(Rating.GOOD)
-    tally.add(None, Rating.GOOD)
-    tally.add(None, Rating.AGAIN)
-    tally.take_back()
-    tally.add(None, Rating.HARD)
-    clock.advance(minutes=3, seconds=5)
-    summary = summarize(tally, session.store, session.focused, session.now())
-    assert (summary.reviewed, summary.right, summary.right_share) == (2, 2, 1.0)
-    assert format_duration(summary.elapsed) == "3m 05s"
-    assert summary.next_due is not None and summary.next_due > session.now() - timedelta(1)

@@ -10,13 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from test_docs import examples
 from textual.widgets import DataTable, Static
 
 from quiz.judge.verdict import Outcome, Verdict
 from quiz.launch import make_app
-from quiz.review.settings import Settings
-from quiz.review.store import Store
 from quiz.ui.app import TorchQuizApp
 from quiz.ui.home import HomeScreen
 from quiz.ui.review import ReviewScreen
@@ -35,14 +32,10 @@ class StandInJudge:
 
 
 @pytest.fixture
-def deck_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "decks"
-    folder.mkdir()
-    (folder / "complete.yaml").write_text(examples()[0], encoding="utf-8")
-    (folder / "bilingual.yaml").write_text(examples()[1], encoding="utf-8")
-    with Store.open(tmp_path / "progress.sqlite3") as store:
-        store.save_settings(Settings(fuzz=False))
-    return folder
+def deck_folder(deck_folder: Path, db_path: Path) -> Path:
+    """The shared deck folder, with the database ``build`` opens beside it made first."""
+    assert db_path == deck_folder.parent / "progress.sqlite3"
+    return deck_folder
 
 
 def build(folder: Path, language: str = "en", client=None, **options) -> TorchQuizApp:

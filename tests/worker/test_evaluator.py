@@ -155,8 +155,9 @@ ATTACKS = [
     ("x.grad_fn.next_functions", "'next_functions' is not available on a NoneType"),
     ("_x", "names starting with '_' are not allowed"),
     ("(lambda: 0)()", "lambdas are not allowed"),
-    ("[i for i in x]", "comprehensions are not allowed"),
-    ("(i for i in x)", "generator expressions are not allowed"),
+    ("{i for i in x}", "set and dict comprehensions are not supported"),
+    ("{i: i for i in x}", "set and dict comprehensions are not supported"),
+    ("sum(i for i in x for j in range(10 ** 5))", "limited to 10,000 steps in all"),
     ("f'{x}'", "f-strings are not allowed"),
     # A format field or % code is refused in the literal itself (issue 13, finding 3),
     # before the attribute or operator; without one, those refuse it as before.

@@ -828,6 +828,129 @@ ATTACKS = [
         REFUSED,
     ),
     attack("native", "rnn_tanh", "torch.rnn_tanh", REFUSED),
+    # ------------------------------------------------ issue 15: statements (a few lines)
+    # Names the sandbox provides and the givens cannot be rebound: a rebound name would
+    # hide what a forbid rule looks for, or pass one object off as another.
+    attack("statement", "rebind-torch", "torch = x\ntorch.os", REFUSED),
+    attack("statement", "rebind-F", "F = torch\nF.os.system('id')", REFUSED),
+    attack("statement", "rebind-math", "math = torch\nmath.os", REFUSED),
+    attack("statement", "rebind-sum", "sum = print\nsum(x)", REFUSED),
+    attack("statement", "rebind-print", "print = abs\nprint(x)", REFUSED),
+    attack("statement", "rebind-given", "x = torch.ones(3)\nx", REFUSED),
+    attack("statement", "rebind-builtins", "__builtins__ = x\nx", REFUSED),
+    attack("statement", "underscore-name", "_y = x\n_y", REFUSED),
+    attack("statement", "tuple-rebinds-torch", "a, torch = x, x\na", REFUSED),
+    # dunders reached through what a name was bound to, or through an assignment target
+    attack("statement", "alias-module", "y = torch\ny.os", REFUSED),
+    attack("statement", "alias-load", "y = x\ny.__class__", REFUSED),
+    attack("statement", "dunder-value", "y = x.__class__\ny", REFUSED),
+    attack("statement", "dunder-subscript-target", "y = x\ny.__dict__['a'] = 1\ny", REFUSED),
+    attack("statement", "dunder-element-value", "y = x.clone()\ny[0] = y.__len__()\ny", REFUSED),
+    attack("statement", "list-item-target", "y = [x]\ny[0] = torch.os\ny", REFUSED),
+    attack("statement", "list-item-store", "y = [1]\ny[0] = 2\ny", REFUSED),
+    attack("statement", "string-into-tensor", "y = x.clone()\ny[0] = '{out}'\ny", REFUSED),
+    # attribute assignment: to modules, layers and tensor internals, plain or augmented
+    attack("statement", "module-attribute", "torch.ones = abs\nx", REFUSED, "attributes cannot"),
+    attack("statement", "F-attribute", "F.relu = print\nx", REFUSED, "attributes cannot"),
+    attack("statement", "aug-module-attribute", "torch.pi += 1\nx", REFUSED, "attributes cannot"),
+    attack("statement", "tensor-data", "x.data = torch.ones(10 ** 6)\nx", REFUSED, "attributes"),
+    attack("statement", "tensor-grad", "x.grad = x\nx", REFUSED, "attributes cannot"),
+    attack("statement", "tensor-class", "x.__class__ = nn.Parameter\nx", REFUSED, "attributes"),
+    attack(
+        "statement",
+        "layer-weight",
+        "m = nn.Linear(2, 2)\nm.weight = nn.Parameter(torch.ones(2))\nm",
+        REFUSED,
+        "attributes cannot",
+    ),
+    attack("statement", "tuple-attribute", "a, x.grad = x, x\na", REFUSED, "attributes cannot"),
+    # augmented assignment keeps the caps of the operator it stands for
+    attack("statement", "aug-power", "y = 2\ny **= 10 ** 6\ny", REFUSED),
+    attack("statement", "aug-shift", "y = 1\ny <<= 10 ** 6\ny", REFUSED),
+    attack("statement", "aug-repeat", "y = [0]\ny *= 10 ** 9\ny", REFUSED),
+    attack("statement", "aug-double", "y = [0] * 10 ** 5\ny += y\ny", REFUSED),
+    attack("statement", "plus-double", "y = [0] * 10 ** 5\ny = y + y\ny", REFUSED),
+    attack("statement", "aug-string", "y = x\ny += '{out}'\ny", REFUSED),
+    attack("statement", "aug-unbound", "y += 1\ny", REFUSED),
+    attack("statement", "walrus", "(y := x)", REFUSED),
+    attack("statement", "walrus-in-comprehension", "[y := i for i in [1]]", REFUSED),
+    # every other statement, refused before anything runs (and by check, statically)
+    attack("statement", "import", "import os\nos", REFUSED, "import statements are not"),
+    attack("statement", "from-import", "from os import system\nx", REFUSED, "import statements"),
+    attack("statement", "semicolon-import", "x; import os", REFUSED, "import statements are not"),
+    attack("statement", "del", "del x\nx", REFUSED, "del statements are not allowed"),
+    attack("statement", "global", "global torch\ntorch", REFUSED, "global statements are not"),
+    attack("statement", "with", "with open('{out}', 'w') as f:\n    f\nx", REFUSED, "with blocks"),
+    attack("statement", "try", "try:\n    x\nexcept Exception:\n    x\nx", REFUSED, "try blocks"),
+    attack("statement", "def", "def f():\n    return x\nf()", REFUSED, "def is not allowed"),
+    attack("statement", "class", "class A:\n    pass\nA", REFUSED, "class definitions are"),
+    attack("statement", "if-import", "if x.sum():\n    import os\nx", REFUSED, "if statements"),
+    attack("statement", "for", "for i in range(3):\n    x\nx", REFUSED, "for loops are"),
+    attack("statement", "while", "while True:\n    pass\nx", REFUSED, "while loops are"),
+    attack("statement", "raise", "raise SystemExit\nx", REFUSED, "raise is not allowed"),
+    attack("statement", "return", "return x", REFUSED, "return is"),
+    attack("statement", "annotated", "y: int = 1\ny", REFUSED, "annotated assignments"),
+    attack("statement", "starred", "*a, b = x\nb", REFUSED, "starred assignment"),
+    attack("statement", "thirteen-lines", "y = 1\n" * 13 + "y", REFUSED, "at most 12 lines"),
+    # ------------------------------------------------ issue 15: comprehensions and generators
+    attack("comprehension", "mro", "[c for c in x.__class__.__mro__]", REFUSED),
+    attack("comprehension", "environ", "[c for c in torch.os.environ]", REFUSED),
+    attack("comprehension", "target-torch", "[x for torch in [x]]", REFUSED),
+    attack("comprehension", "target-given", "[x for x in [torch.os]]", REFUSED),
+    attack("comprehension", "target-attribute", "[0 for x.__class__ in [1]]", REFUSED),
+    attack("comprehension", "target-element", "[0 for x[0] in [5]]", REFUSED),
+    attack("comprehension", "target-starred", "[a for *a, b in [[1, 2]]]", REFUSED),
+    attack("comprehension", "lambda", "[(lambda: x)() for i in range(2)]", REFUSED),
+    attack("comprehension", "lambda-key", "max(range(3), key=lambda i: i)", REFUSED),
+    attack("comprehension", "print", "[print(i) for i in range(2)]", REFUSED),
+    attack("comprehension", "getattr", "[getattr(torch, 'os') for i in [1]]", REFUSED),
+    attack("comprehension", "dunder-element", "[i.__class__ for i in range(2)]", REFUSED),
+    attack(
+        "comprehension", "state", "[torch.set_default_dtype(torch.float64) for i in [1]]", REFUSED
+    ),
+    attack("comprehension", "apply_", "[torch.ones(2).apply_(abs) for i in [1]]", REFUSED),
+    attack("comprehension", "strings", "[c for c in 'abc']", REFUSED),
+    attack("comprehension", "set", "{i for i in range(3)}", REFUSED),
+    attack("comprehension", "dict", "{i: i for i in range(3)}", REFUSED),
+    attack("comprehension", "async", "[i async for i in range(3)]", REFUSED, NOT_EXPR),
+    attack("comprehension", "generator-value", "(i for i in range(3))", REFUSED),
+    attack("comprehension", "gi_code", "(i for i in [1]).gi_code", REFUSED),
+    attack("comprehension", "gi_frame-locals", "(i for i in [1]).gi_frame.f_locals", REFUSED),
+    attack("comprehension", "send", "(i for i in [1]).send", REFUSED),
+    attack("comprehension", "throw", "(i for i in [1]).throw(SystemExit)", REFUSED),
+    attack("comprehension", "zip-internals", "zip([1]).items", REFUSED),
+    attack("comprehension", "enumerate-internals", "enumerate([1]).name", REFUSED),
+    attack("comprehension", "builtin-internals", "zip.function", REFUSED),
+    attack("comprehension", "builtin-self", "any.__self__", REFUSED),
+    attack("comprehension", "parameters-frame", "nn.Linear(2, 2).parameters().gi_frame", REFUSED),
+    # bombs: every item any loop takes is a step of one budget of 10,000
+    attack(
+        "comprehension",
+        "nested-bomb",
+        "sum(1 for i in range(10 ** 5) for j in range(10 ** 5))",
+        REFUSED,
+    ),
+    attack(
+        "comprehension",
+        "list-bomb",
+        "len([0 for i in range(10 ** 5) for j in range(10 ** 5)])",
+        REFUSED,
+    ),
+    attack(
+        "comprehension",
+        "nested-generators",
+        "list(a for a in (b for b in (c for c in range(10 ** 5))))",
+        REFUSED,
+    ),
+    attack("comprehension", "tensor-rows", "sum(v for v in torch.ones(10 ** 7))", REFUSED),
+    attack(
+        "comprehension", "rows-of-rows", "[[v for v in r] for r in torch.ones(200, 200)]", REFUSED
+    ),
+    attack("comprehension", "zip-tensor", "list(zip(torch.ones(10 ** 7)))", REFUSED),
+    attack("comprehension", "enumerate-range", "list(enumerate(range(10 ** 5)))", REFUSED),
+    attack("comprehension", "any-tensor", "any(torch.zeros(10 ** 7))", REFUSED),
+    attack("comprehension", "unpack-generator", "a, b = (i for i in range(10 ** 5))\na", RAISED),
+    attack("comprehension", "memory-empty", "[torch.empty(10 ** 7) for i in range(1000)]", MEMORY),
 ]
 
 
@@ -1012,7 +1135,7 @@ def uses_x(source: str) -> bool:
     if len(source) > 2000:
         return False
     try:
-        tree = ast.parse(source.strip(), mode="eval")
+        tree = ast.parse(source.strip(), mode="exec")  # an expression, or a few lines
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return any(isinstance(node, ast.Name) and node.id == "x" for node in ast.walk(tree))
@@ -1102,6 +1225,7 @@ def test_the_corpus_is_large_and_covers_every_group():
     assert {"leak", "file", "load", "compile", "process", "dunder", "format", "frame"} <= groups
     assert {"fullwidth", "builtin", "state", "memory-bomb", "cpu-bomb", "parser"} <= groups
     assert "control" in groups
+    assert {"statement", "comprehension"} <= groups
     assert len({param.id for param in corpus}) == len(corpus)
     assert not any(param.values[0].kill for param in ATTACKS)  # those are CPU_BOMBS
 

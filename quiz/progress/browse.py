@@ -1,29 +1,35 @@
-"""Headless queries behind the Browse screen: every card with its stored state, and its history.
+"""Browse's read-model: every card with its stored state, and one card's history.
 
 The Browse screen lists all cards of the loaded decks, searches and filters them,
 and shows one card's review log. Those are questions about the store and the deck
 models, not about widgets, so they live here: the screen only formats what these
-functions return. Repetitions and lapses are counted from the review log (since the
-card's last reset), as ``cards.counts_from_log`` does for one card, but in one
-query for all of them. :class:`SortOrder` orders the listed cards by a column, so the
-screen's sorting is tested without the screen.
+functions return. The screens call :func:`session_cards` and :func:`session_history`
+with their study session (as Home calls ``quiz.progress.overview``), so no screen
+holds the ``Store``; :func:`list_cards` and :func:`card_history` take the store.
+The rows join the deck models with ``quiz.review.cards``'s stored cards and the
+repetitions and lapses ``quiz.review.log`` counts (since each card's last reset, as
+for the card being studied). :class:`SortOrder` orders the listed cards by a column,
+so the screen's sorting is tested without the screen.
 """
 
 from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quiz.deck.model import AnyCard, Deck, FlashCard, Location
-from quiz.judge.verdict import Rating
-from quiz.review.cards import CardRef, StoredCard
-from quiz.review.clock import as_utc, from_text
+from quiz.review.cards import CardRef, StoredCard, find_card, present_cards
+from quiz.review.clock import as_utc
+from quiz.review.log import LoggedAnswer, answers_to, counts_by_card
 from quiz.review.state import CardState, Phase
 from quiz.review.store import Store
+
+if TYPE_CHECKING:
+    from quiz.review.session import Session
 
 FLAG_WORDS = ("suspended", "leech", "edited", "buried")
 PHASE_WORDS = {phase.name.lower(): phase for phase in Phase}
@@ -63,18 +69,9 @@ class BrowseRow:
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryEntry:
+class HistoryEntry(LoggedAnswer):
     """One answer from the review log, oldest first in :func:`card_history`."""
 
-    review_id: int
-    reviewed_at: datetime
-    rating: Rating
-    outcome: str | None  # right / wrong / ungradable; None for a self-graded flash card
-    answer: str | None
-    duration_ms: int | None
-    before: CardState
-    after: CardState
-    leeched: bool
     before_reset: bool  # answered before the card was last reset (not counted in its lapses)
 
 
@@ -135,61 +132,40 @@ def list_cards(
     return rows
 
 
+def session_cards(
+    session: Session, language: str = "en", slugs: Iterable[str] | None = None
+) -> list[BrowseRow]:
+    """Every card of the session's decks (or of the decks ``slugs``) with its state now."""
+    decks = session.decks if slugs is None else [session.deck(slug) for slug in slugs]
+    return list_cards(session.store, decks, session.now(), language)
+
+
 def _stored_by_ref(
     store: Store, slugs: Iterable[str]
 ) -> dict[CardRef, tuple[StoredCard, int, int]]:
     slugs = list(slugs)
-    if not slugs:
-        return {}
-    marks = ", ".join("?" * len(slugs))
-    # Repetitions and lapses since the last reset, counted through reviews_by_card.
-    rows = store.query(
-        "SELECT c.*, "
-        "(SELECT count(*) FROM reviews r WHERE r.card = c.id "
-        " AND r.reviewed_at >= coalesce(c.reset_at, '')) AS _reps, "
-        "(SELECT coalesce(sum(r.before_state = ? AND r.rating = 1), 0) FROM reviews r "
-        " WHERE r.card = c.id AND r.reviewed_at >= coalesce(c.reset_at, '')) AS _lapses "
-        f"FROM cards c WHERE c.present = 1 AND c.deck IN ({marks})",
-        (int(Phase.REVIEW), *slugs),
-    )
-    return {
-        CardRef(row["deck"], row["card_id"]): (
-            StoredCard.from_row(row),
-            row["_reps"],
-            row["_lapses"],
-        )
-        for row in rows
-    }
+    counted = counts_by_card(store, slugs)
+    return {card.ref: (card, *counted.get(card.id, (0, 0))) for card in present_cards(store, slugs)}
 
 
 def card_history(store: Store, ref: CardRef) -> list[HistoryEntry]:
     """Every answer to ``ref`` in the review log, oldest first (empty when never answered)."""
-    reset_at = store.scalar(
-        "SELECT reset_at FROM cards WHERE deck = ? AND card_id = ?", (ref.deck, ref.card_id)
-    )
-    rows = store.query(
-        "SELECT * FROM reviews WHERE deck = ? AND card_id = ? ORDER BY reviewed_at, id",
-        (ref.deck, ref.card_id),
-    )
-    entries = []
-    for row in rows:
-        reviewed_at = from_text(row["reviewed_at"])
-        assert reviewed_at is not None
-        entries.append(
-            HistoryEntry(
-                review_id=row["id"],
-                reviewed_at=reviewed_at,
-                rating=Rating(row["rating"]),
-                outcome=row["outcome"],
-                answer=row["answer"],
-                duration_ms=row["duration_ms"],
-                before=CardState.from_columns(row, "before_"),
-                after=CardState.from_columns(row, "after_"),
-                leeched=bool(row["leeched"]),
-                before_reset=reset_at is not None and row["reviewed_at"] < reset_at,
-            )
+    card = find_card(store, ref)
+    if card is None:
+        return []
+    reset_at = card.reset_at
+    return [
+        HistoryEntry(
+            **{f.name: getattr(answer, f.name) for f in fields(answer)},
+            before_reset=reset_at is not None and answer.reviewed_at < reset_at,
         )
-    return entries
+        for answer in answers_to(store, card.id)
+    ]
+
+
+def session_history(session: Session, ref: CardRef) -> list[HistoryEntry]:
+    """``card_history`` in the session's store."""
+    return card_history(session.store, ref)
 
 
 @dataclass(frozen=True, slots=True)

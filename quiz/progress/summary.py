@@ -1,7 +1,9 @@
 """The end-of-session summary: how many answers, how many right, how long, what next.
 
-The review screen adds each rating to a ``Tally`` (and takes it back on undo); the
-summary reads the earliest next due date of the studied decks from the store.
+The review screen adds each rating to a ``Tally`` (and takes it back on undo); at the
+end it calls :func:`session_summary` with its study session, which reads the earliest
+next due date of the studied decks (``quiz.review.cards.next_due``). A read-model
+for a screen, so it lives in the progress layer, as Home's ``overview`` does.
 """
 
 from __future__ import annotations
@@ -9,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from quiz.judge.verdict import Rating, Verdict
-from quiz.review.clock import from_text, to_text
-from quiz.review.state import Phase
+from quiz.review.cards import next_due
 from quiz.review.store import Store
+
+if TYPE_CHECKING:
+    from quiz.review.session import Session
 
 
 @dataclass
@@ -52,20 +57,13 @@ class Summary:
         return self.right / self.reviewed if self.reviewed else None
 
 
-def next_due(store: Store, decks: Sequence[str], after: datetime) -> datetime | None:
-    """When the next studied (not new) card of ``decks`` falls due after ``after``."""
-    if not decks:
-        return None
-    text = store.scalar(
-        "SELECT min(due) FROM cards WHERE state != ? AND due > ? AND present = 1 "
-        f"AND suspended = 0 AND deck IN ({', '.join('?' * len(decks))})",
-        (int(Phase.NEW), to_text(after), *decks),
-    )
-    return from_text(text)
-
-
 def summarize(tally: Tally, store: Store, decks: Sequence[str], now: datetime) -> Summary:
     return Summary(tally.reviewed, tally.right, now - tally.started, next_due(store, decks, now))
+
+
+def session_summary(session: Session, tally: Tally) -> Summary:
+    """The end of a sitting: ``tally``'s answers and when the session's studied decks are due."""
+    return summarize(tally, session.store, session.focused, session.now())
 
 
 def format_duration(elapsed: timedelta) -> str:

@@ -1,4 +1,4 @@
-"""Browse queries: every card with its stored state and counts, filters, order, a card's history."""
+"""Browse's read-model: every card with its state and counts, filters, order, a card's history."""
 
 from __future__ import annotations
 
@@ -6,25 +6,28 @@ from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
+from quiz.deck.check import load_decks
 from quiz.deck.model import Location
 from quiz.judge.verdict import Rating
-from quiz.review import cards as card_ops
-from quiz.review.browse import (
+from quiz.progress.browse import (
     BrowseRow,
     CardFilter,
     SortColumn,
     SortOrder,
     card_history,
     list_cards,
+    session_cards,
+    session_history,
 )
+from quiz.review import cards as card_ops
 from quiz.review.cards import CardRef
 from quiz.review.session import Session
 from quiz.review.state import CardState, Phase
 
-from .conftest import T0, FakeClock, load, write_deck
+from .conftest import T0, Clock, write_decks
 
 
-def test_lists_every_card_in_deck_order_with_state(session: Session, clock: FakeClock):
+def test_lists_every_card_in_deck_order_with_state(session: Session, clock: Clock):
     first = session.next_card()
     session.rate(Rating.EASY)
     rows = list_cards(session.store, session.decks, clock.now)
@@ -35,12 +38,14 @@ def test_lists_every_card_in_deck_order_with_state(session: Session, clock: Fake
     assert answered.phase is Phase.REVIEW
     assert answered.reps == 1 and answered.lapses == 0
     assert answered.state.stability is not None and answered.state.due > clock.now
-    assert answered.question == "Front of a0" and answered.kind == "flash"
+    assert answered.question == "What is a0?" and answered.kind == "flash"
     assert answered.stored and answered.flags() == ()
     assert all(row.phase is Phase.NEW for row in rows if row.ref != first.ref)
+    assert session_cards(session) == rows  # what the screens ask for, through the session
+    assert session_cards(session, slugs=["beta"]) == rows[30:]
 
 
-def test_lapses_count_from_the_last_reset(session: Session, clock: FakeClock):
+def test_lapses_count_from_the_last_reset(session: Session, clock: Clock):
     ref = session.next_card().ref
     session.rate(Rating.EASY)
     clock.now = card_ops.get_card(session.store, ref).state.due + timedelta(hours=1)
@@ -48,17 +53,18 @@ def test_lapses_count_from_the_last_reset(session: Session, clock: FakeClock):
     session.rate(Rating.AGAIN)
     row = next(r for r in list_cards(session.store, session.decks, clock.now) if r.ref == ref)
     assert (row.reps, row.lapses) == (2, 1)
-    clock.advance(minutes=1)
+    clock.now += timedelta(minutes=1)
     session.reset(ref)
     row = next(r for r in list_cards(session.store, session.decks, clock.now) if r.ref == ref)
     assert (row.reps, row.lapses, row.phase) == (0, 0, Phase.NEW)
     history = card_history(session.store, ref)
+    assert session_history(session, ref) == history
     assert [entry.rating for entry in history] == [Rating.EASY, Rating.AGAIN]
     assert all(entry.before_reset for entry in history)
     assert history[1].before.phase is Phase.REVIEW and history[1].after.phase is Phase.RELEARNING
 
 
-def test_flags_suspended_leech_buried(session: Session, clock: FakeClock):
+def test_flags_suspended_leech_buried(session: Session, clock: Clock):
     session.suspend(CardRef("alpha", "a1"))
     session.bury(CardRef("alpha", "a2"))
     session.store.db["cards"].update(
@@ -74,26 +80,27 @@ def test_flags_suspended_leech_buried(session: Session, clock: FakeClock):
     ].buried
 
 
-def test_edited_since_review(store, decks_dir, clock: FakeClock):
-    path = write_deck(decks_dir, "gamma", ["g0", "g1"])
-    session = Session(store, load(path), clock=clock, tz=UTC)
+def test_edited_since_review(store, tmp_path: Path, clock: Clock):
+    decks = write_decks(tmp_path / "gamma", {"gamma": ["g0", "g1"]})
+    session = Session(store, decks, clock=clock, tz=UTC)
     session.next_card()
     session.rate(Rating.GOOD)
-    clock.advance(hours=1)
-    write_deck(decks_dir, "gamma", ["g0", "g1"], version=" v2")
-    edited = Session(store, load(path), clock=clock, tz=UTC)
+    clock.now += timedelta(hours=1)
+    path = decks[0].path
+    path.write_text(path.read_text().replace("?", "? (v2)"), encoding="utf-8")
+    edited = Session(store, load_decks([path]).decks, clock=clock, tz=UTC)
     rows = {r.ref.card_id: r for r in list_cards(store, edited.decks, clock.now)}
     assert rows["g0"].edited and rows["g0"].flags() == ("edited",)
     assert not rows["g1"].edited  # never reviewed: nothing to be stale against
 
 
-def test_cards_of_an_unsynced_deck_show_as_new(store, decks_dir, clock: FakeClock):
-    decks = load(write_deck(decks_dir, "never", ["n0"]))
+def test_cards_of_an_unsynced_deck_show_as_new(store, tmp_path: Path, clock: Clock):
+    decks = write_decks(tmp_path / "never", {"never": ["n0"]})
     (row,) = list_cards(store, decks, clock.now)
     assert not row.stored and row.phase is Phase.NEW and row.reps == 0
 
 
-def test_filter_words_keys_and_negation(session: Session, clock: FakeClock):
+def test_filter_words_keys_and_negation(session: Session, clock: Clock):
     session.next_card()
     session.rate(Rating.GOOD)
     session.suspend(CardRef("beta", "b3"))
@@ -110,13 +117,13 @@ def test_filter_words_keys_and_negation(session: Session, clock: FakeClock):
     assert ids("is:due", clock.now + timedelta(days=1)) == ["a0"]
     assert len(ids("is:new")) == 59
     assert len(ids("kind:flash")) == 60 and ids("kind:code") == []
-    assert ids('"front of b2"') == ["b2"] + [f"b2{i}" for i in range(10)]
+    assert ids('"what is b2"') == ["b2"] + [f"b2{i}" for i in range(10)]
     assert ids("is:nonsense") == []
     assert len(ids('"unclosed')) == 0  # a half-typed quote does not raise
     assert len(ids("")) == 60
 
 
-def test_filter_by_tag(make_deck, clock: FakeClock, store):
+def test_filter_by_tag(make_deck, clock: Clock, store):
     deck = make_deck(
         "deck: tagged\ntitle: T\ncards:\n"
         "  - {id: one, kind: flash, front: F, back: B, tags: [clamp, p22]}\n"
@@ -242,7 +249,7 @@ def test_choosing_a_column_cycling_and_reversing():
     assert due.reversed().by(SortColumn.LAPSES) == SortOrder(SortColumn.LAPSES)
 
 
-def test_filter_and_order_together(session: Session, clock: FakeClock):
+def test_filter_and_order_together(session: Session, clock: Clock):
     answered = []
     for rating in (Rating.EASY, Rating.GOOD):
         answered.append(session.next_card().ref.card_id)
