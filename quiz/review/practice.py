@@ -24,7 +24,14 @@ from quiz.review.scheduling import Preview
 from quiz.review.session import Session
 from quiz.review.state import Phase
 from quiz.review.sync import SyncReport
-from quiz.review.turn import AnswerJudge, StudyCard, Turn, demo_of, on_screen
+from quiz.review.turn import (
+    AnswerJudge,
+    StudyCard,
+    Turn,
+    demo_of,
+    on_screen,
+    prepare_draws,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,7 @@ class Practice:
             queue = Queue.LEARNING if ref in self._repeats else queue_of(stored.state)
             deck = self.session.deck(ref.deck)
             self._turn = Turn.show(self.session.store, deck, card, stored, queue, self.now())
+            prepare_draws(self.session.judge, self._turn.study)
             return self._turn.study
         return None
 
