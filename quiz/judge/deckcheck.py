@@ -141,8 +141,8 @@ def _edge_case_problems(card: AnyCard, reference: Run, time_limit: float) -> lis
             problems.append(_at(where, f"{what}: the {_role(card)} {_fails(result, time_limit)}"))
         elif result.value is not None and not finite(result.value):
             problems.append(
-                _at(where, f"{what}: the {_role(card)} gives non-finite values "
-                    f"({result.printed}), so a review would leave this draw out")
+                _at(where, f"{what}: the {_role(card)} gives NaN or infinity there, so a "
+                    "review would leave this draw out")
             )  # fmt: skip
     return problems
 

@@ -179,7 +179,10 @@ class Judge:
                 self._references.move_to_end(key)
                 return cached
         givens = card_givens(deck, card)
-        run = self.runner.run(givens, [expr], draws.seeds, edges=draws.edges)
+        shown = {draws.seeds[0], draws.seeds[-1]}  # any other draw is printed when it fails
+        run = self.runner.run(givens, [expr], draws.seeds, show=shown, edges=draws.edges)
+        if _took_too_long(run):  # a first call may import a module of torch's: once more
+            run = self.runner.run(givens, [expr], draws.seeds, show=shown, edges=draws.edges)
         with self._lock:
             self._references[key] = run
             while len(self._references) > CACHED_REFERENCES:
@@ -315,23 +318,26 @@ class Judge:
                 rule = _names_rule(card, got, given_names)
                 if rule is not None:
                     return Verdict(Outcome.WRONG, rule, got=expr)
+            expected = want.results[0]
             if got.status is not Status.VALUE:
                 summary = got.describe(self.runner.time_limit)
                 if got.status is Status.RAISED:
                     summary = f"your expression raises {summary}"
                 elif got.status is Status.LIMIT:
                     summary = f"your expression {summary}"
+                if not expected.printed:  # not the answer again: it may be slow
+                    want = self._again(givens, [_reference_expr(card)], draws, want) or want
                 details = _trial_details(number, len(drawn), want, reference.random)
                 if want.edge is None:
                     details = ()
                 return Verdict(Outcome.WRONG, summary, details, expected=want.results[0].printed)
-            expected = want.results[0]
             assert expected.value is not None and got.value is not None
             difference = compare(expected.value, got.value, _rules(card, typed=False))
             if difference is not None:
-                if not got.printed:  # printed only for the last draw: print this one now
-                    trial = self._printed(givens, expr, draws, trial) or trial
-                    got = trial.results[0]
+                if not (got.printed and expected.printed):  # printed for the last draw only
+                    again = self._again(givens, [_reference_expr(card), expr], draws, want)
+                    if again is not None and len(again.results) == 2:
+                        trial, (expected, got) = again, again.results
                 details = _trial_details(number, len(drawn), trial, reference.random)
                 return Verdict(
                     Outcome.WRONG, difference.message, details, expected.printed, got.printed,
@@ -344,13 +350,14 @@ class Judge:
             got=last.printed if last else None,
         )  # fmt: skip
 
-    def _printed(
-        self, givens: list[tuple[str, str]], expr: str, draws: Draws, trial: Trial
+    def _again(
+        self, givens: list[tuple[str, str]], exprs: list[str], draws: Draws, trial: Trial
     ) -> Trial | None:
-        """One draw of the answer again, printed with its givens."""
+        """One draw again, printed with its givens: runs print only the last draw, since
+        printing a tensor costs more than computing it."""
         if trial.edge is None:
-            return self.runner.run(givens, [expr], (trial.seed,)).trials[0]
-        run = self.runner.run(givens, [expr], draws.seeds[:1], edges=(trial.edge,))
+            return self.runner.run(givens, exprs, (trial.seed,)).trials[0]
+        run = self.runner.run(givens, exprs, draws.seeds[:1], edges=(trial.edge,))
         return next((again for again in run.edged if again.edge == trial.edge), None)
 
 
@@ -427,6 +434,12 @@ def card_edges(card: CodeCard | ClozeCard) -> tuple[Edge, ...]:
             for n, case in enumerate(card.edges, start=1)
         ),
     )
+
+
+def _took_too_long(run: Run) -> bool:
+    """The time limit was hit: by the card's own expression, or by torch loading a module
+    on the first call of a function (``torch.broadcast_shapes`` imports sympy)."""
+    return any(result.limit == "time" for trial in run.trials for result in trial.results)
 
 
 def _usable(trial: Trial) -> bool:

@@ -374,3 +374,33 @@ def test_the_documented_edge_draws_run_as_they_say(tmp_path: Path, judge):
     assert deck is not None
     assert {card.id for card in deck.cards} >= {"relu-derivative", "relu-fill"}
     assert [str(problem) for problem in run_cards([deck], judge)] == []
+
+
+def test_a_reference_that_hits_the_time_limit_once_is_run_again(make_deck):
+    """torch.broadcast_shapes imports sympy on its first call: seconds, once."""
+    from quiz.sandbox.protocol import Result, Run, Status, Trial
+
+    class FirstCallSlow:
+        time_limit = 2.0
+
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def run(self, givens, exprs, seeds=(0,), *, show=None, edges=()) -> Run:
+            self.calls += 1
+            if self.calls == 1:
+                return Run((Trial(0, (Result.limit_hit("time"),)),))
+            return Run((Trial(0, (Result(Status.VALUE, printed="torch.Size([2, 4, 3])"),)),))
+
+    deck = make_deck(
+        """
+deck: d
+title: T
+cards:
+  - {id: shapes, kind: output, expr: "torch.broadcast_shapes((2, 1, 3), (4, 1))"}
+"""
+    )
+    runner = FirstCallSlow()
+    reference = Judge(runner).reference(deck, deck.cards[0])
+    assert runner.calls == 2
+    assert reference.trials[0].results[0].status is Status.VALUE

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from quiz.judge.judge import finite
 from quiz.judge.verdict import Outcome
 from quiz.sandbox.protocol import REQUEST_SECONDS, Edge, EdgeKind, evaluations
 
@@ -146,7 +147,8 @@ cards:
     card = deck.cards[0]
     reference = judge.reference(deck, card)
     scaled = [t for t in reference.edged if t.edge and t.edge.kind is EdgeKind.SCALE]
-    assert scaled and "inf" in scaled[0].results[0].printed
+    value = scaled[0].results[0].value if scaled else None
+    assert value is not None and not finite(value)
     verdict = judge.judge(deck, card, "x + x")
     assert verdict.outcome is Outcome.RIGHT
     assert verdict.summary.endswith("and 5 edge draws")  # the scaled one is left out
