@@ -9,6 +9,12 @@ process, with no sandbox at all. ``judging_worker_rss_mb`` is the worker's peak
 resident memory after all that judging. ``variant_grade_p99_ms`` times judging an
 answer to a fresh card (``fresh: true``) on a draw never seen before, so its reference
 is computed then, as at a review whose draw was not made ahead.
+
+``edge_grade_p50_ms`` and ``edge_grade_p99_ms`` time code and cloze answers judged as
+in a review: fresh seeds at every attempt, on the random draws and the edge draws, with
+the reference prepared while the learner reads (``Judge.prepare``, not timed), so only
+the answer's own runs count. ``check_decks_s`` is ``torch-quiz check decks/`` with its
+fixed seeds and the edge draws; ``check_decks_cards`` the cards it checked.
 """
 
 from __future__ import annotations
@@ -42,18 +48,45 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def real_answers(count: int) -> list[tuple[object, object, str]]:
-    """(deck, card, answer) from the bundled decks' accept and reject examples."""
+def real_answers(count: int, *, computed: bool = False) -> list[tuple[object, object, str]]:
+    """(deck, card, answer) from the bundled decks' accept and reject examples (of code
+    and cloze cards only when ``computed``)."""
     from quiz.deck.check import load_decks
-    from quiz.deck.model import ChoiceCard, FlashCard
+    from quiz.deck.model import ChoiceCard, ClozeCard, CodeCard, FlashCard
 
     pool = []
     for deck in load_decks([ROOT / "decks"]).decks:
         for card in deck.cards:
             if isinstance(card, FlashCard | ChoiceCard):
                 continue
+            if computed and not isinstance(card, CodeCard | ClozeCard):
+                continue
             pool += [(deck, card, answer) for answer in (*card.accept, *card.reject)]
     return [pool[i % len(pool)] for i in range(count)]
+
+
+def edge_figures(answer_count: int) -> dict[str, float]:
+    """Code and cloze answers as in a review: new draws each time, edge draws, warm."""
+    from quiz.judge.client import WorkerClient
+    from quiz.judge.judge import Judge, Seeds
+
+    answers = real_answers(answer_count, computed=True)
+    with WorkerClient() as client:
+        judge = Judge(client, seeds=Seeds.FRESH)
+        for deck, card, answer in answers[:50]:  # warm: torch's first calls made
+            judge.judge(deck, card, answer)  # type: ignore[arg-type]
+        samples = []
+        for deck, card, answer in answers:
+            judge.prepare(deck, card)  # type: ignore[arg-type]
+            judge.reference(deck, card)  # type: ignore[arg-type]  # the learner reads
+            began = time.perf_counter()
+            judge.judge(deck, card, answer)  # type: ignore[arg-type]
+            samples.append((time.perf_counter() - began) * 1000)
+    samples.sort()
+    return {
+        "edge_grade_p50_ms": statistics.median(samples),
+        "edge_grade_p99_ms": samples[max(0, int(len(samples) * 0.99) - 1)],
+    }
 
 
 def judge_figures(repeat: int, answer_count: int) -> dict[str, float]:
@@ -168,6 +201,13 @@ def eval_floor_ms(answers: list[tuple[object, object, str]]) -> float:
 
 
 def check_decks_s(repeat: int) -> float:
-    """``torch-quiz check decks/``: every bundled card run in one worker."""
+    """``torch-quiz check decks/``: every bundled card run in one worker, edge draws on."""
     command = [sys.executable, "-m", "quiz", "check", str(ROOT / "decks")]
     return median_of(lambda: timed_subprocess(command), repeat)
+
+
+def check_decks_cards() -> int:
+    """How many cards ``check decks/`` checks."""
+    from quiz.deck.check import load_decks
+
+    return sum(len(deck.cards) for deck in load_decks([ROOT / "decks"]).decks)

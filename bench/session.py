@@ -19,7 +19,7 @@ from pathlib import Path
 STUDY = r"""
 import asyncio, json, resource, sys
 from pathlib import Path
-from quiz.ui.app import make_app
+from quiz.launch import make_app
 from quiz.ui.review import ReviewScreen
 
 KEYS = {" ": "space", "\n": "ctrl+j"}

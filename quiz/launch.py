@@ -77,10 +77,11 @@ def make_app(
         try:
             if judge is not None:
                 return open_session(db_path, judge, study, clock=clock, tz=tz)
-            from quiz.judge.judge import Judge
+            from quiz.judge.judge import Judge, Seeds
 
             runner = cast("Runner", client)  # made by make_sandbox before progress opens
-            return open_session(db_path, Judge(runner), study, clock=clock, tz=tz)
+            judge_made = Judge(runner, seeds=Seeds.FRESH)  # new draws at every attempt
+            return open_session(db_path, judge_made, study, clock=clock, tz=tz)
         finally:
             if on_opened is not None:
                 on_opened()

@@ -136,13 +136,19 @@ def _build_card(card: Any, raw: dict[str, Any], source: SourceMap, at: DataPath)
     }
     if isinstance(card, OutputModel):
         return m.OutputCard(**judged, expr=card.expr, fresh=card.fresh)
+    edged = {
+        "edges": tuple(m.EdgeCase(_givens(case)) for case in card.edges),
+        "scale": tuple(float(factor) for factor in card.scale),
+        "skip_edges": tuple(card.skip_edges),
+    }
     if isinstance(card, CodeModel):
         return m.CodeCard(
             **judged,
+            **edged,
             solution=card.solution,
             trials=card.trials,
             forbid=tuple(card.forbid),
             require=tuple(card.require),
         )
     assert isinstance(card, ClozeModel)
-    return m.ClozeCard(**judged, template=card.template, solution=card.solution)
+    return m.ClozeCard(**judged, **edged, template=card.template, solution=card.solution)

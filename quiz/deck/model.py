@@ -88,6 +88,14 @@ class Given:
 
 
 @dataclass(frozen=True)
+class EdgeCase:
+    """An author's edge draw: these givens replace theirs, the rest are drawn as in the
+    first random draw."""
+
+    given: tuple[Given, ...]
+
+
+@dataclass(frozen=True)
 class Tolerance:
     atol: float | None = None
     rtol: float | None = None
@@ -147,12 +155,18 @@ class CodeCard(JudgedCard):
     trials: int = 5
     forbid: tuple[str, ...] = ()
     require: tuple[str, ...] = ()
+    edges: tuple[EdgeCase, ...] = ()  # the author's edge draws, on top of the automatic ones
+    scale: tuple[float, ...] = ()  # an edge draw of the first draw's floats × each factor
+    skip_edges: tuple[str, ...] = ()  # automatic edge draws outside what the card asks
 
 
 @dataclass(frozen=True, kw_only=True)
 class ClozeCard(JudgedCard):
     template: str
     solution: str
+    edges: tuple[EdgeCase, ...] = ()  # as for code cards
+    scale: tuple[float, ...] = ()
+    skip_edges: tuple[str, ...] = ()
 
     def filled(self, fill: str) -> str:
         """The template with its blank replaced by ``fill``."""

@@ -22,6 +22,7 @@ from quiz.deck.schema import (
     DeckModel,
     FlashModel,
     OutputModel,
+    shown,
 )
 from quiz.deck.yamlsource import DataPath
 
@@ -64,6 +65,7 @@ def check_parts(
                 "fresh: true draws the givens afresh at each review, but this card has none; "
                 "give it random givens such as torch.randint(-5, 6, (4,))",
             )
+        yield from _edge_cases(at, card, given or {})
 
 
 def _givens(at: DataPath, givens: dict[str, str]) -> Iterator[RuleProblem]:
@@ -75,6 +77,25 @@ def _givens(at: DataPath, givens: dict[str, str]) -> Iterator[RuleProblem]:
         elif name in RESERVED_NAMES:
             yield RuleProblem((*at, name), f"given name '{name}' would hide the built-in '{name}'")
         yield from _expression((*at, name), expr)
+
+
+def _edge_cases(at: DataPath, card: Any, deck_given: dict[str, str]) -> Iterator[RuleProblem]:
+    """An author's edge case replaces givens of the card or the deck, by expressions."""
+    names = [*deck_given, *(name for name in card.given if name not in deck_given)]
+    for index, case in enumerate(getattr(card, "edges", ())):
+        where: DataPath = (*at, "edges", index)
+        if not case:
+            yield RuleProblem(where, "an edge case needs at least one given, such as {x: ...}")
+        for name, expr in case.items():
+            if name not in names:
+                known = f" (the givens are {', '.join(names)})" if names else ""
+                yield RuleProblem(
+                    (*where, name),
+                    f"edge case {index + 1} gives '{shown(name)}', which is not a given of "
+                    f"this card or its deck{known}",
+                )
+                continue
+            yield from _expression((*where, name), expr)
 
 
 def _expression(at: DataPath, source: str) -> Iterator[RuleProblem]:

@@ -31,6 +31,8 @@ MAX_SLUG = 64
 MAX_EXAMPLES = 50  # accept / reject / forbid / require items per card
 MAX_OPTIONS = 26
 MAX_CARDS = 2000
+MAX_EDGES = 10  # an author's edge cases per card
+MAX_SCALES = 3
 
 
 def shown(value: object, limit: int = 40) -> str:
@@ -94,6 +96,10 @@ TextField = Annotated[Text, PlainValidator(_text)]
 Tag = Annotated[str, AfterValidator(_tag)]
 Examples = Annotated[list[str], Field(max_length=MAX_EXAMPLES)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Factor = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+EdgeCases = Annotated[list[dict[str, Expr]], Field(max_length=MAX_EDGES)]
+Scales = Annotated[list[Factor], Field(max_length=MAX_SCALES)]
+AutomaticEdge = Literal["some-zeros", "zeros", "negated", "equal", "largest"]
 DtypeName = Literal["exact", "kind", "ignore"]
 
 
@@ -135,12 +141,18 @@ class CodeModel(_JudgedModel):
     trials: Annotated[int, Field(ge=1, le=50)] = 5
     forbid: Annotated[list[Expr], Field(max_length=MAX_EXAMPLES)] = []
     require: Annotated[list[Expr], Field(max_length=MAX_EXAMPLES)] = []
+    edges: EdgeCases = []
+    scale: Scales = []
+    skip_edges: list[AutomaticEdge] = []
 
 
 class ClozeModel(_JudgedModel):
     kind: Literal["cloze"]
     template: Expr
     solution: Expr
+    edges: EdgeCases = []
+    scale: Scales = []
+    skip_edges: list[AutomaticEdge] = []
 
 
 class ChoiceModel(_CardModel):
@@ -309,6 +321,13 @@ def _translate(detail: Any, data: Any) -> tuple[Loc, str]:
         "less_than_equal",
     ):
         return loc, "'trials' must be a whole number from 1 to 50"
+    if name == "scale" and kind in (
+        "float_type",
+        "float_parsing",
+        "finite_number",
+        "greater_than",
+    ):
+        return loc, "'scale' must be a list of numbers greater than 0, such as [100]"
     if kind in (
         "int_type",
         "int_parsing",

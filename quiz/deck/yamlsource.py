@@ -22,7 +22,7 @@ from quiz.deck.printable import describe, unsafe_character
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 16
-NUMERIC_KEYS = frozenset({"trials", "atol", "rtol", "format"})
+NUMERIC_KEYS = frozenset({"trials", "atol", "rtol", "format"})  # and each item of ``scale``
 BOOLEAN_KEYS = frozenset({"fresh", "shuffle"})  # only `true` and `false` are read as such
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -270,13 +270,22 @@ def _scalar(node: yaml.ScalarNode, at: DataPath, problem: Any) -> Any:
     tag, value = node.tag, node.value
     if tag == _CORE + "null" and value in _NULLS:
         return None
-    numeric_field = bool(at) and at[-1] in NUMERIC_KEYS and (len(at) < 2 or at[-2] != "given")
-    if numeric_field and not node.style:
+    if _numeric_field(at) and not node.style:
         return _number(node, problem)
     boolean_field = bool(at) and at[-1] in BOOLEAN_KEYS and (len(at) < 2 or at[-2] != "given")
     if boolean_field and not node.style and value.lower() in ("true", "false"):
         return value.lower() == "true"
     return value
+
+
+def _numeric_field(at: DataPath) -> bool:
+    """A number's place: a numeric key (not a given of that name, nor an edge case's), or
+    an item of a card's ``scale`` list."""
+    if len(at) >= 2 and at[-2] == "scale" and isinstance(at[-1], int):
+        return True
+    if not at or at[-1] not in NUMERIC_KEYS:
+        return False
+    return (len(at) < 2 or at[-2] != "given") and (len(at) < 3 or at[-3] != "edges")
 
 
 def _number(node: yaml.ScalarNode, problem: Any) -> Any:

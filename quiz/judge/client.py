@@ -44,6 +44,7 @@ from quiz.sandbox.protocol import (
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
     REQUEST_SECONDS,
+    Edge,
     Result,
     Run,
     Status,
@@ -182,26 +183,35 @@ class WorkerClient:
         seeds: Sequence[int] = (0,),
         *,
         show: Collection[int] | None = None,
+        edges: Sequence[Edge] = (),
     ) -> Run:
-        """Evaluate ``exprs`` on the givens, one trial per seed (one only if not random).
+        """Evaluate ``exprs`` on the givens, one trial per seed (one only if not random),
+        then one per edge draw (made from the first seed's draw; an edge made from random
+        givens only when they are random).
 
-        Values and givens are printed for the seeds in ``show`` (all when None): printing
-        a tensor can cost more than computing it.
+        Values and givens are printed for the seeds in ``show`` (all, edge draws included,
+        when None): printing a tensor can cost more than computing it.
         """
         seeds = list(seeds or (0,))
         started = time.monotonic()
         # The first draw alone, with its own deadline; the rest (only if the givens are
-        # random) in one request, once the expression has shown it finishes in time, in
-        # what is left of the run's budget.
+        # random) and the edge draws in one request, once the expression has shown it
+        # finishes in time, in what is left of the run's budget.
         first = self._request(givens, exprs, seeds[:1], show, REQUEST_SECONDS)
-        if not first.random or len(seeds) == 1 or _stopped(first):
+        if _stopped(first):
+            return first
+        rest_seeds = seeds[1:] if first.random else []
+        edges = [edge for edge in edges if first.random or not edge.derived]
+        if not rest_seeds and not edges:
             return first
         left = REQUEST_SECONDS - (time.monotonic() - started)
         if left <= 0:
-            rest = self._failed(Result.limit_hit("budget"), seeds[1], exprs)
+            rest = self._failed(Result.limit_hit("budget"), seeds[0], exprs, rest_seeds, edges)
         else:
-            rest = self._request(givens, exprs, seeds[1:], show, left)
-        return Run(trials=first.trials + rest.trials, random=True)
+            rest = self._request(
+                givens, exprs, rest_seeds, show, left, edges=edges, edge_seed=seeds[0]
+            )
+        return Run(trials=first.trials + rest.trials, random=first.random)
 
     def _request(
         self,
@@ -210,9 +220,13 @@ class WorkerClient:
         seeds: Sequence[int],
         show: Collection[int] | None,
         budget: float,
+        *,
+        edges: Sequence[Edge] = (),
+        edge_seed: int = 0,
     ) -> Run:
         """One request, its reply checked; a worker that may be broken is checked too."""
-        seconds = request_seconds(self.time_limit, len(exprs), len(givens), len(seeds))
+        draws = len(seeds) + len(edges)
+        seconds = request_seconds(self.time_limit, len(exprs), len(givens), draws)
         request = {
             "op": "run",
             "seeds": list(seeds),
@@ -222,12 +236,16 @@ class WorkerClient:
             "budget": min(seconds, budget),
             "show": True if show is None else [seed for seed in seeds if seed in show],
         }
+        if edges:
+            request["edges"] = [edge.as_dict() for edge in edges]
+            request["edge_seed"] = edge_seed
+            request["show_edges"] = show is None
         # past its own time limit an evaluation is killed as slow; past the budget, the run
         over = "time" if seconds < budget and seconds < REQUEST_SECONDS else "budget"
         with self._lock:
             reply = self._exchange(request, over)
             if isinstance(reply, Result):
-                return self._failed(reply, seeds[0], exprs)
+                return self._failed(reply, edge_seed, exprs, seeds, edges)
             if _troubled(reply) and not self._healthy():
                 self._replace("crash")  # the reply stands: it came before the trouble showed
             return reply
@@ -293,9 +311,19 @@ class WorkerClient:
         return len(results) == 1 and results[0].printed == PROBE_ANSWER
 
     @staticmethod
-    def _failed(result: Result, seed: int, exprs: Sequence[str]) -> Run:
-        """The worker was killed or died: every expression of the draw hit ``result``."""
-        return Run(trials=(Trial(seed=seed, results=(result,) * max(1, len(exprs))),))
+    def _failed(
+        result: Result,
+        edge_seed: int,
+        exprs: Sequence[str],
+        seeds: Sequence[int] = (),
+        edges: Sequence[Edge] = (),
+    ) -> Run:
+        """The worker was killed or died: every expression of the request's first draw
+        (a seed's, else the first edge draw's) hit ``result``."""
+        results = (result,) * max(1, len(exprs))
+        if seeds or not edges:
+            return Run(trials=(Trial(seed=seeds[0] if seeds else edge_seed, results=results),))
+        return Run(trials=(Trial(seed=edge_seed, results=results, edge=edges[0]),))
 
     def _death_cause(self) -> str:
         code = self._process.returncode if self._process else None

@@ -5,6 +5,12 @@ hits a limit; an output value too long to type (torch prints it with ``...``) or
 that changes with the random givens; an ``accept`` example the judge would mark
 wrong, or a ``reject`` example it would mark right. Each is reported at the card's
 ``path:line:col``. One worker serves the whole run.
+
+``check`` is deterministic: code and cloze cards run on a fixed set of seeds, larger
+than a review's (``quiz.judge.judge.Seeds.CHECK``), plus their edge draws, so a deck
+that passes today passes tomorrow. An author's edge case that fails (its given, or the
+card's own expression on it, raises or gives non-finite values) is reported: a review
+would leave it out silently.
 """
 
 from __future__ import annotations
@@ -21,11 +27,11 @@ from quiz.deck.model import (
     OutputCard,
     card_givens,
 )
-from quiz.judge.judge import Judge
+from quiz.judge.judge import Judge, finite
 from quiz.judge.literal import LiteralError, parse_answer
 from quiz.judge.variantcheck import variant_diagnostics
 from quiz.judge.verdict import Outcome
-from quiz.sandbox.protocol import Result, Run, Status
+from quiz.sandbox.protocol import EdgeKind, Result, Run, Status
 from quiz.sandbox.values import Other, Raised, Value
 
 REFERENCE_FIELD = {"output": "expr", "code": "solution", "cloze": "template", "flash": "demo"}
@@ -36,6 +42,7 @@ def run_cards(
 ) -> list[Diagnostic]:
     """Every problem found by running the cards of ``decks``."""
     problems: list[Diagnostic] = []
+    judge = judge.checking()
     for deck in decks:
         for card in deck.cards:
             problems.extend(check_card(deck, card, judge))
@@ -47,6 +54,7 @@ def run_cards(
 def check_card(deck: Deck, card: AnyCard, judge: Judge) -> list[Diagnostic]:
     if isinstance(card, FlashCard) and card.demo is None:
         return []
+    judge = judge.checking()
     problems: list[Diagnostic] = []
     if not isinstance(card, ChoiceCard):
         reference = judge.reference(deck, card)
@@ -78,7 +86,10 @@ def _reference_problems(
     field = REFERENCE_FIELD[card.kind.value]
     where = card.where(field)
     seconds = judge.runner.time_limit
-    for trial in reference.trials:
+    edge_cases = _edge_case_problems(card, reference, seconds)
+    if edge_cases:
+        return edge_cases
+    for trial in reference.drawn:
         if trial.given_failure is not None:
             name, result = trial.given_failure
             own = any(given.name == name for given in card.given)
@@ -111,6 +122,32 @@ def _reference_problems(
             return [_at(where, "the value changes with the random givens, so it cannot be "
                         "predicted; use fixed givens")]  # fmt: skip
     return []
+
+
+def _edge_case_problems(card: AnyCard, reference: Run, time_limit: float) -> list[Diagnostic]:
+    """The author's edge cases the card's own expression cannot answer."""
+    problems: list[Diagnostic] = []
+    for trial in reference.edged:
+        edge = trial.edge
+        if edge is None or edge.kind is not EdgeKind.GIVEN:
+            continue
+        where = card.where("edges")
+        what = f"edge case {edge.number}"
+        if trial.given_failure is not None:
+            name, result = trial.given_failure
+            problems.append(_at(where, f"{what}: given '{name}' {_fails(result, time_limit)}"))
+            continue
+        result = trial.results[0] if trial.results else None
+        if result is None:
+            continue
+        if result.status is not Status.VALUE:
+            problems.append(_at(where, f"{what}: the {_role(card)} {_fails(result, time_limit)}"))
+        elif result.value is not None and not finite(result.value):
+            problems.append(
+                _at(where, f"{what}: the {_role(card)} gives NaN or infinity there, so a "
+                    "review would leave this draw out")
+            )  # fmt: skip
+    return problems
 
 
 def _role(card: AnyCard) -> str:

@@ -1,16 +1,31 @@
 """Judge a learner's answer to a card: the one place the CLI, the TUI and ``check`` use.
 
 Output answers are read as literals (never run); code answers, cloze fills and the
-cards' own references run in the sandbox through a ``Runner``. The reference of a
-card is computed once per card and seed and cached, so a warm judgement costs one
-round trip at most. Every verdict says why, in words, and suggests a rating.
+cards' own references run in the sandbox through a ``Runner``. Every verdict says why,
+in words, and suggests a rating.
+
+Code and cloze answers run on random draws of the givens plus edge draws (zeros, ties,
+negated and scaled values, the author's own edge cases: ``quiz.sandbox.protocol.Edge``),
+since random normal data hides the answers that are wrong only there. An edge draw on
+which the card's own expression raises or gives non-finite values is left out, so an
+edge never makes a right answer wrong. Which seeds: the same ones every time (``FIXED``:
+``grade``, tests), a fixed and larger set (``CHECK``: ``check`` never flakes), or new
+ones at every attempt (``FRESH``: a review, so no answer passes by luck twice). The
+reference values of a card's draws are cached; ``prepare`` computes the next attempt's
+in the background while the learner reads, so a warm judgement costs the answer's own
+round trips only.
 """
 
 from __future__ import annotations
 
+import math
+import random
 import textwrap
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from quiz.deck.exprsyntax import LAST_LINE, MAX_EXPR_CHARS, read_lines
 from quiz.deck.fills import fill_problem
@@ -33,11 +48,22 @@ from quiz.judge.compare import Rules, compare
 from quiz.judge.literal import LiteralError, parse_answer
 from quiz.judge.presentation import Presentation
 from quiz.judge.verdict import Outcome, Rating, Verdict
-from quiz.sandbox.protocol import Result, Run, Runner, Status
-from quiz.sandbox.values import Raised
+from quiz.sandbox.protocol import (
+    AUTOMATIC_EDGES,
+    Edge,
+    EdgeKind,
+    Result,
+    Run,
+    Runner,
+    Status,
+    Trial,
+)
+from quiz.sandbox.values import Raised, Scalar, Tensor, Value
+from quiz.sandbox.values import Sequence as Items
 
 CLOZE_TRIALS = 3
-MAX_DRAWS_KEPT = 4096  # references kept in all once reviews add their own draws
+CHECK_DRAWS = 10  # ``check`` draws at least this many random draws for code and cloze cards
+CACHED_REFERENCES = 512  # reference runs kept (a review's fresh draws are used once)
 EASY_WITHIN_SECONDS = {  # a right answer this fast suggests Easy
     CardKind.OUTPUT: 10.0,
     CardKind.CODE: 25.0,
@@ -59,12 +85,36 @@ def suggest_rating(
     return Rating.GOOD
 
 
-class Judge:
-    """Judges answers by running torch through ``runner`` (the sandbox worker client)."""
+class Seeds(StrEnum):
+    """Which random draws a code or cloze card is judged on."""
 
-    def __init__(self, runner: Runner) -> None:
+    FIXED = "fixed"  # seeds 0 to trials - 1, every time
+    CHECK = "check"  # a fixed and larger set: at least CHECK_DRAWS
+    FRESH = "fresh"  # new seeds at every attempt (a review)
+
+
+@dataclass(frozen=True, slots=True)
+class Draws:
+    """The draws one judgement runs on: seeded random draws, then the edge draws."""
+
+    seeds: tuple[int, ...]
+    edges: tuple[Edge, ...] = ()
+
+
+class Judge:
+    """Judges answers by running torch through ``runner`` (the sandbox worker client).
+
+    Thread-safe: ``prepare`` computes references in a background thread while answers
+    are judged in another; the runner serves one request at a time.
+    """
+
+    def __init__(self, runner: Runner, *, seeds: Seeds = Seeds.FIXED) -> None:
         self.runner = runner
-        self._references: dict[tuple[object, ...], Run] = {}
+        self.seeds = seeds
+        self._references: OrderedDict[tuple[object, ...], Run] = OrderedDict()
+        self._attempts: dict[tuple[str, str], Draws] = {}  # FRESH: the next attempt's draws
+        self._warming: dict[tuple[object, ...], threading.Thread] = {}
+        self._lock = threading.Lock()
 
     # ---------------------------------------------------------------- public
 
@@ -92,27 +142,93 @@ class Judge:
             rating = Rating.HARD
         return replace(verdict, suggested=rating)
 
-    def reference(self, deck: Deck, card: AnyCard, seed: int | None = None) -> Run:
-        """What the card's own expression gives: expr, solution, filled solution or demo.
+    def checking(self) -> Judge:
+        """A judge on the same sandbox with ``check``'s fixed seeds (this one if it has them)."""
+        if self.seeds is Seeds.CHECK:
+            return self
+        judge = Judge(self.runner, seeds=Seeds.CHECK)
+        judge._references = self._references  # keyed by draws: safe to share
+        judge._lock = self._lock
+        return judge
 
-        ``seed`` draws a fresh card's givens for one review (None: the card's own seeds)."""
+    def draws(self, deck: Deck, card: AnyCard) -> Draws:
+        """The draws the card's next judgement runs on (for FRESH, until it is graded)."""
+        if not isinstance(card, CodeCard | ClozeCard):
+            return Draws((0,))
+        count = card.trials if isinstance(card, CodeCard) else CLOZE_TRIALS
+        edges = card_edges(card)
+        if self.seeds is Seeds.FIXED:
+            return Draws(tuple(range(count)), edges)
+        if self.seeds is Seeds.CHECK:
+            return Draws(tuple(range(max(count, CHECK_DRAWS))), edges)
+        with self._lock:
+            key = (deck.slug, card.id)
+            draws = self._attempts.get(key)
+            if draws is None:
+                base = random.randrange(1 << 31)  # no secret: only different per attempt
+                draws = self._attempts[key] = Draws(tuple(range(base, base + count)), edges)
+            return draws
+
+    def reference(self, deck: Deck, card: AnyCard, draws: Draws | None = None) -> Run:
+        """What the card's own expression gives on ``draws`` (by default the card's next
+        ones): the output card's expr, the solution, the filled solution or the demo."""
+        draws = draws or self.draws(deck, card)
+        expr = _reference_expr(card)
+        key = (deck.slug, tuple(deck.given), card.id, card.content_hash, expr, draws)
+        with self._lock:
+            warming = self._warming.get(key)
+        if warming is not None and warming is not threading.current_thread():
+            warming.join()  # the run has its own deadlines
+        with self._lock:
+            cached = self._references.get(key)
+            if cached is not None:
+                self._references.move_to_end(key)
+                return cached
+        givens = card_givens(deck, card)
+        shown = {draws.seeds[0], draws.seeds[-1]}  # any other draw is printed when it fails
+        run = self.runner.run(givens, [expr], draws.seeds, show=shown, edges=draws.edges)
+        if _took_too_long(run):  # a first call may import a module of torch's: once more
+            run = self.runner.run(givens, [expr], draws.seeds, show=shown, edges=draws.edges)
+        with self._lock:
+            self._references[key] = run
+            while len(self._references) > CACHED_REFERENCES:
+                self._references.popitem(last=False)
+        return run
+
+    def prepare(self, deck: Deck, card: AnyCard) -> None:
+        """Compute the reference values of the card's next judgement in the background,
+        while the learner reads the question."""
+        if isinstance(card, ChoiceCard) or (isinstance(card, FlashCard) and not card.demo):
+            return
+        if card.varies:  # its draw is made when the card is shown (``draw``), answer included
+            return
+        draws = self.draws(deck, card)
         key = (deck.slug, tuple(deck.given), card.id, card.content_hash, _reference_expr(card))
-        if seed is not None:
-            key += (seed,)
-        cached = self._references.get(key)
-        if cached is None:
-            seeds = _seeds(card) if seed is None else (seed,)
-            cached = self.runner.run(card_givens(deck, card), [_reference_expr(card)], seeds)
-            if seed is not None and len(self._references) >= MAX_DRAWS_KEPT:
-                self._references.pop(next(iter(self._references)))
-            self._references[key] = cached
-        return cached
+        key = (*key, draws)
+        with self._lock:
+            if key in self._references or key in self._warming:
+                return
+            thread = threading.Thread(
+                target=self._warm, args=(deck, card, draws, key), daemon=True,
+                name="torch-quiz-prepare",
+            )  # fmt: skip
+            self._warming[key] = thread
+        thread.start()
+
+    def _warm(self, deck: Deck, card: AnyCard, draws: Draws, key: tuple[object, ...]) -> None:
+        try:
+            self.reference(deck, card, draws)
+        except SandboxUnavailable:
+            pass  # the judgement will say so
+        finally:
+            with self._lock:
+                self._warming.pop(key, None)
 
     def draw(self, deck: Deck, card: AnyCard, seed: int) -> tuple[tuple[str, str], ...]:
         """A fresh card's givens drawn with ``seed``, as torch prints them (empty when a
         given fails: judging then says why). Its answer is computed and kept too, so the
         learner's answer is judged without another trip to the sandbox."""
-        trial = self.reference(deck, card, seed).trials[0]
+        trial = self.reference(deck, card, Draws((seed,))).trials[0]
         return () if trial.given_failure is not None else tuple(trial.givens.items())
 
     def demo(self, deck: Deck, card: AnyCard) -> str:
@@ -135,14 +251,19 @@ class Judge:
             return judge_choice(card, answer, shown)
         if isinstance(card, FlashCard):
             return Verdict(Outcome.INVALID, "flash cards are graded by the learner")
-        seed = shown.seed if card.varies else None
-        reference = self.reference(deck, card, seed)
+        # A fresh card is judged on this review's own draw; any other on the judge's draws.
+        draws = Draws((shown.seed,)) if card.varies else self.draws(deck, card)
+        reference = self.reference(deck, card, draws)
         broken = _broken_reference(reference, card, self.runner.time_limit)
         if broken is not None:
             return broken
         if isinstance(card, OutputCard):
             return self._output(card, reference.trials[0].results[0], answer)
-        return self._computed(deck, card, reference, answer)
+        verdict = self._computed(deck, card, reference, draws, answer)
+        if verdict.outcome in (Outcome.RIGHT, Outcome.WRONG):
+            with self._lock:  # graded: the next attempt draws afresh
+                self._attempts.pop((deck.slug, card.id), None)
+        return verdict
 
     def _output(self, card: OutputCard, expected: Result, answer: str) -> Verdict:
         try:
@@ -183,16 +304,26 @@ class Judge:
             first_difference=difference.index,
         )  # fmt: skip
 
-    def _computed(self, deck: Deck, card: JudgedCard, reference: Run, answer: str) -> Verdict:
-        """Code and cloze cards: run the answer on every trial the reference ran."""
+    def _computed(
+        self, deck: Deck, card: JudgedCard, reference: Run, draws: Draws, answer: str
+    ) -> Verdict:
+        """Code and cloze cards: run the answer on every draw the reference ran, and on
+        the edge draws where the reference gave finite values."""
         expr = _answer_expr(card, answer)
         if isinstance(expr, Verdict):
             return expr
-        seeds = [trial.seed for trial in reference.trials]
+        drawn = reference.drawn
+        edged = [trial for trial in reference.edged if _usable(trial)]
+        seeds = [trial.seed for trial in drawn]
         givens = card_givens(deck, card)
-        run = self.runner.run(givens, [expr], seeds, show={seeds[-1]})
+        edges = [trial.edge for trial in edged if trial.edge is not None]
+        run = self.runner.run(givens, [expr], seeds, show={seeds[-1]}, edges=edges)
+        answered = {trial.key: trial for trial in run.trials}
         given_names = [name for name, _ in givens]
-        for number, (want, trial) in enumerate(zip(reference.trials, run.trials, strict=False)):
+        for number, want in enumerate((*drawn, *edged)):
+            trial = answered.get(want.key)
+            if trial is None:  # the run stopped early: its last trial says why
+                trial = run.trials[-1]
             got = trial.results[0]
             if got.status is Status.SYNTAX:
                 what = "your fill" if isinstance(card, ClozeCard) else "your answer"
@@ -203,32 +334,47 @@ class Judge:
                 rule = _names_rule(card, got, given_names)
                 if rule is not None:
                     return Verdict(Outcome.WRONG, rule, got=expr)
+            expected = want.results[0]
             if got.status is not Status.VALUE:
                 summary = got.describe(self.runner.time_limit)
                 if got.status is Status.RAISED:
                     summary = f"your expression raises {summary}"
                 elif got.status is Status.LIMIT:
                     summary = f"your expression {summary}"
-                return Verdict(Outcome.WRONG, summary, expected=want.results[0].printed)
-            expected = want.results[0]
+                if not expected.printed:  # not the answer again: it may be slow
+                    want = self._again(givens, [_reference_expr(card)], draws, want) or want
+                details = _trial_details(number, len(drawn), want, reference.random)
+                if want.edge is None:
+                    details = ()
+                return Verdict(Outcome.WRONG, summary, details, expected=want.results[0].printed)
             assert expected.value is not None and got.value is not None
             difference = compare(expected.value, got.value, _rules(card, typed=False))
             if difference is not None:
-                if not got.printed:  # printed only for the last draw: print this one now
-                    trial = self.runner.run(givens, [expr], (trial.seed,)).trials[0]
-                    got = trial.results[0]
-                details = _trial_details(number, len(reference.trials), trial.givens, run.random)
+                if not (got.printed and expected.printed):  # printed for the last draw only
+                    again = self._again(givens, [_reference_expr(card), expr], draws, want)
+                    if again is not None and len(again.results) == 2:
+                        trial, (expected, got) = again, again.results
+                details = _trial_details(number, len(drawn), trial, reference.random)
                 return Verdict(
                     Outcome.WRONG, difference.message, details, expected.printed, got.printed,
                     difference.index,
                 )  # fmt: skip
-        last = run.trials[-1].results[0] if run.trials else None
-        trials = len(reference.trials)
-        summary = "right" if trials == 1 else f"right on all {trials} draws of the givens"
+        last = run.drawn[-1].results[0] if run.drawn else None
+        summary = _right_summary(len(drawn), len(edged))
         return Verdict(
-            Outcome.RIGHT, summary, expected=reference.trials[-1].results[0].printed,
+            Outcome.RIGHT, summary, expected=drawn[-1].results[0].printed,
             got=last.printed if last else None,
         )  # fmt: skip
+
+    def _again(
+        self, givens: list[tuple[str, str]], exprs: list[str], draws: Draws, trial: Trial
+    ) -> Trial | None:
+        """One draw again, printed with its givens: runs print only the last draw, since
+        printing a tensor costs more than computing it."""
+        if trial.edge is None:
+            return self.runner.run(givens, exprs, (trial.seed,)).trials[0]
+        run = self.runner.run(givens, exprs, draws.seeds[:1], edges=(trial.edge,))
+        return next((again for again in run.edged if again.edge == trial.edge), None)
 
 
 # ---------------------------------------------------------------- helpers
@@ -246,12 +392,51 @@ def _reference_expr(card: AnyCard) -> str:
     raise TypeError(f"a {card.kind} card has no expression")
 
 
-def _seeds(card: AnyCard) -> range:
-    if isinstance(card, CodeCard):
-        return range(card.trials)
-    if isinstance(card, ClozeCard):
-        return range(CLOZE_TRIALS)
-    return range(1)
+def card_edges(card: CodeCard | ClozeCard) -> tuple[Edge, ...]:
+    """The edge draws of a card: the automatic ones, its scales, its author's cases."""
+    return (
+        *(Edge(kind) for kind in AUTOMATIC_EDGES if kind.value not in card.skip_edges),
+        *(Edge(EdgeKind.SCALE, factor=factor) for factor in card.scale),
+        *(
+            Edge(EdgeKind.GIVEN, givens=tuple((g.name, g.expr) for g in case.given), number=n)
+            for n, case in enumerate(card.edges, start=1)
+        ),
+    )
+
+
+def _took_too_long(run: Run) -> bool:
+    """The time limit was hit: by the card's own expression, or by torch loading a module
+    on the first call of a function (``torch.broadcast_shapes`` imports sympy)."""
+    return any(result.limit == "time" for trial in run.trials for result in trial.results)
+
+
+def _usable(trial: Trial) -> bool:
+    """An edge draw counts only where the card's own expression gives finite values."""
+    if trial.given_failure is not None or not trial.results:
+        return False
+    result = trial.results[0]
+    return result.status is Status.VALUE and result.value is not None and finite(result.value)
+
+
+def finite(value: Value) -> bool:
+    """No NaN or infinity anywhere in ``value``."""
+    if isinstance(value, Scalar):
+        number = value.value
+        if isinstance(number, complex):
+            return math.isfinite(number.real) and math.isfinite(number.imag)
+        return isinstance(number, bool | int) or math.isfinite(number)
+    if isinstance(value, Tensor):
+        return all(finite(item) for item in value.flat)
+    if isinstance(value, Items):
+        return all(finite(item) for item in value.items)
+    return True
+
+
+def _right_summary(draws: int, edges: int) -> str:
+    if draws == 1:
+        return f"right, on the draw and {edges} edge draw{'s' * (edges != 1)}" if edges else "right"
+    summary = f"right on all {draws} draws of the givens"
+    return f"{summary} and {edges} edge draw{'s' * (edges != 1)}" if edges else summary
 
 
 def _rules(card: JudgedCard, *, typed: bool) -> Rules:
@@ -264,8 +449,9 @@ def _rules(card: JudgedCard, *, typed: bool) -> Rules:
 
 
 def _broken_reference(reference: Run, card: AnyCard, time_limit: float) -> Verdict | None:
-    """An UNGRADABLE judgement when the card's own expression cannot serve as reference."""
-    for trial in reference.trials:
+    """An UNGRADABLE judgement when the card's own expression cannot serve as reference
+    (on its random draws: an edge draw it cannot answer is only left out)."""
+    for trial in reference.drawn:
         if trial.given_failure is not None:
             name, result = trial.given_failure
             failure = result.describe(time_limit)
@@ -324,11 +510,11 @@ def _uses(names: frozenset[str], name: str) -> bool:
     return name in names or ("." not in name and f".{name}" in names)
 
 
-def _trial_details(
-    number: int, total: int, givens: Mapping[str, str], random: bool
-) -> tuple[str, ...]:
-    """Which draw of random givens the answer failed on, and their values."""
-    if not random or not givens:
+def _trial_details(number: int, draws: int, trial: Trial, random: bool) -> tuple[str, ...]:
+    """Which draw the answer failed on (a random draw, or an edge draw), with its givens."""
+    shown = "; ".join(f"{name} = {value}" for name, value in trial.givens.items())
+    if trial.edge is not None:
+        return (f"on an edge draw ({trial.edge.label}), with {shown}",) if shown else ()
+    if not random or not trial.givens:
         return ()
-    shown = "; ".join(f"{name} = {value}" for name, value in givens.items())
-    return (f"on draw {number + 1} of {total}, with {shown}",)
+    return (f"on draw {number + 1} of {draws}, with {shown}",)

@@ -25,7 +25,14 @@ from quiz.review.scheduling import Preview
 from quiz.review.session import Session
 from quiz.review.state import Phase
 from quiz.review.sync import SyncReport
-from quiz.review.turn import AnswerJudge, StudyCard, Turn, demo_of, on_screen
+from quiz.review.turn import (
+    AnswerJudge,
+    StudyCard,
+    Turn,
+    demo_of,
+    on_screen,
+    prepare_draws,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +112,7 @@ class Practice:
             again, self._shown_again = self._shown_again, None
             shown = again[1] if again is not None and again[0] == ref else None
             self._turn = Turn.show(self.session.store, deck, card, stored, queue, self.now(), shown)
+            prepare_draws(self.session.judge, self._turn.study)
             return self._turn.study
         return None
 

@@ -41,7 +41,7 @@ from quiz.review.sync import SyncReport, sync_decks
 
 # AnswerJudge and StudyCard are part of this module's interface (the UI imports them
 # from here); they live in turn.py, which Practice shares.
-from quiz.review.turn import AnswerJudge, StudyCard, Turn, demo_of, on_screen
+from quiz.review.turn import AnswerJudge, StudyCard, Turn, demo_of, on_screen, prepare_draws
 
 
 class Session:
@@ -307,3 +307,4 @@ class Session:
             raise ReviewError(f"{stored.ref} is in the database but not in the loaded decks")
         deck = self._decks[stored.ref.deck]
         self._turn = Turn.show(self.store, deck, card, stored, queue, self.now(), presentation)
+        prepare_draws(self.judge, self._turn.study)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from quiz.deck.model import AnyCard, CardKind, Deck, FlashCard
 from quiz.errors import UserError
@@ -47,6 +47,13 @@ class AnswerJudge(Protocol):
     def draw(self, deck: Deck, card: AnyCard, seed: int) -> tuple[tuple[str, str], ...]:
         """A fresh card's givens drawn with ``seed``, as torch prints them."""
         ...
+
+
+@runtime_checkable
+class PreparesDraws(Protocol):
+    """A judge that can work out a card's reference values ahead (``Judge.prepare``)."""
+
+    def prepare(self, deck: Deck, card: AnyCard) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +202,13 @@ def on_screen(turn: Turn | None) -> Turn:
     if turn is None:
         raise ReviewError("no card is being shown; call next_card() first")
     return turn
+
+
+def prepare_draws(judge: AnswerJudge | None, study: StudyCard) -> None:
+    """Let the judge compute the card's reference values while the learner reads the
+    question (in the background: this returns at once)."""
+    if isinstance(judge, PreparesDraws) and not study.self_graded:
+        judge.prepare(study.deck, study.card)
 
 
 def demo_of(judge: AnswerJudge | None, study: StudyCard) -> str | None:

@@ -1,7 +1,10 @@
 """What the app asks the sandbox worker and what it gets back, as plain values.
 
 A request runs some expressions on a card's givens for a list of seeds (one per
-trial); the worker stops after the first trial when the givens are not random.
+trial); the worker stops after the first trial when the givens are not random. It may
+also ask for edge draws (``Edge``): the first random draw made into zeros, negated,
+equal or scaled values, or some givens replaced by an author's expressions. The worker
+leaves out an edge draw that is the same as the first draw or an earlier edge draw.
 Each expression has one outcome: a value, an exception it raised, a refusal, a
 syntax error, or a limit it hit (time, memory, CPU, size). A limit is never an
 answer: the judge tells a limit apart from an exception.
@@ -100,6 +103,78 @@ class Result:
         return words
 
 
+class EdgeKind(StrEnum):
+    """How an edge draw is made. All but ``GIVEN`` change the first random draw's givens:
+    each given that drew random numbers, if it is a tensor, keeping its shape, dtype and
+    ``requires_grad`` (givens computed from it follow)."""
+
+    SOME_ZEROS = "some-zeros"  # every other element set to 0
+    ZEROS = "zeros"
+    NEGATED = "negated"
+    EQUAL = "equal"  # every element equal to the first
+    LARGEST = "largest"  # the smallest element replaced by the largest, which is then repeated
+    SCALE = "scale"  # floats and complex numbers multiplied by ``factor``
+    GIVEN = "given"  # an author's edge case: some givens replaced by the expressions given
+
+
+AUTOMATIC_EDGES = (
+    EdgeKind.SOME_ZEROS,
+    EdgeKind.ZEROS,
+    EdgeKind.NEGATED,
+    EdgeKind.EQUAL,
+    EdgeKind.LARGEST,
+)
+EDGE_WORDS = {
+    EdgeKind.SOME_ZEROS: "some elements set to 0",
+    EdgeKind.ZEROS: "all zeros",
+    EdgeKind.NEGATED: "the values negated",
+    EdgeKind.EQUAL: "all elements equal",
+    EdgeKind.LARGEST: "the largest value repeated",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """An extra draw on top of the random ones, seeded like the first of them."""
+
+    kind: EdgeKind
+    factor: float = 1.0  # SCALE
+    givens: tuple[tuple[str, str], ...] = ()  # GIVEN: (name, expression) replacing a given
+    number: int = 0  # GIVEN: which of the card's edge cases, from 1
+
+    @property
+    def derived(self) -> bool:
+        """Made from the first random draw (so nothing to make when no given is random)."""
+        return self.kind is not EdgeKind.GIVEN
+
+    @property
+    def label(self) -> str:
+        """The draw in words, for a verdict: 'all zeros', 'scaled ×100', 'edge case 2'."""
+        if self.kind is EdgeKind.SCALE:
+            return f"the values scaled ×{self.factor:g}"
+        if self.kind is EdgeKind.GIVEN:
+            return f"the card's edge case {self.number}"
+        return EDGE_WORDS[self.kind]
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind.value}
+        if self.kind is EdgeKind.SCALE:
+            data["factor"] = self.factor
+        if self.kind is EdgeKind.GIVEN:
+            data["givens"] = [list(pair) for pair in self.givens]
+            data["number"] = self.number
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Edge:
+        return cls(
+            kind=EdgeKind(data["kind"]),
+            factor=float(data.get("factor", 1.0)),
+            givens=tuple((str(name), str(expr)) for name, expr in data.get("givens", ())),
+            number=int(data.get("number", 0)),
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Trial:
     """One draw of the givens and the results of each expression on it."""
@@ -108,16 +183,24 @@ class Trial:
     results: tuple[Result, ...]
     givens: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     given_failure: tuple[str, Result] | None = None  # (name, what went wrong)
+    edge: Edge | None = None  # an edge draw (made from the draw seeded with ``seed``)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Trial:
         failure = data.get("given_failure")
+        edge = data.get("edge")
         return cls(
             seed=int(data["seed"]),
             results=tuple(Result.from_dict(item) for item in data.get("results", ())),
             givens=MappingProxyType(dict(data.get("givens", {}))),
             given_failure=(failure["name"], Result.from_dict(failure)) if failure else None,
+            edge=Edge.from_dict(edge) if edge else None,
         )
+
+    @property
+    def key(self) -> tuple[int, Edge | None]:
+        """Which draw this is: its seed, and its edge when it is an edge draw."""
+        return (self.seed, self.edge)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +209,16 @@ class Run:
 
     trials: tuple[Trial, ...]
     random: bool = False
+
+    @property
+    def drawn(self) -> tuple[Trial, ...]:
+        """The trials of the seeded draws, without the edge draws."""
+        return tuple(trial for trial in self.trials if trial.edge is None)
+
+    @property
+    def edged(self) -> tuple[Trial, ...]:
+        """The edge draws (those the worker made: one equal to an earlier draw is left out)."""
+        return tuple(trial for trial in self.trials if trial.edge is not None)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Run:
@@ -157,4 +250,5 @@ class Runner(Protocol):
         seeds: Sequence[int] = (0,),
         *,
         show: Collection[int] | None = None,
+        edges: Sequence[Edge] = (),
     ) -> Run: ...

@@ -268,7 +268,7 @@ class Evaluator:
         self.scopes: list[dict[str, Any]] = [{}]  # the program's names, then comprehensions'
 
     def evaluate(self, source: str) -> Any:
-        tree = parse(source)
+        tree = parsed(source)
         *statements, last = tree.body
         for statement in statements:
             self._exec(statement)
@@ -721,6 +721,22 @@ def parse(source: str) -> ast.Module:
         raise SyntaxError(problem.message)  # not a refusal: the answer is not finished
     if problem is not None:
         raise Refused(problem.message)
+    return tree
+
+
+_PARSED: dict[str, ast.Module] = {}
+PARSED_KEPT = 256  # a request evaluates the same few expressions on every draw
+
+
+def parsed(source: str) -> ast.Module:
+    """``parse(source)``, kept for the next draws: a tree is only ever read. What fails
+    to parse raises again each time."""
+    tree = _PARSED.get(source)
+    if tree is None:
+        tree = parse(source)
+        if len(_PARSED) >= PARSED_KEPT:
+            _PARSED.clear()
+        _PARSED[source] = tree
     return tree
 
 

@@ -18,6 +18,7 @@ since no signal interrupts a running torch kernel. Then the OS-level wall rises
 from __future__ import annotations
 
 import json
+import math
 import os
 import resource
 import signal
@@ -29,6 +30,7 @@ from typing import Any, BinaryIO, TextIO
 from quiz.sandbox.protocol import (  # the client counts and caps the same
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
+    Edge,
     request_seconds,
 )
 
@@ -154,18 +156,22 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
         return {"id": request.get("id"), "pong": True}
     if op != "run":
         raise ValueError(f"unknown op {op!r}")
-    seeds = [int(seed) for seed in request["seeds"]] or [0]
+    edges = [_edge(item) for item in request.get("edges") or ()]
+    seeds = [int(seed) for seed in request["seeds"]] or ([] if edges else [0])
+    edge_seed = int(request.get("edge_seed", seeds[0] if seeds else 0))
     givens = [(str(name), str(expr)) for name, expr in request["givens"]]
     exprs = [str(expr) for expr in request["exprs"]]
     time_limit = float(request.get("time_limit", 2.0))
     shown = request.get("show", True)  # True, False or the seeds to print: printing can
     show = set(seeds) if shown is True else set(shown or ())  # cost more than computing
-    seconds = request_seconds(time_limit, len(exprs), len(givens), len(seeds))
+    show_edges = bool(request.get("show_edges", shown is True))
+    seconds = request_seconds(time_limit, len(exprs), len(givens), len(seeds) + len(edges))
     seconds = min(seconds, float(request.get("budget", seconds)))  # what is left of the run
     _cpu_budget(2 * seconds + 1)
     trials: list[dict[str, Any]] = []
     random_givens = False
     size = 0
+    stopped = False
     for number, seed in enumerate(seeds):
         trial = run_trial(
             seed, givens, exprs, time_limit, show=seed in show, detect_random=number == 0
@@ -175,11 +181,37 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
         size += _bytes(json.dumps(trial, ensure_ascii=False))
         if size > MAX_REPLY_BYTES - (1 << 10):  # room for the id and the brackets
             trials.append(_too_large(None, seed, size)["trials"][0])
+            stopped = True
             break
         trials.append(trial)
-        if not random_givens or trial.get("given_failure") or _hit_limit(trial):
+        if trial.get("given_failure") or _hit_limit(trial):
+            stopped = True
+            break
+        if not random_givens:
+            break
+    made: list[dict[str, Any]] = []  # the givens each edge draw remade, to leave out repeats
+    for edge in [] if stopped else edges:
+        trial = run_trial(
+            edge_seed, givens, exprs, time_limit, show=show_edges, edge=edge, made=made
+        )
+        if trial is None:
+            continue
+        trial["edge"] = edge.as_dict()
+        size += _bytes(json.dumps(trial, ensure_ascii=False))
+        if size > MAX_REPLY_BYTES - (1 << 10):
+            trials.append(_too_large(None, edge_seed, size)["trials"][0])
+            break
+        trials.append(trial)
+        if _hit_limit(trial):
             break
     return {"id": request.get("id"), "trials": trials, "random": random_givens}
+
+
+def _edge(data: Any) -> Edge:
+    edge = Edge.from_dict(data)
+    if not math.isfinite(edge.factor):
+        raise ValueError("an edge's factor must be a finite number")
+    return edge
 
 
 def _hit_limit(trial: dict[str, Any]) -> bool:
@@ -194,27 +226,49 @@ def run_trial(
     *,
     show: bool = True,
     detect_random: bool = False,
-) -> dict[str, Any]:
+    edge: Edge | None = None,
+    made: list[dict[str, Any]] | None = None,
+) -> dict[str, Any] | None:
     """Evaluate each expression on freshly built givens seeded with ``seed``.
 
-    With ``show``, the givens and each value are also printed as torch prints them.
+    With ``show``, the givens and each value are also printed as torch prints them. An
+    ``edge`` draw remakes the givens that drew random numbers (or replaces some, for an
+    author's edge case); one that remakes nothing, or the same values as a draw in
+    ``made``, is None: it would only repeat a draw.
     """
+    from quiz.worker.edges import remake, same
+
+    replaced = dict(edge.givens) if edge is not None else {}
+    remade = edge if edge is not None and edge.derived else None
     trial: dict[str, Any] = {"seed": seed, "results": []}
     for index in range(max(1, len(exprs))):
         random_state = _reset(seed)
         env: dict[str, Any] = {}
         shown: dict[str, str] = {}
+        changed: dict[str, Any] = {}
         for name, expr in givens:
             first = show and index == 0
-            outcome, value = evaluate(expr, env, time_limit, want_value=True, show=first)
+            before = _rng_state() if remade is not None else None
+            outcome, value = evaluate(
+                replaced.get(name, expr), env, time_limit, want_value=True,
+                show=first and remade is None,
+            )  # fmt: skip
             if outcome["status"] != "value":
                 trial["given_failure"] = {"name": name, **outcome}
                 trial.setdefault("random", False)
                 return trial
+            if remade is not None and _rng_moved(before):
+                new = remake(value, remade.kind, remade.factor)
+                if new is not None:
+                    value = changed[name] = new
             env[name] = value
             if first:
-                shown[name] = outcome.pop("repr")
+                shown[name] = outcome.pop("repr") if "repr" in outcome else _printed(value)
         if index == 0:
+            if remade is not None and made is not None:
+                if not changed or any(same(changed, earlier) for earlier in made):
+                    return None
+                made.append(changed)
             if show:
                 trial["givens"] = shown
             if detect_random:
@@ -225,6 +279,14 @@ def run_trial(
             if outcome["status"] == "limit":
                 break
     return trial
+
+
+def _printed(value: Any) -> str:
+    """A remade given as torch prints it."""
+    try:
+        return str(_shown(value, encoded=False, printed=True)["repr"])
+    except _Unshowable as error:
+        return f"(cannot be shown: {error})"
 
 
 def _reset(seed: int) -> Any:
@@ -238,6 +300,12 @@ def _reset(seed: int) -> Any:
     # reads and writes outside the tensor's memory. Always check.
     torch.sparse.check_sparse_tensor_invariants.enable()
     torch.default_generator.manual_seed(seed)  # torch.manual_seed also seeds every device
+    return torch.default_generator.get_state()
+
+
+def _rng_state() -> Any:
+    import torch
+
     return torch.default_generator.get_state()
 
 
@@ -262,8 +330,7 @@ def evaluate(
     Python's digit limit) is a size limit, not an exception it raised.
     """
     from quiz.worker.encode import TooLarge
-    from quiz.worker.evaluator import Evaluator, OutOfTime, Refused, parse
-    from quiz.worker.names import names_used
+    from quiz.worker.evaluator import Evaluator, OutOfTime, Refused
 
     started = time.perf_counter()
     value: Any = None
@@ -271,7 +338,7 @@ def evaluate(
         warnings.simplefilter("always")
         names: list[str] = []
         try:
-            names = names_used(parse(source))
+            names = _names(source)
             value = Evaluator(env, deadline=started + time_limit).evaluate(source)
             outcome: dict[str, Any] = {"status": "value"}
             if not want_value or show:
@@ -299,6 +366,23 @@ def evaluate(
     if caught:
         outcome["warnings"] = sorted({_message(w.message) for w in caught})[:5]
     return outcome, value
+
+
+_NAMES: dict[str, list[str]] = {}
+
+
+def _names(source: str) -> list[str]:
+    """The names ``source`` uses (``quiz.worker.names``), read once for all its draws."""
+    from quiz.worker.evaluator import PARSED_KEPT, parsed
+    from quiz.worker.names import names_used
+
+    names = _NAMES.get(source)
+    if names is None:
+        names = names_used(parsed(source))
+        if len(_NAMES) >= PARSED_KEPT:
+            _NAMES.clear()
+        _NAMES[source] = names
+    return names
 
 
 def _shown(value: Any, *, encoded: bool, printed: bool) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quiz.judge.deckcheck import check_card
+from quiz.judge.judge import Draws
 from quiz.judge.presentation import Presentation
 
 DECK = """\
@@ -101,7 +102,7 @@ def test_a_review_is_judged_on_its_draw_and_grade_on_the_fixed_one(deck, judge):
     card = deck.card("good")
     fixed = judge.reference(deck, card).trials[0].results[0].printed
     assert judge.judge(deck, card, fixed).correct  # no presentation: seed 0, as check
-    seeds = [seed for seed in range(1, 40) if judge.reference(deck, card, seed).trials[0]
+    seeds = [seed for seed in range(1, 40) if judge.reference(deck, card, Draws((seed,))).trials[0]
              .results[0].printed != fixed]  # fmt: skip
     shown = Presentation(seed=seeds[0], givens=judge.draw(deck, card, seeds[0]))
     assert shown.givens and shown.givens[0][0] == "x"
