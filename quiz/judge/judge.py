@@ -251,8 +251,10 @@ class Judge:
             return judge_choice(card, answer, shown)
         if isinstance(card, FlashCard):
             return Verdict(Outcome.INVALID, "flash cards are graded by the learner")
-        # A fresh card is judged on this review's own draw; any other on the judge's draws.
-        draws = Draws((shown.seed,)) if card.varies else self.draws(deck, card)
+        # A fresh card is judged on its review's own draw (without one, on the fixed draw
+        # as in deck files and ``check``); any other card on the judge's draws.
+        fresh = card.varies and shown.seed is not None
+        draws = Draws((shown.seed,)) if fresh else self.draws(deck, card)
         reference = self.reference(deck, card, draws)
         broken = _broken_reference(reference, card, self.runner.time_limit)
         if broken is not None:

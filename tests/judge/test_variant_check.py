@@ -106,7 +106,7 @@ def test_a_review_is_judged_on_its_draw_and_grade_on_the_fixed_one(deck, judge):
              .results[0].printed != fixed]  # fmt: skip
     shown = Presentation(seed=seeds[0], givens=judge.draw(deck, card, seeds[0]))
     assert shown.givens and shown.givens[0][0] == "x"
-    drawn = judge.reference(deck, card, seeds[0]).trials[0].results[0].printed
+    drawn = judge.reference(deck, card, Draws((seeds[0],))).trials[0].results[0].printed
     assert judge.judge(deck, card, drawn, presentation=shown).correct
     assert not judge.judge(deck, card, fixed, presentation=shown).correct
 
