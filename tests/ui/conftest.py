@@ -6,6 +6,7 @@ real sandbox judge (one worker for the whole run) unless a test passes a fake on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,12 @@ from quiz.review.store import Store
 from quiz.ui.app import TorchQuizApp
 
 from .pilots import ReadyClient
+
+
+def example(slug: str) -> str:
+    """docs/deck-format.md's example deck ``slug`` (the tests' decks are the documented ones)."""
+    return next(text for text in examples() if re.search(rf"^deck: {slug}\b", text, re.M))
+
 
 T0 = datetime(2025, 3, 3, 12, 0, tzinfo=UTC)  # a Monday noon, well inside a study day
 
@@ -35,8 +42,8 @@ class FixedClock:
 def deck_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "decks"
     folder.mkdir()
-    (folder / "complete.yaml").write_text(examples()[0], encoding="utf-8")
-    (folder / "bilingual.yaml").write_text(examples()[1], encoding="utf-8")
+    (folder / "complete.yaml").write_text(example("tensor-math"), encoding="utf-8")
+    (folder / "bilingual.yaml").write_text(example("bilingual"), encoding="utf-8")
     return folder
 
 
