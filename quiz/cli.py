@@ -135,6 +135,10 @@ def check(
             help="Also run every card in the sandbox (default), or only check the format.",
         ),
     ] = True,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print one JSON object per card (JSON lines) instead."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Validate deck files and run every card; print problems as path:line:col: error: ...
@@ -143,7 +147,10 @@ def check(
     when other parts of the file are wrong. Exits 0 when every deck is valid and 1 when
     any problem was found.
     """
+    import json
+
     from quiz.deck.check import deck_set, load_files
+    from quiz.deck.checkreport import check_records
     from quiz.judge.client import WorkerClient
 
     with WorkerClient() as client:
@@ -154,9 +161,13 @@ def check(
         runnable = [loaded.runnable for loaded in results if loaded.runnable is not None]
         if run and runnable:
             found.diagnostics.extend(_run_cards(runnable, client))
-    for diagnostic in sorted(set(found.diagnostics)):
-        _say(str(diagnostic))
-    _say(found.summary())
+    if as_json:
+        for record in check_records(results, found.diagnostics):
+            _say_json(json.dumps(record, ensure_ascii=False))
+    else:
+        for diagnostic in sorted(set(found.diagnostics)):
+            _say(str(diagnostic))
+        _say(found.summary())
     raise typer.Exit(1 if found.errors else 0)
 
 
