@@ -246,7 +246,7 @@ cards:
   - id: pick
     kind: choice
     prompt: Which reduces over rows?
-    options: [dim=0, dim=1, dim=0]
+    options: [dim=0, dim=1, "2"]
     answer: dim=0
     accept: ["1"]
     reject: ["dim=0", "7"]
@@ -268,6 +268,12 @@ cards:
 """
 
 
+NUMBER_OPTION = (
+    "option '2' reads like the number of option 2; learners may answer with a number, so "
+    "write it out (say 'base 2', not '2')"
+)
+
+
 def test_check_reports_every_problem_of_a_file_in_one_run(tmp_path: Path):
     """A bad option, a typo'd key and a card of no kind used to hide every accept and
     reject problem of the file: the author fixed them in rounds."""
@@ -275,7 +281,8 @@ def test_check_reports_every_problem_of_a_file_in_one_run(tmp_path: Path):
     result = runner.invoke(app, ["check", str(path)])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f"{path}:7:29: error: option 'dim=0' is listed twice",
+        f"{path}:7:29: error: option '2' reads like the number of option 2; learners may "
+        "answer with a number, so write it out (say 'base 2', not '2')",
         f"{path}:10:5: error: reject example 'dim=0' is judged right",
         f"{path}:15:5: error: unknown key 'hnit' (did you mean 'hint'?)",
         f"{path}:16:5: error: accept example '[2, 8, 5]' is judged wrong: differs at [2]: "
@@ -347,7 +354,7 @@ def test_check_json_prints_one_object_per_card(tmp_path: Path):
     assert {(r["path"], r["deck"], r["varies"]) for r in found} == {(str(path), "rounds", False)}
     pick = found[0]["problems"]
     assert pick == [
-        {"line": 7, "col": 29, "message": "option 'dim=0' is listed twice"},
+        {"line": 7, "col": 29, "message": NUMBER_OPTION},
         {"line": 10, "col": 5, "message": "reject example 'dim=0' is judged right"},
     ]
     assert [len(r["problems"]) for r in found] == [2, 3, 2, 1]  # type: ignore[arg-type]

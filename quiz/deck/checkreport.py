@@ -19,13 +19,9 @@ from quiz.deck.model import AnyCard
 
 
 def varies(card: AnyCard | None) -> bool:
-    """Whether ``card`` shows the learner new givens at each review.
-
-    No deck key asks for that yet, so no card varies; the key that will is read here
-    and only here, for ``check --json`` and whatever else needs to know.
-    """
-    del card
-    return False
+    """Whether ``card`` shows the learner new givens at each review (an output card's
+    ``fresh``); False for an item that is not a card that can run."""
+    return card is not None and card.varies
 
 
 def check_records(

@@ -36,12 +36,13 @@ from quiz.deck.yamlsource import DataPath, SourceMap, read_deck_file
 DECK_SUFFIXES = m.DECK_SUFFIXES
 
 
-# The fields that decide what a card computes and how its answers are judged: a problem
-# in one of them, or in the card as a whole, keeps the card from running in ``check``. A
-# problem in an accept or reject example keeps only that example out; anywhere else
-# (the prompt, an option listed twice, a duplicate id, an unknown key) nothing.
-RUN_FIELDS = frozenset({"kind", "given", "expr", "solution", "template", "demo", "trials",
-                        "dtype", "tol", "answer", "forbid", "require"})  # fmt: skip
+# The fields of a card that change neither what it computes nor how its answers are
+# judged in ``check``: a problem in one of them (or an unknown key) leaves the card
+# running. A problem in any other field of the card, or in the card as a whole, keeps
+# it from running (so a key added to the format counts as one that matters until it
+# is listed here); a problem in one accept or reject example keeps only that one out.
+NOT_RUN_FIELDS = frozenset({"id", "prompt", "explain", "hint", "tags", "options", "shuffle",
+                            "pin", "front", "back"})  # fmt: skip
 EXAMPLES = ("accept", "reject")
 EVERY_EXAMPLE = None  # the whole list is left out
 
@@ -132,8 +133,10 @@ def _runnable(
     runnable: dict[int, m.AnyCard] = {}
     for index, card in cards:
         own = [at[2:] for at in faults if at[:2] == ("cards", index)]
-        if any(not at or at[0] in RUN_FIELDS for at in own):
+        if any(not at or _runs_on(card, at[0]) for at in own):
             continue
+        if isinstance(card, ChoiceModel) and len(set(card.options)) < len(card.options):
+            continue  # an option listed twice: the judge cannot tell its copies apart
         built = _build_card(card, data["cards"][index], source, ("cards", index))
         for name in EXAMPLES:
             left_out = {at[1] if len(at) > 1 else EVERY_EXAMPLE for at in own if at[0] == name}
@@ -145,6 +148,13 @@ def _runnable(
                 built = replace(built, **{name: tuple(kept)})
         runnable[index] = built
     return runnable
+
+
+def _runs_on(card: Any, field_name: object) -> bool:
+    """Whether a problem in ``field_name`` of ``card`` (a schema model) keeps it from
+    running: a field of its kind that is not known to leave running alone."""
+    fields = type(card).model_fields
+    return field_name in fields and field_name not in (*NOT_RUN_FIELDS, *EXAMPLES)
 
 
 def _partial_deck(

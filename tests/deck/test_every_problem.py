@@ -76,7 +76,7 @@ RUNNABLE = (
   - id: bad-option
     kind: choice
     prompt: Which?
-    options: [a, b, a]
+    options: [a, b, "2"]
     answer: a
     accept: ["1"]
     reject: ["2"]
@@ -101,6 +101,12 @@ RUNNABLE = (
     prompt: Which?
     options: [a, b]
     answer: c
+  - id: twice
+    kind: choice
+    prompt: Which?
+    options: [a, b, a]
+    answer: a
+    reject: ["2"]
 """
 )
 
@@ -112,7 +118,7 @@ def test_a_file_with_problems_still_gives_the_cards_that_can_run(tmp_path: Path)
     assert runnable is not None and runnable.slug == "every"
     assert [card.id for card in runnable.cards] == ["bad-option", "typo"]
     choice, code = runnable.cards
-    assert (choice.accept, choice.reject) == (("1",), ("2",))  # an option listed twice
+    assert (choice.accept, choice.reject) == (("1",), ("2",))  # an option like a number
     assert code.accept == ("2 * x",)  # the example that does not parse is left out
     assert code.reject == ("x",)
     assert choice.where("reject").line == 10  # cards point at their own lines
@@ -128,6 +134,7 @@ def test_every_item_of_the_cards_list_has_an_entry(tmp_path: Path):
         ("not-a-card", "spell", 24, False),
         (None, None, 26, False),
         ("bad-answer", "choice", 27, False),
+        ("twice", "choice", 32, False),  # the judge cannot tell the two a's apart
     ]
     owners = {str(d): [e.id for e in result.entries if e.holds(d)] for d in result.diagnostics}
     assert all(len(ids) == 1 for ids in owners.values()), owners
