@@ -135,25 +135,40 @@ def check(
             help="Also run every card in the sandbox (default), or only check the format.",
         ),
     ] = True,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print one JSON object per card (JSON lines) instead."),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Validate deck files and run every card; print problems as path:line:col: error: ...
 
-    Exits 0 when every deck is valid and 1 when any problem was found.
+    Every problem of a file is reported in one run: the cards that can run are run even
+    when other parts of the file are wrong. Exits 0 when every deck is valid and 1 when
+    any problem was found.
     """
-    from quiz.deck.check import load_decks
+    import json
+
+    from quiz.deck.check import deck_set, load_files
+    from quiz.deck.checkreport import check_records
     from quiz.judge.client import WorkerClient
 
     with WorkerClient() as client:
         if run:
             client.warm_up()  # torch loads while the YAML is parsed
-        result = load_decks(paths or [bundled_decks_dir()])
-        if run and result.decks:
-            result.diagnostics.extend(_run_cards(result.decks, client))
-    for diagnostic in sorted(set(result.diagnostics)):
-        _say(str(diagnostic))
-    _say(result.summary())
-    raise typer.Exit(1 if result.errors else 0)
+        results, path_problems = load_files(paths or [bundled_decks_dir()])
+        found = deck_set(results, path_problems)
+        runnable = [loaded.runnable for loaded in results if loaded.runnable is not None]
+        if run and runnable:
+            found.diagnostics.extend(_run_cards(runnable, client))
+    if as_json:
+        for record in check_records(results, found.diagnostics):
+            _say_json(json.dumps(record, ensure_ascii=False))
+    else:
+        for diagnostic in sorted(set(found.diagnostics)):
+            _say(str(diagnostic))
+        _say(found.summary())
+    raise typer.Exit(1 if found.errors else 0)
 
 
 def _run_cards(decks: list[Deck], client: WorkerClient) -> list[Diagnostic]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from quiz.cli import app
@@ -233,3 +235,187 @@ def test_check_reports_a_card_over_the_whole_budget(tmp_path: Path):
     slow = "the solution needs more than 10 s in all (a sandbox limit)"
     assert lines[0] == f"{path}:49:5: error: {slow}"
     assert lines[1].startswith("1 error in 1 file")
+
+
+# ---------------------------------------------------------------- check as an author's tool
+
+ROUNDS = """\
+deck: rounds
+title: Fixed in one round
+cards:
+  - id: pick
+    kind: choice
+    prompt: Which reduces over rows?
+    options: [dim=0, dim=1, "2"]
+    answer: dim=0
+    accept: ["1"]
+    reject: ["dim=0", "7"]
+  - id: double
+    kind: output
+    given: {x: "torch.tensor([1, 4, 2])"}
+    expr: x * 2
+    hnit: typo
+    accept: ["[2, 8, 4]", "[2, 8, 5]"]
+    reject: ["[2, 8, 4]", "[2, 8,"]
+  - id: keep-dim
+    kind: code
+    prompt: Sum the rows, keeping the dimension.
+    given: {x: "torch.ones(2, 3)"}
+    solution: x.sum(dim=1, keepdim=True)
+    accept: ["x.sum(1, True)", "x.sum(dim=1", "x.sum(1)"]
+  - id: broken
+    kind: kind-of
+"""
+
+
+NUMBER_OPTION = (
+    "option '2' reads like the number of option 2; learners may answer with a number, so "
+    "write it out (say 'base 2', not '2')"
+)
+
+
+def test_check_reports_every_problem_of_a_file_in_one_run(tmp_path: Path):
+    """A bad option, a typo'd key and a card of no kind used to hide every accept and
+    reject problem of the file: the author fixed them in rounds."""
+    path = write(tmp_path, ROUNDS)
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{path}:7:29: error: option '2' reads like the number of option 2; learners may "
+        "answer with a number, so write it out (say 'base 2', not '2')",
+        f"{path}:10:5: error: reject example 'dim=0' is judged right",
+        f"{path}:15:5: error: unknown key 'hnit' (did you mean 'hint'?)",
+        f"{path}:16:5: error: accept example '[2, 8, 5]' is judged wrong: differs at [2]: "
+        "expected 4, got 5",
+        f"{path}:17:5: error: reject example '[2, 8, 4]' is judged right",
+        f"{path}:23:5: error: accept example 'x.sum(1)' is judged wrong: shape (2,) vs (2, 1)",
+        f"{path}:23:32: error: not a valid expression: '(' was never closed (YAML splits "
+        "[a, b] lists at commas: quote an item that has one)",
+        f"{path}:25:5: error: unknown card kind 'kind-of' (one of output, code, cloze, choice, "
+        "flash)",
+        "8 errors in 1 file; fine: 0 decks, 0 cards",
+    ]
+
+
+REJECTS = """\
+deck: rejects
+title: Rejects that are anything but right
+cards:
+  - id: output
+    kind: output
+    given: {x: "torch.tensor([1, 4, 2])"}
+    expr: x * 2
+    reject: ["[2, 8,", "tensor([2, 8, 4]", "[2, 8, 4]]", "RuntimeError", "[2, 8, 5]", "[2，8"]
+  - id: code
+    kind: code
+    prompt: Sum the rows.
+    given: {x: "torch.ones(2, 3)"}
+    solution: x.sum(dim=1)
+    reject: ["x.sum(dim=1, dim=1)", "x.sum(dim=", "x.sum(dim=1) +", "x.sum(0)", "x.__class__"]
+  - id: cloze
+    kind: cloze
+    prompt: Keep the dimension.
+    given: {x: "torch.ones(2, 3)"}
+    template: x.sum(dim=1, ____=True)
+    solution: keepdim
+    reject: ["keepdim=False, keepdim", "dim", "keepdim #", "keepdim=True)[0", "keepdim) + (x"]
+  - id: choice
+    kind: choice
+    prompt: Which keeps the dimension?
+    options: [keepdim=True, keepdim=False]
+    answer: keepdim=True
+    reject: ["2", "3", "keepdim", "1 2 3"]
+"""
+
+
+def test_a_reject_example_is_satisfied_by_anything_but_right(tmp_path: Path):
+    """Unreadable, uncompilable once filled, refused or wrong: a learner who types it is
+    not told it is right, which is what a reject example is there to show."""
+    result = runner.invoke(app, ["check", str(write(tmp_path, REJECTS))])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["1 file checked: 1 deck, 4 cards, no problems"]
+
+
+def records(output: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in output.splitlines()]
+
+
+def test_check_json_prints_one_object_per_card(tmp_path: Path):
+    path = write(tmp_path, ROUNDS)
+    result = runner.invoke(app, ["check", "--json", str(path)])
+    assert result.exit_code == 1
+    found = records(result.output)
+    assert [(r["type"], r["id"], r["kind"], r["line"], r["col"]) for r in found] == [
+        ("card", "pick", "choice", 4, 5),
+        ("card", "double", "output", 11, 5),
+        ("card", "keep-dim", "code", 18, 5),
+        ("card", "broken", "kind-of", 24, 5),
+    ]
+    assert {(r["path"], r["deck"], r["varies"]) for r in found} == {(str(path), "rounds", False)}
+    pick = found[0]["problems"]
+    assert pick == [
+        {"line": 7, "col": 29, "message": NUMBER_OPTION},
+        {"line": 10, "col": 5, "message": "reject example 'dim=0' is judged right"},
+    ]
+    assert [len(r["problems"]) for r in found] == [2, 3, 2, 1]  # type: ignore[arg-type]
+
+
+def test_check_json_of_good_decks_exits_0(tmp_path: Path):
+    result = runner.invoke(app, ["check", "--json", str(write(tmp_path, GOOD_DECK))])
+    assert result.exit_code == 0, result.output
+    assert [(r["id"], r["kind"], r["problems"]) for r in records(result.output)] == [
+        ("clamp", "output", []),
+        ("raises", "output", []),
+    ]
+
+
+def test_check_json_reports_what_is_in_no_card_in_a_record_for_its_file(tmp_path: Path):
+    unreadable = write(tmp_path, "deck: x\ntitle: [unclosed\n", "unreadable.yaml")
+    given = write(
+        tmp_path,
+        'deck: Bad Slug\ntitle: t\ngiven: {x: "torch.ones("}\ncards:\n'
+        "  - {id: a, kind: output, expr: x}\n",
+        "given.yaml",
+    )
+    missing = tmp_path / "missing.yaml"
+    result = runner.invoke(app, ["check", "--json", str(unreadable), str(given), str(missing)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    found = records(result.output)
+    assert [(r["type"], r["path"], r["deck"]) for r in found] == [
+        ("file", str(unreadable), None),
+        ("file", str(given), "Bad Slug"),
+        ("card", str(given), "Bad Slug"),
+        ("file", str(missing), None),
+    ]
+    assert found[0]["problems"][0]["message"].startswith("invalid YAML: ")  # type: ignore[index]
+    assert [p["line"] for p in found[1]["problems"]] == [1, 3]  # type: ignore[union-attr]
+    assert found[2]["problems"] == []  # its deck's givens are broken: it was not run
+    assert found[3]["problems"] == [{"line": 1, "col": 1, "message": "no such file or folder"}]
+
+
+def test_check_json_escapes_what_a_deck_holds(tmp_path: Path):
+    card = '  - {id: a, kind: flash, front: "\\e[2J"}\n'
+    path = write(tmp_path, "deck: esc\ntitle: t\ncards:\n" + card)
+    result = runner.invoke(app, ["check", "--json", "--no-run", str(path)])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output
+    (card,) = records(result.output)
+    assert [p["message"] for p in card["problems"]] == [  # type: ignore[union-attr]
+        "missing required key 'back' for a flash card",
+        "control character U+001B is not allowed in deck text",
+    ]
+
+
+def test_the_json_example_in_the_docs_is_what_check_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    text = (Path(__file__).parent.parent / "docs" / "deck-format.md").read_text("utf-8")
+    json_at = text.index("```json\n")
+    deck = re.findall(r"```yaml\n(.*?)```", text[:json_at], re.DOTALL)[-1]
+    printed = text[json_at + len("```json\n") : text.index("```", json_at + 3)]
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, deck, "one-round.yaml")
+    result = runner.invoke(app, ["check", "--json", "one-round.yaml"])
+    assert result.exit_code == 1
+    assert result.output == printed

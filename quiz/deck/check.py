@@ -7,7 +7,7 @@ broken deck is reported and skipped while the others load.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,32 +63,46 @@ def find_deck_files(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]
     return [by_resolved[p] for p in unique], problems
 
 
-def load_decks(paths: Iterable[Path]) -> DeckSet:
-    """Load every deck under ``paths``; a deck slug claimed twice keeps its first file."""
+def load_files(paths: Iterable[Path]) -> tuple[list[LoadResult], list[Diagnostic]]:
+    """Load every deck file under ``paths``, each with its own problems and those across
+    files (a deck slug claimed twice keeps its first file); and the problems with the
+    paths themselves."""
     from quiz.deck.loader import load_deck  # YAML and pydantic: only when parsing decks
 
     files, problems = find_deck_files(paths)
-    result = DeckSet(diagnostics=problems, files=len(files))
+    results: list[LoadResult] = []
     claimed: dict[str, LoadResult] = {}
     for path in files:
         loaded = load_deck(path)
-        result.diagnostics.extend(loaded.diagnostics)
         # A slug is claimed even by a file with other problems, so both are reported.
         first = claimed.get(loaded.slug) if loaded.slug else None
         if first is not None and loaded.slug_location is not None:
             where = loaded.slug_location
-            result.diagnostics.append(
-                Diagnostic(
-                    where.path,
-                    where.line,
-                    where.col,
-                    f"deck '{loaded.slug}' is also claimed by {first.slug_location}; "
-                    "each deck needs its own slug",
-                )
+            claim = Diagnostic(
+                where.path,
+                where.line,
+                where.col,
+                f"deck '{loaded.slug}' is also claimed by {first.slug_location}; "
+                "each deck needs its own slug",
             )
-            continue
-        if loaded.slug:
+            loaded = replace(loaded, deck=None, diagnostics=[*loaded.diagnostics, claim])
+        elif loaded.slug:
             claimed[loaded.slug] = loaded
+        results.append(loaded)
+    return results, problems
+
+
+def deck_set(results: Iterable[LoadResult], problems: Iterable[Diagnostic] = ()) -> DeckSet:
+    """The decks that loaded of ``results``, and every problem found."""
+    found = DeckSet(diagnostics=list(problems))
+    for loaded in results:
+        found.files += 1
+        found.diagnostics.extend(loaded.diagnostics)
         if loaded.deck is not None:
-            result.decks.append(loaded.deck)
-    return result
+            found.decks.append(loaded.deck)
+    return found
+
+
+def load_decks(paths: Iterable[Path]) -> DeckSet:
+    """Load every deck under ``paths``; a deck slug claimed twice keeps its first file."""
+    return deck_set(*load_files(paths))

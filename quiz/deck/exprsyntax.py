@@ -24,6 +24,7 @@ import ast
 import re
 import textwrap
 import unicodedata
+import warnings
 from dataclasses import dataclass
 
 MAX_EXPR_CHARS = 2000
@@ -138,9 +139,8 @@ def expression_problem(source: str) -> ExprProblem | None:
         if problem is not None:
             return ExprProblem(problem.message, lead + problem.offset)
         # compile() (which never runs anything) also catches what the parser lets
-        # through, such as a repeated keyword argument. From the text: compiling the
-        # tree recurses deeper than parsing did.
-        compile(text, "<expression>", "exec", dont_inherit=True)
+        # through, such as a repeated keyword argument.
+        _compile(text)
     except SyntaxError as error:
         message = f"not a valid expression: {syntax_message(error.msg)}"
         return ExprProblem(message, lead + _offset(text, error))
@@ -149,6 +149,40 @@ def expression_problem(source: str) -> ExprProblem | None:
     except ValueError as error:  # e.g. NUL bytes
         return ExprProblem(f"cannot parse expression: {error}")
     return None
+
+
+def compile_problem(source: str) -> str | None:
+    """Python's message when ``source`` parses but Python would still refuse to compile
+    it, such as ``f(x, dim=0, dim=1)`` (a repeated keyword argument); else None.
+
+    The sandbox evaluates the parsed tree, which such an error never reaches, so the
+    judge asks this first: a learner gets the syntax error Python would give, not the
+    value of whichever keyword came last. Errors of the parser itself are the sandbox's
+    to report, as they always were. Nothing runs.
+    """
+    if len(source) > MAX_EXPR_CHARS:
+        return None  # refused before it is parsed, wherever it goes
+    text = program_text(source)
+    try:
+        ast.parse(text, "<answer>", "exec")
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return None
+    try:
+        _compile(text)
+    except SyntaxError as error:
+        return error.msg
+    except (RecursionError, MemoryError, ValueError):
+        return None
+    return None
+
+
+def _compile(text: str) -> None:
+    """Compile without running, and without the SyntaxWarnings ("'int' object is not
+    callable; perhaps you missed a comma?") Python would print on the terminal. From the
+    text: compiling the tree recurses deeper than parsing did."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compile(text, "<expression>", "exec", dont_inherit=True)
 
 
 @dataclass(frozen=True, slots=True)

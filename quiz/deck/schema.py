@@ -218,8 +218,11 @@ _GIVEN = TypeAdapter(dict[str, Expr])
 
 
 def valid_parts(data: Any) -> tuple[dict[str, str] | None, list[tuple[int, Any]]]:
-    """The deck's givens and the cards that are valid on their own, when the whole is not:
-    so cross-field rules still report on them in the same run."""
+    """The deck's givens and the cards that can still be checked, when the whole is not
+    valid: so cross-field rules still report on them, and ``check`` runs them, in the same
+    run. A card whose only problems are in what running it never uses (an unknown key,
+    its prompt, explanation, hint or tags, a broken accept or reject list) is checked as
+    if those keys were not there; its problems are reported all the same."""
     if not isinstance(data, dict):
         return None, []
     try:
@@ -229,11 +232,39 @@ def valid_parts(data: Any) -> tuple[dict[str, str] | None, list[tuple[int, Any]]
     cards = []
     raw_cards = data.get("cards")
     for index, raw in enumerate(raw_cards[:MAX_CARDS] if isinstance(raw_cards, list) else []):
-        try:
-            cards.append((index, _CARD.validate_python(raw, strict=True)))
-        except ValidationError:
-            continue
+        card = _checkable_card(raw)
+        if card is not None:
+            cards.append((index, card))
     return given, cards
+
+
+# What ``_checkable_card`` may leave out of a card (its problems are reported anyway), and
+# the text keys it may stand in for: none of them changes what the card computes or how
+# its answers are judged.
+LEFT_OUT_FOR_CHECKING = frozenset({"explain", "hint", "tags", "accept", "reject"})
+STOOD_IN_FOR_CHECKING = frozenset({"prompt", "front", "back"})
+
+
+def _checkable_card(raw: Any) -> Any | None:
+    try:
+        return _CARD.validate_python(raw, strict=True)
+    except ValidationError as error:
+        if not isinstance(raw, dict):
+            return None
+        repaired = dict(raw)
+        for detail in error.errors():
+            loc = detail["loc"]
+            key = loc[1] if len(loc) >= 2 else None  # loc[0] is the kind
+            if detail["type"] == "extra_forbidden" or key in LEFT_OUT_FOR_CHECKING:
+                repaired.pop(key, None)
+            elif key in STOOD_IN_FOR_CHECKING:
+                repaired[key] = "(not valid)"
+            else:
+                return None
+    try:
+        return _CARD.validate_python(repaired, strict=True)
+    except ValidationError:
+        return None
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:

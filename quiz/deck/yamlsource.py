@@ -44,11 +44,19 @@ class ValueMark:
 
 @dataclass
 class SourceMap:
-    """Positions of keys and values, by data path such as ``("cards", 3, "expr")``."""
+    """Positions of keys and values, by data path such as ``("cards", 3, "expr")``.
+
+    ``problems`` are what was wrong with the file below the YAML syntax (a duplicate key,
+    a tag, a control character): the data was still read, so the loader checks the rest
+    of it too, and ``broken`` holds the data paths those problems are at.
+    """
 
     path: Path
     keys: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
     values: dict[DataPath, ValueMark] = field(default_factory=dict)
+    ends: dict[DataPath, tuple[int, int]] = field(default_factory=dict)  # of each card, exclusive
+    problems: list[Diagnostic] = field(default_factory=list)
+    broken: set[DataPath] = field(default_factory=set)
 
     def key(self, data_path: DataPath) -> tuple[int, int]:
         """Where the key (or list item) at ``data_path`` starts, or its nearest ancestor."""
@@ -67,7 +75,9 @@ class SourceMap:
 
 
 def read_deck_file(path: Path) -> tuple[Any, SourceMap]:
-    """Parse ``path`` into plain data and its source map, or raise ``DeckError``."""
+    """Parse ``path`` into plain data and its source map, or raise ``DeckError`` when it
+    cannot be read as YAML at all. Problems in data that could be read are in
+    ``source.problems``."""
     text = _read_text(path)
     source = SourceMap(path)
     _reject_unprintable(text, path)
@@ -80,10 +90,9 @@ def read_deck_file(path: Path) -> tuple[Any, SourceMap]:
         raise DeckError([Diagnostic(path, 1, 1, "the file is nested too deeply")]) from None
     if root is None:
         raise DeckError([Diagnostic(path, 1, 1, "the deck file is empty")])
-    problems = _reject_hidden_characters(root, text, path)
-    data = _convert(root, (), source, problems, depth=0)
-    if problems:
-        raise DeckError(problems)
+    # Most files hold nothing to decode and nothing unsafe as typed (CR ends lines here).
+    scan = "\\" in text or unsafe_character(text.replace("\r", "")) is not None
+    data = _convert(root, (), _Reading(source, text if scan else None), depth=0)
     return data, source
 
 
@@ -129,39 +138,28 @@ def _reject_unprintable(text: str, path: Path) -> None:
         raise DeckError([Diagnostic(path, line, col, message)])
 
 
-def _reject_hidden_characters(root: yaml.Node, text: str, path: Path) -> list[Diagnostic]:
-    """Report control and format characters in the decoded text of every key and value.
+def _hidden_character(node: yaml.ScalarNode, text: str) -> tuple[int, int, str] | None:
+    """A control or format character in the decoded text of a key or value, as
+    (line, col, message).
 
     The raw check above sees the file; a double-quoted scalar decodes escapes such as
     ``"\\e"``, ``"\\x9b"`` or ``"\\u202e"`` only now, and YAML lets bidi overrides and
     zero-width characters through as printable. The character is placed where it is
     written, or at the start of its scalar when it was written as an escape.
     """
-    problems: list[Diagnostic] = []
-    if "\\" not in text and unsafe_character(text.replace("\r", "")) is None:
-        return problems  # nothing to decode, nothing unsafe as typed (CR ends lines here)
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(part for pair in reversed(node.value) for part in reversed(pair))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, yaml.ScalarNode):
-            bad = unsafe_character(node.value)
-            if bad is not None:
-                char = node.value[bad]
-                start, end = node.start_mark, node.end_mark
-                # a CR in the span may be a line ending, while this one was written "\r"
-                written = text.find(char, start.index, end.index) if char != "\r" else -1
-                if written < 0:
-                    line, col = start.line + 1, start.column + 1
-                else:
-                    line = text.count("\n", 0, written) + 1
-                    col = written - (text.rfind("\n", 0, written) + 1) + 1
-                message = f"control character {describe(char)} is not allowed in deck text"
-                problems.append(Diagnostic(path, line, col, message))
-    return problems
+    bad = unsafe_character(node.value)
+    if bad is None:
+        return None
+    char = node.value[bad]
+    start, end = node.start_mark, node.end_mark
+    # a CR in the span may be a line ending, while this one was written "\r"
+    written = text.find(char, start.index, end.index) if char != "\r" else -1
+    if written < 0:
+        line, col = start.line + 1, start.column + 1
+    else:
+        line = text.count("\n", 0, written) + 1
+        col = written - (text.rfind("\n", 0, written) + 1) + 1
+    return line, col, f"control character {describe(char)} is not allowed in deck text"
 
 
 def _reject_aliases(text: str, path: Path) -> None:
@@ -211,14 +209,33 @@ def _tag_name(tag: str) -> str:
     return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
 
 
-def _convert(
-    node: yaml.Node, at: DataPath, source: SourceMap, problems: list[Diagnostic], depth: int
-) -> Any:
+@dataclass
+class _Reading:
+    """What converting one file's nodes writes to, and the text to look for hidden
+    characters in (None when the file holds none)."""
+
+    source: SourceMap
+    text: str | None
+
+    def problem(self, at: DataPath, line: int, col: int, message: str) -> None:
+        self.source.problems.append(Diagnostic(self.source.path, line, col, message))
+        self.source.broken.add(at)
+
+    def hidden(self, node: yaml.ScalarNode, at: DataPath) -> None:
+        found = _hidden_character(node, self.text) if self.text is not None else None
+        if found is not None:
+            self.problem(at, *found)
+
+
+def _convert(node: yaml.Node, at: DataPath, reading: _Reading, depth: int) -> Any:
+    source = reading.source
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     source.keys.setdefault(at, (line, col))
+    if len(at) == 2 and at[0] == "cards":
+        source.ends[at] = (node.end_mark.line + 1, node.end_mark.column + 1)
 
     def problem(message: str) -> None:
-        problems.append(Diagnostic(source.path, line, col, message))
+        reading.problem(at, line, col, message)
 
     if node.tag not in _PLAIN_TAGS:
         problem(f"the YAML tag {_tag_name(node.tag)} is not allowed; decks hold plain data only")
@@ -231,11 +248,12 @@ def _convert(
         # libyaml reports the plain style as '', the pure-Python parser as None
         one_line = not node.style and node.start_mark.line == node.end_mark.line
         source.values[at] = ValueMark(line, col, one_line)
+        reading.hidden(node, at)
         return _scalar(node, at, problem)
 
     if isinstance(node, yaml.SequenceNode):
         return [
-            _convert(item, (*at, index), source, problems, depth + 1)
+            _convert(item, (*at, index), reading, depth + 1)
             for index, item in enumerate(node.value)
         ]
 
@@ -244,25 +262,22 @@ def _convert(
     for key_node, value_node in node.value:
         key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(
-                Diagnostic(source.path, key_line, key_col, "a key must be a plain word")
-            )
+            reading.problem(at, key_line, key_col, "a key must be a plain word")
             continue
         key = str(key_node.value)
+        reading.hidden(key_node, (*at, key))
         if key in first_seen:
-            problems.append(
-                Diagnostic(
-                    source.path,
-                    key_line,
-                    key_col,
-                    f"duplicate key '{key}' (first at line {first_seen[key]}); "
-                    "YAML would silently keep only the last one",
-                )
+            reading.problem(
+                (*at, key),
+                key_line,
+                key_col,
+                f"duplicate key '{key}' (first at line {first_seen[key]}); "
+                "YAML would silently keep only the last one",
             )
             continue
         first_seen[key] = key_line
         source.keys[(*at, key)] = (key_line, key_col)
-        mapping[key] = _convert(value_node, (*at, key), source, problems, depth + 1)
+        mapping[key] = _convert(value_node, (*at, key), reading, depth + 1)
     return mapping
 
 

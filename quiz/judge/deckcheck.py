@@ -2,8 +2,8 @@
 
 A deck can be well-formed and still wrong: a reference that raises, is refused or
 hits a limit; an output value too long to type (torch prints it with ``...``) or
-that changes with the random givens; an ``accept`` example the judge would mark
-wrong, or a ``reject`` example it would mark right. Each is reported at the card's
+that changes with the random givens; an ``accept`` example the judge would not mark
+right, or a ``reject`` example it would. Each is reported at the card's
 ``path:line:col``. One worker serves the whole run.
 
 ``check`` is deterministic: code and cloze cards run on a fixed set of seeds, larger
@@ -71,8 +71,11 @@ def check_card(deck: Deck, card: AnyCard, judge: Judge) -> list[Diagnostic]:
                     f"{verdict.outcome.value}: {verdict.summary}")
             )  # fmt: skip
     for example in card.reject:
+        # Anything but right will do: a learner who types an example that does not read
+        # or does not compile is asked again, which is what the example is there to show.
+        # Ungradable is no judgement of the example (the sandbox could not run it).
         verdict = judge.judge(deck, card, example)
-        if verdict.outcome is not Outcome.WRONG:
+        if verdict.correct or verdict.outcome is Outcome.UNGRADABLE:
             judged = "right" if verdict.correct else f"{verdict.outcome.value}: {verdict.summary}"
             problems.append(
                 _at(card.where("reject"), f"reject example {_shown(example)} is judged {judged}")

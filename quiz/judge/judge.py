@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from quiz.deck.exprsyntax import LAST_LINE, MAX_EXPR_CHARS, read_lines
+from quiz.deck.exprsyntax import LAST_LINE, MAX_EXPR_CHARS, compile_problem, read_lines
 from quiz.deck.fills import fill_problem
 from quiz.deck.halfwidth import to_halfwidth
 from quiz.deck.model import (
@@ -485,10 +485,19 @@ def _answer_expr(card: JudgedCard, answer: str) -> str | Verdict:
         broken = fill_problem(card.template, text)
         if broken:
             return Verdict(Outcome.INVALID, broken)
-        return card.filled(text)
+        return _compiles(card.filled(text), "your fill")
     if not text:
         return Verdict(Outcome.INVALID, "type an expression")
-    return read_lines(text)
+    return _compiles(read_lines(text), "your answer")
+
+
+def _compiles(expr: str, what: str) -> str | Verdict:
+    """``expr``, or the syntax error Python would give it where the parser lets it through
+    (a repeated keyword argument), worded as the sandbox words a syntax error."""
+    problem = compile_problem(expr)
+    if problem is not None:
+        return Verdict(Outcome.INVALID, f"{what} is not a Python expression: {problem}")
+    return expr
 
 
 def _names_rule(card: CodeCard, result: Result, given_names: list[str]) -> str | None:

@@ -199,7 +199,7 @@ def test_a_refusal_names_the_key_of_the_new_card_it_is_about(tmp_path: Path):
         ({**FLASH, "id": "first"}, ("id",)),
         ({**OUTPUT, "given": {"x": "torch.ones(2)", "y": "1 +"}}, ("given", "y")),
         ({**OUTPUT, "explain": "two\nlines", "tol": {"atol": 0.1, "rtol": -1}}, ("tol", "rtol")),
-        ({**code, "reject": ["torch.zeros(2)", "1 +"]}, ("reject",)),
+        ({**code, "accept": ["torch.ones(2)", "1 +"]}, ("accept",)),
         ({**code, "trials": 0}, ("trials",)),
     ]:
         with pytest.raises(AppendError) as raised:
