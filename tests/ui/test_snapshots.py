@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .pilots import launched
+from quiz.ui.answer import AnswerLine
+
+from .pilots import launched, until
 
 
 async def _settle(pilot) -> None:
@@ -98,5 +100,7 @@ def test_review_fresh_values(shown_app, snap_compare):
         await _settle(pilot)
         await pilot.press("1")
         await _settle(pilot)
+        # the answer box opens (enabled, focused) once the fresh values are drawn
+        await until(pilot, lambda: isinstance(pilot.app.focused, AnswerLine), "the open box")
 
     assert snap_compare(shown_app(), terminal_size=(100, 32), run_before=fresh_card)
