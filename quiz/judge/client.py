@@ -75,12 +75,18 @@ class WorkerClient:
         self,
         *,
         time_limit: float = DEFAULT_TIME_LIMIT,
+        run_seconds: float = REQUEST_SECONDS,
         memory_limit: int | None = None,
         startup_timeout: float = STARTUP_TIMEOUT,
         command: Sequence[str] | None = None,
     ) -> None:
-        """``command`` runs something else than the worker, speaking its protocol (tests)."""
+        """``run_seconds`` is the most one run may take in all, never more than
+        ``REQUEST_SECONDS`` (tests lower it to prove the rule quickly); ``command`` runs
+        something else than the worker, speaking its protocol (tests)."""
+        if not 0 < run_seconds <= REQUEST_SECONDS:
+            raise ValueError(f"run_seconds must be in (0, {REQUEST_SECONDS:g}]: {run_seconds}")
         self.time_limit = time_limit
+        self.run_seconds = run_seconds
         self.memory_limit = memory_limit
         self.startup_timeout = startup_timeout
         self.torch_version: str | None = None
@@ -197,14 +203,14 @@ class WorkerClient:
         # The first draw alone, with its own deadline; the rest (only if the givens are
         # random) and the edge draws in one request, once the expression has shown it
         # finishes in time, in what is left of the run's budget.
-        first = self._request(givens, exprs, seeds[:1], show, REQUEST_SECONDS)
+        first = self._request(givens, exprs, seeds[:1], show, self.run_seconds)
         if _stopped(first):
             return first
         rest_seeds = seeds[1:] if first.random else []
         edges = [edge for edge in edges if first.random or not edge.derived]
         if not rest_seeds and not edges:
             return first
-        left = REQUEST_SECONDS - (time.monotonic() - started)
+        left = self.run_seconds - (time.monotonic() - started)
         if left <= 0:
             rest = self._failed(Result.limit_hit("budget"), seeds[0], exprs, rest_seeds, edges)
         else:
@@ -241,7 +247,7 @@ class WorkerClient:
             request["edge_seed"] = edge_seed
             request["show_edges"] = show is None
         # past its own time limit an evaluation is killed as slow; past the budget, the run
-        over = "time" if seconds < budget and seconds < REQUEST_SECONDS else "budget"
+        over = "time" if seconds < budget and seconds < self.run_seconds else "budget"
         with self._lock:
             reply = self._exchange(request, over)
             if isinstance(reply, Result):

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from quiz.judge.client import WorkerClient
+from quiz.judge.deckcheck import run_cards
+from quiz.judge.judge import Judge
 from quiz.judge.verdict import Outcome
 from quiz.sandbox.protocol import MAX_REQUEST_BYTES, REQUEST_SECONDS, Status
 from quiz.sandbox.values import Tensor
@@ -28,6 +31,11 @@ REFUSE = "'refuse the request'"
 NEST = "'nest the reply'"
 # Work no machine finishes: a recurrence of 2**62 steps on one element.
 ENDLESS = "torch.special.legendre_polynomial_p(torch.zeros(1), 2 ** 62)"
+ENDLESS_YAML = '"' + ENDLESS + '"'
+# The budget tests: a time limit per evaluation far above a run budget lowered from
+# REQUEST_SECONDS, so that only the budget can end the run.
+TIME_LIMIT = 30.0
+RUN_SECONDS = 1.0
 # A string of 1,990 characters outside the BMP: 12 bytes each once escaped as JSON.
 WIDE = "'" + "\U0001f600" * 1990 + "'"
 
@@ -142,25 +150,50 @@ def test_a_worker_that_hit_a_limit_and_is_well_is_kept(stand_in):
 # ---------------------------------------------------------------- the run's budget
 
 
-def test_many_givens_and_draws_share_one_budget():
+@pytest.fixture(scope="module")
+def tight() -> Iterator[WorkerClient]:
+    """A worker whose run budget is lowered from ``REQUEST_SECONDS`` to ``RUN_SECONDS``,
+    so that the budget rule is proven in about a second; its time limit per evaluation
+    is far above that budget."""
+    client = WorkerClient(time_limit=TIME_LIMIT, run_seconds=RUN_SECONDS)
+    client.wait_ready()  # loading torch is not part of any run
+    yield client
+    client.close()
+
+
+def test_many_givens_and_draws_share_one_budget(tight: WorkerClient):
     """Forty givens, fifty draws and a 30 s time limit: the run ends at the run's budget,
     with one kill, instead of waiting for every evaluation's own limit."""
-    client = WorkerClient(time_limit=30)
+    restarts = tight.restarts
     givens = [("g0", ENDLESS)] + [(f"g{i}", "torch.rand(2)") for i in range(1, 40)]
     outcome: list[object] = []
-    thread = threading.Thread(target=lambda: outcome.append(client.run(givens, ["g1"], range(50))))
-    try:
-        thread.start()
-        thread.join(timeout=12 * REQUEST_SECONDS)  # a guard: without a budget, 30 s × 41
-        assert not thread.is_alive(), "the run went on past its budget"
-    finally:
-        client.close()
-        thread.join()
+    thread = threading.Thread(target=lambda: outcome.append(tight.run(givens, ["g1"], range(50))))
+    thread.start()
+    # A guard: with no budget the first given alone would run for its 30 s time limit,
+    # and the app's own budget is longer than the lowered one by far.
+    thread.join(timeout=REQUEST_SECONDS)
+    assert not thread.is_alive(), "the run went on past its budget"
     (run,) = outcome
     (result,) = run.trials[0].results
     assert result.status is Status.LIMIT and result.limit == "budget"
+    # the words name the app's budget, whatever a test lowered it to
     assert result.describe() == f"needs more than {REQUEST_SECONDS:g} s in all"
-    assert client.restarts == 1
+    assert tight.restarts == restarts + 1
+
+
+def test_check_reports_a_card_over_the_whole_budget(tight: WorkerClient, make_deck):
+    """The same run as a deck's card: ``check`` reports the budget at the card's line."""
+    givens = [f"      g0: {ENDLESS_YAML}\n"]
+    givens += [f'      g{i}: "torch.rand(2)"\n' for i in range(1, 40)]
+    deck = make_deck(
+        "deck: slow\ntitle: Slow\ncards:\n  - id: slow\n    kind: code\n    prompt: p\n"
+        "    trials: 50\n    given:\n" + "".join(givens) + "    solution: g1\n"
+    )
+    restarts = tight.restarts
+    (problem,) = run_cards([deck], Judge(tight))
+    slow = f"the solution needs more than {REQUEST_SECONDS:g} s in all (a sandbox limit)"
+    assert str(problem) == f"{deck.path}:49:5: error: {slow}"
+    assert tight.restarts == restarts + 1
 
 
 # ---------------------------------------------------------------- large replies
