@@ -51,3 +51,11 @@ def make_deck(tmp_path: Path):
         return result.deck
 
     return make
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules holding a slow test run first: under xdist the longest work then starts
+    at once instead of trailing at the end of the run. Each module's tests keep their
+    order and stay together, so its module-scoped sandbox workers start only once."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
