@@ -5,7 +5,7 @@
 Shared machines are noisy, so no figure is judged alone: each is set against a floor
 measured in the same run (a bare Textual app, importing torch, plain ``eval``, one
 indexed read), and medians are quoted. ``--quick`` runs tiny sizes for the smoke
-test; its numbers mean nothing.
+test (one deck checked, no warm-up launch); its numbers mean nothing.
 """
 
 from __future__ import annotations
@@ -41,10 +41,15 @@ class Size:
     cards: int
     reviews: int
     db_repeat: int
+    checked: Path = ROOT / "decks"  # what check_decks_s checks
+    warm_up: bool = True  # launch the app once before timing its start-ups
 
 
 FULL = Size(repeat=5, answers=1_000, studied=40, cards=100_000, reviews=1_000_000, db_repeat=200)
-QUICK = Size(repeat=1, answers=20, studied=3, cards=500, reviews=5_000, db_repeat=5)
+QUICK = Size(
+    repeat=1, answers=20, studied=3, cards=500, reviews=5_000, db_repeat=5,
+    checked=ROOT / "decks" / "arithmetic.yaml", warm_up=False,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -85,12 +90,12 @@ def rows(m: dict[str, float]) -> list[Row]:
 
 def measure(size: Size) -> dict[str, float]:
     measured: dict[str, float] = {}
-    measured.update(startup_figures(size.repeat))
+    measured.update(startup_figures(size.repeat, warm_up=size.warm_up))
     measured.update(judge_figures(size.repeat, size.answers))
     measured.update(variant_figures(size.answers))
     measured.update(edge_figures(size.answers))
-    measured["check_decks_s"] = check_decks_s(max(1, size.repeat // 2))
-    measured["check_decks_cards"] = check_decks_cards()
+    measured["check_decks_s"] = check_decks_s(max(1, size.repeat // 2), size.checked)
+    measured["check_decks_cards"] = check_decks_cards(size.checked)
     measured.update(database_figures(size.cards, size.reviews, size.db_repeat))
     measured.update(session_figures(size.studied))
     return measured

@@ -123,7 +123,9 @@ def compile_package() -> None:
     compileall.compile_dir(package, quiet=1)
 
 
-def startup_figures(repeat: int) -> dict[str, float]:
+def startup_figures(repeat: int, *, warm_up: bool = True) -> dict[str, float]:
+    """Medians of ``repeat`` launches; ``warm_up`` first launches the app once to create
+    and migrate the database (the quick smoke run leaves it out)."""
     compile_package()
     with tempfile.TemporaryDirectory() as home:
         env = {
@@ -136,7 +138,8 @@ def startup_figures(repeat: int) -> dict[str, float]:
         hello = [sys.executable, "-c", HELLO]
         app = [sys.executable, "-m", "quiz"]
         plain = [sys.executable, "-c", PLAIN_FOOTER]
-        first_paint(app, HOME_DRAWN, env)  # create and migrate the database once
+        if warm_up:
+            first_paint(app, HOME_DRAWN, env)  # create and migrate the database once
         collector_on = [sys.executable, "-c", COLLECTOR_ON]
         hellos: list[float] = []
         apps: list[float] = []
