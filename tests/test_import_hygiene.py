@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from quiz.deck.starter import starter_deck
+
 LAUNCH = """
 import json, sys
 from importlib.metadata import entry_points
@@ -35,7 +37,9 @@ print(json.dumps({"code": code, "torch": "torch" in sys.modules,
 STARTS = {
     "bare-launch": (["--db", "{tmp}/progress.db"], True),  # headless, quit at once
     "help": (["--help"], False),
-    "check": (["check"], False),  # checking decks from the command line loads neither
+    # checking decks from the command line loads neither; the starter deck has a card of
+    # each kind, so each kind is run in the worker and judged here
+    "check": (["check", "{tmp}/starter.yaml"], False),
 }
 
 
@@ -43,6 +47,8 @@ STARTS = {
 def test_torch_quiz_never_loads_torch(tmp_path: Path, start: str):
     template, runs_app = STARTS[start]
     args = [arg.format(tmp=tmp_path) for arg in template]
+    starter = tmp_path / "starter.yaml"
+    starter.write_text(starter_deck(starter, None), encoding="utf-8")
     env = {
         **os.environ,
         "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver",
