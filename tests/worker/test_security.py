@@ -30,12 +30,13 @@ import shutil
 import signal
 import tempfile
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+from support.waiting import wait_until, wait_until_busy
 
 from quiz.deck.loader import load_deck
 from quiz.deck.model import AnyCard, Deck
@@ -51,6 +52,8 @@ from quiz.sandbox.protocol import Run, Status
 TIME_LIMIT = 0.25
 # Work no machine finishes: a recurrence of 2**62 steps on one element.
 ENDLESS = "torch.special.legendre_polynomial_p(torch.zeros(1), 2 ** 62)"
+
+Test = TypeVar("Test", bound=Callable[..., object])
 
 # What the sandbox does with an attack.
 REFUSED = "refused"
@@ -969,6 +972,12 @@ CPU_BOMBS = [
 ]
 
 
+def kills(test: Test) -> Test:
+    """A test that kills workers (each kill reloads torch in a new one): slow, and under
+    xdist in one process with the others, so that only it starts the small-limit workers."""
+    return pytest.mark.slow(pytest.mark.xdist_group("sandbox-kills")(test))
+
+
 # ---------------------------------------------------------------- fixtures
 
 
@@ -985,25 +994,32 @@ def watched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="module")
-def workers(watched: Path) -> Iterator[list[WorkerClient]]:
-    """Four workers of this module's own, started (and restarted) in ``watched``: the first,
-    at the default time limit, serves most tests; the other three, with a small time limit,
-    share the CPU bombs, so that two reload torch while the third is busy being killed."""
+def in_watched(watched: Path) -> Iterator[None]:
+    """This module's workers are started (and restarted) in ``watched``."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(tempfile, "tempdir", str(watched))
         patch.setenv("TMPDIR", str(watched))
-        started = [WorkerClient()] + [WorkerClient(time_limit=TIME_LIMIT) for _ in range(3)]
-        for worker in started:
-            worker.start()
-        yield started
-        for worker in started:
-            worker.close()
+        yield
 
 
 @pytest.fixture(scope="module")
-def client(workers: list[WorkerClient]) -> WorkerClient:
-    workers[0].wait_ready()
-    return workers[0]
+def client(in_watched: None) -> Iterator[WorkerClient]:
+    """The worker at the default time limit that serves most tests."""
+    with WorkerClient() as worker:
+        worker.wait_ready()
+        yield worker
+
+
+@pytest.fixture(scope="module")
+def bomb_workers(in_watched: None) -> Iterator[list[WorkerClient]]:
+    """Three workers with a small time limit, started only where a test kills one: the CPU
+    bombs spread over them, so that two reload torch while the third is busy being killed."""
+    started = [WorkerClient(time_limit=TIME_LIMIT) for _ in range(3)]
+    for worker in started:
+        worker.start()
+    yield started
+    for worker in started:
+        worker.close()
 
 
 @pytest.fixture(scope="module")
@@ -1258,17 +1274,23 @@ def test_as_a_learner_answer(
     assert right.outcome is Outcome.RIGHT, right
 
 
+@kills
 @pytest.mark.parametrize("attack", CPU_BOMBS)
 def test_a_cpu_bomb_is_killed_on_every_path(
-    attack: Attack, tmp_path: Path, watched: Path, workers: list[WorkerClient], make_deck
+    attack: Attack,
+    tmp_path: Path,
+    watched: Path,
+    client: WorkerClient,
+    bomb_workers: list[WorkerClient],
+    make_deck,
 ):
     """As expr, as solution (the given path is left out: one more kill) and as an answer,
     each on its own worker, so that two reload torch while the third is busy."""
-    judges = [Judge(worker) for worker in workers[1:]]
+    judges = [Judge(worker) for worker in bomb_workers]
     check_as_deck_expression(attack, "expr", judges[0], make_deck, tmp_path, watched)
     check_as_deck_expression(attack, "solution", judges[1], make_deck, tmp_path, watched)
     check_as_learner_answer(attack, judges[2], make_deck, watched)
-    for worker in workers:
+    for worker in (client, *bomb_workers):
         assert_contained(worker, watched, None)
 
 
@@ -1290,22 +1312,28 @@ def test_text_the_pipe_cannot_encode_does_not_kill_the_worker(
     assert_contained(client, watched, restarts)
 
 
-def test_the_wall_clock_deadline_kills_and_respawns_the_worker(watched: Path, client: WorkerClient):
-    old_pid, restarts = client.pid, client.restarts
+@kills
+def test_the_wall_clock_deadline_kills_and_respawns_the_worker(
+    watched: Path, client: WorkerClient, bomb_workers: list[WorkerClient]
+):
+    worker = bomb_workers[0]  # its small time limit: the kill comes sooner
+    worker.wait_ready()
+    old_pid, restarts = worker.pid, worker.restarts
     assert old_pid is not None
-    run = client.run([], [ENDLESS], (0,))
+    run = worker.run([], [ENDLESS], (0,))
     (result,) = run.trials[0].results
     assert result.status is Status.LIMIT and result.limit == "time"
     assert result.describe(TIME_LIMIT) == f"took longer than {TIME_LIMIT:g} s"
     assert result.describe() == "took longer than 2 s"  # the words at the default limit
     assert client.time_limit == 2
-    assert client.restarts == restarts + 1
+    assert worker.restarts == restarts + 1
     with pytest.raises(ProcessLookupError):
         os.kill(old_pid, 0)  # the old worker is gone, not left running in the background
-    assert client.pid != old_pid
-    assert_contained(client, watched, None)
+    assert worker.pid != old_pid
+    assert_contained(worker, watched, None)
 
 
+@kills
 def test_a_worker_killed_from_outside_is_replaced_transparently(
     watched: Path, client: WorkerClient
 ):
@@ -1320,6 +1348,7 @@ def test_a_worker_killed_from_outside_is_replaced_transparently(
     assert_contained(client, watched, None)
 
 
+@kills
 def test_a_worker_killed_during_a_request_gives_a_limit_not_an_exception(
     watched: Path, client: WorkerClient
 ):
@@ -1336,7 +1365,7 @@ def test_a_worker_killed_during_a_request_gives_a_limit_not_an_exception(
 
     thread = threading.Thread(target=slow)
     thread.start()
-    time.sleep(0.15)
+    wait_until_busy(pid)  # at work on the request
     os.kill(pid, signal.SIGKILL)
     thread.join(timeout=10)
     (run,) = outcome
@@ -1347,16 +1376,14 @@ def test_a_worker_killed_during_a_request_gives_a_limit_not_an_exception(
     assert_contained(client, watched, None)
 
 
-def wait_until_dead(pid: int, timeout: float = 5.0) -> None:
+def wait_until_dead(pid: int) -> None:
     """Until the killed worker has stopped running (a zombie awaiting its parent, or gone)."""
-    deadline = time.monotonic() + timeout
-    stat = Path(f"/proc/{pid}/stat")
-    while time.monotonic() < deadline:
+
+    def stopped() -> bool:
         try:
-            state = stat.read_text().rsplit(")", 1)[1].split()[0]
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         except (FileNotFoundError, ProcessLookupError):
-            return
-        if state in ("Z", "X"):
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"worker {pid} still running")
+            return True
+        return state in ("Z", "X")
+
+    wait_until(stopped, f"worker {pid} to stop running")
