@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from test_docs import examples
+from support.docs import examples
 
 from quiz.deck.check import load_decks
 from quiz.deck.loader import load_deck

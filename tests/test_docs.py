@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from support.docs import examples
 
 from quiz.deck.loader import load_deck
 from quiz.deck.model import CardKind
-
-DOC = ROOT / "docs" / "deck-format.md"
-YAML_BLOCK = re.compile(r"```yaml\n(.*?)```", re.DOTALL)
-
-
-def examples() -> list[str]:
-    return YAML_BLOCK.findall(DOC.read_text(encoding="utf-8"))
 
 
 def test_the_format_document_has_examples():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 
 import pytest
+from support.waiting import wait_until, wait_until_busy
 
 from quiz.judge.client import SandboxUnavailable, WorkerClient
 
@@ -17,10 +17,8 @@ ENDLESS = "torch.special.legendre_polynomial_p(torch.zeros(1), 2 ** 62)"
 def test_closing_during_the_warm_up_does_not_wait_for_torch():
     client = WorkerClient()
     warming = client.warm_up()
-    for _ in range(1000):  # the warm-up thread spawns the worker, then waits for torch
-        if client.pid is not None:
-            break
-        time.sleep(0.01)
+    # the warm-up thread spawns the worker, then waits for torch
+    wait_until(lambda: client.pid is not None, "the warm-up to spawn the worker")
     pid = client.pid
     assert pid is not None
     client.close()
@@ -38,6 +36,8 @@ def test_closing_during_a_request_is_not_reported_as_a_limit():
     """The answer being judged at quit was not too big: the sandbox was closed."""
     client = WorkerClient(time_limit=30)
     client.wait_ready()
+    pid = client.pid
+    assert pid is not None
     outcome: list[object] = []
 
     def judge_something_slow() -> None:
@@ -48,7 +48,7 @@ def test_closing_during_a_request_is_not_reported_as_a_limit():
 
     thread = threading.Thread(target=judge_something_slow)
     thread.start()
-    time.sleep(0.3)  # usually mid-request; before it, the request is refused the same way
+    wait_until_busy(pid)  # mid-request: the worker is at work on it
     client.close()
     thread.join(timeout=60)
     assert len(outcome) == 1 and isinstance(outcome[0], SandboxUnavailable), outcome

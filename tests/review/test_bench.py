@@ -10,7 +10,7 @@ import pytest
 from quiz.review.store import Store
 
 from .conftest import ROOT_DIR
-from .test_crash import assert_consistent
+from .consistency import assert_consistent
 
 
 @pytest.fixture

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 from quiz.review.settings import Settings
-from quiz.review.state import NEW, CardState
 from quiz.review.store import Store
 
 from .conftest import ROOT_DIR, write_deck
+from .consistency import assert_consistent
 
 RATER = Path(__file__).with_name("rater.py")
 
@@ -54,24 +54,6 @@ def _start(db: Path, deck: Path, count: int, seed: int) -> subprocess.Popen:
 
 def _reported(lines: list[str]) -> list[int]:
     return [int(line.split()[1]) for line in lines if line.startswith("rated ")]
-
-
-def assert_consistent(db: Path) -> int:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        reviews = [dict(r) for r in conn.execute("SELECT * FROM reviews ORDER BY id")]
-        for card in conn.execute("SELECT * FROM cards"):
-            mine = [r for r in reviews if r["card"] == card["id"]]
-            expected = NEW
-            for review in mine:
-                assert CardState.from_columns(review, "before_") == expected, review["id"]
-                expected = CardState.from_columns(review, "after_")
-            assert CardState.from_columns(dict(card)) == expected, card["card_id"]
-        return len(reviews)
-    finally:
-        conn.close()
 
 
 def test_killing_the_process_at_random_points_loses_no_rating(setup):

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from test_docs import examples
+from support.docs import examples
 
 from quiz.launch import make_app
 from quiz.review.settings import Settings
