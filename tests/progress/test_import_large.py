@@ -12,16 +12,20 @@ import pytest
 from typer.testing import CliRunner
 
 from quiz.cli import app
-from quiz.progress.importer import ImportFileError, import_file, merge, read_document
+from quiz.progress.importer import BATCH, ImportFileError, import_file, merge, read_document
+from quiz.progress.jsonstream import CHUNK
 from quiz.review.clock import to_text
 from quiz.review.store import Store
 
 from .conftest import T0, Learner, dump, empty_store, export_json, history
 
-pytestmark = pytest.mark.slow  # 20,000 reviews a file
+pytestmark = pytest.mark.slow  # thousands of reviews a file
 
-REVIEWS = 20_000
+# Enough reviews that the file spans several chunks of the reader and several batches
+# of the import (the tests check it); more would prove nothing more.
+REVIEWS = 6_000
 CARDS = 400
+LAST_REVIEW_FILES = 2_500  # the files spoilt at their last review: past one batch
 
 
 def _time(days: float) -> str:
@@ -84,6 +88,7 @@ def big() -> dict[str, Any]:
 
 def test_a_large_file_round_trips(tmp_path: Path, big: dict[str, Any]):
     path = write(tmp_path, big)
+    assert path.stat().st_size > 3 * CHUNK and REVIEWS > 2 * BATCH
     with empty_store(tmp_path) as store:
         report = import_file(store, path)
         assert (report.decks_added, report.cards_added, report.reviews_added) == (
@@ -157,8 +162,9 @@ def test_a_problem_in_the_last_review_changes_nothing(
 ):
     history(learner)
     before = dump(store)
-    for index, (message, content) in enumerate(_bad_last_review(5000)):
+    for index, (message, content) in enumerate(_bad_last_review(LAST_REVIEW_FILES)):
         path = write(tmp_path, content, f"bad{index}.json")
+        assert path.stat().st_size > CHUNK and LAST_REVIEW_FILES > BATCH
         read_document(path)  # everything but the reviews is fine...
         with pytest.raises(ImportFileError) as caught:
             import_file(store, path)  # ...so the decks, cards and reviews written are undone
