@@ -38,6 +38,45 @@ def judge(sandbox):
     return Judge(sandbox)
 
 
+class SharedWorker:
+    """The session's worker, handed to a command as if the command had started its own:
+    its ``with WorkerClient() as client`` and ``close()`` leave it running for the next."""
+
+    def __init__(self, worker: object) -> None:
+        self._worker = worker
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._worker, name)
+
+    def __enter__(self) -> SharedWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def commands_share_the_sandbox(sandbox, monkeypatch: pytest.MonkeyPatch):
+    """Commands run in-process (CliRunner) use the session's worker instead of starting
+    one each, so torch loads once instead of once a command; what they print is the same.
+    A command asking for other limits still gets a worker of its own. The tests whose
+    point is a command's own worker or a real process (tests/test_cli.py's new-then-check,
+    test_import_hygiene, test_huge_literals' real process) do not use this."""
+    import quiz.judge.client
+
+    own = quiz.judge.client.WorkerClient
+
+    def worker(**options: object) -> object:
+        return own(**options) if options else SharedWorker(sandbox)
+
+    monkeypatch.setattr(quiz.judge.client, "WorkerClient", worker)
+    yield sandbox
+    sandbox.wait_ready()  # a command that hit a limit had it replaced: ready, as it was
+
+
 @pytest.fixture
 def make_deck(tmp_path: Path):
     """Load a deck written inline in a test; fail loudly if it does not load."""

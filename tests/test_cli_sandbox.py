@@ -12,6 +12,9 @@ from typer.testing import CliRunner
 from quiz.cli import app
 
 runner = CliRunner()
+# The commands run on the session's worker (see commands_share_the_sandbox), but for
+# the first: one command starts and closes a worker of its own.
+SHARED = pytest.mark.usefixtures("commands_share_the_sandbox")
 
 GOOD_DECK = """\
 deck: cli-deck
@@ -42,6 +45,7 @@ def test_try_prints_the_value_as_torch_does():
     assert result.output == "tensor([2, 5, 3])\n"
 
 
+@SHARED
 def test_try_json_and_exceptions():
     result = runner.invoke(app, ["try", "torch.ones(2, 3) @ torch.ones(2, 3)", "--json"])
     assert result.exit_code == 1
@@ -50,6 +54,7 @@ def test_try_json_and_exceptions():
     assert "cannot be multiplied" in data["message"]
 
 
+@SHARED
 def test_try_refuses_cleanly():
     result = runner.invoke(app, ["try", "torch.os.system('echo hi')"])
     assert result.exit_code == 1
@@ -63,12 +68,14 @@ def test_try_rejects_a_malformed_given():
     assert "--given takes NAME=EXPR" in result.output
 
 
+@SHARED
 def test_try_reports_a_failing_given():
     result = runner.invoke(app, ["try", "x", "-g", "x=torch.tensor([1])[3]"])
     assert result.exit_code == 1
     assert "given 'x': IndexError" in result.output
 
 
+@SHARED
 def test_grade_exit_codes(tmp_path: Path):
     deck = str(write(tmp_path, GOOD_DECK))
     right = runner.invoke(app, ["grade", deck, "clamp", "[2, 5, 3]"])
@@ -83,6 +90,7 @@ def test_grade_exit_codes(tmp_path: Path):
     assert runner.invoke(app, ["grade", deck, "raises", "RuntimeError"]).exit_code == 0
 
 
+@SHARED
 def test_grade_json(tmp_path: Path):
     deck = str(write(tmp_path, GOOD_DECK))
     result = runner.invoke(app, ["grade", deck, "clamp", "[2., 5., 3.]", "--json"])
@@ -92,6 +100,7 @@ def test_grade_json(tmp_path: Path):
     assert verdict["summary"] == "right values, but the result is integer: tensor([2, 5, 3])"
 
 
+@SHARED
 def test_grade_a_bundled_deck_by_slug():
     # a fresh card: grade judges its fixed draw (seed 0), a = tensor([ 6, -5, -9])
     result = runner.invoke(app, ["grade", "arithmetic", "floordiv-negative", "[3, -3, -5]"])
@@ -106,6 +115,7 @@ def test_grade_bad_usage(tmp_path: Path):
     assert runner.invoke(app, ["grade", deck]).exit_code == 2
 
 
+@SHARED
 def test_check_runs_cards_and_passes_a_good_deck(tmp_path: Path):
     result = runner.invoke(app, ["check", str(write(tmp_path, GOOD_DECK))])
     assert result.exit_code == 0, result.output
@@ -151,6 +161,7 @@ cards:
 """
 
 
+@SHARED
 def test_check_reports_each_broken_card_at_its_line(tmp_path: Path):
     path = write(tmp_path, BAD_CARDS)
     result = runner.invoke(app, ["check", str(path)])
@@ -198,6 +209,7 @@ cards:
 """
 
 
+@SHARED
 def test_check_goes_on_past_a_hostile_deck(tmp_path: Path):
     """A card whose request is too large to send is reported at its line; the decks on
     either side are checked as if it were not there."""

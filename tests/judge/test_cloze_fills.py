@@ -179,6 +179,7 @@ def test_a_fill_in_its_place_is_judged_by_running_the_whole_template(deck, judge
 # ---------------------------------------------------------------- the command line
 
 
+@pytest.mark.usefixtures("commands_share_the_sandbox")
 def test_grade_refuses_the_issue_example(tmp_path: Path):
     path = tmp_path / "cloze.yaml"
     path.write_text(DECK, encoding="utf-8")

@@ -13,6 +13,9 @@ from quiz.judge.doctor import Diagnosis
 from quiz.judge.sandboxinfo import WorkerInfo
 
 runner = CliRunner()
+# doctor asks the session's worker, started as the command would start its own (see
+# commands_share_the_sandbox): the same versions, limits, environment and wall.
+pytestmark = pytest.mark.usefixtures("commands_share_the_sandbox")
 
 NO_LANDLOCK = "Landlock: not offered by this kernel (ENOSYS (Function not implemented))"
 

@@ -25,6 +25,9 @@ from quiz.judge.verdict import Outcome, Verdict
 from quiz.sandbox.values import Kind, Scalar, Tensor
 
 runner = CliRunner()
+# In-process commands run on the session's worker (see commands_share_the_sandbox);
+# test_a_real_process_prints_no_traceback starts real ones.
+SHARED = pytest.mark.usefixtures("commands_share_the_sandbox")
 
 EXPONENT_4400 = "1e" + "9" * 4400  # the issue's example
 HEX_1000 = "0x" + "f" * 1000  # 4,000 bits: an integer the judge reads, past any float
@@ -215,6 +218,7 @@ def test_the_issue_examples_through_the_judge(huge_deck, judge):
 # ---------------------------------------------------------------- the command line
 
 
+@SHARED
 def test_grade_prints_one_line_for_the_issue_example(tmp_path: Path):
     deck = tmp_path / "huge.yaml"
     deck.write_text(DECK, encoding="utf-8")
@@ -225,6 +229,7 @@ def test_grade_prints_one_line_for_the_issue_example(tmp_path: Path):
     assert_one_short_line(result.output.splitlines()[0])
 
 
+@SHARED
 @pytest.mark.parametrize(
     ("card_id", "answer", "code"),
     [
@@ -277,6 +282,7 @@ def examples_deck(tmp_path: Path) -> Path:
     return path
 
 
+@SHARED
 def test_check_reports_huge_examples_in_one_short_line_each(tmp_path: Path):
     result = runner.invoke(app, ["check", str(examples_deck(tmp_path))])
     assert result.exit_code == 1, result.output
