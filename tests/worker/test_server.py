@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 
 import pytest
 
-from quiz.sandbox.protocol import Status
+from quiz.sandbox.protocol import MAX_REQUEST_BYTES, Status
 
 
 def test_the_worker_reports_torch_and_serves(sandbox):
@@ -95,23 +96,57 @@ def test_names_used_are_read_from_the_tree(sandbox):
     assert {"torch.sum", "m", ".sum", "torch"} <= result.names
 
 
-def test_a_malformed_request_gets_an_error_and_the_worker_goes_on():
+# Request lines sent raw to one real worker, in this order, each named: what is not a
+# request, then a line over the cap that carries a whole request past the cap.
+PADDING = " " * (2 * MAX_REQUEST_BYTES + 10)  # two caps' worth, then a whole request
+SMUGGLED = {"op": "run", "id": 1, "seeds": [0], "givens": [], "exprs": ["'smuggled'"]}
+OVERSIZE = json.dumps({"op": "run", "id": 1, "pad": PADDING, "smuggled": 1})
+OVERSIZE = OVERSIZE[: 2 * MAX_REQUEST_BYTES] + json.dumps(SMUGGLED)
+RAW_LINES = {
+    "not json": "not json",
+    "unknown op": json.dumps({"op": "nope", "id": 1}),
+    "good after bad": json.dumps(
+        {"op": "run", "id": 2, "seeds": [0], "givens": [], "exprs": ["1 + 1"]}
+    ),
+    "over the cap": OVERSIZE,
+    "good after the cap": json.dumps(
+        {"op": "run", "id": 3, "seeds": [0], "givens": [], "exprs": ["2 + 2"]}
+    ),
+}
+
+
+@dataclass(frozen=True)
+class RawExchange:
+    ready: dict
+    replies: dict[str, dict]  # by the name of the line each answers
+    returncode: int
+    stderr: bytes
+
+
+@pytest.fixture(scope="module")
+def raw_exchange() -> RawExchange:
+    """One real worker fed ``RAW_LINES`` and then the end of its input: what it said."""
     process = subprocess.Popen(
         [sys.executable, "-m", "quiz.worker"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
     )
-    good = {"op": "run", "id": 2, "seeds": [0], "givens": [], "exprs": ["1 + 1"]}
-    lines = "not json\n" + json.dumps({"op": "nope", "id": 1}) + "\n" + json.dumps(good) + "\n"
+    lines = b"".join(line.encode() + b"\n" for line in RAW_LINES.values())
     out, err = process.communicate(lines, timeout=60)
-    replies = [json.loads(line) for line in out.splitlines()]
-    assert replies[0]["ready"] is True
-    assert "bad request" in replies[1]["error"] and "bad request" in replies[2]["error"]
-    assert replies[3]["trials"][0]["results"][0]["repr"] == "2"
-    assert process.returncode == 0
-    assert "Traceback" not in err
+    ready, *replies = [json.loads(line) for line in out.splitlines()]
+    assert len(replies) == len(RAW_LINES), replies  # one reply a line, never two
+    return RawExchange(ready, dict(zip(RAW_LINES, replies, strict=True)), process.returncode, err)
+
+
+def test_a_malformed_request_gets_an_error_and_the_worker_goes_on(raw_exchange: RawExchange):
+    replies = raw_exchange.replies
+    assert raw_exchange.ready["ready"] is True
+    assert "bad request" in replies["not json"]["error"]
+    assert "bad request" in replies["unknown op"]["error"]
+    assert replies["good after bad"]["trials"][0]["results"][0]["repr"] == "2"
+    assert raw_exchange.returncode == 0
+    assert b"Traceback" not in raw_exchange.stderr
 
 
 def test_the_cpu_budget_counts_the_givens_too(monkeypatch):
@@ -187,32 +222,16 @@ def test_the_evaluations_a_request_may_make_are_counted_as_the_worker_makes_them
     assert len(made) == evaluations(exprs, givens, seeds)
 
 
-def test_a_request_line_over_the_cap_is_discarded_whole_with_one_error():
+def test_a_request_line_over_the_cap_is_discarded_whole_with_one_error(
+    raw_exchange: RawExchange,
+):
     """The rest of a long line never passes for a request of its own, with a reply of its own."""
-    from quiz.sandbox.protocol import MAX_REQUEST_BYTES
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "quiz.worker"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    over, good = raw_exchange.replies["over the cap"], raw_exchange.replies["good after the cap"]
+    assert over["id"] is None
+    assert over["error"] == (
+        f"bad request: it is {len(OVERSIZE) + 1:,} bytes; the limit is {MAX_REQUEST_BYTES:,}"
     )
-    padding = " " * (2 * MAX_REQUEST_BYTES + 10)  # two caps' worth, then a whole request
-    smuggled = {"op": "run", "id": 1, "seeds": [0], "givens": [], "exprs": ["'smuggled'"]}
-    oversize = json.dumps({"op": "run", "id": 1, "pad": padding, "smuggled": 1})
-    oversize = oversize[: 2 * MAX_REQUEST_BYTES] + json.dumps(smuggled)
-    good = {"op": "run", "id": 2, "seeds": [0], "givens": [], "exprs": ["1 + 1"]}
-    lines = oversize.encode() + b"\n" + json.dumps(good).encode() + b"\n"
-    out, err = process.communicate(lines, timeout=60)
-    replies = [json.loads(line) for line in out.splitlines()]
-    assert len(replies) == 3, replies
-    assert replies[0]["ready"] is True
-    assert replies[1]["id"] is None
-    assert replies[1]["error"] == (
-        f"bad request: it is {len(oversize) + 1:,} bytes; the limit is {MAX_REQUEST_BYTES:,}"
-    )
-    assert replies[2]["id"] == 2 and replies[2]["trials"][0]["results"][0]["repr"] == "2"
-    assert b"Traceback" not in err
+    assert good["id"] == 3 and good["trials"][0]["results"][0]["repr"] == "4"
 
 
 def test_a_reply_over_the_cap_becomes_a_size_limit(monkeypatch):
