@@ -712,7 +712,8 @@ def _in_a_scratch_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
         yield  # an example that wrote a file would write it here
 
 
-@pytest.mark.parametrize("owner", list(docstrings()))
+# The owners alone, at collection: each xdist worker collects, one runs the docstrings.
+@pytest.mark.parametrize("owner", [owner for owner, sources in written().items() if sources])
 def test_docstring_examples_run_in_the_sandbox_as_in_plain_python(owner: str):
     """One case per docstring; it lists every line that disagrees, with its source."""
     failures = run(owner).failures
