@@ -8,11 +8,13 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from quiz.cli import app
 
 runner = CliRunner()
+pytestmark = pytest.mark.usefixtures("commands_share_the_sandbox")  # one worker for all
 # the control and format characters the attacks below use
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 

@@ -61,8 +61,10 @@ def clamped(client: WorkerClient) -> str:
     return run.trials[0].results[0].printed
 
 
-@pytest.fixture
-def stand_in():
+@pytest.fixture(scope="module")
+def stand_in() -> Iterator[WorkerClient]:
+    """One client of the stand-in for the module: each test that makes it misbehave
+    checks that it was replaced by a well one, which the next test then uses."""
     client = WorkerClient(command=SICK_WORKER)
     client.wait_ready()
     yield client
@@ -104,47 +106,48 @@ def test_a_request_with_many_long_givens_is_not_sent_and_shifts_nothing(sandbox)
 
 @pytest.mark.parametrize("cue", [FORGE, GARBLE, NEST])
 def test_a_reply_with_another_id_or_no_reply_restarts_the_worker(stand_in, cue):
-    pid = stand_in.pid
+    pid, restarts = stand_in.pid, stand_in.restarts
     result = stand_in.run([], [cue]).trials[0].results[0]
     assert result.status is Status.LIMIT and result.limit == "crash"
-    assert stand_in.restarts == 1 and stand_in.pid != pid
+    assert stand_in.restarts == restarts + 1 and stand_in.pid != pid
     assert clamped(stand_in) == "tensor([2, 5, 3])"
 
 
 def test_a_stale_reply_is_never_given_to_the_next_request(stand_in):
+    restarts = stand_in.restarts
     first = stand_in.run([], [TWICE]).trials[0].results[0]
     assert first.printed == TWICE  # its own reply; a copy of it is still in the pipe
     pid = stand_in.pid
     next_one = stand_in.run([("x", "torch.tensor([1, 7, 3])")], ["x * 2"]).trials[0].results[0]
     assert next_one.printed != TWICE
     assert next_one.status is Status.LIMIT and next_one.limit == "crash"
-    assert stand_in.restarts == 1 and stand_in.pid != pid
+    assert stand_in.restarts == restarts + 1 and stand_in.pid != pid
     assert clamped(stand_in) == "tensor([2, 5, 3])"
 
 
 def test_a_request_the_worker_refuses_is_a_limit_of_that_request_only(stand_in):
     """Not "the sandbox is not available": that would stop `check` for every other deck."""
-    pid = stand_in.pid
+    pid, restarts = stand_in.pid, stand_in.restarts
     result = stand_in.run([], [REFUSE]).trials[0].results[0]
     assert result.status is Status.LIMIT and result.limit == "request"
     assert result.describe() == "makes a request the sandbox cannot take (bad request: on cue)"
-    assert stand_in.restarts == 0 and stand_in.pid == pid
+    assert stand_in.restarts == restarts and stand_in.pid == pid
     assert clamped(stand_in) == "tensor([2, 5, 3])"
 
 
 def test_a_worker_alive_but_broken_is_found_out_and_replaced(stand_in):
-    pid = stand_in.pid
+    pid, restarts = stand_in.pid, stand_in.restarts
     result = stand_in.run([], [SICK]).trials[0].results[0]
     assert result.status is Status.LIMIT and result.limit == "memory"
-    assert stand_in.restarts == 1 and stand_in.pid != pid
+    assert stand_in.restarts == restarts + 1 and stand_in.pid != pid
     assert clamped(stand_in) == "tensor([2, 5, 3])"
 
 
 def test_a_worker_that_hit_a_limit_and_is_well_is_kept(stand_in):
-    pid = stand_in.pid
+    pid, restarts = stand_in.pid, stand_in.restarts
     result = stand_in.run([], ["list(range(10 ** 5))"]).trials[0].results[0]
     assert result.status is Status.LIMIT and result.limit == "size"
-    assert stand_in.restarts == 0 and stand_in.pid == pid
+    assert stand_in.restarts == restarts and stand_in.pid == pid
 
 
 # ---------------------------------------------------------------- the run's budget
