@@ -266,6 +266,7 @@ NUMBER_OPTION = (
 )
 
 
+@SHARED
 def test_check_reports_every_problem_of_a_file_in_one_run(tmp_path: Path):
     """A bad option, a typo'd key and a card of no kind used to hide every accept and
     reject problem of the file: the author fixed them in rounds."""
@@ -320,6 +321,7 @@ cards:
 """
 
 
+@SHARED
 def test_a_reject_example_is_satisfied_by_anything_but_right(tmp_path: Path):
     """Unreadable, uncompilable once filled, refused or wrong: a learner who types it is
     not told it is right, which is what a reject example is there to show."""
@@ -332,6 +334,7 @@ def records(output: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in output.splitlines()]
 
 
+@SHARED
 def test_check_json_prints_one_object_per_card(tmp_path: Path):
     path = write(tmp_path, ROUNDS)
     result = runner.invoke(app, ["check", "--json", str(path)])
@@ -352,6 +355,7 @@ def test_check_json_prints_one_object_per_card(tmp_path: Path):
     assert [len(r["problems"]) for r in found] == [2, 3, 2, 1]  # type: ignore[arg-type]
 
 
+@SHARED
 def test_check_json_of_good_decks_exits_0(tmp_path: Path):
     result = runner.invoke(app, ["check", "--json", str(write(tmp_path, GOOD_DECK))])
     assert result.exit_code == 0, result.output
@@ -361,6 +365,7 @@ def test_check_json_of_good_decks_exits_0(tmp_path: Path):
     ]
 
 
+@SHARED
 def test_check_json_reports_what_is_in_no_card_in_a_record_for_its_file(tmp_path: Path):
     unreadable = write(tmp_path, "deck: x\ntitle: [unclosed\n", "unreadable.yaml")
     given = write(
@@ -399,6 +404,7 @@ def test_check_json_escapes_what_a_deck_holds(tmp_path: Path):
     ]
 
 
+@SHARED
 def test_the_json_example_in_the_docs_is_what_check_prints(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -81,6 +81,7 @@ def test_the_same_keywords_once_each_are_judged_as_before(deck, judge, card_id, 
     assert judge.judge(deck, deck.card(card_id), answer).outcome is Outcome.RIGHT
 
 
+@pytest.mark.usefixtures("commands_share_the_sandbox")
 def test_grade_prints_pythons_message(tmp_path: Path):
     path = tmp_path / "deck.yaml"
     path.write_text(DECK, encoding="utf-8")
