@@ -180,9 +180,11 @@ def test_metadata_that_can_leave_the_storage_is_refused(source: str, reason: str
     assert reason in str(refused.value)
 
 
-def test_assigning_tensor_data_is_not_an_expression():
-    with pytest.raises(SyntaxError):
-        Evaluator({"x": torch.ones(3)}).evaluate("x.data = torch.ones(10 ** 6)")
+def test_assigning_tensor_data_is_refused():
+    """Short programs may assign names and elements, never attributes: ``.data = ...``
+    would swap a tensor's storage under its metadata."""
+    with pytest.raises(Refused, match="attributes cannot be assigned"):
+        Evaluator({"x": torch.ones(3)}).evaluate("x.data = torch.ones(10 ** 6)\nx")
 
 
 # Metadata changes that stay open: each result, and the view it came from, must address

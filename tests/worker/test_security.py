@@ -70,6 +70,9 @@ TOO_LONG = "characters long; the limit is 2000"
 BIG_FILE = "the file is larger than 1000 kB"  # a deck holding a text of a megabyte
 CONTROL = "control character U+"
 NOT_EXPR = "not a valid expression"
+# Python itself refuses to compile it: the learner is told so before anything runs (a
+# syntax verdict), and the worker, handed it directly, refuses it.
+UNCOMPILABLE = "uncompilable"
 
 # One expression that shows whether the worker works and its global state is the default:
 # values, dtypes, grad mode, threads, the seed and the print precision.
@@ -107,6 +110,8 @@ def attack(group: str, name: str, source: str, expect: str, static: str | None =
         outcomes: tuple[str, ...] = (expect,)
     elif expect == RAISED:
         outcomes = (RAISED, REFUSED)
+    elif expect == UNCOMPILABLE:
+        outcomes = (REFUSED, SYNTAX)
     else:
         outcomes = tuple(dict.fromkeys((expect, TIME, REFUSED)))
     return pytest.param(Attack(source, outcomes, static, kill=expect == TIME), id=f"{group}/{name}")
@@ -891,7 +896,7 @@ ATTACKS = [
     attack("statement", "for", "for i in range(3):\n    x\nx", REFUSED, "for loops are"),
     attack("statement", "while", "while True:\n    pass\nx", REFUSED, "while loops are"),
     attack("statement", "raise", "raise SystemExit\nx", REFUSED, "raise is not allowed"),
-    attack("statement", "return", "return x", REFUSED, "return is"),
+    attack("statement", "return", "return x", UNCOMPILABLE, "return is"),
     attack("statement", "annotated", "y: int = 1\ny", REFUSED, "annotated assignments"),
     attack("statement", "starred", "*a, b = x\nb", REFUSED, "starred assignment"),
     attack("statement", "thirteen-lines", "y = 1\n" * 13 + "y", REFUSED, "at most 12 lines"),
@@ -915,7 +920,7 @@ ATTACKS = [
     attack("comprehension", "strings", "[c for c in 'abc']", REFUSED),
     attack("comprehension", "set", "{i for i in range(3)}", REFUSED),
     attack("comprehension", "dict", "{i: i for i in range(3)}", REFUSED),
-    attack("comprehension", "async", "[i async for i in range(3)]", REFUSED, NOT_EXPR),
+    attack("comprehension", "async", "[i async for i in range(3)]", UNCOMPILABLE, NOT_EXPR),
     attack("comprehension", "generator-value", "(i for i in range(3))", REFUSED),
     attack("comprehension", "gi_code", "(i for i in [1]).gi_code", REFUSED),
     attack("comprehension", "gi_frame-locals", "(i for i in [1]).gi_frame.f_locals", REFUSED),
