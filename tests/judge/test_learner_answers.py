@@ -8,6 +8,7 @@ are marked "issue:".
 from __future__ import annotations
 
 import pytest
+from support.verdicts import assert_verdict, deck_from_text
 
 from quiz.judge.verdict import Outcome, Rating
 
@@ -303,13 +304,7 @@ def test_the_corpus_is_large_and_covers_every_outcome():
 
 @pytest.fixture(scope="module")
 def corpus_deck(tmp_path_factory: pytest.TempPathFactory):
-    from quiz.deck.loader import load_deck
-
-    path = tmp_path_factory.mktemp("corpus") / "corpus.yaml"
-    path.write_text(DECK, encoding="utf-8")
-    loaded = load_deck(path)
-    assert loaded.deck is not None, [str(d) for d in loaded.diagnostics]
-    return loaded.deck
+    return deck_from_text(tmp_path_factory.mktemp("corpus"), DECK)
 
 
 @pytest.mark.parametrize(
@@ -320,11 +315,7 @@ def corpus_deck(tmp_path_factory: pytest.TempPathFactory):
 def test_learner_answer(corpus_deck, judge, card_id: str, answer: str, outcome, words: str):
     card = corpus_deck.card(card_id)
     assert card is not None
-    verdict = judge.judge(corpus_deck, card, answer)
-    assert verdict.outcome is outcome, verdict.summary
-    assert words in verdict.summary, verdict.summary
-    assert "\n" not in verdict.summary
-    assert "Traceback" not in verdict.summary
+    assert_verdict(judge.judge(corpus_deck, card, answer), outcome, words)
 
 
 def test_the_first_difference_is_located(corpus_deck, judge):

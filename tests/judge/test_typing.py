@@ -13,6 +13,7 @@ import re
 
 import pytest
 from conftest import ROOT
+from support.verdicts import assert_verdict, deck_from_text
 
 from quiz.judge.verdict import Outcome, Rating
 
@@ -228,13 +229,7 @@ def test_the_corpus_is_large():
 
 @pytest.fixture(scope="module")
 def typing_deck(tmp_path_factory: pytest.TempPathFactory):
-    from quiz.deck.loader import load_deck
-
-    path = tmp_path_factory.mktemp("typing") / "typing.yaml"
-    path.write_text(DECK, encoding="utf-8")
-    loaded = load_deck(path)
-    assert loaded.deck is not None, [str(d) for d in loaded.diagnostics]
-    return loaded.deck
+    return deck_from_text(tmp_path_factory.mktemp("typing"), DECK)
 
 
 @pytest.mark.parametrize(
@@ -245,12 +240,7 @@ def typing_deck(tmp_path_factory: pytest.TempPathFactory):
 def test_typed_answer(typing_deck, judge, card_id: str, answer: str, outcome, words: str):
     card = typing_deck.card(card_id)
     assert card is not None
-    verdict = judge.judge(typing_deck, card, answer)
-    assert verdict.outcome is outcome, verdict.summary
-    assert words in verdict.summary, verdict.summary
-    assert "\n" not in verdict.summary
-    assert "Maybe you meant" not in verdict.summary
-    assert "perhaps you meant" not in verdict.summary
+    assert_verdict(judge.judge(typing_deck, card, answer), outcome, words)
 
 
 @pytest.mark.parametrize("seconds", [None, 2.0, 60.0])
