@@ -62,6 +62,16 @@ def test_try_refuses_cleanly():
     assert "Traceback" not in result.output
 
 
+@SHARED
+def test_try_refuses_what_python_would_not_compile():
+    """A repeated keyword parses, but Python refuses to compile it: no value is printed
+    for whichever keyword came last."""
+    result = runner.invoke(app, ["try", "torch.ones(2, 3).sum(dim=0, dim=1)"])
+    assert result.exit_code == 1
+    assert "keyword argument repeated: dim" in result.output
+    assert "tensor(" not in result.output
+
+
 def test_try_rejects_a_malformed_given():
     result = runner.invoke(app, ["try", "x", "--given", "x"])
     assert result.exit_code == 2

@@ -35,6 +35,7 @@ from quiz.deck.exprsyntax import (
     LONE_CR,
     LONE_CR_MESSAGE,
     MAX_EXPR_CHARS,
+    compile_problem,
     control_character,
     program_text,
     statement_problem,
@@ -721,6 +722,9 @@ def parse(source: str) -> ast.Module:
         raise SyntaxError(problem.message)  # not a refusal: the answer is not finished
     if problem is not None:
         raise Refused(problem.message)
+    refused = compile_problem(source)  # parses, yet Python would not compile it
+    if refused is not None:
+        raise SyntaxError(syntax_message(refused))
     return tree
 
 
