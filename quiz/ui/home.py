@@ -111,8 +111,7 @@ class HomeScreen(FollowsLanguage, Screen[None]):
         Before progress is open the rows come from the decks alone, with "…" for the
         figures; once it is, the figures are read again at every return to Home.
         """
-        app = host(self.app)
-        decks = app.session.decks if app.session is not None else app.decks
+        decks = self._decks()
         self.figures = self._read_figures()
         table = self.query_one("#decks", DataTable)
         selected = self.selected_slug()
@@ -166,10 +165,13 @@ class HomeScreen(FollowsLanguage, Screen[None]):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
-    def _deck(self, slug: str | None) -> Deck | None:
+    def _decks(self) -> Sequence[Deck]:
+        """The session's decks once progress is open; the decks loaded at launch before."""
         app = host(self.app)
-        decks = app.session.decks if app.session is not None else app.decks
-        return next((deck for deck in decks if deck.slug == slug), None)
+        return app.session.decks if app.session is not None else app.decks
+
+    def _deck(self, slug: str | None) -> Deck | None:
+        return next((deck for deck in self._decks() if deck.slug == slug), None)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         deck = self._deck(event.row_key.value)
