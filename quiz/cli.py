@@ -154,9 +154,8 @@ def check(
     from quiz.judge.client import WorkerClient
 
     with WorkerClient() as client:
-        if run:
-            client.warm_up()  # torch loads while the YAML is parsed
-        results, path_problems = load_files(paths or [bundled_decks_dir()])
+        warm = _once(client.warm_up) if run else None  # torch loads while the rest is parsed
+        results, path_problems = load_files(paths or [bundled_decks_dir()], on_runnable=warm)
         found = deck_set(results, path_problems)
         runnable = [loaded.runnable for loaded in results if loaded.runnable is not None]
         if run and runnable:
@@ -169,6 +168,19 @@ def check(
             _say(str(diagnostic))
         _say(found.summary())
     raise typer.Exit(1 if found.errors else 0)
+
+
+def _once(action: Callable[[], object]) -> Callable[[], None]:
+    """``action`` the first time the result is called, nothing after."""
+    done = False
+
+    def call() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            action()
+
+    return call
 
 
 def _run_cards(decks: list[Deck], client: WorkerClient) -> list[Diagnostic]:

@@ -98,3 +98,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     order and stay together, so its module-scoped sandbox workers start only once."""
     slow = {item.path for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: item.path not in slow)
+
+
+class NeverStarted:
+    """A sandbox client that fails the test if anything asks it for torch."""
+
+    def __init__(self, **options: object) -> None:
+        pass
+
+    def __enter__(self) -> NeverStarted:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def _started(self, *args: object, **kwargs: object) -> None:
+        raise AssertionError("a sandbox worker was started where nothing needs torch")
+
+    start = warm_up = wait_ready = run = _started
+
+
+@pytest.fixture
+def no_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run in-process must not start a worker (and so load torch) at all."""
+    import quiz.judge.client
+
+    monkeypatch.setattr(quiz.judge.client, "WorkerClient", NeverStarted)

@@ -62,7 +62,7 @@ def test_broken_deck_is_reported_at_its_place(path: Path, corpus_check: tuple[in
         assert printed[len(prefix) :].startswith(text), f"expected {text!r}\n     got {printed}"
 
 
-def test_two_files_claiming_one_deck(tmp_path: Path):
+def test_two_files_claiming_one_deck(tmp_path: Path, commands_share_the_sandbox):
     body = "title: T\ncards:\n  - {id: a, kind: flash, front: f, back: b}\n"
     (tmp_path / "a.yaml").write_text("deck: same\n" + body)
     (tmp_path / "b.yaml").write_text("# the second\ndeck: same\n" + body)
@@ -114,7 +114,8 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_file_gets_a_message_not_a_traceback(tmp_path: Path, name: str):
+def test_hostile_file_gets_a_message_not_a_traceback(tmp_path: Path, name: str, no_sandbox):
+    """No card of these files loads, so ``check`` reports them without loading torch."""
     path = tmp_path / name
     path.write_bytes(HOSTILE[name])
     result = runner.invoke(app, ["check", str(path)])
@@ -125,7 +126,7 @@ def test_hostile_file_gets_a_message_not_a_traceback(tmp_path: Path, name: str):
     assert all(re.match(rf"{re.escape(str(path))}:\d+:\d+: error: \S", e) for e in errors)
 
 
-def test_fifty_megabyte_file_is_refused_without_reading_it(tmp_path: Path):
+def test_fifty_megabyte_file_is_refused_without_reading_it(tmp_path: Path, no_sandbox):
     path = tmp_path / "big.yaml"
     with path.open("wb") as handle:
         handle.write(b"deck: big\ntitle: t\ncards:\n")
@@ -137,7 +138,7 @@ def test_fifty_megabyte_file_is_refused_without_reading_it(tmp_path: Path):
     ]
 
 
-def test_python_tags_never_run(tmp_path: Path):
+def test_python_tags_never_run(tmp_path: Path, no_sandbox):
     marker = tmp_path / "pwned"
     path = tmp_path / "evil.yaml"
     path.write_text(
@@ -161,7 +162,7 @@ def test_real_process_prints_no_traceback_on_the_whole_corpus():
     assert result.stderr == ""
 
 
-def test_special_files_never_block(tmp_path: Path):
+def test_special_files_never_block(tmp_path: Path, no_sandbox):
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
     for path in (fifo, Path("/dev/zero")):
@@ -170,7 +171,7 @@ def test_special_files_never_block(tmp_path: Path):
         assert error_lines(result.output) == [f"{path}:1:1: error: is not a regular file"]
 
 
-def test_unreadable_file(tmp_path: Path):
+def test_unreadable_file(tmp_path: Path, no_sandbox):
     path = tmp_path / "secret.yaml"
     path.write_text("deck: s\n")
     path.chmod(0)
@@ -184,7 +185,9 @@ def test_unreadable_file(tmp_path: Path):
     assert error_lines(result.output)[0].startswith(f"{path}:1:1: error: ")
 
 
-def test_a_slug_claimed_twice_is_reported_even_when_a_file_has_other_errors(tmp_path: Path):
+def test_a_slug_claimed_twice_is_reported_even_when_a_file_has_other_errors(
+    tmp_path: Path, no_sandbox
+):
     (tmp_path / "a.yaml").write_text("deck: same\ntitle: T\ncards:\n  - {id: a, kind: flash}\n")
     (tmp_path / "b.yaml").write_text("deck: same\ntitle: T\ncards: []\n")
     errors = error_lines(runner.invoke(app, ["check", str(tmp_path)]).output)
@@ -192,14 +195,14 @@ def test_a_slug_claimed_twice_is_reported_even_when_a_file_has_other_errors(tmp_
     assert len(errors) == 4  # a's missing front and back; b's slug and its empty card list
 
 
-def test_control_character_after_wide_text_is_placed_by_character(tmp_path: Path):
+def test_control_character_after_wide_text_is_placed_by_character(tmp_path: Path, no_sandbox):
     path = tmp_path / "cjk.yaml"
     path.write_text("deck: cjk\ntitle: 中文标题\x07\n", encoding="utf-8")
     errors = error_lines(runner.invoke(app, ["check", str(path)]).output)
     assert errors == [f"{path}:2:12: error: control character U+0007 is not allowed in a deck file"]
 
 
-def test_messages_stay_on_one_line(tmp_path: Path):
+def test_messages_stay_on_one_line(tmp_path: Path, commands_share_the_sandbox):
     path = tmp_path / "lines.yaml"
     path.write_text(
         'deck: "two\\nlines\\u001b[2J"\ntitle: t\n'
@@ -211,7 +214,7 @@ def test_messages_stay_on_one_line(tmp_path: Path):
 
 
 @pytest.mark.parametrize("field", ["accept", "reject"])
-def test_example_lists_are_capped(tmp_path: Path, field: str):
+def test_example_lists_are_capped(tmp_path: Path, no_sandbox, field: str):
     fills = ", ".join(["x"] * 51)
     path = tmp_path / "many.yaml"
     path.write_text(

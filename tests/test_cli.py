@@ -54,14 +54,14 @@ def test_unknown_option_is_a_usage_error():
     assert result.exit_code == 2
 
 
-def test_check_missing_path(tmp_path: Path):
+def test_check_missing_path(tmp_path: Path, no_sandbox):
     missing = tmp_path / "nope.yaml"
     result = runner.invoke(app, ["check", str(missing)])
     assert result.exit_code == 1
     assert f"{missing}:1:1: error: no such file or folder" in result.output
 
 
-def test_check_folder_without_decks(tmp_path: Path):
+def test_check_folder_without_decks(tmp_path: Path, no_sandbox):
     result = runner.invoke(app, ["check", str(tmp_path)])
     assert result.exit_code == 1
     assert "no deck files" in result.output

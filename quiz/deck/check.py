@@ -6,7 +6,7 @@ broken deck is reported and skipped while the others load.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,10 +63,13 @@ def find_deck_files(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]
     return [by_resolved[p] for p in unique], problems
 
 
-def load_files(paths: Iterable[Path]) -> tuple[list[LoadResult], list[Diagnostic]]:
+def load_files(
+    paths: Iterable[Path], on_runnable: Callable[[], object] | None = None
+) -> tuple[list[LoadResult], list[Diagnostic]]:
     """Load every deck file under ``paths``, each with its own problems and those across
     files (a deck slug claimed twice keeps its first file); and the problems with the
-    paths themselves."""
+    paths themselves. ``on_runnable`` is called each time a file yields cards to run
+    (``check`` starts loading torch then, and not at all for files that never load)."""
     from quiz.deck.loader import load_deck  # YAML and pydantic: only when parsing decks
 
     files, problems = find_deck_files(paths)
@@ -88,6 +91,8 @@ def load_files(paths: Iterable[Path]) -> tuple[list[LoadResult], list[Diagnostic
             loaded = replace(loaded, deck=None, diagnostics=[*loaded.diagnostics, claim])
         elif loaded.slug:
             claimed[loaded.slug] = loaded
+        if on_runnable is not None and loaded.runnable is not None:
+            on_runnable()
         results.append(loaded)
     return results, problems
 
