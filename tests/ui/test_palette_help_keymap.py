@@ -31,11 +31,11 @@ class StandInJudge:
 
 
 async def run_command(pilot, name: str) -> None:
-    """Open the palette, type ``name``, and run the command it offers first."""
+    """Open the palette and type ``name`` as a person does, only until the command is
+    offered first, then run it."""
     app = pilot.app
     await pilot.press("ctrl+p")
     await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
-    await pilot.press(*name)
     found = app.screen.query_one(CommandList)
 
     def offered() -> bool:
@@ -45,6 +45,10 @@ async def run_command(pilot, name: str) -> None:
             and name.lower() in str(found.get_option_at_index(index).prompt).lower()
         )
 
+    for typed in name:
+        await pilot.press(typed)
+        if offered():
+            break
     await until(pilot, offered, f"the palette to offer {name}")
     await pilot.press("enter")
     await until(pilot, lambda: not isinstance(app.screen, CommandPalette), "the palette to close")
