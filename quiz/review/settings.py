@@ -60,6 +60,7 @@ class Settings:
     fsrs_parameters: tuple[float, ...] = ()  # fitted by `torch-quiz optimize`; () = fsrs defaults
     language: str = "en"  # of the decks' localized text in the app: one of LANGUAGES
     theme: str = "textual-dark"  # the app's Textual theme (the app falls back on an unknown one)
+    cursor_blink: bool = True  # off for those a blinking cursor distracts
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -123,7 +124,7 @@ def _check(key: str, raw: Any) -> Any:
         if any(step > timedelta(days=365) for step in steps):
             raise ValueError("a step longer than a year")
         return steps
-    if key == "fuzz":
+    if key in ("fuzz", "cursor_blink"):
         if not isinstance(raw, bool):
             raise TypeError("expected true or false")
         return raw
@@ -168,7 +169,7 @@ def _from_text(key: str, text: str) -> Any:
     text = text.strip()
     if key in ("learning_steps", "relearning_steps"):
         return text.replace(",", " ").split()
-    if key == "fuzz":
+    if key in ("fuzz", "cursor_blink"):
         words = {"on": True, "true": True, "yes": True, "off": False, "false": False, "no": False}
         return words.get(text.lower(), text)
     try:

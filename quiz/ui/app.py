@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from textual import work
+from textual import events, work
 from textual.app import App, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
@@ -280,10 +280,23 @@ class TorchQuizApp(App[None]):
     def apply_settings(self, settings: Settings) -> None:
         """Saved settings take effect: the theme now, the language on every open screen."""
         self.apply_theme(settings.theme)
+        self._set_cursor(self.focused, settings.cursor_blink)
         if settings.language != self.language:
             self.language = settings.language
             for screen in self.screen_stack:
                 screen.post_message(LanguageChanged(settings.language))
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A text box takes the cursor the settings ask for as it gains focus."""
+        if self.session is not None:
+            self._set_cursor(event.widget, self.session.settings.cursor_blink)
+
+    @staticmethod
+    def _set_cursor(widget: object, blink: bool) -> None:
+        from textual.widgets import Input, TextArea  # loaded by then: the screens use them
+
+        if isinstance(widget, Input | TextArea):
+            widget.cursor_blink = blink
 
     def apply_theme(self, name: str) -> None:
         if name == self.theme:

@@ -48,6 +48,7 @@ FIELDS: tuple[Field, ...] = (
     Field("reviews_per_day_total", "Reviews / day, all decks"),
     Field("day_start_hour", "The day starts at (hour)"),
     Field("theme", "Theme", choice=True),
+    Field("cursor_blink", "Blinking cursor", choice=True),
 )
 
 
@@ -60,6 +61,8 @@ def problem_of(error: SettingsError) -> str:
 
 def shown_value(settings: Settings, key: str) -> str:
     value = getattr(settings, key)
+    if isinstance(value, bool):
+        return "on" if value else "off"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -154,6 +157,8 @@ class SettingsScreen(Screen[None]):
         elif field.key == "theme":
             names = sorted({*self.themes, value})
             options = [(name, name) for name in names]
+        elif field.key == "cursor_blink":
+            options = [("on", "on"), ("off", "off")]
         else:
             return Input(value, id=f"settings-{field.key}", compact=True)
         return Select(

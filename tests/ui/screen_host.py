@@ -11,8 +11,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from quiz.deck.check import load_decks
 from quiz.deck.model import Deck
@@ -85,6 +87,12 @@ class HostApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(self.make_screen())
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A steady cursor, as the app's test settings ask: a snapshot looks the same
+        however long the machine took to get there."""
+        if isinstance(event.widget, Input | TextArea):
+            event.widget.cursor_blink = False
 
 
 def write_decks(folder: Path) -> list[Deck]:

@@ -13,7 +13,7 @@ from quiz.review.store import Store
 from quiz.ui.home import HomeScreen
 from quiz.ui.settings import SettingsScreen
 
-from .pilots import launched
+from .pilots import launched, until
 
 
 class StandInJudge:
@@ -117,3 +117,25 @@ async def test_the_theme_is_applied_and_kept(app_factory, db_path: Path):
     async with relaunched.run_test(size=(100, 32)) as pilot:
         await launched(pilot)
         assert relaunched.theme == "nord"
+
+
+async def test_the_cursor_blinks_or_not_as_set(app_factory, db_path: Path):
+    """The test database asks for a steady cursor (snapshots do not depend on when they
+    are taken); switched on in Settings, the next text box focused blinks."""
+    app = app_factory(judge=StandInJudge(), review=["tensor-math"])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
+        await until(pilot, lambda: isinstance(app.focused, Input), "the answer box")
+        assert app.focused.cursor_blink is False
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen), "Home")
+        await pilot.press("o")
+        await until(pilot, lambda: isinstance(app.screen, SettingsScreen), "Settings")
+        app.screen.query_one("#settings-cursor_blink", Select).value = "on"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.session.settings.cursor_blink, "the setting saved")
+        await pilot.press("escape", "r")
+        await until(pilot, lambda: isinstance(app.focused, Input), "the answer box")
+        assert app.focused.cursor_blink is True
+    with Store.open(db_path) as store:
+        assert store.settings.cursor_blink is True
