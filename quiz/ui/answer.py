@@ -81,7 +81,11 @@ class CodeBox(TextArea):
         await super()._on_key(event)
 
     def clear_answer(self) -> None:
-        self.text = ""
+        """Empty the box for the next card, keeping its document: loading new text would
+        build the highlighter's query again for every card."""
+        if self.text:
+            self.clear()
+        self.history.clear()
 
     @property
     def answer(self) -> str:
