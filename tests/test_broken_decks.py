@@ -17,6 +17,10 @@ from typer.testing import CliRunner
 
 from quiz.cli import app
 
+# Under xdist the module runs in one process, so that its check of the whole corpus
+# runs once, not once per process.
+pytestmark = pytest.mark.xdist_group("broken-corpus")
+
 CORPUS = Path(__file__).parent / "broken_decks"
 EXPECT = re.compile(r"# expect: (\d+):(\d+): (.+)")
 runner = CliRunner()

@@ -21,6 +21,10 @@ from quiz.judge.verdict import Outcome
 from quiz.sandbox.protocol import MAX_REQUEST_BYTES, REQUEST_SECONDS, Status
 from quiz.sandbox.values import Tensor
 
+# Under xdist the module runs in one process, so that its stand-in and tight-budget workers
+# start once, not once per process.
+pytestmark = pytest.mark.xdist_group("protocol")
+
 # A stand-in worker: the real one, made to misbehave on cue (see sick_worker.py).
 SICK_WORKER = [sys.executable, str(Path(__file__).with_name("sick_worker.py"))]
 SICK = "'make the worker sick'"

@@ -41,6 +41,10 @@ from quiz.worker import allowlist as allow
 from quiz.worker import evaluator
 from quiz.worker.evaluator import Evaluator, Refused
 
+# Under xdist the module runs in one process, so that its scan of torch's formatting
+# runs once, not once per process.
+pytestmark = pytest.mark.xdist_group("format-scan")
+
 # Formatting calls whose format string (or message) is caller-controlled, reviewed and safe,
 # keyed by the function holding the call and the kind of call.
 REVIEWED: dict[tuple[str, str], str] = {

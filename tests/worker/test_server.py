@@ -11,6 +11,10 @@ import pytest
 
 from quiz.sandbox.protocol import MAX_REQUEST_BYTES, Status
 
+# Under xdist the module runs in one process, so that its raw worker exchange
+# runs once, not once per process.
+pytestmark = pytest.mark.xdist_group("raw-worker")
+
 
 def test_the_worker_reports_torch_and_serves(sandbox):
     assert sandbox.ready

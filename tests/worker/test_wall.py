@@ -23,6 +23,10 @@ import pytest
 from quiz.judge.client import WorkerClient
 from quiz.judge.sandboxinfo import WallState
 
+# Under xdist the module runs in one process, so that its wall probe (a process loading torch)
+# runs once, not once per process.
+pytestmark = pytest.mark.xdist_group("wall-probe")
+
 ROOT = Path(__file__).resolve().parents[2]
 ENDLESS = "torch.special.legendre_polynomial_p(torch.zeros(1), 2 ** 62)"
 SECRET = "the-contents-of-a-secret-file"
