@@ -68,8 +68,9 @@ def session_figures(cards: int) -> dict[str, float]:
             text=True,
             env={**os.environ, **env_home},
             timeout=600,
-            check=True,
         )
+    if result.returncode != 0:  # say why: the child's traceback, not only its exit status
+        raise RuntimeError(f"the study session failed:\n{result.stderr[-3000:]}")
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     return {
         "ui_rss_mb": figures["ui_rss_mb"],
