@@ -108,12 +108,18 @@ def _expression(at: DataPath, source: str) -> Iterator[RuleProblem]:
 
 
 def _name(at: DataPath, text: str) -> Iterator[RuleProblem]:
-    """A forbid or require entry: the judge matches names and dotted chains only."""
-    parts = text.split(".")  # as written: the judge compares it exactly
-    if not all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
-        yield RuleProblem(
-            at, f"'{text}' is not a name: forbid and require list names such as torch.sum or sum"
-        )
+    """A forbid or require entry: the judge matches names and dotted chains only, or a
+    few of them separated by ``|`` (any one of them counts)."""
+    names = [name.strip() for name in text.split("|")] if "|" in text else [text]
+    for name in names:
+        parts = name.split(".")  # as written: the judge compares it exactly
+        if not all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
+            yield RuleProblem(
+                at,
+                f"'{text}' is not a name: forbid and require list names such as torch.sum "
+                "or sum, or alternatives such as 'expand | broadcast_to'",
+            )
+            return
 
 
 def _card(at: DataPath, card: object) -> Iterator[RuleProblem]:
