@@ -91,3 +91,44 @@ def test_cards_whose_lesson_is_the_dtype_declare_it(bundled):
         assert by_name[name].dtype_declared, name
     for name in ("activations/relu-values", "reductions/mean-is-sum-over-numel"):
         assert not by_name[name].dtype_declared, name  # integers for equal floats: Hard
+
+
+# Cards whose prompt constrains the method, or the dtype, and the forbidden routes each
+# must keep as a reject example (issue 17); test_every_bundled_card_runs_as_its_examples_say
+# judges every reject example, so together they fail if a card lets a route back in.
+FORBIDDEN_ROUTES = {
+    "losses/cross-entropy-by-hand": [
+        "F.cross_entropy(logits, y)",
+        "F.nll_loss(logits.log_softmax(1), y)",
+    ],
+    "where-gather/gather-true-class-prob": ["p[torch.arange(4), y]"],
+    "activations/tanh-from-sigmoid": [
+        "torch.tanh(x)",
+        "x.clone().tanh_()",
+        "(torch.exp(2 * x) - 1) / (torch.exp(2 * x) + 1)",
+    ],
+    "autograd/second-derivative": ["6 * a"],
+    "losses/softmax-rows-code": ["logits.log_softmax(1).exp()", "F.softmin(-logits, dim=1)"],
+    "where-gather/expand-column": [
+        "v.unsqueeze(-1).repeat(1, 5)",
+        "torch.stack([v] * 5, dim=1)",
+        "v.unsqueeze(1) * torch.ones(5)",
+    ],
+    "reductions/eq-as-ints-fill": ["int", "short"],
+    "activations/relu-fill": ["relu6"],
+    "losses/stable-log-softmax": ["logits.softmax(1).log()"],
+    "dtypes/int-cast-truncates": ["tensor([2, -2])", "tensor([2, -2], dtype=torch.int64)"],
+}
+
+
+def test_cards_that_constrain_the_method_keep_rejecting_the_forbidden_routes(bundled):
+    by_name = {f"{deck.slug}/{card.id}": card for deck in bundled.decks for card in deck.cards}
+    for name, routes in FORBIDDEN_ROUTES.items():
+        card = by_name[name]
+        missing = [route for route in routes if route not in card.reject]
+        assert missing == [], name
+    for name in ("activations/relu-fill", "losses/stable-log-softmax"):
+        card = by_name[name]
+        assert card.edges or card.scale, name  # random normal draws never show the slip
+    for name in ("reductions/eq-as-ints-fill", "dtypes/int-cast-truncates"):
+        assert by_name[name].dtype.value == "exact", name
