@@ -132,3 +132,41 @@ def test_cards_that_constrain_the_method_keep_rejecting_the_forbidden_routes(bun
         assert card.edges or card.scale, name  # random normal draws never show the slip
     for name in ("reductions/eq-as-ints-fill", "dtypes/int-cast-truncates"):
         assert by_name[name].dtype.value == "exact", name
+
+
+CARD_REF = re.compile(r"\b([a-z0-9-]+/[a-z0-9-]+)\b")
+MARKED_REF = re.compile(r"\b([a-z0-9-]+/[a-z0-9-]+) \(([^)]*)\)")
+
+
+def _section(readme: str, title: str) -> str:
+    start = readme.index(f"\n## {title}\n")
+    end = readme.find("\n## ", start + 1)
+    return readme[start : end if end != -1 else None]
+
+
+def test_the_readme_and_the_tags_agree(bundled):
+    readme = (bundled_decks_dir() / "README.md").read_text(encoding="utf-8")
+    slugs = {deck.slug for deck in bundled.decks}
+
+    def tagged(tag: str) -> set[str]:
+        return {f"{d.slug}/{c.id}" for d in bundled.decks for c in d.cards if tag in c.tags}
+
+    def refs(text: str) -> set[str]:
+        return {ref for ref in CARD_REF.findall(text) if ref.split("/")[0] in slugs}
+
+    corrections = tagged("notes-correction")
+    versions = tagged("version")
+    assert {"arithmetic/round-half-even", "arithmetic/linear-weight-shape"} <= corrections
+    assert "where-gather/where-sources-same-shape" in corrections
+    assert {"losses/ce-target-forms", "where-gather/where-scalar-float"} <= versions
+    assert "reductions/eq-gives-bools" in versions
+    assert refs(_section(readme, "Corrections of the notes")) == corrections
+    version_text = _section(readme, "Answers that depend on the torch version")
+    assert refs(version_text.split("\n\nOther cards")[0]) == versions
+    mapping = _section(readme, "From the notes to the cards")
+    marked = {
+        tag: {ref for ref, marks in MARKED_REF.findall(mapping) if word in marks}
+        for tag, word in (("notes-correction", "correction"), ("version", "version"))
+    }
+    assert marked["notes-correction"] == corrections & refs(mapping)
+    assert marked["version"] == versions & refs(mapping)
