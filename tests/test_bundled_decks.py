@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from quiz.deck.check import load_decks
+from quiz.deck.check import load_decks, load_files
 from quiz.deck.model import CardKind, CodeCard, OutputCard, Text
 from quiz.judge.deckcheck import run_cards
 from quiz.paths import bundled_decks_dir
@@ -170,3 +170,9 @@ def test_the_readme_and_the_tags_agree(bundled):
     }
     assert marked["notes-correction"] == corrections & refs(mapping)
     assert marked["version"] == versions & refs(mapping)
+
+
+def test_the_chinese_text_has_no_stray_spaces():
+    """Folded blocks once put a space at every line break, mid-phrase in Chinese (issue 17)."""
+    results, _ = load_files([bundled_decks_dir()])
+    assert [str(problem) for loaded in results for problem in loaded.spacing] == []
