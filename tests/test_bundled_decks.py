@@ -176,3 +176,29 @@ def test_the_chinese_text_has_no_stray_spaces():
     """Folded blocks once put a space at every line break, mid-phrase in Chinese (issue 17)."""
     results, _ = load_files([bundled_decks_dir()])
     assert [str(problem) for loaded in results for problem in loaded.spacing] == []
+
+
+# Chinese wording the decks settled on (issue 17): the preferred term for each slip.
+CHINESE_TERMS = {
+    re.compile(r"单元(?!素)"): "神经元",
+    re.compile(r"ReLU ?死亡"): "神经元死亡",
+    re.compile("按元素"): "逐元素",
+    re.compile("张量头"): "natural wording (a view shares the storage)",
+    re.compile("会得回"): "natural wording (又得到)",
+}
+
+
+def test_the_chinese_text_uses_the_settled_terms(bundled):
+    slips = []
+    for deck in bundled.decks:
+        texts = [deck.title, deck.description]
+        for card in deck.cards:
+            texts += [getattr(card, name, None) for name in TEXT_FIELDS]
+        for text in texts:
+            if not isinstance(text, Text):
+                continue
+            zh = dict(text.variants).get("zh", "")
+            slips += [
+                f"{deck.slug}: {p.pattern} -> {t}" for p, t in CHINESE_TERMS.items() if p.search(zh)
+            ]
+    assert slips == []
