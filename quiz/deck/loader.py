@@ -43,7 +43,7 @@ DECK_SUFFIXES = m.DECK_SUFFIXES
 # it from running (so a key added to the format counts as one that matters until it
 # is listed here); a problem in one accept or reject example keeps only that one out.
 NOT_RUN_FIELDS = frozenset({"id", "prompt", "explain", "hint", "tags", "options", "shuffle",
-                            "pin", "front", "back"})  # fmt: skip
+                            "pin", "front", "back", "replaces"})  # fmt: skip
 EXAMPLES = ("accept", "reject")
 EVERY_EXAMPLE = None  # the whole list is left out
 
@@ -245,6 +245,7 @@ def _build_card(card: Any, raw: dict[str, Any], source: SourceMap, at: DataPath)
     common: dict[str, Any] = {
         "id": card.id,
         "kind": m.CardKind(card.kind),
+        "replaces": tuple(card.replaces),
         "given": _givens(card.given),
         "explain": card.explain,
         "hint": card.hint,
