@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections import Counter
 
@@ -202,3 +203,40 @@ def test_the_chinese_text_uses_the_settled_terms(bundled):
                 f"{deck.slug}: {p.pattern} -> {t}" for p, t in CHINESE_TERMS.items() if p.search(zh)
             ]
     assert slips == []
+
+
+def test_the_readme_counts_the_cards_of_each_deck(bundled):
+    readme = (bundled_decks_dir() / "README.md").read_text(encoding="utf-8")
+    kinds = [CardKind.OUTPUT, CardKind.CODE, CardKind.CLOZE, CardKind.CHOICE, CardKind.FLASH]
+    for deck in bundled.decks:
+        counts = Counter(card.kind for card in deck.cards)
+        row = f"| {len(deck.cards)} | " + " | ".join(str(counts[kind]) for kind in kinds) + " |"
+        assert re.search(rf"^\| `{deck.slug}` \| .* {re.escape(row)}$", readme, re.M), deck.slug
+
+
+# Cards that held several facts, split into one fact per card (issue 17): the old id is
+# gone, and each new card names it in `replaces`, so a learner's history carries over.
+SPLIT = {
+    "arithmetic/add-sub-mul-div": ["add-keeps-int", "sub-order", "mul-elementwise"],
+    "autograd/requires-grad-propagates": [
+        "result-requires-grad",
+        "result-not-leaf",
+        "detach-no-grad",
+    ],
+    "arithmetic/floor-ceil-negative": ["floor-negative", "ceil-negative"],
+    "shapes/unsqueeze-positions": ["unsqueeze-front", "unsqueeze-last"],
+    "losses/mse-mean-vs-sum": ["mse-default-mean", "mse-sum"],
+}
+
+
+def test_split_cards_hold_one_fact_each_and_carry_the_history_over(bundled):
+    decks = {deck.slug: deck for deck in bundled.decks}
+    for old, new_ids in SPLIT.items():
+        slug, old_id = old.split("/")
+        assert decks[slug].card(old_id) is None, old
+        for new_id in new_ids:
+            card = decks[slug].card(new_id)
+            assert card is not None and old_id in card.replaces, f"{slug}/{new_id}"
+            if isinstance(card, OutputCard):
+                value = ast.parse(card.expr, mode="eval").body
+                assert not isinstance(value, ast.Tuple), f"{slug}/{new_id}: one value, not a tuple"
