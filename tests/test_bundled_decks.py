@@ -226,7 +226,32 @@ SPLIT = {
     "arithmetic/floor-ceil-negative": ["floor-negative", "ceil-negative"],
     "shapes/unsqueeze-positions": ["unsqueeze-front", "unsqueeze-last"],
     "losses/mse-mean-vs-sum": ["mse-default-mean", "mse-sum"],
+    "activations/activations-ranges-flash": [
+        "sigmoid-range-flash",
+        "tanh-range-flash",
+        "relu-range-flash",
+        "sigmoid-max-slope-flash",
+        "tanh-max-slope-flash",
+    ],
+    "dtypes/casting-methods-flash": [
+        "cast-float-double-flash",
+        "cast-int-long-flash",
+        "cast-to-flash",
+        "cast-same-dtype-flash",
+    ],
+    "optimization/search-factors-flash": ["local-minimum-flash", "lr-tuning-flash"],
+    "dtypes/promotion-rule-flash": [
+        "promotion-category-flash",
+        "promotion-priority-flash",
+        "result-type-flash",
+    ],
 }
+
+
+def test_grad_accumulates_does_not_show_the_doubling(bundled):
+    card = next(d for d in bundled.decks if d.slug == "autograd").card("grad-accumulates")
+    assert isinstance(card, OutputCard)
+    assert "* 2" not in card.expr and card.expr.count(".backward()") == 2
 
 
 def test_split_cards_hold_one_fact_each_and_carry_the_history_over(bundled):
