@@ -265,3 +265,49 @@ def test_split_cards_hold_one_fact_each_and_carry_the_history_over(bundled):
             if isinstance(card, OutputCard):
                 value = ast.parse(card.expr, mode="eval").body
                 assert not isinstance(value, ast.Tuple), f"{slug}/{new_id}: one value, not a tuple"
+
+
+# Near-duplicates (issue 17): each pair now asks a different question. The signature of
+# a card is what it computes or picks; two cards of a pair must not share it, nor the
+# value it gives (checked by hand when the pairs were rewritten, by signature here).
+DIFFERENTIATED = [
+    ("arithmetic/round-half-even", "arithmetic/round-choice"),
+    ("arithmetic/floordiv-negative", "arithmetic/floordiv-choice"),
+    ("reductions/argmax-flattens", "reductions/argmax-flat-choice"),
+    ("reductions/topk-smallest", "reductions/topk-smallest-fill"),
+    ("where-gather/expand-leading-dim", "where-gather/expand-is-broadcast"),
+    ("where-gather/where-broadcasts", "where-gather/where-sources-same-shape"),
+    ("broadcasting/center-columns", "broadcasting/mean-of-columns-fill"),
+    ("autograd/grad-of-square-sum", "optimization/gradient-vector"),
+    ("autograd/relu-grad-mask-choice", "activations/relu-derivative"),
+    ("autograd/second-derivative", "autograd/create-graph-fill"),
+    ("shapes/stack-fill", "shapes/stack-vectors"),
+    ("arithmetic/linear-forward", "layers/linear-3d-code"),
+    ("optimization/kaiming-std", "optimization/kaiming-fill"),
+    ("optimization/momentum-velocity", "optimization/momentum-fill"),
+    ("optimization/gd-step", "optimization/gd-fill"),
+    ("arithmetic/log-base", "optimization/log-exp-fill"),
+    ("arithmetic/sqrt-odd-one-out", "arithmetic/cube-root-fill"),
+]
+MERGED = {"where-gather/expand-leading-dim": ["expand-adds-leading-dim", "expand-question-choice"]}
+
+
+def _signature(card) -> str:
+    parts = [getattr(card, name, None) for name in ("expr", "solution", "template")]
+    parts.append(getattr(card, "answer", None))
+    parts.append(str(getattr(card, "front", "")))
+    return re.sub(r"\s+", "", repr(parts))
+
+
+def test_near_duplicate_cards_ask_different_questions(bundled):
+    by_name = {f"{deck.slug}/{card.id}": card for deck in bundled.decks for card in deck.cards}
+    for first, second in DIFFERENTIATED:
+        assert _signature(by_name[first]) != _signature(by_name[second]), (first, second)
+    for merged, old_ids in MERGED.items():
+        slug = merged.split("/")[0]
+        assert list(by_name[merged].replaces) == old_ids
+        assert not {f"{slug}/{old}" for old in old_ids} & set(by_name), merged
+    linear = by_name["arithmetic/linear-forward"]
+    assert isinstance(linear, CodeCard) and "F.linear(x, W, b)" in linear.reject
+    create_graph = by_name["autograd/create-graph-fill"]
+    assert getattr(create_graph, "solution", None) == "retain_graph"
