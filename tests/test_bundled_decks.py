@@ -311,3 +311,17 @@ def test_near_duplicate_cards_ask_different_questions(bundled):
     assert isinstance(linear, CodeCard) and "F.linear(x, W, b)" in linear.reject
     create_graph = by_name["autograd/create-graph-fill"]
     assert getattr(create_graph, "solution", None) == "retain_graph"
+
+
+def test_choices_cannot_be_guessed_from_their_look(bundled):
+    """The right option is neither the longest by far nor usually the first (issue 17)."""
+    choices = [(d.slug, c) for d in bundled.decks for c in d.cards if c.kind is CardKind.CHOICE]
+    first = [f"{slug}/{c.id}" for slug, c in choices if c.options.index(c.answer[0]) == 0]
+    assert len(first) <= len(choices) // 3, first
+    longest = []
+    for slug, card in choices:
+        if len(card.answer) == 1:
+            others = [len(option) for option in card.options if option != card.answer[0]]
+            if len(card.answer[0]) > 1.5 * max(others):
+                longest.append(f"{slug}/{card.id}")
+    assert longest == []
