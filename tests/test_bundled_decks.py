@@ -325,3 +325,8 @@ def test_choices_cannot_be_guessed_from_their_look(bundled):
             if len(card.answer[0]) > 1.5 * max(others):
                 longest.append(f"{slug}/{card.id}")
     assert longest == []
+
+
+def test_at_least_sixty_output_cards_vary_at_each_review(bundled):
+    fresh = [c for d in bundled.decks for c in d.cards if isinstance(c, OutputCard) and c.fresh]
+    assert len(fresh) >= 60
