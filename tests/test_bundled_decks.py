@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from quiz.deck.check import load_decks, load_files
-from quiz.deck.model import CardKind, CodeCard, OutputCard, Text
+from quiz.deck.model import CardKind, ClozeCard, CodeCard, OutputCard, Text
 from quiz.judge.deckcheck import run_cards
 from quiz.paths import bundled_decks_dir
 
@@ -52,11 +52,11 @@ def test_every_card_explains_itself_in_english_and_chinese(bundled):
                     assert {"en", "zh"} <= set(text.languages), f"{deck.slug}/{card.id}.{name}"
 
 
-def test_output_cards_have_examples_and_code_cards_random_givens(bundled):
+def test_judged_cards_have_examples_and_code_cards_random_givens(bundled):
     for deck in bundled.decks:
         for card in deck.cards:
             where = f"{deck.slug}/{card.id}"
-            if isinstance(card, OutputCard):
+            if isinstance(card, OutputCard | CodeCard | ClozeCard):
                 assert card.accept and card.reject, where
             if isinstance(card, CodeCard):
                 givens = [g.expr for g in (*deck.given, *card.given)]
