@@ -157,6 +157,7 @@ def check(
         warm = _once(client.warm_up) if run else None  # torch loads while the rest is parsed
         results, path_problems = load_files(paths or [bundled_decks_dir()], on_runnable=warm)
         found = deck_set(results, path_problems)
+        found.diagnostics.extend(problem for loaded in results for problem in loaded.spacing)
         runnable = [loaded.runnable for loaded in results if loaded.runnable is not None]
         if run and runnable:
             found.diagnostics.extend(_run_cards(runnable, client))

@@ -25,8 +25,9 @@ from quiz.deck.check import DeckSet, find_deck_files, load_decks
 from quiz.errors import UserError
 
 # Part of the key, so older caches are ignored; 2: deck values lost their slots; 3: cards
-# say whether their dtype was declared; 4: fresh givens, shuffled and pinned options.
-CACHE_FORMAT = 4
+# say whether their dtype was declared; 4: fresh givens, shuffled and pinned options;
+# 5: the ids a card replaces.
+CACHE_FORMAT = 5
 
 
 def read_only(items: dict[str, object]) -> MappingProxyType[str, object]:

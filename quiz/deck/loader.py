@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from quiz.deck import model as m
+from quiz.deck.cjkspacing import text_spacing
 from quiz.deck.diagnostics import DeckError, Diagnostic
 from quiz.deck.rules import check_parts
 from quiz.deck.schema import (
@@ -42,7 +43,7 @@ DECK_SUFFIXES = m.DECK_SUFFIXES
 # it from running (so a key added to the format counts as one that matters until it
 # is listed here); a problem in one accept or reject example keeps only that one out.
 NOT_RUN_FIELDS = frozenset({"id", "prompt", "explain", "hint", "tags", "options", "shuffle",
-                            "pin", "front", "back"})  # fmt: skip
+                            "pin", "front", "back", "replaces"})  # fmt: skip
 EXAMPLES = ("accept", "reject")
 EVERY_EXAMPLE = None  # the whole list is left out
 
@@ -75,6 +76,9 @@ class LoadResult:
     slug_location: m.Location | None = None  # where `deck:` was written
     entries: tuple[CardEntry, ...] = ()  # every item of `cards`, in the file's order
     runnable: m.Deck | None = None  # what `check` runs: `deck`, or its cards that can run
+    # Spaces that Chinese text has no place for (``cjkspacing``): ``check`` reports them,
+    # but they do not stop the deck loading, so a learner can still use it.
+    spacing: list[Diagnostic] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -102,16 +106,20 @@ def load_deck(path: Path) -> LoadResult:
         if not _under(problem.at, source.broken):
             diagnostics.append(_locate(source, problem.at, problem.message, problem.offset))
             faults.append(problem.at)
+    spacing = sorted(
+        {_locate(source, p.at, p.message, p.offset) for p in text_spacing(data)} - set(diagnostics)
+    )
     if model is not None and not diagnostics:
         deck = _build_deck(model, data, source)
         entries = _entries(data, source, dict(enumerate(deck.cards)))
-        return LoadResult(path, deck, [], slug, slug_location, entries, deck)
+        return LoadResult(path, deck, [], slug, slug_location, entries, deck, spacing)
     runnable = _runnable(data, source, model, given, cards, faults)
     entries = _entries(data, source, runnable)
     deck = None
     if runnable and given is not None:
         deck = _partial_deck(data, source, model, given, runnable.values())
-    return LoadResult(path, None, sorted(set(diagnostics)), slug, slug_location, entries, deck)
+    problems = sorted(set(diagnostics))
+    return LoadResult(path, None, problems, slug, slug_location, entries, deck, spacing)
 
 
 def _under(at: DataPath, broken: set[DataPath]) -> bool:
@@ -237,6 +245,7 @@ def _build_card(card: Any, raw: dict[str, Any], source: SourceMap, at: DataPath)
     common: dict[str, Any] = {
         "id": card.id,
         "kind": m.CardKind(card.kind),
+        "replaces": tuple(card.replaces),
         "given": _givens(card.given),
         "explain": card.explain,
         "hint": card.hint,

@@ -107,6 +107,7 @@ class Card:
 
     id: str
     kind: CardKind
+    replaces: tuple[str, ...] = ()  # ids of earlier cards whose progress this one takes over
     given: tuple[Given, ...] = ()
     explain: Text | None = None
     hint: Text | None = None

@@ -58,6 +58,7 @@ def check_parts(
         else:
             seen[card.id] = index
         yield from _givens((*at, "given"), card.given)
+        yield from _replaces(at, card)
         yield from _card(at, card)
         if isinstance(card, OutputModel) and card.fresh and not (given or card.given):
             yield RuleProblem(
@@ -66,6 +67,17 @@ def check_parts(
                 "give it random givens such as torch.randint(-5, 6, (4,))",
             )
         yield from _edge_cases(at, card, given or {})
+
+
+def _replaces(at: DataPath, card: Any) -> Iterator[RuleProblem]:
+    """``replaces`` names earlier ids: never the card's own, nor one id twice."""
+    seen: set[str] = set()
+    for index, old in enumerate(getattr(card, "replaces", ())):
+        if old == card.id:
+            yield RuleProblem((*at, "replaces", index), f"a card cannot replace itself ('{old}')")
+        elif old in seen:
+            yield RuleProblem((*at, "replaces", index), f"'{old}' is listed twice in replaces")
+        seen.add(old)
 
 
 def _givens(at: DataPath, givens: dict[str, str]) -> Iterator[RuleProblem]:
@@ -108,12 +120,18 @@ def _expression(at: DataPath, source: str) -> Iterator[RuleProblem]:
 
 
 def _name(at: DataPath, text: str) -> Iterator[RuleProblem]:
-    """A forbid or require entry: the judge matches names and dotted chains only."""
-    parts = text.split(".")  # as written: the judge compares it exactly
-    if not all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
-        yield RuleProblem(
-            at, f"'{text}' is not a name: forbid and require list names such as torch.sum or sum"
-        )
+    """A forbid or require entry: the judge matches names and dotted chains only, or a
+    few of them separated by ``|`` (any one of them counts)."""
+    names = [name.strip() for name in text.split("|")] if "|" in text else [text]
+    for name in names:
+        parts = name.split(".")  # as written: the judge compares it exactly
+        if not all(part.isidentifier() and not keyword.iskeyword(part) for part in parts):
+            yield RuleProblem(
+                at,
+                f"'{text}' is not a name: forbid and require list names such as torch.sum "
+                "or sum, or alternatives such as 'expand | broadcast_to'",
+            )
+            return
 
 
 def _card(at: DataPath, card: object) -> Iterator[RuleProblem]:

@@ -114,6 +114,7 @@ class ToleranceModel(_Strict):
 
 class _CardModel(_Strict):
     id: Slug
+    replaces: Annotated[list[Slug], Field(max_length=MAX_EXAMPLES)] = []
     given: dict[str, Expr] = {}
     explain: TextField | None = None
     hint: TextField | None = None

@@ -504,21 +504,37 @@ def _names_rule(card: CodeCard, result: Result, given_names: list[str]) -> str |
     names = result.names
     if result.status is Status.REFUSED and not names:
         return None  # the refusal itself is the reason
-    for name in card.forbid:
-        if _uses(names, name):
-            return f"this card asks you not to use {name}"
-    for name in card.require:
-        if not _uses(names, name):
-            return f"this card asks you to use {name}"
+    for entry in card.forbid:
+        used = [name for name in _alternatives(entry) if _uses(names, name)]
+        if used:
+            return f"this card asks you not to use {used[0]}"
+    for entry in card.require:
+        choices = _alternatives(entry)
+        if not any(_uses(names, name) for name in choices):
+            return f"this card asks you to use {_one_of(choices)}"
     if given_names and not any(name in names for name in given_names):
         listed = ", ".join(given_names)
         return f"compute the result from the given{'s' if len(given_names) > 1 else ''} ({listed})"
     return None
 
 
+def _alternatives(entry: str) -> list[str]:
+    """A forbid or require entry: a name, or names separated by ``|``, any of which counts."""
+    return [name.strip() for name in entry.split("|")]
+
+
+def _one_of(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def _uses(names: frozenset[str], name: str) -> bool:
-    """``torch.sum`` matches that chain; ``sum`` also matches any ``.sum`` attribute."""
-    return name in names or ("." not in name and f".{name}" in names)
+    """``torch.sum`` matches that chain; ``sum`` also matches any ``.sum`` attribute. The
+    in-place form counts as the name: ``tanh`` matches ``x.tanh_()``, which computes the
+    same thing (so a forbidden function cannot come back by its underscore)."""
+    return any(
+        spelling in names or ("." not in name and f".{spelling}" in names)
+        for spelling in (name, f"{name}_")
+    )
 
 
 def _trial_details(number: int, draws: int, trial: Trial, random: bool) -> tuple[str, ...]:

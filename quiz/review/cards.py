@@ -330,3 +330,34 @@ def refile_card(
 def mark_removed(store: Store, row_id: int) -> None:
     """The card left its deck file; its row and history stay, for when it comes back."""
     store.db["cards"].update(row_id, {"present": 0})
+
+
+def carry_over(
+    store: Store, row_id: int, card_id: str, fields: FileFields, *, now: datetime
+) -> None:
+    """The stored card ``row_id`` becomes ``card_id`` (a card that ``replaces`` it): its
+    schedule and review log come along, and it counts as edited ``now``."""
+    columns = {
+        "card_id": card_id,
+        "kind": fields.kind,
+        "position": fields.position,
+        "content_hash": fields.content_hash,
+        "present": 1,
+        "edited_at": to_text(now),
+    }
+    store.db["cards"].update(row_id, columns)
+    store.db.conn.execute("UPDATE reviews SET card_id = ? WHERE card = ?", (card_id, row_id))
+
+
+SCHEDULE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review")
+
+
+def copy_schedule(store: Store, from_row: int, deck: str, card_id: str) -> None:
+    """Give the card ``deck``/``card_id`` the schedule of the row ``from_row`` (a second
+    card split from it), but not its review log, which stays with one card."""
+    names = ", ".join(SCHEDULE_COLUMNS)
+    store.db.conn.execute(
+        f"UPDATE cards SET ({names}) = (SELECT {names} FROM cards WHERE id = ?) "
+        "WHERE deck = ? AND card_id = ?",
+        (from_row, deck, card_id),
+    )

@@ -63,6 +63,18 @@ cards:
     given: {m: "torch.randn(3, 4)"}
     solution: m.sum(dim=0)
     require: [torch.sum]
+  - id: tanh-forbid
+    kind: code
+    prompt: tanh(x) from sigmoid.
+    given: {x: "torch.randn(6)"}
+    solution: 2 * torch.sigmoid(2 * x) - 1
+    forbid: [tanh]
+  - id: expand-require
+    kind: code
+    prompt: Row i of a [3, 5] result filled with v[i], without copying.
+    given: {v: "torch.randn(3)"}
+    solution: v[:, None].expand(3, 5)
+    require: ["expand | broadcast_to"]
   - id: fixed-code
     kind: code
     prompt: Clamp x into [2, 5].
@@ -264,6 +276,13 @@ CASES = [
     ("colsum", "", INV, "type an expression"),
     ("colsum-require", "m.sum(0)", W, "asks you to use torch.sum"),
     ("colsum-require", "torch.sum(m, 0)", R, "right"),
+    # a forbidden name's in-place form is forbidden too; require may list alternatives
+    ("tanh-forbid", "x.clone().tanh_()", W, "asks you not to use tanh"),
+    ("tanh-forbid", "torch.tanh(x)", W, "asks you not to use tanh"),
+    ("tanh-forbid", "(2 * x).sigmoid() * 2 - 1", R, "right"),
+    ("expand-require", "v[:, None].broadcast_to(3, 5)", R, "right"),
+    ("expand-require", "v.unsqueeze(1).expand(-1, 5)", R, "right"),
+    ("expand-require", "v[:, None].repeat(1, 5)", W, "asks you to use expand or broadcast_to"),
     ("fixed-code", "x.clamp(min=2, max=5)", R, "right"),
     ("fixed-code", "x.clip(2, 5)", R, "right"),
     ("fixed-code", "x.clamp(2, 5).float()", W, "right values, but the result is integer"),

@@ -103,3 +103,57 @@ def test_start_loads_bundled_user_and_extra_decks(tmp_path: Path, clock: FakeClo
 
 def test_deck_paths_skip_a_missing_user_folder():
     assert len(deck_paths()) == 1
+
+
+def _replacing_deck(path: Path, cards: dict[str, list[str]]) -> Path:
+    """A flash deck whose cards (id -> the ids it replaces) are written in order."""
+    lines = ["deck: alpha", "title: Alpha", "cards:"]
+    for card_id, replaces in cards.items():
+        lines += [f"  - id: {card_id}", "    kind: flash", f"    front: {card_id}", "    back: b"]
+        if replaces:
+            lines.append(f"    replaces: [{', '.join(replaces)}]")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _reviews(store: Store, card_id: str) -> int:
+    return store.scalar("SELECT count(*) FROM reviews WHERE card_id = ?", (card_id,))
+
+
+def test_a_merged_card_takes_over_the_history_of_the_first_card_it_replaces(
+    store: Store, decks_dir: Path, clock: FakeClock
+):
+    path = _replacing_deck(decks_dir / "alpha.yaml", {"a": [], "b": []})
+    session = Session(store, load(path), clock=clock, tz=UTC)
+    session.next_card()
+    reviewed = session.rate(Rating.GOOD)
+    session.next_card()
+    session.rate(Rating.AGAIN)
+    clock.advance(hours=1)
+    _replacing_deck(path, {"ab": ["a", "b"]})
+    report = Session(store, load(path), clock=clock, tz=UTC).sync_report
+    assert report.carried == ((CardRef("alpha", "a"), CardRef("alpha", "ab")),)
+    assert report.added == () and report.removed == (CardRef("alpha", "b"),)
+    merged = get_card(store, CardRef("alpha", "ab"))
+    assert merged.state == reviewed.after and merged.edited_at == clock.now
+    assert (_reviews(store, "ab"), _reviews(store, "a"), _reviews(store, "b")) == (1, 0, 1)
+    again = sync_decks(store, load(path), clock.now)
+    assert not again.changed  # carried once: the card is now stored under its new id
+
+
+def test_each_half_of_a_split_card_keeps_its_schedule(
+    store: Store, decks_dir: Path, clock: FakeClock
+):
+    path = _replacing_deck(decks_dir / "alpha.yaml", {"both": []})
+    session = Session(store, load(path), clock=clock, tz=UTC)
+    session.next_card()
+    reviewed = session.rate(Rating.EASY)
+    _replacing_deck(path, {"first": ["both"], "second": ["both"], "other": []})
+    report = sync_decks(store, load(path), clock.now)
+    first, second = CardRef("alpha", "first"), CardRef("alpha", "second")
+    assert report.carried == ((CardRef("alpha", "both"), first), (CardRef("alpha", "both"), second))
+    assert report.added == (second, CardRef("alpha", "other"))
+    assert get_card(store, first).state == reviewed.after
+    assert get_card(store, second).state == reviewed.after  # a copy of the schedule
+    assert get_card(store, CardRef("alpha", "other")).state.phase.name == "NEW"
+    assert (_reviews(store, "first"), _reviews(store, "second")) == (1, 0)  # one log, one card
