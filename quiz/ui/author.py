@@ -285,7 +285,11 @@ class AuthorScreen(Screen[None]):
         try:
             card = build_card(self.fields())
         except DraftError as error:
-            self._refuse(str(error))
+            if error.field is not None:
+                self._mark(self.query_one(f"#author-{error.field}"))
+                self._refuse(f"{field_label(self.kind, error.field)}: {error}")
+            else:
+                self._refuse(str(error))
             return
         self._status(Text(f"checking {card['id']} …", style="dim"))
         self.save(deck.path, card)
