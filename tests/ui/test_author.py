@@ -108,6 +108,21 @@ async def test_givens_and_bad_input_show_their_message(judge, decks):
         assert "given line 1" in _value(app)
 
 
+async def test_a_fresh_card_shows_the_fixed_draw_its_examples_are_judged_on(judge, decks):
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        _fill(app, given="x = torch.randint(0, 10, (4,))", expr="x.clamp(2, 5)")
+        await _run_scratchpad(app, pilot)
+        assert _value(app) == "tensor([4, 5, 3, 2])"
+        _fill(app, fresh="true")
+        await _run_scratchpad(app, pilot)
+        assert _value(app) == (
+            "tensor([4, 5, 3, 2])\n\n"
+            "on the fixed draw (seed 0), which accept and reject are judged on:\n"
+            "x = tensor([4, 9, 3, 0])"
+        )
+
+
 async def test_a_cloze_template_runs_with_its_fill(judge, decks):
     app = make_app(judge, decks)
     async with app.run_test(size=(100, 32)) as pilot:
