@@ -297,7 +297,7 @@ class CardScreen(Screen[None]):
         ]
         if self.varies:
             brief = shown_as(self.card, entry.presentation).brief
-            cells.insert(4, plain_cell(brief if len(brief) <= 30 else brief[:29] + "…"))
+            cells.insert(4, plain_cell(brief if len(brief) <= 24 else brief[:23] + "…"))
         return cells
 
     def _act(self, action: str) -> None:
