@@ -268,7 +268,7 @@ class CardScreen(Screen[None]):
         text.append(" · ".join(schedule) + "\n")
         flags = ", ".join(row.flags()) or "none"
         text.append(f"flags: {flags}", style="bold red" if row.leech else "")
-        text.append(f"   ·   {answers} answers in the log")
+        text.append(f"   ·   {answers} answer{'s' * (answers != 1)} in the log")
         if row.tags:
             text.append(f"   ·   tags: {printable(' '.join(row.tags))}", style="dim")
         return text

@@ -120,6 +120,24 @@ async def test_a_choice_shows_its_options_numbered_as_on_screen(answered):
         assert f"1. {orders[1][0]}" in line
 
 
+async def test_the_count_of_answers_agrees_with_its_number(answered, tmp_path: Path, judge):
+    answers = len(stored(answered, "plain"))
+    app = page(answered, "plain")
+    async with app.run_test(size=(100, 32)):
+        summary = str(app.screen.query_one("#card-summary", Static).render())
+        assert f"{answers} answer{'s' * (answers != 1)} in the log" in summary
+    store = Store.open(tmp_path / "once.sqlite3")
+    session = Session(store, answered.decks, judge, clock=Clock(T0), tz=UTC)
+    session.next_card()
+    session.submit("1")
+    session.rate(Rating.GOOD)
+    app = page(session, "pick")
+    async with app.run_test(size=(100, 32)):
+        summary = str(app.screen.query_one("#card-summary", Static).render())
+        assert "1 answer in the log" in summary
+    session.close()
+
+
 async def test_a_card_shown_as_its_file_says_has_no_shown_column(answered):
     app = page(answered, "plain")
     async with app.run_test(size=(100, 32)):
