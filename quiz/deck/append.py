@@ -134,8 +134,10 @@ def _quoted(text: str) -> str:
 
 
 def _scalar(value: Any, flow: bool, quote_all: bool) -> str:
-    if isinstance(value, bool):
-        raise TypeError("booleans are not part of the deck format")
+    if isinstance(value, bool):  # the format's switches, ``fresh`` and ``shuffle``
+        return "true" if value else "false"
+    if isinstance(value, Mapping | list | tuple):
+        raise TypeError("a list or mapping inside a list is not part of the deck format")
     if isinstance(value, int | float):
         return repr(value)
     text = str(value)
@@ -162,6 +164,16 @@ def _entry(key: str, value: Any, indent: int, quote_all: bool) -> list[str]:
         for sub_key, sub_value in value.items():
             lines += _entry(str(sub_key), sub_value, indent + 2, quote_all)
         return lines
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Mapping) for v in value):
+        # a list of mappings (an author's ``edges``): a block list of flow mappings
+        lines = [f"{pad}{key}:"]
+        for item in value:
+            pairs = ", ".join(
+                f"{_scalar(str(k), True, quote_all)}: {_scalar(v, True, quote_all)}"
+                for k, v in item.items()
+            )
+            lines.append(f"{pad}  - {{{pairs}}}")
+        return lines
     if isinstance(value, list | tuple):
         items = ", ".join(_scalar(item, True, quote_all) for item in value)
         return [f"{pad}{key}: [{items}]"]
@@ -187,8 +199,9 @@ def render_card(
     """``card`` as one block-sequence item, ending with a line break.
 
     Scalars are plain where they read back as themselves, else double-quoted; lists
-    are flow lists (``[a, "b, c"]``), mappings are blocks, multi-line text is a
-    literal block. ``quote_all`` double-quotes every scalar (a fallback).
+    are flow lists (``[a, "b, c"]``), lists of mappings block lists of flow mappings
+    (``- {x: "torch.zeros(3)"}``), mappings are blocks, multi-line text is a literal
+    block. ``quote_all`` double-quotes every scalar (a fallback).
     """
     if not card:
         raise ValueError("an empty card")

@@ -2,10 +2,13 @@
 
 The form is plain text boxes: givens one per line (``name = expr``), lists separated
 by ``;`` (expressions and printed values are full of commas), tags by spaces, numbers
-(``trials``, ``atol``, ``rtol``) as typed. This module reads them into the card's
-keys, in the order the deck format documents, writes only the keys a kind accepts and
-leaves validation to the deck loader, so a draft is judged exactly as ``check``
-judges a file. It also says which expression the scratchpad should run for a kind.
+(``trials``, ``atol``, ``rtol``, ``scale``) as typed, an author's edge cases as
+``x = expr, y = expr`` with ``;`` between cases, and choices (``fresh``, ``shuffle``)
+as "" for the format's default or ``true``/``false``. This module reads them into the
+card's keys, in the order the deck format documents, writes only the keys a kind
+accepts and leaves validation to the deck loader, so a draft is judged exactly as
+``check`` judges a file. It also says which expression the scratchpad should run for
+a kind.
 """
 
 from __future__ import annotations
@@ -29,7 +32,11 @@ EXPR_KEY = {
 
 
 class DraftError(UserError):
-    """A form field cannot be read; the message names it."""
+    """A form field cannot be read; the message names it, ``field`` is the field's name."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +63,12 @@ class DraftFields:
     trials: str = ""
     forbid: str = ""
     require: str = ""
+    fresh: str = ""  # "" (the default, written as nothing) or "true"
+    edges: str = ""  # cases separated by ";", each "name = expr, name = expr"
+    scale: str = ""
+    skip_edges: str = ""
+    shuffle: str = ""  # "" (the default, shuffled) or "false"
+    pin: str = ""
 
 
 def parse_givens(text: str) -> list[tuple[str, str]]:
@@ -67,10 +80,10 @@ def parse_givens(text: str) -> list[tuple[str, str]]:
             continue
         cut = _separator(line)
         if cut is None:
-            raise DraftError(f"given line {number}: write it as name = expression")
+            raise DraftError(f"given line {number}: write it as name = expression", "given")
         name, expr = line[:cut].strip(), line[cut + 1 :].strip()
         if not name.isidentifier() or not expr:
-            raise DraftError(f"given line {number}: write it as name = expression")
+            raise DraftError(f"given line {number}: write it as name = expression", "given")
         givens.append((name, expr))
     return givens
 
@@ -85,6 +98,54 @@ def _separator(line: str) -> int | None:
         if not (char.isalnum() or char in "_ \t"):
             return None
     return None
+
+
+def parse_edges(text: str) -> list[dict[str, str]]:
+    """An author's edge cases: ``x = torch.zeros(3), y = torch.ones(2); x = ...``.
+
+    Cases are separated by ``;``; in a case, each given is ``name = expression`` and a
+    comma outside brackets and quotes starts the next one, unless what follows it is not
+    ``name =`` (then the comma belongs to the expression, as in ``x = 1, 2``)."""
+    cases: list[dict[str, str]] = []
+    for number, case in enumerate(split_items(text), start=1):
+        givens: list[list[str]] = []
+        for piece in _top_level_pieces(case):
+            cut = _separator(piece.strip())
+            name = piece.strip()[:cut].strip() if cut is not None else ""
+            if cut is not None and name.isidentifier():
+                givens.append([name, piece.strip()[cut + 1 :].strip()])
+            elif givens:
+                givens[-1][1] += "," + piece
+            else:
+                raise DraftError(
+                    f"edge case {number}: write it as name = expression, name = expression",
+                    "edges",
+                )
+        if any(not expr.strip() for _, expr in givens):
+            raise DraftError(f"edge case {number}: a given has no expression", "edges")
+        names = [name for name, _ in givens]
+        if len(set(names)) != len(names):
+            raise DraftError(f"edge case {number}: a given name is listed twice", "edges")
+        cases.append({name: expr.strip() for name, expr in givens})
+    return cases
+
+
+def _top_level_pieces(text: str) -> list[str]:
+    """``text`` cut at the commas outside brackets and string quotes."""
+    pieces, depth, quote, start = [], 0, "", 0
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            pieces.append(text[start:index])
+            start = index + 1
+    return [*pieces, text[start:]]
 
 
 def split_items(text: str) -> list[str]:
@@ -140,6 +201,11 @@ def build_card(fields: DraftFields) -> dict[str, Any]:
         card["options"] = split_items(fields.options)
         answers = split_items(fields.answer)
         card["answer"] = answers[0] if len(answers) == 1 else answers
+        if fields.shuffle.strip():
+            card["shuffle"] = _switch(fields.shuffle, "shuffle")
+        pinned = split_items(fields.pin)
+        if pinned:
+            card["pin"] = pinned[0] if len(pinned) == 1 else pinned
     card.update(_judging(kind, fields))
     if kind is not CardKind.FLASH:
         for key in ("accept", "reject"):
@@ -160,8 +226,18 @@ def _judging(kind: CardKind, fields: DraftFields) -> dict[str, Any]:
     """The filled judging keys that ``kind`` accepts (the schema says which)."""
     accepted = CARD_MODELS[kind.value].model_fields
     keys: dict[str, Any] = {}
+    if "fresh" in accepted and fields.fresh.strip():
+        keys["fresh"] = _switch(fields.fresh, "fresh")
     if "trials" in accepted and fields.trials.strip():
         keys["trials"] = number(fields.trials)
+    if "edges" in accepted and fields.edges.strip():
+        keys["edges"] = parse_edges(fields.edges)
+    scale = [number(item) for item in fields.scale.replace(",", " ").replace(";", " ").split()]
+    if "scale" in accepted and scale:
+        keys["scale"] = scale
+    skipped = fields.skip_edges.replace(",", " ").replace(";", " ").split()
+    if "skip_edges" in accepted and skipped:
+        keys["skip_edges"] = skipped
     for key in ("forbid", "require"):
         items = split_items(getattr(fields, key))
         if key in accepted and items:
@@ -172,3 +248,11 @@ def _judging(kind: CardKind, fields: DraftFields) -> dict[str, Any]:
     if "tol" in accepted and tol:
         keys["tol"] = tol
     return keys
+
+
+def _switch(text: str, key: str) -> bool:
+    """A yes/no field as the form's choice gives it: ``true`` or ``false``."""
+    value = text.strip().lower()
+    if value not in ("true", "false"):
+        raise DraftError(f"'{key}' must be true or false, not {text.strip()!r}", key)
+    return value == "true"

@@ -21,7 +21,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from quiz.deck.model import AnyCard, Deck, FlashCard, Location
+from quiz.deck.model import AnyCard, ChoiceCard, Deck, FlashCard, Location
+from quiz.judge.presentation import Presentation
 from quiz.review.cards import CardRef, StoredCard, find_card, present_cards
 from quiz.review.clock import as_utc
 from quiz.review.log import LoggedAnswer, answers_to, counts_by_card
@@ -166,6 +167,45 @@ def card_history(store: Store, ref: CardRef) -> list[HistoryEntry]:
 def session_history(session: Session, ref: CardRef) -> list[HistoryEntry]:
     """``card_history`` in the session's store."""
     return card_history(session.store, ref)
+
+
+@dataclass(frozen=True, slots=True)
+class ShownAs:
+    """How one review showed its card, in words: the card page's cell and its full lines."""
+
+    brief: str  # one line for a table cell; "" when the card was shown as its file says
+    lines: tuple[str, ...]  # the same in full, a line per given or option
+
+
+def one_line(text: str) -> str:
+    """Torch's print of a value on one line: ``tensor([[1, 2],\n [3, 4]])`` closed up."""
+    return " ".join(text.split())
+
+
+def shown_as(card: AnyCard | None, presentation: Presentation) -> ShownAs:
+    """What the learner saw of ``card`` at a review shown as ``presentation``: a fresh
+    card's drawn givens, a choice card's options in the order on screen (numbered as the
+    learner typed them, the right ones marked). Reviews stored before presentations were
+    kept show a choice card's options in the file's order, as they were then shown."""
+    if presentation.givens:
+        drawn = tuple(f"{name} = {one_line(value)}" for name, value in presentation.givens)
+        return ShownAs("; ".join(drawn), drawn)
+    if not isinstance(card, ChoiceCard):
+        return ShownAs("", ())
+    if presentation.order and not presentation.fits(card):
+        numbers = " ".join(str(index + 1) for index in presentation.order)
+        return ShownAs(
+            f"order {numbers}",
+            (f"options in the file's numbers: {numbers} (the options have changed since)",),
+        )
+    order = presentation.order or tuple(range(len(card.options)))
+    options = [card.options[index] for index in order]
+    lines = tuple(
+        f"{number}. {option}" + ("  ✓" if option in card.answer else "")
+        for number, option in enumerate(options, 1)
+    )
+    brief = " | ".join(options) if presentation.order else "file order"
+    return ShownAs(brief, lines)
 
 
 @dataclass(frozen=True, slots=True)

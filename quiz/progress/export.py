@@ -42,6 +42,7 @@ CSV_COLUMNS = (
     "stability",
     "difficulty",
     "due",
+    "presentation",  # how the card was shown: JSON text as in the json export, or empty
 )
 FSRS_COLUMNS = ("card_id", "review_time", "review_rating", "review_state", "review_duration")
 
@@ -220,6 +221,7 @@ def write_csv(store: Store, out: TextIO, selection: Selection) -> int:
                 _number(row["after_stability"]),
                 _number(row["after_difficulty"]),
                 row["after_due"] or "",
+                _presentation_text(row["presentation"]),
             )
         )
         count += 1
@@ -250,6 +252,12 @@ def write_fsrs(store: Store, out: TextIO, selection: Selection) -> int:
         )
         count += 1
     return count
+
+
+def _presentation_text(stored: str | None) -> str:
+    """The stored presentation as one JSON text (the json export's object, written the
+    same way whether the review was recorded here or imported), or "" when nothing varied."""
+    return json.dumps(json.loads(stored), ensure_ascii=False) if stored else ""
 
 
 def _number(value: float | None) -> str:

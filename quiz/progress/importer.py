@@ -37,7 +37,7 @@ from typing import Any, BinaryIO
 from pydantic import BaseModel, ValidationError
 
 from quiz.errors import UserError
-from quiz.progress.export import FORMAT, VERSION
+from quiz.progress.export import CSV_COLUMNS, FORMAT, VERSION
 from quiz.progress.import_schema import (
     CARD_FILE_COLUMNS,
     CARD_STATE_COLUMNS,
@@ -117,8 +117,23 @@ def _reading(path: Path) -> Iterator[BinaryIO]:
     except UnicodeDecodeError:
         raise ImportFileError(f"{path}: is not a torch-quiz export (not UTF-8 text)") from None
     except JSONStreamError as error:
+        if _is_csv_export(path):
+            raise ImportFileError(
+                f"{path}: is a csv export, for spreadsheets; only a json export can be "
+                "imported (torch-quiz export --format json)"
+            ) from None
         where = f"line {error.line}, column {error.column}"
         raise ImportFileError(f"{path}: is not valid JSON ({where}); truncated?") from None
+
+
+def _is_csv_export(path: Path) -> bool:
+    """Whether ``path`` starts with the csv export's header (a learner's likely mix-up)."""
+    header = ",".join(CSV_COLUMNS[:3])
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(header)) == header.encode()
+    except OSError:
+        return False
 
 
 def _stamp(stat: os.stat_result) -> tuple[int, int]:

@@ -79,6 +79,7 @@ class LoggedAnswer:
     before: CardState
     after: CardState
     leeched: bool
+    presentation: Presentation  # how the card was shown: a fresh draw, an option order
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +209,7 @@ def answers_to(store: Store, card: int) -> list[LoggedAnswer]:
                 before=CardState.from_columns(row, "before_"),
                 after=CardState.from_columns(row, "after_"),
                 leeched=bool(row["leeched"]),
+                presentation=Presentation.from_json(row["presentation"]),
             )
         )
     return answers

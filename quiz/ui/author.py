@@ -223,6 +223,7 @@ class AuthorScreen(Screen[None]):
     @on(Input.Changed, "#author-expr")
     @on(Input.Changed, "#author-fill")
     @on(TextArea.Changed, "#author-given")
+    @on(Select.Changed, "#author-fresh")
     def _schedule(self) -> None:
         """Run the scratchpad once typing pauses for DEBOUNCE_S."""
         if self._debounce is not None:
@@ -243,12 +244,16 @@ class AuthorScreen(Screen[None]):
         deck = self.deck
         names = {name for name, _ in own}
         inherited = [(g.name, g.expr) for g in deck.given if g.name not in names] if deck else []
-        self.evaluate(inherited + own, expr)
+        # a fresh card's accept and reject examples are judged on the fixed draw: show it
+        fresh = fields.kind == CardKind.OUTPUT and fields.fresh.strip() == "true"
+        self.evaluate(inherited + own, expr, [name for name, _ in own] if fresh else [])
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="author", name="scratchpad")
-    def evaluate(self, givens: list[tuple[str, str]], expr: str) -> None:
+    def evaluate(self, givens: list[tuple[str, str]], expr: str, shown: Sequence[str] = ()) -> None:
+        """Run ``expr`` on the fixed draw (seed 0); ``shown`` givens are printed after it."""
         try:
             run = self.judge.evaluate(givens, expr)
+            drawn = [(name, self.judge.evaluate(givens, name)) for name in shown]
         except SandboxUnavailable as error:
             text = f"the torch sandbox is not available: {error}"
             self.post_message(self.Evaluated(expr, text, False))
@@ -264,6 +269,10 @@ class AuthorScreen(Screen[None]):
         text = result.describe(time_limit)
         if result.warnings:
             text += "".join(f"\nwarning: {w}" for w in result.warnings)
+        if drawn and result.status is Status.VALUE:
+            text += "\n\non the fixed draw (seed 0), which accept and reject are judged on:"
+            for name, given in drawn:
+                text += f"\n{name} = {given.trials[0].results[0].describe(time_limit)}"
         self.post_message(self.Evaluated(expr, text, result.status is Status.VALUE))
 
     @on(Evaluated)
@@ -285,7 +294,11 @@ class AuthorScreen(Screen[None]):
         try:
             card = build_card(self.fields())
         except DraftError as error:
-            self._refuse(str(error))
+            if error.field is not None:
+                self._mark(self.query_one(f"#author-{error.field}"))
+                self._refuse(f"{field_label(self.kind, error.field)}: {error}")
+            else:
+                self._refuse(str(error))
             return
         self._status(Text(f"checking {card['id']} …", style="dim"))
         self.save(deck.path, card)

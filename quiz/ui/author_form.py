@@ -1,9 +1,12 @@
 """The Author screen's card form: one row per field, shown for the kinds that use it.
 
-The judging fields (``dtype``, ``tol``, ``trials``, ``forbid``, ``require``) are
-shown for exactly the kinds whose deck-format model accepts them, and their choices
-and defaults are read from that model too. Empty fields write nothing, so the
-format's defaults apply. A field the save refused is marked until it is edited.
+The judging fields (``dtype``, ``tol``, ``trials``, ``forbid``, ``require``), how a
+review shows the card (``fresh``; a choice's ``shuffle`` and ``pin``) and the edge
+draws (``edges``, ``scale``, ``skip_edges``) are shown for exactly the kinds whose
+deck-format model accepts them, and their choices and defaults are read from that
+model too. Empty fields write nothing, so the format's defaults apply. A field the save
+refused is marked until it is edited. When a kind's rows do not fit the form's height
+with a blank line between them, they close up.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from quiz.deck.model import CardKind, Deck
-from quiz.deck.schema import CARD_MODELS, CodeModel, DtypeName, OutputModel
+from quiz.deck.schema import CARD_MODELS, AutomaticEdge, CodeModel, DtypeName, OutputModel
 
 FIELD_LABELS = {  # form field -> label; "prompt" is relabelled for flash cards
     "id": "Id",
@@ -28,12 +31,18 @@ FIELD_LABELS = {  # form field -> label; "prompt" is relabelled for flash cards
     "answer": "Answer",
     "accept": "Accept",
     "reject": "Reject",
+    "shuffle": "Order",
+    "pin": "Pin",
     "dtype": "Dtype",
+    "fresh": "Fresh",
     "trials": "Trials",
     "atol": "Tol",
     "rtol": "Tol",
     "forbid": "Forbid",
     "require": "Require",
+    "edges": "Edges",
+    "scale": "Scale",
+    "skip_edges": "Skip",
     "explain": "Explain",
     "hint": "Hint",
     "tags": "Tags",
@@ -47,10 +56,13 @@ ROWS = [  # the fields on each row, in form order; a row is named after its firs
     ("answer",),
     ("accept",),
     ("reject",),
-    ("dtype", "trials"),
+    ("shuffle", "pin"),
+    ("dtype", "fresh", "trials"),
     ("atol", "rtol"),
     ("forbid",),
     ("require",),
+    ("edges",),
+    ("scale", "skip_edges"),
     ("explain",),
     ("hint",),
     ("tags",),
@@ -63,14 +75,24 @@ KIND_FIELDS = {  # the other fields each kind uses, besides the judging ones
     CardKind.CHOICE: {"prompt", "options", "answer", "accept", "reject"},
     CardKind.FLASH: {"prompt", "back"},
 }
-JUDGING = {  # card key -> its form fields
+JUDGING = {  # card key -> its form fields, shown where the kind's model takes the key
     "dtype": ("dtype",),
     "tol": ("atol", "rtol"),
     "trials": ("trials",),
     "forbid": ("forbid",),
     "require": ("require",),
+    "fresh": ("fresh",),
+    "edges": ("edges",),
+    "scale": ("scale",),
+    "skip_edges": ("skip_edges",),
+    "shuffle": ("shuffle",),
+    "pin": ("pin",),
 }
 DEFAULT_DTYPE = OutputModel.model_fields["dtype"].default
+SWITCHES = {  # a yes/no key's choices: "" writes nothing (the format's default)
+    "fresh": [("no", ""), ("yes", "true")],  # givens drawn afresh at each review
+    "shuffle": [("shuffled", ""), ("as file", "false")],
+}
 PLACEHOLDERS = {
     "id": "a slug: clamp-both",
     "prompt": "the question (Markdown)",
@@ -84,6 +106,10 @@ PLACEHOLDERS = {
     "rtol": "rtol, e.g. 1e-3",
     "forbid": "names it may not use, ; between",
     "require": "names it must use, ; between",
+    "pin": "kept in place, ; between",
+    "edges": "x = expr, y = expr; next case",
+    "scale": "e.g. 100",
+    "skip_edges": " ".join(get_args(AutomaticEdge)),
     "tags": "words, spaces between",
 }
 
@@ -131,14 +157,28 @@ class CardForm(VerticalScroll):
             background: $boost;
         }
 
-        CardForm #author-label-trials {
+        CardForm #author-trials, CardForm #author-scale {
+            width: 9;
+        }
+
+        CardForm #author-label-trials, CardForm #author-label-fresh,
+        CardForm #author-label-pin, CardForm #author-label-skip_edges {
             width: auto;
-            margin: 0 1 0 0;
+            margin: 0 1;
             color: $text-muted;
         }
 
-        CardForm #author-trials {
+        CardForm #author-fresh {
             width: 9;
+        }
+
+        CardForm #author-shuffle {
+            width: 14;
+        }
+
+        /* A kind whose rows do not fit with a blank line between them: they close up. */
+        CardForm.-dense .author-row {
+            margin-top: 0;
         }
 
         CardForm #author-atol {
@@ -159,6 +199,7 @@ class CardForm(VerticalScroll):
     def __init__(self, decks: Sequence[Deck], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.decks = list(decks)
+        self.shown_rows = 0  # the rows the kind shows, the deck's and kind's included
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="author-row"):
@@ -198,6 +239,10 @@ class CardForm(VerticalScroll):
             choices = [(f"default ({DEFAULT_DTYPE})", "")]
             choices += [(policy, policy) for policy in get_args(DtypeName)]
             return Select(choices, id="author-dtype", value="", allow_blank=False, compact=True)
+        if name in SWITCHES:
+            return Select(
+                SWITCHES[name], id=f"author-{name}", value="", allow_blank=False, compact=True
+            )
         return Input(
             placeholder=PLACEHOLDERS.get(name, ""),
             id=f"author-{name}",
@@ -215,6 +260,16 @@ class CardForm(VerticalScroll):
                 if FIELD_LABELS[name] != FIELD_LABELS[row[0]]:
                     self.query_one(f"#author-label-{name}").display = name in shown
         self.query_one("#author-label-prompt", Label).update(field_label(kind, "prompt"))
+        self.shown_rows = 2 + sum(any(name in shown for name in row) for row in ROWS)
+        self._close_up()
+
+    def on_resize(self) -> None:
+        self._close_up()
+
+    def _close_up(self) -> None:
+        """Close the rows up when, each with a blank line above, they and a two-line status
+        would not fit the form's height."""
+        self.set_class(2 * self.shown_rows + 3 > self.size.height, "-dense")
 
     def values(self) -> dict[str, str]:
         """Every field as typed (``dtype``: "" for the default policy)."""

@@ -1,6 +1,9 @@
 """Card detail: one card's schedule and every answer it got; suspend, unsuspend, reset.
 
-Opened from Browse (``quiz.ui.browse``) with Enter on a card. The card's row and its
+Opened from Browse (``quiz.ui.browse``) with Enter on a card. A fresh card shows new
+values and a choice card a new option order at each review, so a past answer means
+little without them: the history has a Shown column, and the line under it shows the
+highlighted review's values or numbered options in full. The card's row and its
 history are read again after each action, through the study session
 (``quiz.progress.browse``); the actions go through the session itself
 (``quiz.review.session``), so suspending or resetting the card being studied also
@@ -21,10 +24,17 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Header, Label, Static
 
+from quiz.deck.model import AnyCard, ChoiceCard
 from quiz.deck.printable import printable
 from quiz.errors import UserError
 from quiz.judge.verdict import Rating
-from quiz.progress.browse import BrowseRow, HistoryEntry, session_cards, session_history
+from quiz.progress.browse import (
+    BrowseRow,
+    HistoryEntry,
+    session_cards,
+    session_history,
+    shown_as,
+)
 from quiz.review.clock import as_utc
 from quiz.review.state import CardState
 from quiz.ui.footer import KeysFooter
@@ -139,6 +149,13 @@ class CardScreen(Screen[None]):
         CardScreen DataTable {
             height: 1fr;
         }
+
+        CardScreen #card-shown {
+            height: auto;
+            max-height: 8;
+            padding: 0 1;
+            border-top: solid $primary;
+        }
     """
 
     BINDINGS = [
@@ -153,18 +170,36 @@ class CardScreen(Screen[None]):
         self.session = session
         self.row = row
         self.language = language
+        self.card = self._card()
+        self.entries: dict[str, HistoryEntry] = {}  # by the history table's row keys
+
+    def _card(self) -> AnyCard | None:
+        try:
+            return self.session.deck(self.row.ref.deck).card(self.row.ref.card_id)
+        except UserError:
+            return None
+
+    @property
+    def varies(self) -> bool:
+        """Whether the card is shown differently at each review (a Shown column)."""
+        return isinstance(self.card, ChoiceCard) or (self.card is not None and self.card.varies)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="card-summary")
         yield Static("History (latest first)", id="card-history-title")
         yield DataTable(id="card-history", cursor_type="row", zebra_stripes=True)
+        yield Static(id="card-shown")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = printable(str(self.row.ref), multiline=False)
         table = self.query_one("#card-history", DataTable)
-        table.add_columns("When", "Rating", "Outcome", "Answer", "Took", "State", "Next", "Note")
+        columns = ["When", "Rating", "Outcome", "Answer", "Took", "State", "Next", "Note"]
+        if self.varies:
+            columns.insert(4, "Shown")
+        table.add_columns(*columns)
+        self.query_one("#card-shown", Static).display = self.varies
         self.refresh_card()
         table.focus()
 
@@ -183,8 +218,34 @@ class CardScreen(Screen[None]):
         self.query_one("#card-summary", Static).update(self._summary(len(history)))
         table = self.query_one("#card-history", DataTable)
         table.clear()
+        self.entries = {}
         for entry in reversed(history):
-            table.add_row(*self._history_cells(entry))
+            key = str(entry.review_id)
+            self.entries[key] = entry
+            table.add_row(*self._history_cells(entry), key=key)
+        self._show_review(next(iter(self.entries.values()), None))
+
+    @on(DataTable.RowHighlighted, "#card-history")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_review(self.entries.get(event.row_key.value or ""))
+
+    def _show_review(self, entry: HistoryEntry | None) -> None:
+        """The line under the history: what the highlighted review showed, in full."""
+        if not self.varies:
+            return
+        text = Text()
+        if entry is None:
+            text.append("no answers yet", style="dim")
+        else:
+            shown = shown_as(self.card, entry.presentation)
+            when = moment(entry.reviewed_at, self.session.tz)
+            text.append(f"{when}, answered ", style="dim")
+            text.append(printable(entry.answer or "—", multiline=False), style="bold")
+            text.append(" to:\n" if shown.lines else "\n", style="dim")
+            for line in shown.lines:
+                text.append(printable(line, multiline=False) + "\n")
+        text.rstrip()
+        self.query_one("#card-shown", Static).update(text)
 
     def _summary(self, answers: int) -> Text:
         row, now = self.row, self.session.now()
@@ -207,7 +268,7 @@ class CardScreen(Screen[None]):
         text.append(" · ".join(schedule) + "\n")
         flags = ", ".join(row.flags()) or "none"
         text.append(f"flags: {flags}", style="bold red" if row.leech else "")
-        text.append(f"   ·   {answers} answers in the log")
+        text.append(f"   ·   {answers} answer{'s' * (answers != 1)} in the log")
         if row.tags:
             text.append(f"   ·   tags: {printable(' '.join(row.tags))}", style="dim")
         return text
@@ -224,7 +285,7 @@ class CardScreen(Screen[None]):
             for word, applies in (("leech", entry.leeched), ("before reset", entry.before_reset))
             if applies
         ]
-        return [
+        cells: list[str | Text] = [
             moment(entry.reviewed_at, self.session.tz),
             Text(rating, style="red" if entry.rating is Rating.AGAIN else ""),
             entry.outcome or "self",
@@ -234,6 +295,10 @@ class CardScreen(Screen[None]):
             interval,
             ", ".join(notes),
         ]
+        if self.varies:
+            brief = shown_as(self.card, entry.presentation).brief
+            cells.insert(4, plain_cell(brief if len(brief) <= 24 else brief[:23] + "…"))
+        return cells
 
     def _act(self, action: str) -> None:
         ref = self.row.ref

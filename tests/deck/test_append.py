@@ -263,6 +263,52 @@ def test_render_card_round_trips_through_yaml():
     assert render_card(OUTPUT, quote_all=True).count('"') > 10
 
 
+SWITCHED = [  # the keys issue 15 added: switches, a list of mappings, numbers, a pin
+    {
+        "id": "clamp-fresh",
+        "kind": "output",
+        "given": {"x": "torch.randint(0, 10, (4,))"},
+        "expr": "x.clamp(2, 5)",
+        "fresh": True,
+    },
+    {
+        "id": "relu-fill",
+        "kind": "cloze",
+        "prompt": "ReLU",
+        "given": {"x": "torch.randn(6)", "y": "torch.randn(2)"},
+        "template": "F.____(x)",
+        "solution": "relu",
+        "edges": [
+            {"x": "torch.tensor([-7., -0.5, 0., 0.5, 6., 7.])"},
+            {"x": "torch.zeros(6)", "y": "torch.tensor([1., 2.])"},
+        ],
+        "scale": [100, 0.5],
+        "skip_edges": ["equal"],
+    },
+    {
+        "id": "steps",
+        "kind": "choice",
+        "prompt": "First?",
+        "options": ["zero the gradients", "forward pass", "all of the above"],
+        "answer": "zero the gradients",
+        "shuffle": False,
+        "pin": "all of the above",
+    },
+]
+
+
+@pytest.mark.parametrize("card", SWITCHED, ids=lambda card: card["id"])
+def test_switches_and_edge_cases_are_written_as_the_format_reads_them(tmp_path: Path, card):
+    _old, new = _appended(_write(tmp_path, BASIC.encode()), card)
+    added = new.decode()[len(BASIC) :]
+    assert yaml.safe_load(added) == [card]
+    if "edges" in card:
+        assert '\n    edges:\n      - {x: "torch.tensor([-7., -0.5, 0., 0.5, 6., 7.])"}\n' in added
+    for key in ("fresh", "shuffle"):
+        if key in card:
+            assert f"\n    {key}: {str(card[key]).lower()}\n" in added
+
+
 @pytest.mark.parametrize("deck", sorted((ROOT / "decks").glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_bundled_deck_takes_a_new_card(tmp_path: Path, deck: Path):
     path = _write(tmp_path, deck.read_bytes(), deck.name)

@@ -12,6 +12,7 @@ from quiz.deck.draft import (
     DraftFields,
     build_card,
     number,
+    parse_edges,
     parse_givens,
     scratch_expression,
     split_items,
@@ -189,3 +190,66 @@ def test_bad_judging_values_are_refused_by_the_deck_rules(
     assert message in raised.value.diagnostics[0].message
     assert raised.value.key == key
     assert path.read_text() == DECK
+
+
+def test_edge_cases_one_per_semicolon_givens_cut_at_top_level_commas():
+    text = "x = torch.tensor([-7., 0., 6.]), y = torch.zeros(2, 3); x = 1, 2 ;m: torch.ones(2)"
+    assert parse_edges(text) == [
+        {"x": "torch.tensor([-7., 0., 6.])", "y": "torch.zeros(2, 3)"},
+        {"x": "1, 2"},  # what follows the comma is no given: the comma is the expression's
+        {"m": "torch.ones(2)"},
+    ]
+    assert parse_edges(" ; ") == []
+    for bad, message in [
+        ("torch.zeros(3)", "edge case 1: write it as name = expression"),
+        ("x = torch.zeros(3); = 2", "edge case 2: write it as name = expression"),
+        ("x = ", "edge case 1: a given has no expression"),
+        ("x = 1, x = 2", "edge case 1: a given name is listed twice"),
+    ]:
+        with pytest.raises(DraftError, match=message) as raised:
+            parse_edges(bad)
+        assert raised.value.field == "edges"
+
+
+def test_the_keys_of_fresh_values_edge_draws_and_option_order():
+    fresh = build_card(
+        DraftFields(kind="output", id="o", given="x = torch.randint(0, 10, (4,))",
+                    expr="x.clamp(2, 5)", fresh="true", dtype="kind")
+    )  # fmt: skip
+    assert list(fresh) == ["id", "kind", "given", "expr", "fresh", "dtype"]
+    assert fresh["fresh"] is True
+    code = build_card(
+        _code(trials="7", edges="m = torch.zeros(3, 4)", scale="100, 1e3", skip_edges="equal;zeros")
+    )
+    assert list(code)[5:] == ["trials", "edges", "scale", "skip_edges"]
+    assert (code["edges"], code["scale"], code["skip_edges"]) == (
+        [{"m": "torch.zeros(3, 4)"}],
+        [100, 1000.0],
+        ["equal", "zeros"],
+    )
+    choice = build_card(
+        DraftFields(kind="choice", id="q", prompt="P", options="a; b; all of the above",
+                    answer="a", shuffle="false", pin="all of the above")
+    )  # fmt: skip
+    assert list(choice)[-2:] == ["shuffle", "pin"]
+    assert (choice["shuffle"], choice["pin"]) == (False, "all of the above")
+    assert build_card(DraftFields(kind="choice", id="q", options="a; b", answer="a", pin="a; b"))[
+        "pin"
+    ] == ["a", "b"]
+
+
+def test_keys_a_kind_does_not_take_are_not_written():
+    others = {"fresh": "true", "edges": "x = 1", "scale": "10", "skip_edges": "equal",
+              "shuffle": "false", "pin": "a"}  # fmt: skip
+    output = build_card(DraftFields(kind="output", id="o", expr="torch.ones(2)", **others))
+    assert set(output) == {"id", "kind", "expr", "fresh"}
+    cloze = build_card(
+        DraftFields(kind="cloze", id="z", prompt="P", expr="x.____()", fill="sum", **others)
+    )
+    assert {"edges", "scale", "skip_edges"} <= set(cloze)
+    assert not {"fresh", "shuffle", "pin"} & set(cloze)
+    flash = build_card(DraftFields(kind="flash", id="f", prompt="F", back="B", **others))
+    assert set(flash) == {"id", "kind", "front", "back"}
+    with pytest.raises(DraftError, match="'fresh' must be true or false") as raised:
+        build_card(DraftFields(kind="output", id="o", expr="1", fresh="maybe"))
+    assert raised.value.field == "fresh"

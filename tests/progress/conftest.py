@@ -14,6 +14,7 @@ import pytest
 
 from quiz.deck.check import load_decks
 from quiz.deck.model import Deck
+from quiz.judge.presentation import PLAIN, Presentation
 from quiz.judge.verdict import Outcome, Rating, Verdict
 from quiz.progress.export import Selection, export_text
 from quiz.review.cards import CardRef, get_card
@@ -68,6 +69,7 @@ class Learner:
         *,
         text: str | None = None,
         duration_ms: int | None = 5000,
+        presentation: Presentation = PLAIN,
     ) -> Recorded:
         card = get_card(self.store, CardRef.parse(ref))
         verdict = None
@@ -86,7 +88,7 @@ class Learner:
             Rating(rating),
             shown=None,
             now=at,
-            answer=Answer(text, verdict, duration_ms),
+            answer=Answer(text, verdict, duration_ms, presentation),
         )
 
 

@@ -52,6 +52,19 @@ def test_every_command_works_on_an_empty_database(tmp_path: Path):
     assert result.exit_code == 0 and (tmp_path / "r.html").exists()
 
 
+def test_a_csv_export_has_presentations_and_is_not_imported(db: Path, tmp_path: Path):
+    """The csv export ends with a presentation column; importing it says to use json."""
+    out = tmp_path / "reviews.csv"
+    assert (
+        runner.invoke(app, ["export", "--format", "csv", "-o", str(out), "--db", str(db)]).exit_code
+        == 0
+    )
+    assert out.read_text(encoding="utf-8").splitlines()[0].endswith(",due,presentation")
+    result = runner.invoke(app, ["import", str(out), "--db", str(db)])
+    assert result.exit_code == 1
+    assert "is a csv export" in result.output and "--format json" in result.output
+
+
 def test_stats_json_and_table_through_env(db: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TORCH_QUIZ_DB", str(db))
     data = json.loads(runner.invoke(app, ["stats", "--json", "--forecast", "3"]).output)

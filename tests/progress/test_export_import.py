@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from quiz.errors import UserError
+from quiz.judge.presentation import Presentation
 from quiz.judge.verdict import Rating
 from quiz.progress.export import CSV_COLUMNS, FSRS_COLUMNS, Selection, parse_since
 from quiz.progress.importer import ImportFileError, import_file
@@ -144,6 +145,7 @@ def test_bad_files_are_refused_and_change_nothing(tmp_path: Path, store: Store, 
     cases: list[tuple[str, str | bytes]] = [
         ("not valid JSON", text[: len(text) // 2]),  # truncated
         ("not valid JSON", "{nope"),
+        ("is a csv export, for spreadsheets; only a json export", export(store, "csv")),
         ("is empty", ""),
         ("not UTF-8", b"\xff\xfe\x00garbage"),
         ("not a torch-quiz progress export", json.dumps({"deck": "x", "cards": []})),
@@ -174,7 +176,7 @@ def test_csv_has_a_header_and_one_row_per_review(store: Store, learner: Learner)
     rows = list(csv.reader(io.StringIO(export(store, "csv"))))
     assert tuple(rows[0]) == CSV_COLUMNS == (
         "reviewed_at", "deck", "card", "kind", "answer", "verdict", "rating", "duration_ms",
-        "state", "stability", "difficulty", "due",
+        "state", "stability", "difficulty", "due", "presentation",
     )  # fmt: skip
     assert len(rows) == 1 + 9
     first = dict(zip(rows[0], rows[1], strict=True))
@@ -183,6 +185,29 @@ def test_csv_has_a_header_and_one_row_per_review(store: Store, learner: Learner)
     assert (first["answer"], first["verdict"], first["rating"]) == ("[1, 2]", "right", "3")
     assert first["duration_ms"] == "5000" and first["state"] == "learning"
     assert float(first["stability"]) > 0 and first["due"].startswith("2025-02-28T12:10")
+
+
+def test_csv_carries_each_review_presentation_as_the_json_export_has_it(
+    store: Store, learner: Learner
+):
+    """A fresh draw and an option order come out as JSON text, the json export's object;
+    a card shown as its file says has an empty cell."""
+    drawn = Presentation(seed=81, givens=(("x", "tensor([[6, 7],\n        [7, 0]])"),))
+    learner.answer("alpha/a1", Rating.GOOD, T0, text="[6, 7]", presentation=drawn)
+    learner.answer(
+        "alpha/a2", Rating.AGAIN, T0, text="2", presentation=Presentation(order=(2, 0, 1))
+    )
+    learner.answer("beta/b1", Rating.EASY, T0)
+    rows = list(csv.DictReader(io.StringIO(export(store, "csv"))))
+    cells = [row["presentation"] for row in rows]
+    assert [json.loads(cell) if cell else None for cell in cells] == [
+        review["presentation"] for review in export_json(store)["reviews"]
+    ]
+    assert json.loads(cells[0]) == {
+        "seed": 81,
+        "givens": {"x": "tensor([[6, 7],\n        [7, 0]])"},
+    }
+    assert Presentation.from_json(cells[1]).order == (2, 0, 1) and cells[2] == ""
 
 
 def test_fsrs_log_schema(store: Store, learner: Learner):

@@ -9,9 +9,19 @@ from pathlib import Path
 import pytest
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static, TextArea
+from textual.worker import WorkerCancelled
 
 from quiz.deck.loader import load_deck
-from quiz.deck.model import CardKind, CodeCard, DtypePolicy, OutputCard, Tolerance
+from quiz.deck.model import (
+    CardKind,
+    ChoiceCard,
+    ClozeCard,
+    CodeCard,
+    DtypePolicy,
+    OutputCard,
+    Tolerance,
+)
+from quiz.judge.deckcheck import check_card
 from quiz.ui.author import AuthorScreen
 
 from .pilots import record_notifications, until
@@ -38,7 +48,12 @@ def _status(app: HostApp) -> str:
 
 async def _run_scratchpad(app: HostApp, pilot) -> None:
     app.screen.run_scratchpad()
-    await app.workers.wait_for_complete()
+    for _ in range(10):
+        try:
+            await app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:  # the debounced run of the same fields took over: wait for it
+            await pilot.pause()
     await pilot.pause()
 
 
@@ -52,7 +67,7 @@ def _fill(app: HostApp, **values: str) -> None:
     for name, value in values.items():
         if name == "given":
             app.screen.query_one("#author-given", TextArea).text = value
-        elif name in ("kind", "deck", "dtype"):
+        elif name in ("kind", "deck", "dtype", "fresh", "shuffle"):
             app.screen.query_one(f"#author-{name}", Select).value = value
         else:
             app.screen.query_one(f"#author-{name}", Input).value = value
@@ -97,6 +112,21 @@ async def test_givens_and_bad_input_show_their_message(judge, decks):
         _fill(app, given="torch.ones(2)")
         await _run_scratchpad(app, pilot)
         assert "given line 1" in _value(app)
+
+
+async def test_a_fresh_card_shows_the_fixed_draw_its_examples_are_judged_on(judge, decks):
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        _fill(app, given="x = torch.randint(0, 10, (4,))", expr="x.clamp(2, 5)")
+        await _run_scratchpad(app, pilot)
+        assert _value(app) == "tensor([4, 5, 3, 2])"
+        _fill(app, fresh="true")
+        await _run_scratchpad(app, pilot)
+        assert _value(app) == (
+            "tensor([4, 5, 3, 2])\n\n"
+            "on the fixed draw (seed 0), which accept and reject are judged on:\n"
+            "x = tensor([4, 9, 3, 0])"
+        )
 
 
 async def test_a_cloze_template_runs_with_its_fill(judge, decks):
@@ -219,13 +249,15 @@ def test_author_snapshot(judge, decks, snap_compare, size):
     assert snap_compare(make_app(judge, decks), run_before=typed, terminal_size=size)
 
 
-# docs/deck-format.md: dtype and tol for output, code and cloze cards; trials, forbid and
-# require for code cards only.
+# docs/deck-format.md: dtype and tol for output, code and cloze cards; fresh for output
+# cards; trials, forbid and require for code cards only; the edge draws' keys for code and
+# cloze cards; shuffle and pin for choice cards.
+EDGE_KEYS = {"edges", "scale", "skip_edges"}
 JUDGING_SHOWN = {
-    "output": {"dtype", "atol", "rtol"},
-    "code": {"dtype", "atol", "rtol", "trials", "forbid", "require"},
-    "cloze": {"dtype", "atol", "rtol"},
-    "choice": set(),
+    "output": {"dtype", "atol", "rtol", "fresh"},
+    "code": {"dtype", "atol", "rtol", "trials", "forbid", "require", *EDGE_KEYS},
+    "cloze": {"dtype", "atol", "rtol", *EDGE_KEYS},
+    "choice": {"shuffle", "pin"},
     "flash": set(),
 }
 
@@ -241,10 +273,12 @@ async def test_judging_fields_show_for_the_kinds_that_take_them(judge, decks):
         for kind, expected in JUDGING_SHOWN.items():
             _fill(app, kind=kind)
             await pilot.pause()
-            judging = JUDGING_SHOWN["code"]
+            judging = set().union(*JUDGING_SHOWN.values())
             shown = {name for name in judging if _shown(app.screen.query_one(f"#author-{name}"))}
             assert shown == expected, kind
-            assert _shown(app.screen.query_one("#author-label-trials")) == ("trials" in expected)
+            for name in ("trials", "fresh", "pin", "skip_edges"):
+                label = app.screen.query_one(f"#author-label-{name}")
+                assert _shown(label) == (name in expected), (kind, name)
 
 
 @pytest.mark.parametrize("size", [(100, 32), (80, 24)])
@@ -348,3 +382,93 @@ async def test_bad_judging_values_are_refused_at_their_field(judge, decks):
         assert "not to use torch.sum" in _status(app)
         assert [w.id for w in app.screen.query(".-invalid")] == ["author-accept"]
     assert path.read_bytes() == old
+
+
+async def test_fresh_values_edge_draws_and_option_order_are_saved_and_pass_check(judge, decks):
+    path = decks[-1].path
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        cards = [
+            {"kind": "output", "id": "clamp-fresh", "given": "x = torch.randint(0, 10, (4,))",
+             "expr": "x.clamp(2, 5)", "fresh": "true", "accept": "[4, 5, 3, 2]",
+             "reject": "[4, 9, 3, 0]"},  # the fixed draw, seed 0: x = tensor([4, 9, 3, 0])
+            {"kind": "code", "id": "relu-grad", "prompt": "ReLU's derivative (0 at 0).",
+             "given": "x = torch.randn(8)", "expr": "(x > 0).float()", "fresh": "",
+             "edges": "x = torch.tensor([-1., 0., 2.])", "scale": "100",
+             "skip_edges": "equal", "accept": "", "reject": "(x >= 0).float()"},
+            {"kind": "cloze", "id": "relu-fill", "prompt": "ReLU, functional.",
+             "given": "x = torch.randn(6)", "expr": "F.____(x)", "fill": "relu",
+             "edges": "x = torch.tensor([-7., -0.5, 0., 0.5, 6., 7.])", "scale": "",
+             "skip_edges": "", "reject": "relu6"},
+            {"kind": "choice", "id": "first-step", "prompt": "First in a training step?",
+             "given": "", "expr": "", "options": "zero the gradients; forward pass; none of these",
+             "answer": "zero the gradients", "shuffle": "false", "pin": "none of these",
+             "accept": "1", "reject": "2"},
+        ]  # fmt: skip
+        for values in cards:
+            _fill(app, **values)
+            await pilot.pause()
+            await _save(app, pilot)
+            assert f"saved {values['id']}" in _status(app), _status(app)
+    deck = load_deck(path).deck
+    fresh, code, cloze, choice = deck.cards[-4:]
+    assert isinstance(fresh, OutputCard) and fresh.fresh
+    assert isinstance(code, CodeCard) and not code.varies
+    assert [[(g.name, g.expr) for g in edge.given] for edge in code.edges] == [
+        [("x", "torch.tensor([-1., 0., 2.])")]
+    ]
+    assert (code.scale, code.skip_edges) == ((100.0,), ("equal",))
+    assert isinstance(cloze, ClozeCard) and len(cloze.edges) == 1 and cloze.scale == ()
+    assert isinstance(choice, ChoiceCard)
+    assert (choice.shuffle, choice.pin) == (False, ("none of these",))
+    for card in (fresh, code, cloze, choice):  # as `torch-quiz check` checks the file
+        assert check_card(deck, card, judge) == [], card.id
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "message"),
+    [
+        ({"edges": "torch.zeros(8)"}, "edges",
+         "Edges: edge case 1: write it as name = expression"),
+        ({"edges": "y = torch.zeros(8)"}, "edges",
+         "Edges: edge case 1 gives 'y', which is not a given"),
+        ({"edges": "x = torch.zeros("}, "edges", "Edges: not a valid expression"),
+        ({"expr": "x.exp()", "edges": "x = torch.full((8,), 1000.)"}, "edges",
+         "Edges: edge case 1: the solution gives NaN or infinity there"),
+        ({"scale": "-1"}, "scale", "Scale: 'scale' must be a list of numbers greater than 0"),
+        ({"scale": "big"}, "scale", "Scale: 'scale' must be a list of numbers greater than 0"),
+        ({"skip_edges": "zero"}, "skip_edges",
+         "Skip: 'skip_edges' must be one of some-zeros, zeros, negated, equal or largest"),
+        ({"kind": "output", "fresh": "true", "given": ""}, "fresh",
+         "Fresh: fresh: true draws the givens afresh at each review, but this card has none"),
+        ({"kind": "output", "fresh": "true", "given": "x = torch.tensor([1, 2])"}, "fresh",
+         "Fresh: fresh: true, but the givens are not random"),
+        ({"kind": "choice", "options": "a; b; all of these", "answer": "a", "pin": "nope"}, "pin",
+         "Pin: pin 'nope' is not one of the options"),
+    ],
+)  # fmt: skip
+async def test_bad_values_of_the_new_keys_are_refused_at_their_field(
+    judge, decks, values, field, message
+):
+    path = decks[-1].path
+    old = path.read_bytes()
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        _fill(app, kind="code", id="relu-grad", prompt="P", given="x = torch.randn(8)")
+        _fill(app, **{"expr": "(x > 0).float()", **values})
+        await pilot.pause()
+        await _save(app, pilot)
+        assert _status(app).startswith(message), _status(app)
+        assert [w.id for w in app.screen.query(".-invalid")] == [f"author-{field}"]
+    assert path.read_bytes() == old
+
+
+@pytest.mark.parametrize("kind", ["code", "choice"])
+def test_author_new_keys_snapshot(judge, decks, snap_compare, kind):
+    """At 80x24: a code card's edge rows, closed up to fit; a choice's order and pin."""
+
+    async def typed(pilot) -> None:
+        _fill(pilot.app, kind=kind, id="example")
+        await pilot.pause()
+
+    assert snap_compare(make_app(judge, decks), run_before=typed, terminal_size=(80, 24))
