@@ -108,7 +108,7 @@ class EdgeKind(StrEnum):
     each given that drew random numbers, if it is a tensor, keeping its shape, dtype and
     ``requires_grad`` (givens computed from it follow)."""
 
-    SOME_ZEROS = "some-zeros"  # every other element set to 0
+    SOME_ZEROS = "some-zeros"  # every other element set to 0, the next given the others
     ZEROS = "zeros"
     NEGATED = "negated"
     EQUAL = "equal"  # every element equal to the first

@@ -19,9 +19,13 @@ import torch
 from quiz.sandbox.protocol import EdgeKind
 
 
-def remake(value: Any, kind: EdgeKind, factor: float = 1.0) -> torch.Tensor | None:
+def remake(value: Any, kind: EdgeKind, factor: float = 1.0, order: int = 0) -> torch.Tensor | None:
     """``value`` made into the edge ``kind``, or None when it stays as it is (not a dense
-    tensor, no element, or the same values: a one-element tensor is already all equal)."""
+    tensor, no element, or the same values: a one-element tensor is already all equal).
+    ``order`` counts the random givens remade before this one in the draw: some-zeros
+    zeroes every other element from the first for the first given, from the second for
+    the next, so that where one given is 0 the other is not (``torch.where(x > 0, x, y)``
+    for ``torch.where(x < 0, y, x)`` differs only where x is 0 and y is not)."""
     if not isinstance(value, torch.Tensor) or value.layout is not torch.strided:
         return None
     if value.numel() == 0 or value.is_quantized or value.device.type != "cpu":
@@ -29,7 +33,7 @@ def remake(value: Any, kind: EdgeKind, factor: float = 1.0) -> torch.Tensor | No
     with torch.no_grad():
         base = value.detach()
         flat = base.reshape(-1)
-        made = _values(flat, kind, factor)
+        made = _values(flat, kind, factor, order)
         if made is None:
             return None
         result = base.clone()  # keeps the strides of a dense tensor (a transpose stays one)
@@ -41,13 +45,13 @@ def remake(value: Any, kind: EdgeKind, factor: float = 1.0) -> torch.Tensor | No
     return result
 
 
-def _values(flat: torch.Tensor, kind: EdgeKind, factor: float) -> torch.Tensor | None:
+def _values(flat: torch.Tensor, kind: EdgeKind, factor: float, order: int) -> torch.Tensor | None:
     """The new elements, flat."""
     if kind is EdgeKind.ZEROS:
         return torch.zeros_like(flat)
     if kind is EdgeKind.SOME_ZEROS:
         made = flat.clone()
-        made[::2] = 0
+        made[order % 2 :: 2] = 0
         return made
     if kind is EdgeKind.NEGATED:
         if flat.dtype == torch.bool:

@@ -246,6 +246,7 @@ def run_trial(
         env: dict[str, Any] = {}
         shown: dict[str, str] = {}
         changed: dict[str, Any] = {}
+        remade_before = 0  # random givens remade so far in this draw
         for name, expr in givens:
             first = show and index == 0
             before = _rng_state() if remade is not None else None
@@ -258,7 +259,8 @@ def run_trial(
                 trial.setdefault("random", False)
                 return trial
             if remade is not None and _rng_moved(before):
-                new = remake(value, remade.kind, remade.factor)
+                new = remake(value, remade.kind, remade.factor, remade_before)
+                remade_before += 1
                 if new is not None:
                     value = changed[name] = new
             env[name] = value

@@ -192,6 +192,11 @@ BUNDLED = [
     # a mask with <= also overwrites the zeros
     ("indexing", "masked-fill-fill", "x <= 0", W),
     ("indexing", "masked-fill-fill", "x < 0", R),
+    # found in a trial: the sources differ only where x is 0 and y is not, so the zeros
+    # of the two givens must not fall on the same elements
+    ("where-gather", "where-clip-negatives", "torch.where(x > 0, x, y)", W),
+    ("where-gather", "where-clip-negatives", "torch.where(x >= 0, x, y)", R),
+    ("where-gather", "where-clip-negatives", "torch.where(x < 0, y, x)", R),
 ]
 
 
