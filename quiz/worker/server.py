@@ -17,6 +17,7 @@ since no signal interrupts a running torch kernel. Then the OS-level wall rises
 
 from __future__ import annotations
 
+import collections
 import json
 import math
 import os
@@ -241,29 +242,44 @@ def run_trial(
     replaced = dict(edge.givens) if edge is not None else {}
     remade = edge if edge is not None and edge.derived else None
     trial: dict[str, Any] = {"seed": seed, "results": []}
+    key = (seed, tuple(givens), edge)
     for index in range(max(1, len(exprs))):
         random_state = _reset(seed)
-        env: dict[str, Any] = {}
-        shown: dict[str, str] = {}
-        changed: dict[str, Any] = {}
-        for name, expr in givens:
-            first = show and index == 0
-            before = _rng_state() if remade is not None else None
-            outcome, value = evaluate(
-                replaced.get(name, expr), env, time_limit, want_value=True,
-                show=first and remade is None,
-            )  # fmt: skip
-            if outcome["status"] != "value":
-                trial["given_failure"] = {"name": name, **outcome}
-                trial.setdefault("random", False)
-                return trial
-            if remade is not None and _rng_moved(before):
-                new = remake(value, remade.kind, remade.factor)
-                if new is not None:
-                    value = changed[name] = new
-            env[name] = value
-            if first:
-                shown[name] = outcome.pop("repr") if "repr" in outcome else _printed(value)
+        first = show and index == 0
+        kept = _BUILT.get(key)
+        if kept is not None and (kept.shown is not None or not first):
+            _BUILT.move_to_end(key)
+            env = kept.fresh()
+            kept.restore_random_state()
+            shown, changed, moved = kept.shown or {}, kept.changed, kept.random
+        else:
+            env = {}
+            shown = {}
+            changed = {}
+            for name, expr in givens:
+                before = _rng_state() if remade is not None else None
+                outcome, value = evaluate(
+                    replaced.get(name, expr), env, time_limit, want_value=True,
+                    show=first and remade is None,
+                )  # fmt: skip
+                if outcome["status"] != "value":
+                    trial["given_failure"] = {"name": name, **outcome}
+                    trial.setdefault("random", False)
+                    return trial
+                if remade is not None and _rng_moved(before):
+                    new = remake(value, remade.kind, remade.factor)
+                    if new is not None:
+                        value = changed[name] = new
+                env[name] = value
+                if first:
+                    shown[name] = outcome.pop("repr") if "repr" in outcome else _printed(value)
+            moved = _rng_moved(random_state)
+            kept = _Built.keep(env, changed, moved, shown if first else None)
+            if kept is not None:
+                _BUILT[key] = kept
+                while len(_BUILT) > BUILT_KEPT:
+                    _BUILT.popitem(last=False)
+                changed = kept.changed  # untouched copies: the expression may change env's
         if index == 0:
             if remade is not None and made is not None:
                 if not changed or any(same(changed, earlier) for earlier in made):
@@ -272,13 +288,139 @@ def run_trial(
             if show:
                 trial["givens"] = shown
             if detect_random:
-                trial["random"] = _rng_moved(random_state)
+                trial["random"] = moved
         if exprs:
             outcome, _ = evaluate(exprs[index], env, time_limit, show=show)
             trial["results"].append(outcome)
             if outcome["status"] == "limit":
                 break
     return trial
+
+
+BUILT_KEPT = 512  # draws of givens kept: a card's reference and its answers share seeds
+KEPT_ELEMENTS = 100_000  # a tensor larger than this is built again at every draw
+
+
+class _Built:
+    """One draw of the givens (a seed, perhaps an edge), kept untouched so the next
+    evaluation on the same draw gets copies instead of evaluating the givens again.
+
+    Kept only when every given is a value an expression cannot reach into through
+    another: an immutable Python value, or a plain tensor (no view, no autograd history,
+    no storage shared with another given). Each evaluation gets fresh copies, so an
+    in-place change still reaches no other evaluation; the random generator is left as
+    building the givens left it.
+    """
+
+    def __init__(
+        self,
+        values: dict[str, Any],
+        grads: frozenset[str],
+        changed: dict[str, Any],
+        random: bool,
+        shown: dict[str, str] | None,
+    ) -> None:
+        import torch
+
+        self.values = values
+        self.grads = grads
+        self.changed = changed
+        self.random = random
+        self.shown = shown
+        self.random_state = torch.default_generator.get_state()
+
+    @classmethod
+    def keep(
+        cls,
+        env: dict[str, Any],
+        changed: dict[str, Any],
+        random: bool,
+        shown: dict[str, str] | None,
+    ) -> _Built | None:
+        """The draw kept, or None when a given is not a value that can be copied whole."""
+        import torch
+
+        values: dict[str, Any] = {}
+        storages: set[int] = set()
+        for name, value in env.items():
+            if isinstance(value, torch.Tensor):
+                if not _plain_tensor(value) or value.untyped_storage().data_ptr() in storages:
+                    return None
+                if value.numel():
+                    storages.add(value.untyped_storage().data_ptr())
+                values[name] = value.detach().clone()
+            elif value is None or type(value) in _immutable():
+                values[name] = value
+            else:
+                return None
+        grads = frozenset(name for name, value in env.items() if _requires_grad(value))
+        kept = {name: values[name] for name in changed}
+        return cls(values, grads, kept, random, None if shown is None else dict(shown))
+
+    def fresh(self) -> dict[str, Any]:
+        import torch
+
+        env: dict[str, Any] = {}
+        for name, value in self.values.items():
+            if isinstance(value, torch.Tensor):
+                value = value.clone()
+                if name in self.grads:
+                    value.requires_grad_(True)
+            env[name] = value
+        return env
+
+    def restore_random_state(self) -> None:
+        import torch
+
+        torch.default_generator.set_state(self.random_state)
+
+
+def _plain_tensor(value: Any) -> bool:
+    """A dense CPU tensor of its own: not a view, not a Parameter, no history."""
+    import torch
+
+    return (
+        type(value) is torch.Tensor
+        and value.layout is torch.strided
+        and value.device.type == "cpu"
+        and not value.is_quantized
+        and not value.is_nested
+        and value.grad_fn is None
+        and value.grad is None
+        and value._base is None
+        and value.is_contiguous()
+        and value.storage_offset() == 0
+        and value.untyped_storage().nbytes() == value.numel() * value.element_size()
+        and not value.is_conj()
+        and not value.is_neg()
+        and not any(getattr(value, "names", None) or ())
+        and value.numel() <= KEPT_ELEMENTS
+    )
+
+
+def _requires_grad(value: Any) -> bool:
+    import torch
+
+    return isinstance(value, torch.Tensor) and value.requires_grad
+
+
+def _immutable() -> tuple[type, ...]:
+    import torch
+
+    return (bool, int, float, complex, str, torch.dtype, torch.Size, torch.device)
+
+
+_BUILT: collections.OrderedDict[tuple[Any, ...], _Built] = collections.OrderedDict()
+
+
+def forget() -> None:
+    """Drop the kept draws of givens and parsed expressions: the next request builds and
+    parses everything afresh (tests that count evaluations)."""
+    from quiz.worker.evaluator import forget_parsed
+
+    _BUILT.clear()
+    _NAMES.clear()
+    forget_parsed()
 
 
 def _printed(value: Any) -> str:
