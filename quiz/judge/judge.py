@@ -319,7 +319,10 @@ class Judge:
         seeds = [trial.seed for trial in drawn]
         givens = card_givens(deck, card)
         edges = [trial.edge for trial in edged if trial.edge is not None]
-        run = self.runner.run(givens, [expr], seeds, show={seeds[-1]}, edges=edges)
+        # The givens as printed come from the reference, which ran on the same draws.
+        run = self.runner.run(
+            givens, [expr], seeds, show={seeds[-1]}, edges=edges, show_givens=False
+        )
         answered = {trial.key: trial for trial in run.trials}
         given_names = [name for name, _ in givens]
         for number, want in enumerate((*drawn, *edged)):
@@ -356,7 +359,8 @@ class Judge:
                     again = self._again(givens, [_reference_expr(card), expr], draws, want)
                     if again is not None and len(again.results) == 2:
                         trial, (expected, got) = again, again.results
-                details = _trial_details(number, len(drawn), trial, reference.random)
+                shown = trial if trial.givens else want  # the same draw, printed by the reference
+                details = _trial_details(number, len(drawn), shown, reference.random)
                 return Verdict(
                     Outcome.WRONG, difference.message, details, expected.printed, got.printed,
                     difference.index,

@@ -116,7 +116,8 @@ def _take_stdout() -> TextIO:
 
 
 def _send(protocol: TextIO, message: dict[str, Any]) -> None:
-    text = json.dumps(message, ensure_ascii=False)
+    text = message.text if isinstance(message, _Reply) else ""
+    text = text or json.dumps(message, ensure_ascii=False)
     if _bytes(text) > MAX_REPLY_BYTES:  # handle() keeps under it; never send more
         text = json.dumps(_too_large(message.get("id"), 0, len(text)))
     protocol.write(text + "\n")
@@ -166,25 +167,31 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     shown = request.get("show", True)  # True, False or the seeds to print: printing can
     show = set(seeds) if shown is True else set(shown or ())  # cost more than computing
     show_edges = bool(request.get("show_edges", shown is True))
+    show_givens = bool(request.get("show_givens", True))  # False: the values only
     seconds = request_seconds(time_limit, len(exprs), len(givens), len(seeds) + len(edges))
     seconds = min(seconds, float(request.get("budget", seconds)))  # what is left of the run
     _cpu_budget(2 * seconds + 1)
     trials: list[dict[str, Any]] = []
+    texts: list[str] = []  # each trial as sent: measured once, and sent as it was measured
     random_givens = False
     size = 0
     stopped = False
     for number, seed in enumerate(seeds):
         trial = run_trial(
-            seed, givens, exprs, time_limit, show=seed in show, detect_random=number == 0
-        )
+            seed, givens, exprs, time_limit, show=seed in show, detect_random=number == 0,
+            show_givens=show_givens,
+        )  # fmt: skip
         if number == 0:
             random_givens = trial.pop("random")
-        size += _bytes(json.dumps(trial, ensure_ascii=False))
+        text = json.dumps(trial, ensure_ascii=False)
+        size += _bytes(text)
         if size > MAX_REPLY_BYTES - (1 << 10):  # room for the id and the brackets
             trials.append(_too_large(None, seed, size)["trials"][0])
+            texts.append(json.dumps(trials[-1]))
             stopped = True
             break
         trials.append(trial)
+        texts.append(text)
         if trial.get("given_failure") or _hit_limit(trial):
             stopped = True
             break
@@ -193,19 +200,47 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     made: list[dict[str, Any]] = []  # the givens each edge draw remade, to leave out repeats
     for edge in [] if stopped else edges:
         trial = run_trial(
-            edge_seed, givens, exprs, time_limit, show=show_edges, edge=edge, made=made
-        )
+            edge_seed, givens, exprs, time_limit, show=show_edges, edge=edge, made=made,
+            show_givens=show_givens,
+        )  # fmt: skip
         if trial is None:
             continue
         trial["edge"] = edge.as_dict()
-        size += _bytes(json.dumps(trial, ensure_ascii=False))
+        text = json.dumps(trial, ensure_ascii=False)
+        size += _bytes(text)
         if size > MAX_REPLY_BYTES - (1 << 10):
             trials.append(_too_large(None, edge_seed, size)["trials"][0])
+            texts.append(json.dumps(trials[-1]))
             break
         trials.append(trial)
+        texts.append(text)
         if _hit_limit(trial):
             break
-    return {"id": request.get("id"), "trials": trials, "random": random_givens}
+    reply = _Reply(id=request.get("id"), trials=trials, random=random_givens)
+    reply.text = (
+        f'{{"id": {json.dumps(reply["id"])}, "trials": [{", ".join(texts)}], '
+        f'"random": {json.dumps(random_givens)}}}'
+    )
+    return reply
+
+
+class _Reply(dict[str, Any]):
+    """A run's reply, with its text as sent: each trial was encoded once, to measure it.
+    Changed afterwards, it is encoded again."""
+
+    text = ""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.text = ""
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.text = ""
+        super().__delitem__(key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self.text = ""
+        return super().pop(key, *default)
 
 
 def _edge(data: Any) -> Edge:
@@ -229,10 +264,12 @@ def run_trial(
     detect_random: bool = False,
     edge: Edge | None = None,
     made: list[dict[str, Any]] | None = None,
+    show_givens: bool = True,
 ) -> dict[str, Any] | None:
     """Evaluate each expression on freshly built givens seeded with ``seed``.
 
-    With ``show``, the givens and each value are also printed as torch prints them. An
+    With ``show``, the givens (unless not ``show_givens``: the app has them from another
+    run on the same draw) and each value are also printed as torch prints them. An
     ``edge`` draw remakes the givens that drew random numbers (or replaces some, for an
     author's edge case); one that remakes nothing, or the same values as a draw in
     ``made``, is None: it would only repeat a draw.
@@ -245,7 +282,7 @@ def run_trial(
     key = (seed, tuple(givens), edge)
     for index in range(max(1, len(exprs))):
         random_state = _reset(seed)
-        first = show and index == 0
+        first = show and show_givens and index == 0
         kept = _BUILT.get(key)
         if kept is not None and (kept.shown is not None or not first):
             _BUILT.move_to_end(key)
@@ -285,7 +322,7 @@ def run_trial(
                 if not changed or any(same(changed, earlier) for earlier in made):
                     return None
                 made.append(changed)
-            if show:
+            if first:
                 trial["givens"] = shown
             if detect_random:
                 trial["random"] = moved

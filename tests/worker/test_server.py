@@ -58,6 +58,15 @@ def test_givens_that_share_their_data_are_built_again_for_every_evaluation(sandb
             assert [r.printed for r in trial.results] == [shared, "tensor([1., 2.])"]
 
 
+def test_values_can_be_printed_without_their_givens(sandbox):
+    """A judge has the givens as printed from the reference's run on the same draws."""
+    givens = [("x", "torch.tensor([1, 2])")]
+    (trial,) = sandbox.run(givens, ["x * 2"], show_givens=False).trials
+    assert trial.givens == {} and trial.results[0].printed == "tensor([2, 4])"
+    (trial,) = sandbox.run(givens, ["x * 2"]).trials
+    assert trial.givens == {"x": "tensor([1, 2])"}
+
+
 def test_fixed_givens_run_once_and_random_ones_every_draw(sandbox):
     fixed = sandbox.run([("x", "torch.tensor([1, 2])")], ["x * 2"], range(5))
     assert not fixed.random and len(fixed.trials) == 1
