@@ -15,14 +15,19 @@ in a review: fresh seeds at every attempt, on the random draws and the edge draw
 the reference prepared while the learner reads (``Judge.prepare``, not timed), so only
 the answer's own runs count. ``check_decks_s`` is ``torch-quiz check decks/`` with its
 fixed seeds and the edge draws; ``check_decks_cards`` the cards it checked.
+``check_decks_500_s`` is the same on a set of at least 500 cards (the bundled decks, then
+copies of them under new slugs), ``check_decks_500_cards`` its cards: the target must
+hold as decks grow.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -213,3 +218,31 @@ def check_decks_cards(decks: Path = ROOT / "decks") -> int:
     from quiz.deck.check import load_decks
 
     return sum(len(deck.cards) for deck in load_decks([decks]).decks)
+
+
+def check_many_decks(cards: int, repeat: int) -> dict[str, float]:
+    """``check_decks_s`` on at least ``cards`` cards: the bundled decks, then copies of
+    them under new slugs, in a temporary folder."""
+    from quiz.deck.check import load_decks
+
+    bundled = sorted((ROOT / "decks").glob("*.yaml"))
+    sizes = {
+        deck.location.path.name: len(deck.cards) for deck in load_decks([ROOT / "decks"]).decks
+    }
+    with tempfile.TemporaryDirectory(prefix="torch-quiz-bench-") as folder:
+        total, copy = 0, 0
+        while total < cards:
+            for path in bundled:
+                if total >= cards:
+                    break
+                text = path.read_text(encoding="utf-8")
+                if copy:
+                    text = re.sub(
+                        r"^deck: (\S+)", rf"deck: \1-copy-{copy}", text, count=1, flags=re.M
+                    )
+                (Path(folder) / f"{path.stem}-{copy}.yaml").write_text(text, encoding="utf-8")
+                total += sizes.get(path.name, 0)
+            copy += 1
+        checked = check_decks_cards(Path(folder))
+        seconds = check_decks_s(repeat, Path(folder))
+    return {"check_decks_500_s": seconds, "check_decks_500_cards": checked}

@@ -8,6 +8,7 @@ and torch never in this process.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -153,14 +154,18 @@ def check(
     from quiz.deck.checkreport import check_records
     from quiz.judge.client import WorkerClient
 
-    with WorkerClient() as client:
-        warm = _once(client.warm_up) if run else None  # torch loads while the rest is parsed
+    clients = [WorkerClient() for _ in range(_check_workers())]
+    with contextlib.ExitStack() as stack:
+        for client in clients:
+            stack.enter_context(client)
+        # torch loads while the rest is parsed, once a file has cards to run
+        warm = _once(lambda: [client.warm_up() for client in clients]) if run else None
         results, path_problems = load_files(paths or [bundled_decks_dir()], on_runnable=warm)
         found = deck_set(results, path_problems)
         found.diagnostics.extend(problem for loaded in results for problem in loaded.spacing)
         runnable = [loaded.runnable for loaded in results if loaded.runnable is not None]
         if run and runnable:
-            found.diagnostics.extend(_run_cards(runnable, client))
+            found.diagnostics.extend(_run_cards(runnable, clients))
     if as_json:
         for record in check_records(results, found.diagnostics):
             _say_json(json.dumps(record, ensure_ascii=False))
@@ -184,15 +189,25 @@ def _once(action: Callable[[], object]) -> Callable[[], None]:
     return call
 
 
-def _run_cards(decks: list[Deck], client: WorkerClient) -> list[Diagnostic]:
+def _check_workers() -> int:
+    """Two sandbox workers for ``check`` where two cores can run them, else one."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(2, cores)
+
+
+def _run_cards(decks: list[Deck], clients: list[WorkerClient]) -> list[Diagnostic]:
     from quiz.judge.client import SandboxUnavailable
     from quiz.judge.deckcheck import run_cards
     from quiz.judge.judge import Judge
 
     total = sum(len(deck.cards) for deck in decks)
+    first, *others = [Judge(client) for client in clients]
     with _progress(total) as advance:
         try:
-            return run_cards(decks, Judge(client), on_card=lambda _card: advance())
+            return run_cards(decks, first, on_card=lambda _card: advance(), helpers=others)
         except SandboxUnavailable as error:
             _fail(f"cannot run the cards: {error}")
 

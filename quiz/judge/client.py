@@ -190,20 +190,25 @@ class WorkerClient:
         *,
         show: Collection[int] | None = None,
         edges: Sequence[Edge] = (),
+        show_givens: bool = True,
     ) -> Run:
         """Evaluate ``exprs`` on the givens, one trial per seed (one only if not random),
         then one per edge draw (made from the first seed's draw; an edge made from random
         givens only when they are random).
 
         Values and givens are printed for the seeds in ``show`` (all, edge draws included,
-        when None): printing a tensor can cost more than computing it.
+        when None): printing a tensor can cost more than computing it. Without
+        ``show_givens`` only the values are: the caller has the givens from another run
+        on the same draws.
         """
         seeds = list(seeds or (0,))
         started = time.monotonic()
         # The first draw alone, with its own deadline; the rest (only if the givens are
         # random) and the edge draws in one request, once the expression has shown it
         # finishes in time, in what is left of the run's budget.
-        first = self._request(givens, exprs, seeds[:1], show, self.run_seconds)
+        first = self._request(
+            givens, exprs, seeds[:1], show, self.run_seconds, show_givens=show_givens
+        )
         if _stopped(first):
             return first
         rest_seeds = seeds[1:] if first.random else []
@@ -215,8 +220,9 @@ class WorkerClient:
             rest = self._failed(Result.limit_hit("budget"), seeds[0], exprs, rest_seeds, edges)
         else:
             rest = self._request(
-                givens, exprs, rest_seeds, show, left, edges=edges, edge_seed=seeds[0]
-            )
+                givens, exprs, rest_seeds, show, left, edges=edges, edge_seed=seeds[0],
+                show_givens=show_givens,
+            )  # fmt: skip
         return Run(trials=first.trials + rest.trials, random=first.random)
 
     def _request(
@@ -229,6 +235,7 @@ class WorkerClient:
         *,
         edges: Sequence[Edge] = (),
         edge_seed: int = 0,
+        show_givens: bool = True,
     ) -> Run:
         """One request, its reply checked; a worker that may be broken is checked too."""
         draws = len(seeds) + len(edges)
@@ -242,6 +249,8 @@ class WorkerClient:
             "budget": min(seconds, budget),
             "show": True if show is None else [seed for seed in seeds if seed in show],
         }
+        if not show_givens:
+            request["show_givens"] = False
         if edges:
             request["edges"] = [edge.as_dict() for edge in edges]
             request["edge_seed"] = edge_seed

@@ -185,7 +185,7 @@ class Judge:
                 self._references.move_to_end(key)
                 return cached
         givens = card_givens(deck, card)
-        shown = {draws.seeds[0], draws.seeds[-1]}  # any other draw is printed when it fails
+        shown = {draws.seeds[0]}  # any other draw is printed when it fails
         run = self.runner.run(givens, [expr], draws.seeds, show=shown, edges=draws.edges)
         if _took_too_long(run):  # a first call may import a module of torch's: once more
             run = self.runner.run(givens, [expr], draws.seeds, show=shown, edges=draws.edges)
@@ -319,7 +319,11 @@ class Judge:
         seeds = [trial.seed for trial in drawn]
         givens = card_givens(deck, card)
         edges = [trial.edge for trial in edged if trial.edge is not None]
-        run = self.runner.run(givens, [expr], seeds, show={seeds[-1]}, edges=edges)
+        # The first draw is printed, as the reference's is: a right answer shows it, and a
+        # wrong one most often fails there. The givens as printed come from the reference.
+        run = self.runner.run(
+            givens, [expr], seeds, show={seeds[0]}, edges=edges, show_givens=False
+        )
         answered = {trial.key: trial for trial in run.trials}
         given_names = [name for name, _ in givens]
         for number, want in enumerate((*drawn, *edged)):
@@ -352,26 +356,27 @@ class Judge:
             assert expected.value is not None and got.value is not None
             difference = compare(expected.value, got.value, _rules(card, typed=False))
             if difference is not None:
-                if not (got.printed and expected.printed):  # printed for the last draw only
+                if not (got.printed and expected.printed):  # printed for the first draw only
                     again = self._again(givens, [_reference_expr(card), expr], draws, want)
                     if again is not None and len(again.results) == 2:
                         trial, (expected, got) = again, again.results
-                details = _trial_details(number, len(drawn), trial, reference.random)
+                shown = trial if trial.givens else want  # the same draw, printed by the reference
+                details = _trial_details(number, len(drawn), shown, reference.random)
                 return Verdict(
                     Outcome.WRONG, difference.message, details, expected.printed, got.printed,
                     difference.index,
                 )  # fmt: skip
-        last = run.drawn[-1].results[0] if run.drawn else None
+        first = run.drawn[0].results[0] if run.drawn else None
         summary = _right_summary(len(drawn), len(edged))
         return Verdict(
-            Outcome.RIGHT, summary, expected=drawn[-1].results[0].printed,
-            got=last.printed if last else None,
+            Outcome.RIGHT, summary, expected=drawn[0].results[0].printed,
+            got=first.printed if first else None,
         )  # fmt: skip
 
     def _again(
         self, givens: list[tuple[str, str]], exprs: list[str], draws: Draws, trial: Trial
     ) -> Trial | None:
-        """One draw again, printed with its givens: runs print only the last draw, since
+        """One draw again, printed with its givens: runs print only the first draw, since
         printing a tensor costs more than computing it."""
         if trial.edge is None:
             return self.runner.run(givens, exprs, (trial.seed,)).trials[0]

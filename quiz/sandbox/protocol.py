@@ -251,4 +251,5 @@ class Runner(Protocol):
         *,
         show: Collection[int] | None = None,
         edges: Sequence[Edge] = (),
+        show_givens: bool = True,
     ) -> Run: ...

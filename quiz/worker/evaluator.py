@@ -24,6 +24,7 @@ import math
 import operator
 import time
 import types
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -728,20 +729,27 @@ def parse(source: str) -> ast.Module:
     return tree
 
 
-_PARSED: dict[str, ast.Module] = {}
+_PARSED: OrderedDict[str, ast.Module] = OrderedDict()
 PARSED_KEPT = 256  # a request evaluates the same few expressions on every draw
 
 
 def parsed(source: str) -> ast.Module:
-    """``parse(source)``, kept for the next draws: a tree is only ever read. What fails
-    to parse raises again each time."""
+    """``parse(source)``, kept for the next draws (the most recently used): a tree is
+    only ever read. What fails to parse raises again each time."""
     tree = _PARSED.get(source)
     if tree is None:
         tree = parse(source)
-        if len(_PARSED) >= PARSED_KEPT:
-            _PARSED.clear()
         _PARSED[source] = tree
+        while len(_PARSED) > PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(source)
     return tree
+
+
+def forget_parsed() -> None:
+    """Parse every expression afresh from now on."""
+    _PARSED.clear()
 
 
 # ---------------------------------------------------------------- attributes

@@ -17,6 +17,7 @@ since no signal interrupts a running torch kernel. Then the OS-level wall rises
 
 from __future__ import annotations
 
+import collections
 import json
 import math
 import os
@@ -115,7 +116,8 @@ def _take_stdout() -> TextIO:
 
 
 def _send(protocol: TextIO, message: dict[str, Any]) -> None:
-    text = json.dumps(message, ensure_ascii=False)
+    text = message.text if isinstance(message, _Reply) else ""
+    text = text or json.dumps(message, ensure_ascii=False)
     if _bytes(text) > MAX_REPLY_BYTES:  # handle() keeps under it; never send more
         text = json.dumps(_too_large(message.get("id"), 0, len(text)))
     protocol.write(text + "\n")
@@ -165,25 +167,31 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     shown = request.get("show", True)  # True, False or the seeds to print: printing can
     show = set(seeds) if shown is True else set(shown or ())  # cost more than computing
     show_edges = bool(request.get("show_edges", shown is True))
+    show_givens = bool(request.get("show_givens", True))  # False: the values only
     seconds = request_seconds(time_limit, len(exprs), len(givens), len(seeds) + len(edges))
     seconds = min(seconds, float(request.get("budget", seconds)))  # what is left of the run
     _cpu_budget(2 * seconds + 1)
     trials: list[dict[str, Any]] = []
+    texts: list[str] = []  # each trial as sent: measured once, and sent as it was measured
     random_givens = False
     size = 0
     stopped = False
     for number, seed in enumerate(seeds):
         trial = run_trial(
-            seed, givens, exprs, time_limit, show=seed in show, detect_random=number == 0
-        )
+            seed, givens, exprs, time_limit, show=seed in show, detect_random=number == 0,
+            show_givens=show_givens,
+        )  # fmt: skip
         if number == 0:
             random_givens = trial.pop("random")
-        size += _bytes(json.dumps(trial, ensure_ascii=False))
+        text = json.dumps(trial, ensure_ascii=False)
+        size += _bytes(text)
         if size > MAX_REPLY_BYTES - (1 << 10):  # room for the id and the brackets
             trials.append(_too_large(None, seed, size)["trials"][0])
+            texts.append(json.dumps(trials[-1]))
             stopped = True
             break
         trials.append(trial)
+        texts.append(text)
         if trial.get("given_failure") or _hit_limit(trial):
             stopped = True
             break
@@ -192,19 +200,47 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     made: list[dict[str, Any]] = []  # the givens each edge draw remade, to leave out repeats
     for edge in [] if stopped else edges:
         trial = run_trial(
-            edge_seed, givens, exprs, time_limit, show=show_edges, edge=edge, made=made
-        )
+            edge_seed, givens, exprs, time_limit, show=show_edges, edge=edge, made=made,
+            show_givens=show_givens,
+        )  # fmt: skip
         if trial is None:
             continue
         trial["edge"] = edge.as_dict()
-        size += _bytes(json.dumps(trial, ensure_ascii=False))
+        text = json.dumps(trial, ensure_ascii=False)
+        size += _bytes(text)
         if size > MAX_REPLY_BYTES - (1 << 10):
             trials.append(_too_large(None, edge_seed, size)["trials"][0])
+            texts.append(json.dumps(trials[-1]))
             break
         trials.append(trial)
+        texts.append(text)
         if _hit_limit(trial):
             break
-    return {"id": request.get("id"), "trials": trials, "random": random_givens}
+    reply = _Reply(id=request.get("id"), trials=trials, random=random_givens)
+    reply.text = (
+        f'{{"id": {json.dumps(reply["id"])}, "trials": [{", ".join(texts)}], '
+        f'"random": {json.dumps(random_givens)}}}'
+    )
+    return reply
+
+
+class _Reply(dict[str, Any]):
+    """A run's reply, with its text as sent: each trial was encoded once, to measure it.
+    Changed afterwards, it is encoded again."""
+
+    text = ""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.text = ""
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.text = ""
+        super().__delitem__(key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self.text = ""
+        return super().pop(key, *default)
 
 
 def _edge(data: Any) -> Edge:
@@ -228,10 +264,12 @@ def run_trial(
     detect_random: bool = False,
     edge: Edge | None = None,
     made: list[dict[str, Any]] | None = None,
+    show_givens: bool = True,
 ) -> dict[str, Any] | None:
     """Evaluate each expression on freshly built givens seeded with ``seed``.
 
-    With ``show``, the givens and each value are also printed as torch prints them. An
+    With ``show``, the givens (unless not ``show_givens``: the app has them from another
+    run on the same draw) and each value are also printed as torch prints them. An
     ``edge`` draw remakes the givens that drew random numbers (or replaces some, for an
     author's edge case); one that remakes nothing, or the same values as a draw in
     ``made``, is None: it would only repeat a draw.
@@ -241,46 +279,187 @@ def run_trial(
     replaced = dict(edge.givens) if edge is not None else {}
     remade = edge if edge is not None and edge.derived else None
     trial: dict[str, Any] = {"seed": seed, "results": []}
+    key = (seed, tuple(givens), edge)
     for index in range(max(1, len(exprs))):
         random_state = _reset(seed)
-        env: dict[str, Any] = {}
-        shown: dict[str, str] = {}
-        changed: dict[str, Any] = {}
-        remade_before = 0  # random givens remade so far in this draw
-        for name, expr in givens:
-            first = show and index == 0
-            before = _rng_state() if remade is not None else None
-            outcome, value = evaluate(
-                replaced.get(name, expr), env, time_limit, want_value=True,
-                show=first and remade is None,
-            )  # fmt: skip
-            if outcome["status"] != "value":
-                trial["given_failure"] = {"name": name, **outcome}
-                trial.setdefault("random", False)
-                return trial
-            if remade is not None and _rng_moved(before):
-                new = remake(value, remade.kind, remade.factor, remade_before)
-                remade_before += 1
-                if new is not None:
-                    value = changed[name] = new
-            env[name] = value
-            if first:
-                shown[name] = outcome.pop("repr") if "repr" in outcome else _printed(value)
+        first = show and show_givens and index == 0
+        kept = _BUILT.get(key)
+        if kept is not None and (kept.shown is not None or not first):
+            _BUILT.move_to_end(key)
+            env = kept.fresh()
+            kept.restore_random_state()
+            shown, changed, moved = kept.shown or {}, kept.changed, kept.random
+        else:
+            env = {}
+            shown = {}
+            changed = {}
+            remade_before = 0  # random givens remade so far in this draw
+            for name, expr in givens:
+                before = _rng_state() if remade is not None else None
+                outcome, value = evaluate(
+                    replaced.get(name, expr), env, time_limit, want_value=True,
+                    show=first and remade is None,
+                )  # fmt: skip
+                if outcome["status"] != "value":
+                    trial["given_failure"] = {"name": name, **outcome}
+                    trial.setdefault("random", False)
+                    return trial
+                if remade is not None and _rng_moved(before):
+                    new = remake(value, remade.kind, remade.factor, remade_before)
+                    remade_before += 1
+                    if new is not None:
+                        value = changed[name] = new
+                env[name] = value
+                if first:
+                    shown[name] = outcome.pop("repr") if "repr" in outcome else _printed(value)
+            moved = _rng_moved(random_state)
+            kept = _Built.keep(env, changed, moved, shown if first else None)
+            if kept is not None:
+                _BUILT[key] = kept
+                while len(_BUILT) > BUILT_KEPT:
+                    _BUILT.popitem(last=False)
+                changed = kept.changed  # untouched copies: the expression may change env's
         if index == 0:
             if remade is not None and made is not None:
                 if not changed or any(same(changed, earlier) for earlier in made):
                     return None
                 made.append(changed)
-            if show:
+            if first:
                 trial["givens"] = shown
             if detect_random:
-                trial["random"] = _rng_moved(random_state)
+                trial["random"] = moved
         if exprs:
             outcome, _ = evaluate(exprs[index], env, time_limit, show=show)
             trial["results"].append(outcome)
             if outcome["status"] == "limit":
                 break
     return trial
+
+
+BUILT_KEPT = 512  # draws of givens kept: a card's reference and its answers share seeds
+KEPT_ELEMENTS = 100_000  # a tensor larger than this is built again at every draw
+
+
+class _Built:
+    """One draw of the givens (a seed, perhaps an edge), kept untouched so the next
+    evaluation on the same draw gets copies instead of evaluating the givens again.
+
+    Kept only when every given is a value an expression cannot reach into through
+    another: an immutable Python value, or a plain tensor (no view, no autograd history,
+    no storage shared with another given). Each evaluation gets fresh copies, so an
+    in-place change still reaches no other evaluation; the random generator is left as
+    building the givens left it.
+    """
+
+    def __init__(
+        self,
+        values: dict[str, Any],
+        grads: frozenset[str],
+        changed: dict[str, Any],
+        random: bool,
+        shown: dict[str, str] | None,
+    ) -> None:
+        import torch
+
+        self.values = values
+        self.grads = grads
+        self.changed = changed
+        self.random = random
+        self.shown = shown
+        self.random_state = torch.default_generator.get_state()
+
+    @classmethod
+    def keep(
+        cls,
+        env: dict[str, Any],
+        changed: dict[str, Any],
+        random: bool,
+        shown: dict[str, str] | None,
+    ) -> _Built | None:
+        """The draw kept, or None when a given is not a value that can be copied whole."""
+        import torch
+
+        values: dict[str, Any] = {}
+        storages: set[int] = set()
+        for name, value in env.items():
+            if isinstance(value, torch.Tensor):
+                if not _plain_tensor(value) or value.untyped_storage().data_ptr() in storages:
+                    return None
+                if value.numel():
+                    storages.add(value.untyped_storage().data_ptr())
+                values[name] = value.detach().clone()
+            elif value is None or type(value) in _immutable():
+                values[name] = value
+            else:
+                return None
+        grads = frozenset(name for name, value in env.items() if _requires_grad(value))
+        kept = {name: values[name] for name in changed}
+        return cls(values, grads, kept, random, None if shown is None else dict(shown))
+
+    def fresh(self) -> dict[str, Any]:
+        import torch
+
+        env: dict[str, Any] = {}
+        for name, value in self.values.items():
+            if isinstance(value, torch.Tensor):
+                value = value.clone()
+                if name in self.grads:
+                    value.requires_grad_(True)
+            env[name] = value
+        return env
+
+    def restore_random_state(self) -> None:
+        import torch
+
+        torch.default_generator.set_state(self.random_state)
+
+
+def _plain_tensor(value: Any) -> bool:
+    """A dense CPU tensor of its own: not a view, not a Parameter, no history."""
+    import torch
+
+    return (
+        type(value) is torch.Tensor
+        and value.layout is torch.strided
+        and value.device.type == "cpu"
+        and not value.is_quantized
+        and not value.is_nested
+        and value.grad_fn is None
+        and value.grad is None
+        and value._base is None
+        and value.is_contiguous()
+        and value.storage_offset() == 0
+        and value.untyped_storage().nbytes() == value.numel() * value.element_size()
+        and not value.is_conj()
+        and not value.is_neg()
+        and not any(getattr(value, "names", None) or ())
+        and value.numel() <= KEPT_ELEMENTS
+    )
+
+
+def _requires_grad(value: Any) -> bool:
+    import torch
+
+    return isinstance(value, torch.Tensor) and value.requires_grad
+
+
+def _immutable() -> tuple[type, ...]:
+    import torch
+
+    return (bool, int, float, complex, str, torch.dtype, torch.Size, torch.device)
+
+
+_BUILT: collections.OrderedDict[tuple[Any, ...], _Built] = collections.OrderedDict()
+
+
+def forget() -> None:
+    """Drop the kept draws of givens and parsed expressions: the next request builds and
+    parses everything afresh (tests that count evaluations)."""
+    from quiz.worker.evaluator import forget_parsed
+
+    _BUILT.clear()
+    _NAMES.clear()
+    forget_parsed()
 
 
 def _printed(value: Any) -> str:

@@ -29,6 +29,48 @@ def test_in_place_changes_to_givens_do_not_reach_the_next_expression(sandbox):
     assert [r.printed for r in trial.results] == ["tensor([11, 12])", "tensor([1, 2])"]
 
 
+def test_a_draw_of_givens_kept_for_later_requests_is_never_changed_by_one(sandbox):
+    """The worker keeps a draw of the givens for the next request on the same seed: each
+    evaluation still gets its own copy, with the autograd state and the random generator
+    as building the givens left them."""
+    givens = [("x", "torch.randn(3, requires_grad=True)"), ("n", "4")]
+    changed = sandbox.run(givens, ["x.detach().mul_(0)", "(x ** 2).sum().backward()"], (7,))
+    assert [r.status for r in changed.trials[0].results] == [Status.VALUE, Status.VALUE]
+    exprs = ["x", "x.grad is None", "x.is_leaf", "torch.rand(2)", "n"]
+    kept, again = (sandbox.run(givens, exprs, (7,)).trials[0] for _ in range(2))
+    assert [r.printed for r in kept.results] == [r.printed for r in again.results]
+    assert (
+        kept.results[0].printed.startswith("tensor([")
+        and "0., 0., 0." not in kept.results[0].printed
+    )
+    assert [r.printed for r in kept.results[1:3]] == ["True", "True"]
+    (fresh,) = sandbox.run(
+        [("x", "torch.randn(3, requires_grad=True)")], ["torch.rand(2)"], (7,)
+    ).trials
+    assert fresh.results[0].printed == kept.results[3].printed
+
+
+def test_givens_that_share_their_data_are_built_again_for_every_evaluation(sandbox):
+    """A given that is another (y = x) or a view of it (v = x[:1]) still sees its change."""
+    x = ("x", "torch.tensor([1., 2.])")
+    for givens, expr, shared in (
+        ([x, ("y", "x")], "(y.add_(1), x)[1]", "tensor([2., 3.])"),
+        ([x, ("v", "x[:1]")], "(x.add_(1), v)[1]", "tensor([2.])"),
+    ):
+        for _ in range(2):  # built, then perhaps kept
+            trial = sandbox.run(givens, [expr, "x"], (0,)).trials[0]
+            assert [r.printed for r in trial.results] == [shared, "tensor([1., 2.])"]
+
+
+def test_values_can_be_printed_without_their_givens(sandbox):
+    """A judge has the givens as printed from the reference's run on the same draws."""
+    givens = [("x", "torch.tensor([1, 2])")]
+    (trial,) = sandbox.run(givens, ["x * 2"], show_givens=False).trials
+    assert trial.givens == {} and trial.results[0].printed == "tensor([2, 4])"
+    (trial,) = sandbox.run(givens, ["x * 2"]).trials
+    assert trial.givens == {"x": "tensor([1, 2])"}
+
+
 def test_fixed_givens_run_once_and_random_ones_every_draw(sandbox):
     fixed = sandbox.run([("x", "torch.tensor([1, 2])")], ["x * 2"], range(5))
     assert not fixed.random and len(fixed.trials) == 1
@@ -215,15 +257,21 @@ def test_the_evaluations_a_request_may_make_are_counted_as_the_worker_makes_them
 
     monkeypatch.setattr(server, "evaluate", counted)
     monkeypatch.setattr(server.resource, "setrlimit", lambda which, limit: None)
+    # Layers are built again for every expression (a draw of plain tensors is kept and
+    # copied, which makes fewer): the most a request makes.
+    server.forget()
     request = {
         "op": "run",
         "seeds": list(range(seeds)),
-        "givens": [[f"g{i}", "torch.rand(2)"] for i in range(givens)],  # random: every seed runs
+        "givens": [[f"g{i}", "nn.Linear(1, 1)"] for i in range(givens)],  # random: every seed
         "exprs": ["torch.ones(1)"] * exprs,
         "time_limit": 1,
     }
     server.handle(request)
     assert len(made) == evaluations(exprs, givens, seeds)
+    made.clear()
+    server.handle({**request, "givens": [[f"g{i}", "torch.rand(2)"] for i in range(givens)]})
+    assert len(made) <= evaluations(exprs, givens, seeds)
 
 
 def test_a_request_line_over_the_cap_is_discarded_whole_with_one_error(
