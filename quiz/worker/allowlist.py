@@ -95,8 +95,8 @@ DENIED = frozenset(
         "has_torch_function",
         "has_torch_function_unary",
         "has_torch_function_variadic",
-        # global state: seeds, defaults, threads, modes
-        "manual_seed",
+        # global state: seeds, defaults, threads, modes (manual_seed and Generator are
+        # open: the worker reseeds before every evaluation, see GENERATOR_ATTRS)
         "seed",
         "initial_seed",
         "use_deterministic_algorithms",
@@ -111,7 +111,6 @@ DENIED = frozenset(
         "profiler_allow_cudagraph_cupti_lazy_reinit_cuda12",
         "prepare_multiprocessing_environment",
         "default_generator",
-        "Generator",
         "init_num_threads",
         # devices other than the CPU
         "to_mkldnn",
@@ -279,7 +278,7 @@ def _nn_class(obj: object) -> bool:
 
 TORCH_NAMES = public_names(torch) | frozenset(
     {
-        *("Size", "Tensor", "finfo", "iinfo", "dtype", "device", "newaxis"),
+        *("Size", "Tensor", "finfo", "iinfo", "dtype", "device", "newaxis", "Generator"),
         *MODULE_SUBMODULES,
         *LEGACY_CONSTRUCTORS,
     }
@@ -312,7 +311,22 @@ DTYPE_ATTRS = frozenset({"is_floating_point", "is_complex", "is_signed", "itemsi
 INFO_ATTRS = frozenset({"bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution"})
 NUMBER_ATTRS = frozenset({"real", "imag", "conjugate", "is_integer", "bit_length"})
 SEQUENCE_ATTRS = frozenset({"index", "count"})
-MODULE_INSTANCE_METHODS = frozenset({"parameters", "eval", "train", "zero_grad", "forward"})
+# A random generator: seeding it is all. Not get_state/set_state (a state is raw bytes
+# torch reads back), not seed() (it reads the system's entropy), not graph-safe states.
+GENERATOR_ATTRS = frozenset({"manual_seed", "device"})
+# A layer's state, for reading, and the switches learners use. Not its hooks (register_*),
+# not apply(fn), not to()/share_memory(); load_state_dict takes only a dict of tensors
+# that state_dict() made (evaluator.check_call), since nothing in the sandbox reads a file.
+MODULE_INSTANCE_METHODS = frozenset(
+    {
+        *("parameters", "eval", "train", "zero_grad", "forward", "requires_grad_"),
+        *("named_parameters", "buffers", "named_buffers", "children", "named_children"),
+        *("modules", "named_modules", "state_dict", "load_state_dict"),
+    }
+)
+# The dicts an expression meets (a state_dict()) are read, never changed: no update, pop,
+# setdefault or clear, and no item assignment (only tensor elements can be assigned).
+DICT_ATTRS = frozenset({"keys", "values", "items", "get"})
 # Class methods of layers that build one from a tensor: nn.Embedding.from_pretrained(w).
 MODULE_CLASS_METHODS = frozenset({"from_pretrained"})
 

@@ -19,6 +19,7 @@ item any loop takes), and against the evaluation's time limit.
 from __future__ import annotations
 
 import ast
+import collections
 import copy
 import math
 import operator
@@ -32,11 +33,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from quiz.deck.exprsyntax import (
+    GRAD_MODES,
     LONE_CR,
     LONE_CR_MESSAGE,
     MAX_EXPR_CHARS,
     compile_problem,
     control_character,
+    grad_mode,
     program_text,
     statement_problem,
     syntax_message,
@@ -203,7 +206,6 @@ REFUSED_NODES: dict[type, str] = {
 # Keywords that write into caller-supplied memory, pick a random generator or a device.
 REFUSED_KEYWORDS = {
     "out": "the out= argument is not allowed",
-    "generator": "the generator= argument is not allowed; seeds are set for you",
     "pin_memory": "pin_memory is not available",
     "check_invariants": "sparse tensors are always checked (check_invariants= is not allowed)",
 }
@@ -216,7 +218,7 @@ LEGACY_CONSTRUCTORS = frozenset(
 )
 CONSTRUCTIBLE_TYPES = frozenset(
     {
-        *(torch.Size, torch.finfo, torch.iinfo, torch.device, nn.Parameter),
+        *(torch.Size, torch.finfo, torch.iinfo, torch.device, nn.Parameter, torch.Generator),
         *(int, float, bool, complex),
         *LEGACY_CONSTRUCTORS,
     }
@@ -248,12 +250,32 @@ SIZED_CONSTRUCTORS = {
 }
 
 
+def manual_seed(seed: int) -> torch.Generator:
+    """``torch.manual_seed`` for the CPU only (torch's also queues seeds for every device):
+    the worker seeds the default generator again before every evaluation."""
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise TypeError(f"manual_seed expected an int, got {type(seed).__name__}")
+    return torch.default_generator.manual_seed(seed)
+
+
+# What an expression gets for an attribute in place of torch's own.
+SUBSTITUTES: dict[tuple[Any, str], Any] = {(torch, "manual_seed"): manual_seed}
+
+
 def base_environment() -> dict[str, Any]:
     return {"torch": torch, "F": F, "nn": nn, "math": math}
 
 
 # What a comprehension, zip, enumerate, any, all or an unpacking may iterate over.
-ITERABLE = (list, tuple, range, dict, torch.Size, torch.Tensor, nn.Module, types.GeneratorType)
+_VIEWS = (dict().keys(), dict().values(), dict().items())
+_ORDERED = collections.OrderedDict()
+DICT_VIEWS = tuple(
+    {type(view) for view in (*_VIEWS, _ORDERED.keys(), _ORDERED.values(), _ORDERED.items())}
+)
+ITERABLE = (
+    *(list, tuple, range, dict, torch.Size, torch.Tensor, nn.Module, types.GeneratorType),
+    *DICT_VIEWS,
+)
 # Builtins that take items one by one, each a step of the evaluation's budget.
 COUNTED_BUILTINS = ("zip", "enumerate", "any", "all")
 
@@ -271,10 +293,14 @@ class Evaluator:
     def evaluate(self, source: str) -> Any:
         tree = parsed(source)
         *statements, last = tree.body
-        for statement in statements:
-            self._exec(statement)
-        assert isinstance(last, ast.Expr)  # parse() checked it
-        result = self._eval(last.value)
+        grad_enabled = torch.is_grad_enabled()
+        try:
+            for statement in statements:
+                self._exec(statement)
+            assert isinstance(last, ast.Expr)  # parse() checked it
+            result = self._eval(last.value)
+        finally:  # each with block restores its mode; this holds even if one did not
+            torch.set_grad_enabled(grad_enabled)
         if isinstance(result, types.GeneratorType | Counted):
             raise Refused(
                 "a generator is not a value: take its items with list(...), tuple(...) or sum(...)"
@@ -292,8 +318,24 @@ class Evaluator:
                 self._assign(target, value)
         elif isinstance(statement, ast.AugAssign):
             self._augmented(statement)
+        elif isinstance(statement, ast.With):
+            with self._grad_mode(statement):  # restored however the block ends
+                for inner in statement.body:
+                    self._exec(inner)
         else:  # parse() refused every other statement
             raise Refused(f"{type(statement).__name__} statements are not allowed")
+
+    def _grad_mode(self, statement: ast.With) -> Any:
+        """A new context manager of torch's for ``with torch.no_grad():`` and the other grad
+        modes (parse() refused any other ``with``); ``torch`` must be torch itself."""
+        mode = grad_mode(statement)
+        if mode not in GRAD_MODES or self._eval(ast.Name(id="torch")) is not torch:
+            raise Refused("with blocks are allowed only for torch's grad modes")
+        return {
+            "no_grad": torch.no_grad,
+            "enable_grad": torch.enable_grad,
+            "inference_mode": torch.inference_mode,
+        }[mode]()
 
     def _assign(self, target: ast.expr, value: Any) -> None:
         if isinstance(target, ast.Name):
@@ -756,6 +798,8 @@ def get_attribute(owner: Any, name: str) -> Any:
     if name not in allowed:
         reason = allow.refusal_reason(name) if _holds_kernels(owner) else None
         raise Refused(reason or f"'{name}' is not available on {describe(owner)}")
+    if isinstance(owner, type(math)) and (owner, name) in SUBSTITUTES:
+        return SUBSTITUTES[owner, name]
     value = getattr(owner, name)
     check_sparse(value)  # x.grad is sparse after a backward through sparse=True
     return value
@@ -776,6 +820,8 @@ def allowed_attributes(owner: Any) -> frozenset[str]:
         return allow.DTYPE_ATTRS
     if isinstance(owner, torch.finfo | torch.iinfo):
         return allow.INFO_ATTRS
+    if isinstance(owner, torch.Generator):
+        return allow.GENERATOR_ATTRS
     if isinstance(owner, nn.Module):
         return allow.module_instance_attrs(owner)
     if isinstance(owner, type) and issubclass(owner, nn.Module):
@@ -786,6 +832,8 @@ def allowed_attributes(owner: Any) -> frozenset[str]:
         return allow.NUMBER_ATTRS
     if isinstance(owner, list | tuple):
         return allow.SEQUENCE_ATTRS
+    if isinstance(owner, dict):
+        return allow.DICT_ATTRS
     return frozenset()
 
 
@@ -810,6 +858,12 @@ def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
     if isinstance(function, node) or any(isinstance(v, node) for v in (*args, *kwargs.values())):
         raise Refused("autograd graph nodes (grad_fn) can be looked at, not called")
     check_format_characters((*args, *kwargs.values()))
+    generator = kwargs.get("generator")
+    if "generator" in kwargs and not (
+        generator is None
+        or (isinstance(generator, torch.Generator) and generator.device.type in CPU_DEVICES)
+    ):
+        raise Refused("generator= takes a torch.Generator() on the CPU")
     if isinstance(function, type) and not (
         issubclass(function, nn.Module) or function in CONSTRUCTIBLE_TYPES
     ):
@@ -825,12 +879,30 @@ def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
         isinstance(value, int) and value > MAX_FACTORIAL for value in args
     ):
         raise Refused(f"math.{function.__name__}() is limited to numbers up to {MAX_FACTORIAL:,}")
+    check_state_dict_load(function, args, kwargs)
     name = getattr(function, "__name__", "")
     legacy_new = name == "new" and isinstance(getattr(function, "__self__", None), torch.Tensor)
     if function in LEGACY_CONSTRUCTORS or legacy_new:
         check_legacy_size(args, kwargs)
     elif name in SIZED_CONSTRUCTORS:
         check_requested_size(name, args, kwargs)
+
+
+def check_state_dict_load(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """``m.load_state_dict(sd)``: ``sd`` is a dict of tensors, as ``state_dict()`` makes it
+    in the same evaluation (nothing in the sandbox reads a file or unpickles anything)."""
+    owner = getattr(function, "__self__", None)
+    if not (
+        isinstance(owner, nn.Module) and getattr(function, "__name__", "") == "load_state_dict"
+    ):
+        return
+    state = args[0] if args else kwargs.get("state_dict")
+    if not isinstance(state, dict) or not all(
+        isinstance(key, str) and isinstance(value, torch.Tensor) for key, value in state.items()
+    ):
+        raise Refused(
+            "load_state_dict takes a state_dict() made in the same answer (a dict of tensors)"
+        )
 
 
 # Text that str.format, format_map or % would read as a field: "{0.__dict__[os]}" walks

@@ -122,6 +122,13 @@ REVIEWED_PARAMETERS: dict[str, str] = {
         "name: expressions cannot assign attributes; a dict key when they are set inside torch"
     ),
     "torch.nn.modules.module.Module.__delattr__": "name: expressions cannot delete attributes",
+    # issue 16: a layer's state, read with a prefix that is only ever joined to names by +
+    **{
+        f"torch.nn.modules.module.Module.{method}": (
+            "prefix: put in front of each name with + (prefix + '.' + name), never formatted"
+        )
+        for method in ("named_parameters", "named_buffers", "named_modules", "state_dict")
+    },
 }
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical"})

@@ -1,0 +1,204 @@
+"""Everyday PyTorch in the sandbox (issue 16): grad modes, seeds and a module's state,
+used as a learner uses them, and the global state they touch left as it was.
+
+Each case is a card of the deck below, what a learner typed and the verdict the real judge
+(through the session's worker) must reach. The attacks on what stays closed around these
+names are in the security corpus (``# ---- issue 16`` in ``test_security.py``); here, the
+state every evaluation may change (the default generator, grad mode, inference mode) is
+read back through the worker after evaluations that changed it, ended early or raised.
+"""
+
+from __future__ import annotations
+
+import pytest
+from support.verdicts import assert_verdict, deck_from_text
+
+from quiz.judge.verdict import Outcome
+from quiz.sandbox.protocol import Status
+
+R, W, INV = Outcome.RIGHT, Outcome.WRONG, Outcome.INVALID
+
+DECK = r"""
+deck: everyday
+title: Everyday PyTorch
+cards:
+  - id: no-grad
+    kind: code
+    prompt: Compute w * 2 without recording it for autograd.
+    given: {w: "torch.randn(3, requires_grad=True)"}
+    solution: |
+      with torch.no_grad():
+          y = w * 2
+      y.requires_grad, y
+  - id: enable-grad
+    kind: code
+    prompt: Inside no_grad, record w * 2 anyway; does it require grad?
+    given: {w: "torch.randn(3, requires_grad=True)"}
+    solution: |
+      with torch.no_grad():
+          with torch.enable_grad():
+              y = w * 2
+      y.requires_grad
+  - id: inference
+    kind: code
+    prompt: Is w * 2, computed in inference mode, an inference tensor?
+    given: {w: "torch.randn(3, requires_grad=True)"}
+    solution: |
+      with torch.inference_mode():
+          y = w * 2
+      y.is_inference()
+  - {id: seeded, kind: output, expr: "torch.manual_seed(0)\ntorch.rand(2)"}
+  - id: generator
+    kind: code
+    prompt: Three normal draws from a generator of your own, seeded with 0.
+    solution: |
+      g = torch.Generator().manual_seed(0)
+      torch.randn(3, generator=g)
+  - id: state-size
+    kind: code
+    prompt: How many entries does the state_dict of bn hold?
+    given: {bn: "nn.BatchNorm1d(3)"}
+    solution: len(bn.state_dict())
+  - id: frozen
+    kind: code
+    prompt: Freeze m, then count the numbers it still trains.
+    given: {m: "nn.Linear(3, 2)"}
+    solution: |
+      m.requires_grad_(False)
+      sum(p.numel() for p in m.parameters() if p.requires_grad)
+  - id: weight-names
+    kind: code
+    prompt: How many of m's parameters have a name ending in weight?
+    given: {m: "nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))"}
+    solution: sum(1 for n, p in m.named_parameters() if 'weight' in n)
+  - id: layers
+    kind: code
+    prompt: How many direct children does m have, and how many modules in all?
+    given: {m: "nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1)))"}
+    solution: len(list(m.children())), len(list(m.modules()))
+  - id: copy-weights
+    kind: code
+    prompt: Load a's state into b, then give b's weight.
+    given: {a: "nn.Linear(2, 2)", b: "nn.Linear(2, 2)"}
+    solution: |
+      b.load_state_dict(a.state_dict())
+      b.weight.detach()
+  - {id: dropout-eval, kind: output, expr: "d = nn.Dropout(0.5)\nd.eval()\nd(torch.ones(3))"}
+  - id: batchnorm-train
+    kind: output
+    expr: |
+      bn = nn.BatchNorm1d(2)
+      y = bn(torch.tensor([[1., 2.], [3., 4.]]))
+      bn.running_mean
+"""
+
+CASES = [
+    # ---- grad modes
+    ("no-grad", "with torch.no_grad():\n    y = w * 2\ny.requires_grad, y", R, "right"),
+    ("no-grad", "y = w.detach() * 2\ny.requires_grad, y", R, "right"),
+    ("no-grad", "with torch.no_grad():\n    y = w * 2\n\ny.requires_grad, y", R, "right"),
+    ("no-grad", "y = w * 2\ny.requires_grad, y", W, "item 1: expected False, got True"),
+    ("no-grad", "with torch.no_grad() as g:\n    y = w * 2\ny.requires_grad, y", W, "no 'as'"),
+    ("no-grad", "with torch.autocast('cpu'):\n    y = w * 2\ny.requires_grad, y", W, "grad modes"),
+    ("no-grad", "with torch.no_grad():\n    y = w * 2\n    y.requires_grad, y", INV, "last line"),
+    ("enable-grad", "w.requires_grad", R, "right"),
+    ("enable-grad", "with torch.no_grad():\n    y = w * 2\ny.requires_grad", W, "expected True"),
+    ("inference", "with torch.inference_mode():\n    y = w * 2\ny.is_inference()", R, "right"),
+    ("inference", "with torch.no_grad():\n    y = w * 2\ny.is_inference()", W, "expected True"),
+    # ---- seeds
+    ("seeded", "[0.4963, 0.7682]", R, "right"),
+    ("seeded", "[0.4963, 0.7683]", W, "differs"),
+    ("generator", "torch.manual_seed(0)\ntorch.randn(3)", R, "right"),
+    (
+        "generator",
+        "g = torch.Generator()\ng.manual_seed(0)\ntorch.randn(3, generator=g)",
+        R,
+        "right",
+    ),
+    ("generator", "torch.manual_seed(1)\ntorch.randn(3)", W, "differs"),
+    ("generator", "torch.randn(3, generator=torch.Generator().manual_seed(0))", R, "right"),
+    ("generator", "torch.randn(3, generator=torch.ones(1))", W, "takes a torch.Generator()"),
+    # ---- a module's state
+    ("state-size", "len(list(bn.state_dict().keys()))", R, "right"),
+    ("state-size", "len(list(bn.parameters()))", W, "expected 5, got 2"),
+    ("state-size", "len([n for n, b in bn.named_buffers()]) + 2", R, "right"),
+    (
+        "frozen",
+        "m.requires_grad_(False)\nsum(p.numel() for p in m.parameters() if p.requires_grad)",
+        R,
+        "right",
+    ),
+    ("frozen", "sum(p.numel() for p in m.parameters() if p.requires_grad)", W, "expected 0"),
+    ("weight-names", "len([n for n, p in m.named_parameters() if 'weight' in n])", R, "right"),
+    ("layers", "len(list(m.children())), len([n for n, c in m.named_modules()])", R, "right"),
+    ("layers", "len(list(m.children())), 4", W, "expected 5, got 4"),
+    ("copy-weights", "a.weight.detach()", R, "right"),
+    ("copy-weights", "b.load_state_dict(a.state_dict())\nb.state_dict()['weight']", R, "right"),
+    ("copy-weights", "b.load_state_dict('weights.pt')\nb.weight", W, "a dict of tensors"),
+    ("copy-weights", "b.apply(nn.init.zeros_)\nb.weight", W, "'apply' is not available"),
+    ("dropout-eval", "[1., 1., 1.]", R, "right"),
+    ("batchnorm-train", "[0.2, 0.3]", R, "right"),
+]
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory: pytest.TempPathFactory):
+    return deck_from_text(tmp_path_factory.mktemp("everyday"), DECK)
+
+
+@pytest.mark.parametrize(("card_id", "typed", "outcome", "words"), CASES)
+def test_everyday_pytorch_as_learners_write_it(judge, deck, card_id, typed, outcome, words):
+    card = deck.card(card_id)
+    assert card is not None
+    assert_verdict(judge.judge(deck, card, typed), outcome, words)
+
+
+# What every evaluation starts from: grad mode on, inference mode off, and the draws of
+# the generator seeded with 0.
+STATE = "torch.is_grad_enabled(), torch.is_inference_mode_enabled(), torch.rand(2)"
+DEFAULT = "(True, False, tensor([0.4963, 0.7682]))"
+
+
+@pytest.mark.parametrize(
+    "changer",
+    [
+        "torch.manual_seed(7)\ntorch.rand(5)",
+        "g = torch.manual_seed(7)\ng.manual_seed(9)\ntorch.rand(5)",
+        "with torch.no_grad():\n    y = torch.ones(2)\ny",
+        "with torch.inference_mode():\n    y = torch.ones(2)\ny",
+        # ended by an exception, a refusal and the step budget inside the block
+        "with torch.no_grad():\n    torch.manual_seed(3)\n    y = torch.ones(2) + torch.ones(3)\ny",
+        "with torch.inference_mode():\n    torch.manual_seed(3)\n    y = torch.os\ny",
+        "with torch.no_grad():\n    y = sum(1 for i in range(10 ** 5))\ny",
+    ],
+)
+def test_global_state_is_the_default_for_the_next_evaluation(sandbox, changer: str):
+    """In the same request (the next expression) and in the next request."""
+    run = sandbox.run([], [changer, STATE], (0,))
+    (trial,) = run.trials
+    assert trial.results[1].status is Status.VALUE, trial.results[1]
+    assert trial.results[1].printed == DEFAULT
+    (after,) = sandbox.run([], [STATE], (0,)).trials[0].results
+    assert after.printed == DEFAULT
+
+
+def test_a_seed_set_by_a_given_holds_for_its_card_only(sandbox):
+    """Every draw of a given that seeds is the same; the next request starts afresh."""
+    run = sandbox.run([("x", "torch.manual_seed(3)\ntorch.rand(2)")], ["x"], (0, 1, 2))
+    drawn = {trial.results[0].printed for trial in run.trials}
+    assert len(drawn) == 1 and drawn != {DEFAULT}
+    (after,) = sandbox.run([], [STATE], (0,)).trials[0].results
+    assert after.printed == DEFAULT
+
+
+def test_a_with_block_keeps_the_mode_it_opened_until_it_ends(sandbox):
+    source = (
+        "with torch.no_grad():\n"
+        "    a = torch.is_grad_enabled()\n"
+        "    with torch.enable_grad():\n"
+        "        b = torch.is_grad_enabled()\n"
+        "    c = torch.is_grad_enabled()\n"
+        "a, b, c, torch.is_grad_enabled()"
+    )
+    (result,) = sandbox.run([], [source], (0,)).trials[0].results
+    assert result.printed == "(False, True, False, True)"
