@@ -11,11 +11,13 @@ runs only inside the sandbox worker.
 from __future__ import annotations
 
 import math
+import sys
 import types
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import torch.optim.lr_scheduler
 
 # Names that are public but must never be reachable, whatever module holds them.
 DENIED = frozenset(
@@ -200,6 +202,49 @@ UNCHECKED_REASONS = {
 # torch.cond runs Python callables, torch.linalg.cond is a condition number.
 DENIED_IN: dict[types.ModuleType, frozenset[str]] = {torch: frozenset({"cond"})}
 
+# torch.optim (issue 16): the four optimizers learners meet first, and two schedulers that
+# take numbers. LambdaLR and its kind take a function from the answer: refused by name.
+OPTIMIZERS = frozenset({"SGD", "Adam", "AdamW", "RMSprop"})
+SCHEDULERS = frozenset({"StepLR", "ExponentialLR"})
+SCHEDULERS_TAKING_FUNCTIONS = frozenset({"LambdaLR", "MultiplicativeLR", "SequentialLR"})
+FUNCTION_TAKER_REASON = (
+    "{name} takes a function, and the sandbox hands torch none from an answer "
+    "(use StepLR or ExponentialLR)"
+)
+OPTIMIZER_ATTRS = frozenset(
+    {"step", "zero_grad", "param_groups", "state", "defaults", "state_dict", "load_state_dict"}
+)
+SCHEDULER_ATTRS = frozenset(
+    {"step", "get_last_lr", "last_epoch", "base_lrs", "optimizer", "state_dict"}
+)
+# Keyword arguments of an optimizer that are for accelerators or keep a graph through the
+# step: refused when true.
+OPTIMIZER_FLAGS = ("fused", "capturable", "differentiable", "foreach")
+
+
+def _without_dynamo() -> None:
+    """torch.optim wraps its methods in ``torch._disable_dynamo``, which imports
+    torch._dynamo (sympy and some 800 modules) on first call, after the wall has risen.
+    Each wrapper first looks for the function it may call instead on the function itself
+    (``__dynamo_disable``): the function itself, as no compiler ever runs here."""
+    modules = [
+        sys.modules[torch.optim.Optimizer.__module__],
+        torch.optim.lr_scheduler,
+        *(sys.modules[getattr(torch.optim, name).__module__] for name in OPTIMIZERS),
+    ]
+    for module in modules:
+        owners = [module, *(v for v in vars(module).values() if isinstance(v, type))]
+        for owner in owners:
+            for value in list(vars(owner).values()):
+                function = getattr(value, "__func__", value)
+                while isinstance(function, types.FunctionType):
+                    if not hasattr(function, "__dynamo_disable"):
+                        setattr(function, "__dynamo_disable", function)
+                    function = getattr(function, "__wrapped__", None)
+
+
+_without_dynamo()
+
 MODULE_SUBMODULES = {
     "linalg": torch.linalg,
     "fft": torch.fft,
@@ -279,6 +324,7 @@ def _nn_class(obj: object) -> bool:
 TORCH_NAMES = public_names(torch) | frozenset(
     {
         *("Size", "Tensor", "finfo", "iinfo", "dtype", "device", "newaxis", "Generator"),
+        "optim",
         *MODULE_SUBMODULES,
         *LEGACY_CONSTRUCTORS,
     }
@@ -295,6 +341,8 @@ MODULE_NAMES: dict[types.ModuleType, frozenset[str]] = {
     torch.autograd.functional: frozenset({"jacobian", "hessian", "vjp", "jvp"}),
     # assert_close only: it compares tensors and raises AssertionError with the mismatch.
     torch.testing: frozenset({"assert_close"}),
+    torch.optim: OPTIMIZERS | {"lr_scheduler"},
+    torch.optim.lr_scheduler: SCHEDULERS,
     math: public_names(math),
 }
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import collections
 import copy
+import inspect
 import math
 import operator
 import time
@@ -216,11 +217,15 @@ CPU_DEVICES = {"cpu"}
 LEGACY_CONSTRUCTORS = frozenset(
     {torch.Tensor, *(getattr(torch, name) for name in allow.LEGACY_CONSTRUCTORS)}
 )
+OPTIMIZERS = frozenset(getattr(torch.optim, name) for name in allow.OPTIMIZERS)
+SCHEDULERS = frozenset(getattr(torch.optim.lr_scheduler, name) for name in allow.SCHEDULERS)
 CONSTRUCTIBLE_TYPES = frozenset(
     {
         *(torch.Size, torch.finfo, torch.iinfo, torch.device, nn.Parameter, torch.Generator),
         *(int, float, bool, complex),
         *LEGACY_CONSTRUCTORS,
+        *OPTIMIZERS,
+        *SCHEDULERS,
     }
 )
 SIZED_CONSTRUCTORS = {
@@ -256,6 +261,29 @@ def manual_seed(seed: int) -> torch.Generator:
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise TypeError(f"manual_seed expected an int, got {type(seed).__name__}")
     return torch.default_generator.manual_seed(seed)
+
+
+class OptimizerStep:
+    """``opt.step()``: the optimizer's own update, called without torch's wrappers (they
+    import torch._dynamo on every call, and run hooks an answer cannot register anyway)
+    under no_grad, as torch does for an optimizer that is not differentiable. No closure:
+    it would be a function from the answer, called by torch."""
+
+    def __init__(self, optimizer: torch.optim.Optimizer) -> None:
+        self.optimizer = optimizer
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        if args or kwargs:
+            raise Refused("step() takes no closure in the sandbox: call loss.backward() first")
+        update = type(self.optimizer).step
+        while hasattr(update, "__wrapped__"):
+            update = update.__wrapped__
+        with torch.no_grad():
+            update(self.optimizer)
+        self.optimizer._opt_called = True  # what a scheduler's wrapper of step() records
+
+    def __repr__(self) -> str:
+        return f"<bound method {type(self.optimizer).__name__}.step>"
 
 
 # What an expression gets for an attribute in place of torch's own.
@@ -794,12 +822,16 @@ def get_attribute(owner: Any, name: str) -> Any:
         raise Refused(f"attributes starting with '_' are not allowed (.{name})")
     if name in allow.DENIED:
         raise Refused(f"'{name}' is not available in the sandbox")
+    if owner is torch.optim.lr_scheduler and name in allow.SCHEDULERS_TAKING_FUNCTIONS:
+        raise Refused(allow.FUNCTION_TAKER_REASON.format(name=name))
     allowed = allowed_attributes(owner)
     if name not in allowed:
         reason = allow.refusal_reason(name) if _holds_kernels(owner) else None
         raise Refused(reason or f"'{name}' is not available on {describe(owner)}")
     if isinstance(owner, type(math)) and (owner, name) in SUBSTITUTES:
         return SUBSTITUTES[owner, name]
+    if isinstance(owner, torch.optim.Optimizer) and name == "step":
+        return OptimizerStep(owner)
     value = getattr(owner, name)
     check_sparse(value)  # x.grad is sparse after a backward through sparse=True
     return value
@@ -822,6 +854,10 @@ def allowed_attributes(owner: Any) -> frozenset[str]:
         return allow.INFO_ATTRS
     if isinstance(owner, torch.Generator):
         return allow.GENERATOR_ATTRS
+    if isinstance(owner, torch.optim.Optimizer):
+        return allow.OPTIMIZER_ATTRS
+    if isinstance(owner, torch.optim.lr_scheduler.LRScheduler):
+        return allow.SCHEDULER_ATTRS
     if isinstance(owner, nn.Module):
         return allow.module_instance_attrs(owner)
     if isinstance(owner, type) and issubclass(owner, nn.Module):
@@ -880,6 +916,7 @@ def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
     ):
         raise Refused(f"math.{function.__name__}() is limited to numbers up to {MAX_FACTORIAL:,}")
     check_state_dict_load(function, args, kwargs)
+    check_optimizer(function, args, kwargs)
     name = getattr(function, "__name__", "")
     legacy_new = name == "new" and isinstance(getattr(function, "__self__", None), torch.Tensor)
     if function in LEGACY_CONSTRUCTORS or legacy_new:
@@ -903,6 +940,45 @@ def check_state_dict_load(function: Any, args: list[Any], kwargs: dict[str, Any]
         raise Refused(
             "load_state_dict takes a state_dict() made in the same answer (a dict of tensors)"
         )
+
+
+def check_optimizer(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """An optimizer made without its accelerator and differentiable modes, and loaded only
+    from an optimizer's ``state_dict()``."""
+    if function in OPTIMIZERS:
+        try:
+            bound = inspect.signature(function).bind(*args, **kwargs).arguments
+        except TypeError:
+            return  # torch raises its own error
+        for flag in allow.OPTIMIZER_FLAGS:
+            if _truthy(bound.get(flag, False)):
+                raise Refused(f"{flag}=True is not available: the sandbox runs the plain CPU step")
+    owner = getattr(function, "__self__", None)
+    if isinstance(owner, torch.optim.Optimizer) and function.__name__ == "load_state_dict":
+        state = args[0] if args else kwargs.get("state_dict")
+        if not (isinstance(state, dict) and set(state) == {"state", "param_groups"}):
+            raise Refused(
+                "load_state_dict takes an optimizer's state_dict() made in the same answer"
+            )
+        check_optimizer_state(owner, state["state"])
+
+
+def check_optimizer_state(optimizer: torch.optim.Optimizer, state: Any) -> None:
+    """Each tensor of a loaded state has the shape of the parameter it belongs to (or is a
+    number, such as Adam's step): the update kernels never meet buffers that do not fit."""
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    if not isinstance(state, dict):
+        raise Refused("an optimizer's state is a dict of each parameter's buffers")
+    for index, buffers in state.items():
+        if not (isinstance(index, int) and 0 <= index < len(params) and isinstance(buffers, dict)):
+            raise Refused("the state does not fit this optimizer's parameters")
+        for value in buffers.values():
+            if (
+                isinstance(value, torch.Tensor)
+                and value.dim()
+                and value.shape != params[index].shape
+            ):
+                raise Refused("the state does not fit this optimizer's parameters")
 
 
 # Text that str.format, format_map or % would read as a field: "{0.__dict__[os]}" walks

@@ -10,6 +10,9 @@ read back through the worker after evaluations that changed it, ended early or r
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from support.verdicts import assert_verdict, deck_from_text
 
@@ -83,6 +86,33 @@ cards:
     solution: |
       b.load_state_dict(a.state_dict())
       b.weight.detach()
+  - id: sgd-step
+    kind: code
+    prompt: One step of SGD (lr 0.1) on w for the loss (w ** 2).sum(); give w after it.
+    given: {w: "torch.randn(3, requires_grad=True)"}
+    solution: |
+      opt = torch.optim.SGD([w], lr=0.1)
+      (w ** 2).sum().backward()
+      opt.step()
+      w.detach()
+  - id: adam-state
+    kind: code
+    prompt: After one Adam step on m, how many tensors does its state hold per parameter?
+    given: {m: "nn.Linear(2, 1)"}
+    solution: |
+      opt = torch.optim.Adam(m.parameters())
+      m(torch.ones(2)).sum().backward()
+      opt.step()
+      [len(s) for s in opt.state_dict()['state'].values()]
+  - id: step-lr
+    kind: code
+    prompt: The learning rate after three epochs of StepLR(step_size=2, gamma=0.5) from lr 1.
+    given: {m: "nn.Linear(2, 1)"}
+    solution: |
+      opt = torch.optim.SGD(m.parameters(), lr=1.0)
+      sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+      opt.step(); sched.step(); opt.step(); sched.step(); opt.step(); sched.step()
+      opt.param_groups[0]['lr']
   - {id: dropout-eval, kind: output, expr: "d = nn.Dropout(0.5)\nd.eval()\nd(torch.ones(3))"}
   - id: batchnorm-train
     kind: output
@@ -136,6 +166,50 @@ CASES = [
     ("copy-weights", "b.load_state_dict(a.state_dict())\nb.state_dict()['weight']", R, "right"),
     ("copy-weights", "b.load_state_dict('weights.pt')\nb.weight", W, "a dict of tensors"),
     ("copy-weights", "b.apply(nn.init.zeros_)\nb.weight", W, "'apply' is not available"),
+    # ---- torch.optim
+    ("sgd-step", "w.detach() * 0.8", R, "right"),
+    (
+        "sgd-step",
+        "opt = torch.optim.SGD([w], lr=0.1)\nloss = (w ** 2).sum()\nloss.backward()\n"
+        "opt.step()\nopt.zero_grad()\nw.detach()",
+        R,
+        "right",
+    ),
+    (
+        "sgd-step",
+        "opt = torch.optim.Adam([w], lr=0.1)\n(w ** 2).sum().backward()\nopt.step()\nw.detach()",
+        W,
+        "differs",
+    ),
+    (
+        "sgd-step",
+        "opt = torch.optim.SGD([w], lr=0.1, fused=True)\nw",
+        W,
+        "fused=True is not available",
+    ),
+    ("adam-state", "[3 for p in m.parameters()]", R, "right"),
+    (
+        "adam-state",
+        "opt = torch.optim.Adam(m.parameters())\nm(torch.ones(2)).sum().backward()\n"
+        "opt.step()\n[len(opt.state[p]) for p in m.parameters()]",
+        R,
+        "right",
+    ),
+    (
+        "step-lr",
+        "opt = torch.optim.SGD(m.parameters(), lr=1.0)\n"
+        "s = torch.optim.lr_scheduler.StepLR(opt, 2, 0.5)\n"
+        "[opt.step() or s.step() for i in range(3)]\ns.get_last_lr()[0]",
+        R,
+        "right",
+    ),
+    (
+        "step-lr",
+        "opt = torch.optim.SGD(m.parameters(), lr=1.0)\n"
+        "s = torch.optim.lr_scheduler.LambdaLR(opt, abs)\n0.5",
+        W,
+        "LambdaLR takes a function",
+    ),
     ("dropout-eval", "[1., 1., 1.]", R, "right"),
     ("batchnorm-train", "[0.2, 0.3]", R, "right"),
 ]
@@ -202,3 +276,29 @@ def test_a_with_block_keeps_the_mode_it_opened_until_it_ends(sandbox):
     )
     (result,) = sandbox.run([], [source], (0,)).trials[0].results
     assert result.printed == "(False, True, False, True)"
+
+
+def test_a_training_loop_loads_nothing_more_after_the_wall(tmp_path):
+    """torch.optim's wrappers import torch._dynamo (and sympy, some 800 modules) on first
+    use; the sandbox calls them without it. A process of its own: nothing else may have
+    imported them first."""
+    program = (
+        "import sys\n"
+        "from quiz.worker.evaluator import Evaluator\n"
+        "loaded = set(sys.modules)\n"
+        "Evaluator({}).evaluate(\n"
+        "    'm = nn.Linear(2, 1)\\n'\n"
+        "    'opt = torch.optim.Adam(m.parameters())\\n'\n"
+        "    's = torch.optim.lr_scheduler.StepLR(opt, 1)\\n'\n"
+        "    'm(torch.ones(2)).sum().backward()\\n'\n"
+        "    'opt.step(); s.step(); opt.zero_grad()\\n'\n"
+        "    'o = torch.optim.Adam(m.parameters())\\n'\n"
+        "    'o.load_state_dict(opt.state_dict())\\n'\n"
+        "    'o.step()'\n"
+        ")\n"
+        "print(sorted(m for m in set(sys.modules) - loaded if 'dynamo' in m or 'sympy' in m))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    assert done.stdout.strip() == "[]", done.stdout

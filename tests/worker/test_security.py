@@ -118,6 +118,9 @@ def attack(group: str, name: str, source: str, expect: str, static: str | None =
     return pytest.param(Attack(source, outcomes, static, kill=expect == TIME), id=f"{group}/{name}")
 
 
+# An optimizer over one parameter w, for the torch.optim attacks (issue 16).
+OPTIMIZER = "w = torch.zeros(2, requires_grad=True)\no = torch.optim.SGD([w], 0.1)\n"
+
 ATTACKS = [
     # ------------------------------------------------ modules that torch leaks
     attack("leak", "torch.os", "torch.os", REFUSED),
@@ -1035,6 +1038,114 @@ ATTACKS = [
         "memo",
         "list(nn.Linear(2, 2).named_modules(nn.Linear(2, 2).state_dict()))",
         RAISED,
+    ),
+    # torch.optim: four optimizers and two schedulers; no closures, hooks or foreign states
+    attack("optim", "lambda", "torch.optim.lr_scheduler.LambdaLR", REFUSED),
+    attack("optim", "multiplicative", "torch.optim.lr_scheduler.MultiplicativeLR", REFUSED),
+    attack("optim", "lbfgs", "torch.optim.LBFGS", REFUSED),
+    attack("optim", "base-class", "torch.optim.Optimizer", REFUSED),
+    attack("optim", "swa_utils", "torch.optim.swa_utils", REFUSED),
+    attack(
+        "optim", "global-hook", "torch.optim.optimizer.register_optimizer_step_pre_hook", REFUSED
+    ),
+    attack(
+        "optim",
+        "closure",
+        OPTIMIZER + "o.step(print)\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "closure-kw",
+        OPTIMIZER + "o.step(closure=w.sum)\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "hook",
+        OPTIMIZER + "o.register_step_pre_hook(print)\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "add_param_group",
+        OPTIMIZER + "o.add_param_group\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "step-internals",
+        OPTIMIZER + "o.step.optimizer",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "step-dunder",
+        OPTIMIZER + "o.step.__call__",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "lr-write",
+        OPTIMIZER + "o.param_groups[0]['lr'] = 5.0\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "state-factory",
+        OPTIMIZER + "o.state.default_factory",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "load-path",
+        OPTIMIZER + "o.load_state_dict('{out}')\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "load-module",
+        OPTIMIZER + "o.load_state_dict(nn.Linear(2, 2).state_dict())\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "load-misfit",
+        "a = nn.Linear(3, 1)\noa = torch.optim.Adam(a.parameters())\n"
+        "a(torch.ones(3)).sum().backward()\noa.step()\nb = nn.Linear(1, 3)\n"
+        "ob = torch.optim.Adam(b.parameters())\nob.load_state_dict(oa.state_dict())\nb.weight",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "fused",
+        "torch.optim.Adam([torch.zeros(1, requires_grad=True)], fused=True)",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "foreach",
+        "torch.optim.SGD([torch.zeros(1, requires_grad=True)], 0.1, foreach=1)",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "capturable",
+        "torch.optim.AdamW([torch.zeros(1, requires_grad=True)], capturable=True)",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "differentiable",
+        "torch.optim.SGD([torch.zeros(1, requires_grad=True)], 0.1, differentiable=True)",
+        REFUSED,
+    ),
+    attack("optim", "path-params", "torch.optim.SGD('{out}', 0.1)", RAISED),
+    attack(
+        "optim",
+        "scheduler-wrapper",
+        OPTIMIZER + "torch.optim.lr_scheduler.StepLR(o, 1).optimizer.step.__wrapped__",
+        REFUSED,
     ),
 ]
 
