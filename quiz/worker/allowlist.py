@@ -18,6 +18,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torch.optim.lr_scheduler
+import torch.utils.data
 
 # Names that are public but must never be reachable, whatever module holds them.
 DENIED = frozenset(
@@ -34,7 +35,6 @@ DENIED = frozenset(
         "library",
         "ops",
         "classes",
-        "utils",
         "serialization",
         "storage",
         "backends",
@@ -217,6 +217,12 @@ OPTIMIZER_ATTRS = frozenset(
 SCHEDULER_ATTRS = frozenset(
     {"step", "get_last_lr", "last_epoch", "base_lrs", "optimizer", "state_dict"}
 )
+# torch.utils.data (issue 16): datasets of tensors, and a DataLoader that batches them in
+# this process. Its other arguments start worker processes or take functions and samplers
+# from the answer: each must keep its default.
+DATALOADER_ARGUMENTS = frozenset({"dataset", "batch_size", "shuffle", "drop_last", "generator"})
+DATALOADER_ATTRS = frozenset({"dataset", "batch_size", "drop_last"})
+DATASET_ATTRS = frozenset({"tensors", "dataset", "indices"})
 # Keyword arguments of an optimizer that are for accelerators or keep a graph through the
 # step: refused when true.
 OPTIMIZER_FLAGS = ("fused", "capturable", "differentiable", "foreach")
@@ -325,6 +331,7 @@ TORCH_NAMES = public_names(torch) | frozenset(
     {
         *("Size", "Tensor", "finfo", "iinfo", "dtype", "device", "newaxis", "Generator"),
         "optim",
+        "utils",
         *MODULE_SUBMODULES,
         *LEGACY_CONSTRUCTORS,
     }
@@ -343,6 +350,9 @@ MODULE_NAMES: dict[types.ModuleType, frozenset[str]] = {
     torch.testing: frozenset({"assert_close"}),
     torch.optim: OPTIMIZERS | {"lr_scheduler"},
     torch.optim.lr_scheduler: SCHEDULERS,
+    # torch.utils: data only, and of it what holds tensors and takes them in batches.
+    torch.utils: frozenset({"data"}),
+    torch.utils.data: frozenset({"TensorDataset", "DataLoader", "Subset", "random_split"}),
     math: public_names(math),
 }
 

@@ -226,8 +226,12 @@ CONSTRUCTIBLE_TYPES = frozenset(
         *LEGACY_CONSTRUCTORS,
         *OPTIMIZERS,
         *SCHEDULERS,
+        *(torch.utils.data.TensorDataset, torch.utils.data.Subset, torch.utils.data.DataLoader),
     }
 )
+DATASETS = (torch.utils.data.TensorDataset, torch.utils.data.Subset)
+# What a DataLoader, Subset or random_split may take as its dataset: tensors and lists.
+DATASET_VALUES = (*DATASETS, torch.Tensor, list, tuple)
 SIZED_CONSTRUCTORS = {
     "zeros",
     "ones",
@@ -303,9 +307,14 @@ DICT_VIEWS = tuple(
 ITERABLE = (
     *(list, tuple, range, dict, torch.Size, torch.Tensor, nn.Module, types.GeneratorType),
     *DICT_VIEWS,
+    *DATASETS,
+    torch.utils.data.DataLoader,
 )
+# Builtins that loop over their argument in C: a DataLoader or dataset is handed to them
+# as items counted one by one (Evaluator._stepped).
+ITERATING_BUILTINS = ("list", "tuple", "sum", "min", "max")
 # Builtins that take items one by one, each a step of the evaluation's budget.
-COUNTED_BUILTINS = ("zip", "enumerate", "any", "all")
+COUNTED_BUILTINS = ("zip", "enumerate", "any", "all", "iter", "next")
 
 
 class Evaluator:
@@ -467,6 +476,7 @@ class Evaluator:
             self.budget.spend()
             if not isinstance(item, int | float):  # numbers need no check
                 check_result(item)
+                check_dense(item)  # a DataLoader's batch is a list of tensors
             yield item
 
     def _nested(self, scope: dict[str, Any]) -> Evaluator:
@@ -551,6 +561,23 @@ class Evaluator:
             raise TypeError("enumerate() start must be an integer")
         return Counted("enumerate", enumerate(self.iterate(iterable), start))
 
+    def _stepped(self, value: Any) -> Any:
+        """A DataLoader or dataset handed to a builtin that loops over it, as items taken
+        one by one from the budget; anything else as it is."""
+        if isinstance(value, (torch.utils.data.DataLoader, *DATASETS)):
+            return Counted(type(value).__name__, self.iterate(value))
+        return value
+
+    def _iter(self, iterable: Any) -> Iterator[Any]:
+        """``iter(loader)``: the items of anything a comprehension may loop over, taken one
+        by one as steps of the budget, like a comprehension's."""
+        return self.iterate(iterable)
+
+    def _next(self, iterator: Any, *default: Any) -> Any:
+        if not isinstance(iterator, types.GeneratorType | Counted):
+            raise Refused("next() takes what iter(...) gives: next(iter(loader))")
+        return next(iter(iterator), *default)
+
     def _any(self, iterable: Any) -> bool:
         return any(self.iterate(iterable))
 
@@ -614,6 +641,9 @@ class Evaluator:
                 raise Refused(REFUSED_KEYWORDS[keyword.arg])
             kwargs[keyword.arg] = self._eval(keyword.value)
         check_call(function, args, kwargs)
+        if any(function is SAFE_BUILTINS[name] for name in ITERATING_BUILTINS):
+            # list(loader), sum(loader): each batch a step of the budget, like a loop's
+            args = [self._stepped(value) for value in args]
         args = [checked(value) for value in args]
         kwargs = {name: checked(value) for name, value in kwargs.items()}
         result = function(*args, **kwargs)
@@ -856,6 +886,10 @@ def allowed_attributes(owner: Any) -> frozenset[str]:
         return allow.GENERATOR_ATTRS
     if isinstance(owner, torch.optim.Optimizer):
         return allow.OPTIMIZER_ATTRS
+    if isinstance(owner, torch.utils.data.DataLoader):
+        return allow.DATALOADER_ATTRS
+    if isinstance(owner, DATASETS):
+        return allow.DATASET_ATTRS & set(vars(owner))
     if isinstance(owner, torch.optim.lr_scheduler.LRScheduler):
         return allow.SCHEDULER_ATTRS
     if isinstance(owner, nn.Module):
@@ -917,6 +951,7 @@ def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
         raise Refused(f"math.{function.__name__}() is limited to numbers up to {MAX_FACTORIAL:,}")
     check_state_dict_load(function, args, kwargs)
     check_optimizer(function, args, kwargs)
+    check_data(function, args, kwargs)
     name = getattr(function, "__name__", "")
     legacy_new = name == "new" and isinstance(getattr(function, "__self__", None), torch.Tensor)
     if function in LEGACY_CONSTRUCTORS or legacy_new:
@@ -961,6 +996,41 @@ def check_optimizer(function: Any, args: list[Any], kwargs: dict[str, Any]) -> N
                 "load_state_dict takes an optimizer's state_dict() made in the same answer"
             )
         check_optimizer_state(owner, state["state"])
+
+
+DATA_TAKERS = (torch.utils.data.DataLoader, torch.utils.data.Subset, torch.utils.data.random_split)
+
+
+def check_data(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """A DataLoader batches in this process, with torch's own sampler and collation; a
+    dataset is tensors or lists of them. Everything else a DataLoader takes starts worker
+    processes, or is a function or sampler torch would call: refused unless left as is."""
+    if function not in DATA_TAKERS:
+        return
+    try:
+        bound = inspect.signature(function).bind(*args, **kwargs).arguments
+    except TypeError:
+        return  # torch raises its own error
+    dataset = bound.get("dataset")
+    if not isinstance(dataset, DATASET_VALUES):
+        raise Refused(
+            f"the dataset is {describe(dataset)}: datasets are TensorDataset, Subset, tensors "
+            "and lists"
+        )
+    if function is not torch.utils.data.DataLoader:
+        return
+    workers = bound.get("num_workers", 0)
+    if workers != 0:
+        raise Refused(
+            "DataLoader runs with num_workers=0 only: the sandbox starts no worker processes"
+        )
+    for name in bound:
+        if name not in allow.DATALOADER_ARGUMENTS and name != "num_workers":
+            raise Refused(
+                f"DataLoader's {name}= is not available: the sandbox takes no samplers, "
+                "functions or worker settings from an answer (dataset, batch_size, shuffle, "
+                "drop_last and generator are)"
+            )
 
 
 def check_optimizer_state(optimizer: torch.optim.Optimizer, state: Any) -> None:

@@ -142,7 +142,7 @@ ATTACKS = [
     ("x.numpy().tofile('x.bin')", "'numpy' is not available in the sandbox"),
     ("torch.hub.load('a', 'b')", "'hub' is not available in the sandbox"),
     ("torch.ops.load_library('x.so')", "'ops' is not available in the sandbox"),
-    ("torch.utils.cpp_extension", "'utils' is not available in the sandbox"),
+    ("torch.utils.cpp_extension", "'cpp_extension' is not available on module torch.utils"),
     ("torch.compile(torch.add)", "'compile' is not available in the sandbox"),
     ("torch.jit.load('m.pt')", "'jit' is not available in the sandbox"),
     ("x.apply_(abs)", "'apply_' is not available in the sandbox"),

@@ -113,6 +113,26 @@ cards:
       sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
       opt.step(); sched.step(); opt.step(); sched.step(); opt.step(); sched.step()
       opt.param_groups[0]['lr']
+  - id: first-batch
+    kind: code
+    prompt: The labels of the first batch of 4 from a DataLoader over (X, Y).
+    given: {X: "torch.randn(10, 2)", Y: "torch.arange(10)"}
+    solution: |
+      ds = torch.utils.data.TensorDataset(X, Y)
+      next(iter(torch.utils.data.DataLoader(ds, batch_size=4)))[1]
+  - id: batch-count
+    kind: code
+    prompt: How many batches of 4 does a DataLoader over X give, the last one dropped?
+    given: {X: "torch.randn(10, 2)"}
+    solution: len(list(torch.utils.data.DataLoader(X, batch_size=4, drop_last=True)))
+  - id: split
+    kind: code
+    prompt: Split the rows of X 7 to 3 with a generator seeded 0; the first part's indices.
+    given: {X: "torch.randn(10, 2)"}
+    solution: |
+      g = torch.Generator().manual_seed(0)
+      a, b = torch.utils.data.random_split(torch.utils.data.TensorDataset(X), [7, 3], generator=g)
+      a.indices
   - {id: dropout-eval, kind: output, expr: "d = nn.Dropout(0.5)\nd.eval()\nd(torch.ones(3))"}
   - id: batchnorm-train
     kind: output
@@ -209,6 +229,62 @@ CASES = [
         "s = torch.optim.lr_scheduler.LambdaLR(opt, abs)\n0.5",
         W,
         "LambdaLR takes a function",
+    ),
+    # ---- torch.utils.data
+    ("first-batch", "Y[:4]", R, "right"),
+    (
+        "first-batch",
+        "dl = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(X, Y), batch_size=4)\n"
+        "xb, yb = next(iter(dl))\nyb",
+        R,
+        "right",
+    ),
+    (
+        "first-batch",
+        "dl = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(X, Y), 4, shuffle=True)\n"
+        "next(iter(dl))[1]",
+        W,
+        "differs",
+    ),
+    (
+        "first-batch",
+        "ds = torch.utils.data.TensorDataset(X, Y)\n"
+        "next(iter(torch.utils.data.DataLoader(ds, batch_size=4, num_workers=2)))[1]",
+        W,
+        "num_workers=0 only",
+    ),
+    (
+        "first-batch",
+        "ds = torch.utils.data.TensorDataset(X, Y)\n"
+        "next(iter(torch.utils.data.DataLoader(ds, batch_size=4, collate_fn=torch.stack)))",
+        W,
+        "collate_fn= is not available",
+    ),
+    (
+        "first-batch",
+        "torch.stack([y for x, y in torch.utils.data.TensorDataset(X, Y)][:4])",
+        R,
+        "right",
+    ),
+    (
+        "batch-count",
+        "len(torch.utils.data.DataLoader(X, batch_size=4, drop_last=True))",
+        R,
+        "right",
+    ),
+    ("batch-count", "len(torch.utils.data.DataLoader(X, batch_size=4))", W, "expected 2, got 3"),
+    (
+        "batch-count",
+        "sum(1 for b in torch.utils.data.DataLoader(X, batch_size=4, drop_last=True))",
+        R,
+        "right",
+    ),
+    (
+        "split",
+        "g = torch.Generator().manual_seed(0)\n"
+        "torch.utils.data.random_split(X, [0.7, 0.3], generator=g)[0].indices",
+        R,
+        "right",
     ),
     ("dropout-eval", "[1., 1., 1.]", R, "right"),
     ("batchnorm-train", "[0.2, 0.3]", R, "right"),

@@ -1147,6 +1147,69 @@ ATTACKS = [
         OPTIMIZER + "torch.optim.lr_scheduler.StepLR(o, 1).optimizer.step.__wrapped__",
         REFUSED,
     ),
+    # torch.utils.data: tensors in batches in this process; no workers, samplers or functions
+    attack("data", "workers", "torch.utils.data.DataLoader([x], num_workers=1)", REFUSED),
+    attack(
+        "data",
+        "workers-position",
+        "torch.utils.data.DataLoader([x], 1, False, None, None, 4)",
+        REFUSED,
+    ),
+    attack(
+        "data",
+        "context",
+        "torch.utils.data.DataLoader([x], multiprocessing_context='fork')",
+        REFUSED,
+    ),
+    attack(
+        "data", "persistent", "torch.utils.data.DataLoader([x], persistent_workers=True)", REFUSED
+    ),
+    attack("data", "prefetch", "torch.utils.data.DataLoader([x], prefetch_factor=2)", REFUSED),
+    attack("data", "collate", "torch.utils.data.DataLoader([x], collate_fn=torch.stack)", REFUSED),
+    attack("data", "worker_init", "torch.utils.data.DataLoader([x], worker_init_fn=abs)", REFUSED),
+    attack("data", "sampler", "torch.utils.data.DataLoader([x], sampler=[0])", REFUSED),
+    attack(
+        "data", "batch_sampler", "torch.utils.data.DataLoader([x], batch_sampler=[[0]])", REFUSED
+    ),
+    attack("data", "pin_memory", "torch.utils.data.DataLoader([x], pin_memory=True)", REFUSED),
+    attack("data", "path-dataset", "torch.utils.data.DataLoader('{out}')", REFUSED),
+    attack(
+        "data",
+        "module-dataset",
+        "list(torch.utils.data.DataLoader(nn.Sequential(nn.ReLU())))",
+        REFUSED,
+    ),
+    attack("data", "subset-path", "torch.utils.data.Subset('{out}', [0])", REFUSED),
+    attack("data", "split-path", "torch.utils.data.random_split('{out}', [1])", REFUSED),
+    attack("data", "Dataset", "torch.utils.data.Dataset", REFUSED),
+    attack("data", "IterableDataset", "torch.utils.data.IterableDataset", REFUSED),
+    attack("data", "default_collate", "torch.utils.data.default_collate([x])", REFUSED),
+    attack("data", "get_worker_info", "torch.utils.data.get_worker_info()", REFUSED),
+    attack("data", "datapipes", "torch.utils.data.datapipes", REFUSED),
+    attack("data", "utils-other", "torch.utils.checkpoint.checkpoint(abs, x)", REFUSED),
+    attack("data", "collate_fn-read", "torch.utils.data.DataLoader([x]).collate_fn", REFUSED),
+    attack("data", "sampler-read", "torch.utils.data.DataLoader([x]).sampler", REFUSED),
+    attack(
+        "data", "iterator-internals", "iter(torch.utils.data.DataLoader([x])).gi_frame", REFUSED
+    ),
+    attack("data", "next-any", "next(torch.utils.data.DataLoader([x]))", REFUSED),
+    attack(
+        "data",
+        "assign",
+        "d = torch.utils.data.TensorDataset(x)\nd.tensors = (x,)\nx",
+        REFUSED,
+        "attributes cannot be assigned",
+    ),
+    # each item a step of the budget, in list(), tuple(), sum(), min() and max() too
+    attack(
+        "data", "list-budget", "list(torch.utils.data.TensorDataset(torch.ones(10 ** 6)))", REFUSED
+    ),
+    attack(
+        "data",
+        "max-budget",
+        "max(torch.utils.data.Subset(torch.ones(10 ** 6), range(10 ** 5)))",
+        REFUSED,
+    ),
 ]
 
 
