@@ -962,8 +962,13 @@ def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
 
 def check_state_dict_load(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
     """``m.load_state_dict(sd)``: ``sd`` is a dict of tensors, as ``state_dict()`` makes it
-    in the same evaluation (nothing in the sandbox reads a file or unpickles anything)."""
+    in the same evaluation (nothing in the sandbox reads a file or unpickles anything).
+    ``m.state_dict()`` makes a new dict: it writes into no other (``destination=``, or the
+    old positional arguments), such as an optimizer's param_groups."""
     owner = getattr(function, "__self__", None)
+    name = getattr(function, "__name__", "")
+    if isinstance(owner, nn.Module) and name == "state_dict" and (args or "destination" in kwargs):
+        raise Refused("state_dict() takes prefix= and keep_vars= only, by keyword")
     if not (
         isinstance(owner, nn.Module) and getattr(function, "__name__", "") == "load_state_dict"
     ):

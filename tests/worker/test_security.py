@@ -1020,6 +1020,13 @@ ATTACKS = [
     ),
     attack("module", "dict-pop", "nn.Linear(2, 2).state_dict().pop('weight')", REFUSED),
     attack("module", "dict-item", "s = nn.Linear(2, 2).state_dict()\ns['weight'] = x\nx", REFUSED),
+    attack(
+        "module",
+        "destination",
+        OPTIMIZER + "m = nn.Linear(2, 2)\nm.state_dict(destination=o.param_groups[0])\nw",
+        REFUSED,
+    ),
+    attack("module", "destination-position", "nn.Linear(2, 2).state_dict({})", REFUSED),
     attack("module", "hook", "nn.Linear(2, 2).register_forward_hook(print)", REFUSED),
     attack(
         "module", "pre-hook", "nn.Linear(2, 2).register_load_state_dict_post_hook(abs)", REFUSED
