@@ -985,7 +985,7 @@ def check_state_dict_load(function: Any, args: list[Any], kwargs: dict[str, Any]
 def check_optimizer(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
     """An optimizer made without its accelerator and differentiable modes, and loaded only
     from an optimizer's ``state_dict()``."""
-    if function in OPTIMIZERS:
+    if isinstance(function, type) and function in OPTIMIZERS:
         try:
             bound = inspect.signature(function).bind(*args, **kwargs).arguments
         except TypeError:
@@ -1010,7 +1010,7 @@ def check_data(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
     """A DataLoader batches in this process, with torch's own sampler and collation; a
     dataset is tensors or lists of them. Everything else a DataLoader takes starts worker
     processes, or is a function or sampler torch would call: refused unless left as is."""
-    if function not in DATA_TAKERS:
+    if not any(function is taker for taker in DATA_TAKERS):
         return
     try:
         bound = inspect.signature(function).bind(*args, **kwargs).arguments
