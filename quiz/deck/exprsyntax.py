@@ -7,11 +7,13 @@ lines of simple statements whose last line is the expression giving the result:
     torch.autograd.grad(y, x)[0]
 
 Allowed before the last line: assignments to names, to tuples of names and to tensor
-elements (``y = ...``, ``a, b = ...``, ``y[0] = ...``), augmented assignments (``y += ...``)
-and expressions such as ``loss.backward()``. Every other statement is refused with a
-message naming what is allowed, and Python's syntax errors lose their "Maybe you meant
-'=='" (an assignment is allowed; what is wrong is where it is). The sandbox worker applies
-the same rules (``statement_problem``) before it runs anything.
+elements (``y = ...``, ``a, b = ...``, ``y[0] = ...``), augmented assignments (``y += ...``),
+expressions such as ``loss.backward()``, and blocks of these under one of torch's grad
+modes (``with torch.no_grad():``, ``enable_grad()``, ``inference_mode()``), the only
+context managers: each restores the grad mode when its block ends. Every other statement
+is refused with a message naming what is allowed, and Python's syntax errors lose their
+"Maybe you meant '=='" (an assignment is allowed; what is wrong is where it is). The
+sandbox worker applies the same rules (``statement_problem``) before it runs anything.
 
 This only parses; it never runs anything. Running is the sandbox worker's job. The
 length cap comes first because CPython's parser can exhaust memory or recursion on
@@ -32,6 +34,12 @@ MAX_STATEMENTS = 12
 ALLOWED_STATEMENTS = (
     "before the last line, which is the expression giving the result, a few lines may "
     "assign (y = ...), update (y += ...) or call (loss.backward())"
+)
+# The context managers a program may open: torch's grad modes, with no arguments.
+GRAD_MODES = ("no_grad", "enable_grad", "inference_mode")
+WITH_MESSAGE = (
+    "with blocks are allowed only for torch's grad modes (with torch.no_grad():, "
+    "torch.enable_grad() or torch.inference_mode(), with no arguments and no 'as')"
 )
 LAST_LINE = (
     "the last line must be an expression: its value is the result (after y = ..., "
@@ -114,7 +122,8 @@ def read_lines(text: str) -> str:
             pass
         else:
             return joined
-    if not lines[0][:1].isspace():  # an indented paste whose first line lost its indent
+    opens_block = lines[0].rstrip().endswith(":")  # with torch.no_grad(): indents its body
+    if not lines[0][:1].isspace() and not opens_block:  # a paste whose first line lost its indent
         lines[1:] = textwrap.dedent("\n".join(lines[1:])).splitlines()
     return "\n".join(lines)
 
@@ -196,14 +205,18 @@ def statement_problem(tree: ast.Module, text: str) -> StatementProblem | None:
     """The first statement of ``tree`` (parsed from ``text``) that is not allowed, or a last
     line that is not an expression; None when the program may run."""
     lines = _line_starts(text)
-    if len(tree.body) > MAX_STATEMENTS:
+    if count_statements(tree.body) > MAX_STATEMENTS:
         return StatementProblem(
             f"at most {MAX_STATEMENTS} lines of statements are allowed; {ALLOWED_STATEMENTS}"
         )
-    for statement in tree.body:
+    pending = list(tree.body)
+    while pending:
+        statement = pending.pop(0)
         message = _statement_message(statement)
         if message is not None:
             return StatementProblem(message, _node_offset(lines, statement))
+        if isinstance(statement, ast.With):
+            pending[:0] = statement.body
     if not tree.body:
         return StatementProblem("there is no expression", last_line=True)
     last = tree.body[-1]
@@ -212,9 +225,33 @@ def statement_problem(tree: ast.Module, text: str) -> StatementProblem | None:
     return None
 
 
+def count_statements(body: list[ast.stmt]) -> int:
+    """Statements in all, those inside grad-mode blocks included."""
+    return sum(1 + (count_statements(s.body) if isinstance(s, ast.With) else 0) for s in body)
+
+
+def grad_mode(statement: ast.With) -> str | None:
+    """The grad mode a ``with`` block opens (``no_grad`` ...), or None when it is anything
+    else: one item, ``torch.<mode>()`` without arguments, no ``as``."""
+    if len(statement.items) != 1:
+        return None
+    (item,) = statement.items
+    call = item.context_expr
+    if item.optional_vars is not None or not isinstance(call, ast.Call):
+        return None
+    if call.args or call.keywords or not isinstance(call.func, ast.Attribute):
+        return None
+    owner = call.func.value
+    if not (isinstance(owner, ast.Name) and owner.id == "torch"):
+        return None
+    return call.func.attr if call.func.attr in GRAD_MODES else None
+
+
 def _statement_message(statement: ast.stmt) -> str | None:
     if isinstance(statement, ast.Expr):
         return None
+    if isinstance(statement, ast.With):
+        return None if grad_mode(statement) is not None else f"{WITH_MESSAGE}; {ALLOWED_STATEMENTS}"
     if isinstance(statement, ast.Assign):
         for target in statement.targets:
             message = _target_message(target)

@@ -11,11 +11,14 @@ runs only inside the sandbox worker.
 from __future__ import annotations
 
 import math
+import sys
 import types
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import torch.optim.lr_scheduler
+import torch.utils.data
 
 # Names that are public but must never be reachable, whatever module holds them.
 DENIED = frozenset(
@@ -32,7 +35,6 @@ DENIED = frozenset(
         "library",
         "ops",
         "classes",
-        "utils",
         "serialization",
         "storage",
         "backends",
@@ -95,8 +97,8 @@ DENIED = frozenset(
         "has_torch_function",
         "has_torch_function_unary",
         "has_torch_function_variadic",
-        # global state: seeds, defaults, threads, modes
-        "manual_seed",
+        # global state: seeds, defaults, threads, modes (manual_seed and Generator are
+        # open: the worker reseeds before every evaluation, see GENERATOR_ATTRS)
         "seed",
         "initial_seed",
         "use_deterministic_algorithms",
@@ -111,7 +113,6 @@ DENIED = frozenset(
         "profiler_allow_cudagraph_cupti_lazy_reinit_cuda12",
         "prepare_multiprocessing_environment",
         "default_generator",
-        "Generator",
         "init_num_threads",
         # devices other than the CPU
         "to_mkldnn",
@@ -201,6 +202,55 @@ UNCHECKED_REASONS = {
 # torch.cond runs Python callables, torch.linalg.cond is a condition number.
 DENIED_IN: dict[types.ModuleType, frozenset[str]] = {torch: frozenset({"cond"})}
 
+# torch.optim (issue 16): the four optimizers learners meet first, and two schedulers that
+# take numbers. LambdaLR and its kind take a function from the answer: refused by name.
+OPTIMIZERS = frozenset({"SGD", "Adam", "AdamW", "RMSprop"})
+SCHEDULERS = frozenset({"StepLR", "ExponentialLR"})
+SCHEDULERS_TAKING_FUNCTIONS = frozenset({"LambdaLR", "MultiplicativeLR", "SequentialLR"})
+FUNCTION_TAKER_REASON = (
+    "{name} takes a function, and the sandbox hands torch none from an answer "
+    "(use StepLR or ExponentialLR)"
+)
+OPTIMIZER_ATTRS = frozenset(
+    {"step", "zero_grad", "param_groups", "state", "defaults", "state_dict", "load_state_dict"}
+)
+SCHEDULER_ATTRS = frozenset(
+    {"step", "get_last_lr", "last_epoch", "base_lrs", "optimizer", "state_dict"}
+)
+# torch.utils.data (issue 16): datasets of tensors, and a DataLoader that batches them in
+# this process. Its other arguments start worker processes or take functions and samplers
+# from the answer: each must keep its default.
+DATALOADER_ARGUMENTS = frozenset({"dataset", "batch_size", "shuffle", "drop_last", "generator"})
+DATALOADER_ATTRS = frozenset({"dataset", "batch_size", "drop_last"})
+DATASET_ATTRS = frozenset({"tensors", "dataset", "indices"})
+# Keyword arguments of an optimizer that are for accelerators or keep a graph through the
+# step: refused when true.
+OPTIMIZER_FLAGS = ("fused", "capturable", "differentiable", "foreach")
+
+
+def _without_dynamo() -> None:
+    """torch.optim wraps its methods in ``torch._disable_dynamo``, which imports
+    torch._dynamo (sympy and some 800 modules) on first call, after the wall has risen.
+    Each wrapper first looks for the function it may call instead on the function itself
+    (``__dynamo_disable``): the function itself, as no compiler ever runs here."""
+    modules = [
+        sys.modules[torch.optim.Optimizer.__module__],
+        torch.optim.lr_scheduler,
+        *(sys.modules[getattr(torch.optim, name).__module__] for name in OPTIMIZERS),
+    ]
+    for module in modules:
+        owners = [module, *(v for v in vars(module).values() if isinstance(v, type))]
+        for owner in owners:
+            for value in list(vars(owner).values()):
+                function = getattr(value, "__func__", value)
+                while isinstance(function, types.FunctionType):
+                    if not hasattr(function, "__dynamo_disable"):
+                        setattr(function, "__dynamo_disable", function)
+                    function = getattr(function, "__wrapped__", None)
+
+
+_without_dynamo()
+
 MODULE_SUBMODULES = {
     "linalg": torch.linalg,
     "fft": torch.fft,
@@ -279,7 +329,9 @@ def _nn_class(obj: object) -> bool:
 
 TORCH_NAMES = public_names(torch) | frozenset(
     {
-        *("Size", "Tensor", "finfo", "iinfo", "dtype", "device", "newaxis"),
+        *("Size", "Tensor", "finfo", "iinfo", "dtype", "device", "newaxis", "Generator"),
+        "optim",
+        "utils",
         *MODULE_SUBMODULES,
         *LEGACY_CONSTRUCTORS,
     }
@@ -296,6 +348,11 @@ MODULE_NAMES: dict[types.ModuleType, frozenset[str]] = {
     torch.autograd.functional: frozenset({"jacobian", "hessian", "vjp", "jvp"}),
     # assert_close only: it compares tensors and raises AssertionError with the mismatch.
     torch.testing: frozenset({"assert_close"}),
+    torch.optim: OPTIMIZERS | {"lr_scheduler"},
+    torch.optim.lr_scheduler: SCHEDULERS,
+    # torch.utils: data only, and of it what holds tensors and takes them in batches.
+    torch.utils: frozenset({"data"}),
+    torch.utils.data: frozenset({"TensorDataset", "DataLoader", "Subset", "random_split"}),
     math: public_names(math),
 }
 
@@ -312,7 +369,22 @@ DTYPE_ATTRS = frozenset({"is_floating_point", "is_complex", "is_signed", "itemsi
 INFO_ATTRS = frozenset({"bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution"})
 NUMBER_ATTRS = frozenset({"real", "imag", "conjugate", "is_integer", "bit_length"})
 SEQUENCE_ATTRS = frozenset({"index", "count"})
-MODULE_INSTANCE_METHODS = frozenset({"parameters", "eval", "train", "zero_grad", "forward"})
+# A random generator: seeding it is all. Not get_state/set_state (a state is raw bytes
+# torch reads back), not seed() (it reads the system's entropy), not graph-safe states.
+GENERATOR_ATTRS = frozenset({"manual_seed", "device"})
+# A layer's state, for reading, and the switches learners use. Not its hooks (register_*),
+# not apply(fn), not to()/share_memory(); load_state_dict takes only a dict of tensors
+# that state_dict() made (evaluator.check_call), since nothing in the sandbox reads a file.
+MODULE_INSTANCE_METHODS = frozenset(
+    {
+        *("parameters", "eval", "train", "zero_grad", "forward", "requires_grad_"),
+        *("named_parameters", "buffers", "named_buffers", "children", "named_children"),
+        *("modules", "named_modules", "state_dict", "load_state_dict"),
+    }
+)
+# The dicts an expression meets (a state_dict()) are read, never changed: no update, pop,
+# setdefault or clear, and no item assignment (only tensor elements can be assigned).
+DICT_ATTRS = frozenset({"keys", "values", "items", "get"})
 # Class methods of layers that build one from a tensor: nn.Embedding.from_pretrained(w).
 MODULE_CLASS_METHODS = frozenset({"from_pretrained"})
 

@@ -19,7 +19,9 @@ item any loop takes), and against the evaluation's time limit.
 from __future__ import annotations
 
 import ast
+import collections
 import copy
+import inspect
 import math
 import operator
 import time
@@ -33,11 +35,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from quiz.deck.exprsyntax import (
+    GRAD_MODES,
     LONE_CR,
     LONE_CR_MESSAGE,
     MAX_EXPR_CHARS,
     compile_problem,
     control_character,
+    grad_mode,
     program_text,
     statement_problem,
     syntax_message,
@@ -204,7 +208,6 @@ REFUSED_NODES: dict[type, str] = {
 # Keywords that write into caller-supplied memory, pick a random generator or a device.
 REFUSED_KEYWORDS = {
     "out": "the out= argument is not allowed",
-    "generator": "the generator= argument is not allowed; seeds are set for you",
     "pin_memory": "pin_memory is not available",
     "check_invariants": "sparse tensors are always checked (check_invariants= is not allowed)",
 }
@@ -215,13 +218,21 @@ CPU_DEVICES = {"cpu"}
 LEGACY_CONSTRUCTORS = frozenset(
     {torch.Tensor, *(getattr(torch, name) for name in allow.LEGACY_CONSTRUCTORS)}
 )
+OPTIMIZERS = frozenset(getattr(torch.optim, name) for name in allow.OPTIMIZERS)
+SCHEDULERS = frozenset(getattr(torch.optim.lr_scheduler, name) for name in allow.SCHEDULERS)
 CONSTRUCTIBLE_TYPES = frozenset(
     {
-        *(torch.Size, torch.finfo, torch.iinfo, torch.device, nn.Parameter),
+        *(torch.Size, torch.finfo, torch.iinfo, torch.device, nn.Parameter, torch.Generator),
         *(int, float, bool, complex),
         *LEGACY_CONSTRUCTORS,
+        *OPTIMIZERS,
+        *SCHEDULERS,
+        *(torch.utils.data.TensorDataset, torch.utils.data.Subset, torch.utils.data.DataLoader),
     }
 )
+DATASETS = (torch.utils.data.TensorDataset, torch.utils.data.Subset)
+# What a DataLoader, Subset or random_split may take as its dataset: tensors and lists.
+DATASET_VALUES = (*DATASETS, torch.Tensor, list, tuple)
 SIZED_CONSTRUCTORS = {
     "zeros",
     "ones",
@@ -249,14 +260,62 @@ SIZED_CONSTRUCTORS = {
 }
 
 
+def manual_seed(seed: int) -> torch.Generator:
+    """``torch.manual_seed`` for the CPU only (torch's also queues seeds for every device):
+    the worker seeds the default generator again before every evaluation."""
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise TypeError(f"manual_seed expected an int, got {type(seed).__name__}")
+    return torch.default_generator.manual_seed(seed)
+
+
+class OptimizerStep:
+    """``opt.step()``: the optimizer's own update, called without torch's wrappers (they
+    import torch._dynamo on every call, and run hooks an answer cannot register anyway)
+    under no_grad, as torch does for an optimizer that is not differentiable. No closure:
+    it would be a function from the answer, called by torch."""
+
+    def __init__(self, optimizer: torch.optim.Optimizer) -> None:
+        self.optimizer = optimizer
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        if args or kwargs:
+            raise Refused("step() takes no closure in the sandbox: call loss.backward() first")
+        update = type(self.optimizer).step
+        while hasattr(update, "__wrapped__"):
+            update = update.__wrapped__
+        with torch.no_grad():
+            update(self.optimizer)
+        self.optimizer._opt_called = True  # what a scheduler's wrapper of step() records
+
+    def __repr__(self) -> str:
+        return f"<bound method {type(self.optimizer).__name__}.step>"
+
+
+# What an expression gets for an attribute in place of torch's own.
+SUBSTITUTES: dict[tuple[Any, str], Any] = {(torch, "manual_seed"): manual_seed}
+
+
 def base_environment() -> dict[str, Any]:
     return {"torch": torch, "F": F, "nn": nn, "math": math}
 
 
 # What a comprehension, zip, enumerate, any, all or an unpacking may iterate over.
-ITERABLE = (list, tuple, range, dict, torch.Size, torch.Tensor, nn.Module, types.GeneratorType)
+_VIEWS = (dict().keys(), dict().values(), dict().items())
+_ORDERED = collections.OrderedDict()
+DICT_VIEWS = tuple(
+    {type(view) for view in (*_VIEWS, _ORDERED.keys(), _ORDERED.values(), _ORDERED.items())}
+)
+ITERABLE = (
+    *(list, tuple, range, dict, torch.Size, torch.Tensor, nn.Module, types.GeneratorType),
+    *DICT_VIEWS,
+    *DATASETS,
+    torch.utils.data.DataLoader,
+)
+# Builtins that loop over their argument in C: a DataLoader or dataset is handed to them
+# as items counted one by one (Evaluator._stepped).
+ITERATING_BUILTINS = ("list", "tuple", "sum", "min", "max")
 # Builtins that take items one by one, each a step of the evaluation's budget.
-COUNTED_BUILTINS = ("zip", "enumerate", "any", "all")
+COUNTED_BUILTINS = ("zip", "enumerate", "any", "all", "iter", "next")
 
 
 class Evaluator:
@@ -272,10 +331,14 @@ class Evaluator:
     def evaluate(self, source: str) -> Any:
         tree = parsed(source)
         *statements, last = tree.body
-        for statement in statements:
-            self._exec(statement)
-        assert isinstance(last, ast.Expr)  # parse() checked it
-        result = self._eval(last.value)
+        grad_enabled = torch.is_grad_enabled()
+        try:
+            for statement in statements:
+                self._exec(statement)
+            assert isinstance(last, ast.Expr)  # parse() checked it
+            result = self._eval(last.value)
+        finally:  # each with block restores its mode; this holds even if one did not
+            torch.set_grad_enabled(grad_enabled)
         if isinstance(result, types.GeneratorType | Counted):
             raise Refused(
                 "a generator is not a value: take its items with list(...), tuple(...) or sum(...)"
@@ -293,8 +356,24 @@ class Evaluator:
                 self._assign(target, value)
         elif isinstance(statement, ast.AugAssign):
             self._augmented(statement)
+        elif isinstance(statement, ast.With):
+            with self._grad_mode(statement):  # restored however the block ends
+                for inner in statement.body:
+                    self._exec(inner)
         else:  # parse() refused every other statement
             raise Refused(f"{type(statement).__name__} statements are not allowed")
+
+    def _grad_mode(self, statement: ast.With) -> Any:
+        """A new context manager of torch's for ``with torch.no_grad():`` and the other grad
+        modes (parse() refused any other ``with``); ``torch`` must be torch itself."""
+        mode = grad_mode(statement)
+        if mode not in GRAD_MODES or self._eval(ast.Name(id="torch")) is not torch:
+            raise Refused("with blocks are allowed only for torch's grad modes")
+        return {
+            "no_grad": torch.no_grad,
+            "enable_grad": torch.enable_grad,
+            "inference_mode": torch.inference_mode,
+        }[mode]()
 
     def _assign(self, target: ast.expr, value: Any) -> None:
         if isinstance(target, ast.Name):
@@ -398,6 +477,7 @@ class Evaluator:
             self.budget.spend()
             if not isinstance(item, int | float):  # numbers need no check
                 check_result(item)
+                check_dense(item)  # a DataLoader's batch is a list of tensors
             yield item
 
     def _nested(self, scope: dict[str, Any]) -> Evaluator:
@@ -482,6 +562,23 @@ class Evaluator:
             raise TypeError("enumerate() start must be an integer")
         return Counted("enumerate", enumerate(self.iterate(iterable), start))
 
+    def _stepped(self, value: Any) -> Any:
+        """A DataLoader or dataset handed to a builtin that loops over it, as items taken
+        one by one from the budget; anything else as it is."""
+        if isinstance(value, (torch.utils.data.DataLoader, *DATASETS)):
+            return Counted(type(value).__name__, self.iterate(value))
+        return value
+
+    def _iter(self, iterable: Any) -> Iterator[Any]:
+        """``iter(loader)``: the items of anything a comprehension may loop over, taken one
+        by one as steps of the budget, like a comprehension's."""
+        return self.iterate(iterable)
+
+    def _next(self, iterator: Any, *default: Any) -> Any:
+        if not isinstance(iterator, types.GeneratorType | Counted):
+            raise Refused("next() takes what iter(...) gives: next(iter(loader))")
+        return next(iter(iterator), *default)
+
     def _any(self, iterable: Any) -> bool:
         return any(self.iterate(iterable))
 
@@ -545,6 +642,9 @@ class Evaluator:
                 raise Refused(REFUSED_KEYWORDS[keyword.arg])
             kwargs[keyword.arg] = self._eval(keyword.value)
         check_call(function, args, kwargs)
+        if any(function is SAFE_BUILTINS[name] for name in ITERATING_BUILTINS):
+            # list(loader), sum(loader): each batch a step of the budget, like a loop's
+            args = [self._stepped(value) for value in args]
         args = [checked(value) for value in args]
         kwargs = {name: checked(value) for name, value in kwargs.items()}
         result = function(*args, **kwargs)
@@ -760,10 +860,16 @@ def get_attribute(owner: Any, name: str) -> Any:
         raise Refused(f"attributes starting with '_' are not allowed (.{name})")
     if name in allow.DENIED:
         raise Refused(f"'{name}' is not available in the sandbox")
+    if owner is torch.optim.lr_scheduler and name in allow.SCHEDULERS_TAKING_FUNCTIONS:
+        raise Refused(allow.FUNCTION_TAKER_REASON.format(name=name))
     allowed = allowed_attributes(owner)
     if name not in allowed:
         reason = allow.refusal_reason(name) if _holds_kernels(owner) else None
         raise Refused(reason or f"'{name}' is not available on {describe(owner)}")
+    if isinstance(owner, type(math)) and (owner, name) in SUBSTITUTES:
+        return SUBSTITUTES[owner, name]
+    if isinstance(owner, torch.optim.Optimizer) and name == "step":
+        return OptimizerStep(owner)
     value = getattr(owner, name)
     check_sparse(value)  # x.grad is sparse after a backward through sparse=True
     return value
@@ -784,6 +890,16 @@ def allowed_attributes(owner: Any) -> frozenset[str]:
         return allow.DTYPE_ATTRS
     if isinstance(owner, torch.finfo | torch.iinfo):
         return allow.INFO_ATTRS
+    if isinstance(owner, torch.Generator):
+        return allow.GENERATOR_ATTRS
+    if isinstance(owner, torch.optim.Optimizer):
+        return allow.OPTIMIZER_ATTRS
+    if isinstance(owner, torch.utils.data.DataLoader):
+        return allow.DATALOADER_ATTRS
+    if isinstance(owner, DATASETS):
+        return allow.DATASET_ATTRS & set(vars(owner))
+    if isinstance(owner, torch.optim.lr_scheduler.LRScheduler):
+        return allow.SCHEDULER_ATTRS
     if isinstance(owner, nn.Module):
         return allow.module_instance_attrs(owner)
     if isinstance(owner, type) and issubclass(owner, nn.Module):
@@ -794,6 +910,8 @@ def allowed_attributes(owner: Any) -> frozenset[str]:
         return allow.NUMBER_ATTRS
     if isinstance(owner, list | tuple):
         return allow.SEQUENCE_ATTRS
+    if isinstance(owner, dict):
+        return allow.DICT_ATTRS
     return frozenset()
 
 
@@ -818,6 +936,12 @@ def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
     if isinstance(function, node) or any(isinstance(v, node) for v in (*args, *kwargs.values())):
         raise Refused("autograd graph nodes (grad_fn) can be looked at, not called")
     check_format_characters((*args, *kwargs.values()))
+    generator = kwargs.get("generator")
+    if "generator" in kwargs and not (
+        generator is None
+        or (isinstance(generator, torch.Generator) and generator.device.type in CPU_DEVICES)
+    ):
+        raise Refused("generator= takes a torch.Generator() on the CPU")
     if isinstance(function, type) and not (
         issubclass(function, nn.Module) or function in CONSTRUCTIBLE_TYPES
     ):
@@ -833,12 +957,111 @@ def check_call(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
         isinstance(value, int) and value > MAX_FACTORIAL for value in args
     ):
         raise Refused(f"math.{function.__name__}() is limited to numbers up to {MAX_FACTORIAL:,}")
+    check_state_dict_load(function, args, kwargs)
+    check_optimizer(function, args, kwargs)
+    check_data(function, args, kwargs)
     name = getattr(function, "__name__", "")
     legacy_new = name == "new" and isinstance(getattr(function, "__self__", None), torch.Tensor)
     if function in LEGACY_CONSTRUCTORS or legacy_new:
         check_legacy_size(args, kwargs)
     elif name in SIZED_CONSTRUCTORS:
         check_requested_size(name, args, kwargs)
+
+
+def check_state_dict_load(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """``m.load_state_dict(sd)``: ``sd`` is a dict of tensors, as ``state_dict()`` makes it
+    in the same evaluation (nothing in the sandbox reads a file or unpickles anything).
+    ``m.state_dict()`` makes a new dict: it writes into no other (``destination=``, or the
+    old positional arguments), such as an optimizer's param_groups."""
+    owner = getattr(function, "__self__", None)
+    name = getattr(function, "__name__", "")
+    if isinstance(owner, nn.Module) and name == "state_dict" and (args or "destination" in kwargs):
+        raise Refused("state_dict() takes prefix= and keep_vars= only, by keyword")
+    if not (
+        isinstance(owner, nn.Module) and getattr(function, "__name__", "") == "load_state_dict"
+    ):
+        return
+    state = args[0] if args else kwargs.get("state_dict")
+    if not isinstance(state, dict) or not all(
+        isinstance(key, str) and isinstance(value, torch.Tensor) for key, value in state.items()
+    ):
+        raise Refused(
+            "load_state_dict takes a state_dict() made in the same answer (a dict of tensors)"
+        )
+
+
+def check_optimizer(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """An optimizer made without its accelerator and differentiable modes, and loaded only
+    from an optimizer's ``state_dict()``."""
+    if isinstance(function, type) and function in OPTIMIZERS:
+        try:
+            bound = inspect.signature(function).bind(*args, **kwargs).arguments
+        except TypeError:
+            return  # torch raises its own error
+        for flag in allow.OPTIMIZER_FLAGS:
+            if _truthy(bound.get(flag, False)):
+                raise Refused(f"{flag}=True is not available: the sandbox runs the plain CPU step")
+    owner = getattr(function, "__self__", None)
+    if isinstance(owner, torch.optim.Optimizer) and function.__name__ == "load_state_dict":
+        state = args[0] if args else kwargs.get("state_dict")
+        if not (isinstance(state, dict) and set(state) == {"state", "param_groups"}):
+            raise Refused(
+                "load_state_dict takes an optimizer's state_dict() made in the same answer"
+            )
+        check_optimizer_state(owner, state["state"])
+
+
+DATA_TAKERS = (torch.utils.data.DataLoader, torch.utils.data.Subset, torch.utils.data.random_split)
+
+
+def check_data(function: Any, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """A DataLoader batches in this process, with torch's own sampler and collation; a
+    dataset is tensors or lists of them. Everything else a DataLoader takes starts worker
+    processes, or is a function or sampler torch would call: refused unless left as is."""
+    if not any(function is taker for taker in DATA_TAKERS):
+        return
+    try:
+        bound = inspect.signature(function).bind(*args, **kwargs).arguments
+    except TypeError:
+        return  # torch raises its own error
+    dataset = bound.get("dataset")
+    if not isinstance(dataset, DATASET_VALUES):
+        raise Refused(
+            f"the dataset is {describe(dataset)}: datasets are TensorDataset, Subset, tensors "
+            "and lists"
+        )
+    if function is not torch.utils.data.DataLoader:
+        return
+    workers = bound.get("num_workers", 0)
+    if workers != 0:
+        raise Refused(
+            "DataLoader runs with num_workers=0 only: the sandbox starts no worker processes"
+        )
+    for name in bound:
+        if name not in allow.DATALOADER_ARGUMENTS and name != "num_workers":
+            raise Refused(
+                f"DataLoader's {name}= is not available: the sandbox takes no samplers, "
+                "functions or worker settings from an answer (dataset, batch_size, shuffle, "
+                "drop_last and generator are)"
+            )
+
+
+def check_optimizer_state(optimizer: torch.optim.Optimizer, state: Any) -> None:
+    """Each tensor of a loaded state has the shape of the parameter it belongs to (or is a
+    number, such as Adam's step): the update kernels never meet buffers that do not fit."""
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    if not isinstance(state, dict):
+        raise Refused("an optimizer's state is a dict of each parameter's buffers")
+    for index, buffers in state.items():
+        if not (isinstance(index, int) and 0 <= index < len(params) and isinstance(buffers, dict)):
+            raise Refused("the state does not fit this optimizer's parameters")
+        for value in buffers.values():
+            if (
+                isinstance(value, torch.Tensor)
+                and value.dim()
+                and value.shape != params[index].shape
+            ):
+                raise Refused("the state does not fit this optimizer's parameters")
 
 
 # Text that str.format, format_map or % would read as a field: "{0.__dict__[os]}" walks

@@ -24,6 +24,9 @@ ALLOWED = "a few lines may assign (y = ...), update (y += ...) or call (loss.bac
         "y = x\r\ny",  # Windows line ends
         "sum(p.numel() for p in m.parameters())",
         "[r.sum() for r in m]",
+        "with torch.no_grad():\n    y = x * 2\ny",
+        "with torch.no_grad():\n    with torch.enable_grad():\n        y = x * 2\ny",
+        "with torch.inference_mode():\n    y = x * 2\ny",
     ],
 )
 def test_programs_and_comprehensions_are_expressions_a_deck_may_hold(source: str):
@@ -36,7 +39,14 @@ def test_programs_and_comprehensions_are_expressions_a_deck_may_hold(source: str
         ("import os\nos", "import statements are not allowed; before the last line"),
         ("del x\nx", "del statements are not allowed"),
         ("global x\nx", "global statements are not allowed"),
-        ("with a:\n    b\nx", "with blocks are not allowed"),
+        ("with a:\n    b\nx", "with blocks are allowed only for torch's grad modes"),
+        ("with torch.no_grad() as g:\n    b\nx", "with no arguments and no 'as'"),
+        ("with torch.inference_mode(False):\n    b\nx", "with no arguments and no 'as'"),
+        ("with torch.no_grad(), torch.enable_grad():\n    b\nx", "torch's grad modes"),
+        ("with torch.autocast('cpu'):\n    b\nx", "torch's grad modes"),
+        ("with torch.no_grad():\n    import os\nx", "import statements are not allowed"),
+        ("with torch.no_grad():\n    y = x", "the last line must be an expression"),
+        ("with torch.no_grad():\n" + "    y = 1\n" * 12 + "y", "at most 12 lines"),
         ("try:\n    x\nexcept:\n    x\nx", "try blocks are not allowed"),
         ("if x:\n    y = 1\ny", "an expression may choose: a if condition else b"),
         ("for i in x:\n    i\nx", "use a comprehension"),
@@ -87,6 +97,8 @@ def test_syntax_messages_lose_the_hint_that_an_assignment_was_a_comparison():
         ("y = x\n\ny\n", "y = x\ny"),
         ("loss.backward()\nx.grad", "loss.backward()\nx.grad"),
         ("y = x\n    y.sum()", "y = x\ny.sum()"),  # a paste whose first line lost its indent
+        # a grad-mode block keeps its body's indent
+        ("with torch.no_grad():\n    y = x\ny", "with torch.no_grad():\n    y = x\ny"),
     ],
 )
 def test_an_answers_lines_are_read_as_meant(typed: str, read: str):

@@ -148,7 +148,7 @@ SECURITY: dict[str, frozenset[str]] = {
     ),
     GLOBAL_STATE: frozenset(
         {
-            *("manual_seed", "seed", "initial_seed", "get_rng_state", "random", "Generator"),
+            *("seed", "initial_seed", "get_rng_state", "random"),  # manual_seed runs (issue 16)
             *("default_generator", "thread_safe_generator", "use_deterministic_algorithms"),
             *("no_grad", "enable_grad", "inference_mode", "autocast"),
         }

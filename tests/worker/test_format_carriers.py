@@ -102,12 +102,26 @@ WARNS_WITH_CALLER_TEXT = frozenset(
         "torch.nn.modules.module.Module._call_impl",
         "torch.nn.modules.rnn.RNNBase.__init__",
         "torch.nn.parallel.data_parallel._check_balance",
+        "torch.utils.data.dataset.random_split",  # issue 16: "Length of split at index 0 ..."
     }
 )
 REVIEWED |= {
     (name, "warnings.warn"): "warnings.warn stores its message as text; nothing formats it"
     for name in WARNS_WITH_CALLER_TEXT
 }
+REVIEWED[("torch.utils.data.dataset.random_split", "%")] = (
+    "i % len(subset_lengths), numbers: where the remainder of a split by fractions goes"
+)
+REVIEWED[
+    ("torch.utils.data.dataloader.DataLoader.check_worker_number_rationality", "warnings.warn")
+] = "warns only with num_workers > 0, which the evaluator refuses; its text is torch's own"
+REVIEWED[("torch.utils.data.dataloader._BaseDataLoaderIter.__init__", "warnings.warn")] = (
+    "warns of pin_memory and pin_memory_device, both refused; warnings.warn formats nothing"
+)
+REVIEWED[("torch.optim.lr_scheduler.StepLR.get_lr", "%")] = (
+    "last_epoch % step_size, numbers; were an answer to pass a string for either, it could "
+    "not hold '%' (the evaluator refuses such strings as arguments)"
+)
 
 # Reachable callables with a parameter named like a message or a name, reviewed one by one.
 MESSAGE_PARAMETER = re.compile(
@@ -126,6 +140,13 @@ REVIEWED_PARAMETERS: dict[str, str] = {
         "name: expressions cannot assign attributes; a dict key when they are set inside torch"
     ),
     "torch.nn.modules.module.Module.__delattr__": "name: expressions cannot delete attributes",
+    # issue 16: a layer's state, read with a prefix that is only ever joined to names by +
+    **{
+        f"torch.nn.modules.module.Module.{method}": (
+            "prefix: put in front of each name with + (prefix + '.' + name), never formatted"
+        )
+        for method in ("named_parameters", "named_buffers", "named_modules", "state_dict")
+    },
 }
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical"})

@@ -75,14 +75,15 @@ NOT_EXPR = "not a valid expression"
 UNCOMPILABLE = "uncompilable"
 
 # One expression that shows whether the worker works and its global state is the default:
-# values, dtypes, grad mode, threads, the seed and the print precision.
+# values, dtypes, grad and inference mode, threads, the seed and the print precision.
 PROBE = (
     "torch.tensor([1, 7, 3]).clamp(2, 5), torch.tensor([1.5]).dtype, torch.get_default_dtype(), "
-    "torch.is_grad_enabled(), torch.get_num_threads(), torch.rand(2), torch.tensor([0.123456789])"
+    "torch.is_grad_enabled(), torch.is_inference_mode_enabled(), torch.get_num_threads(), "
+    "torch.rand(2), torch.tensor([0.123456789])"
 )
 PROBE_PRINTED = (
-    "(tensor([2, 5, 3]), torch.float32, torch.float32, True, 1, tensor([0.4963, 0.7682]), "
-    "tensor([0.1235]))"
+    "(tensor([2, 5, 3]), torch.float32, torch.float32, True, False, 1, "
+    "tensor([0.4963, 0.7682]), tensor([0.1235]))"
 )
 
 
@@ -116,6 +117,9 @@ def attack(group: str, name: str, source: str, expect: str, static: str | None =
         outcomes = tuple(dict.fromkeys((expect, TIME, REFUSED)))
     return pytest.param(Attack(source, outcomes, static, kill=expect == TIME), id=f"{group}/{name}")
 
+
+# An optimizer over one parameter w, for the torch.optim attacks (issue 16).
+OPTIMIZER = "w = torch.zeros(2, requires_grad=True)\no = torch.optim.SGD([w], 0.1)\n"
 
 ATTACKS = [
     # ------------------------------------------------ modules that torch leaks
@@ -251,7 +255,7 @@ ATTACKS = [
     attack("builtin", "help", "help(torch)", REFUSED),
     # ------------------------------------------------ global state (checked by the probe after)
     attack("state", "set_default_dtype", "torch.set_default_dtype(torch.float64)", REFUSED),
-    attack("state", "manual_seed", "torch.manual_seed(1)", REFUSED),
+    attack("state", "manual_seed-state", "torch.manual_seed(1).get_state()", REFUSED),
     attack("state", "random.manual_seed", "torch.random.manual_seed(1)", REFUSED),
     attack("state", "set_printoptions", "torch.set_printoptions(precision=1)", REFUSED),
     attack("state", "set_num_threads", "torch.set_num_threads(64)", REFUSED),
@@ -959,6 +963,260 @@ ATTACKS = [
     attack("comprehension", "any-tensor", "any(torch.zeros(10 ** 7))", REFUSED),
     attack("comprehension", "unpack-generator", "a, b = (i for i in range(10 ** 5))\na", RAISED),
     attack("comprehension", "memory-empty", "[torch.empty(10 ** 7) for i in range(1000)]", MEMORY),
+    # ------------------------------------------------ issue 16: grad modes, seeds, module state
+    # with: torch's three grad modes, no arguments, no 'as'; what the block runs is checked
+    attack("with", "open", "with open('{out}', 'w'):\n    y = 1\ny", REFUSED, "grad modes"),
+    attack("with", "as", "with torch.no_grad() as g:\n    y = g\ny", REFUSED, "no 'as'"),
+    attack("with", "autocast", "with torch.autocast('cpu'):\n    y = 1\ny", REFUSED, "grad modes"),
+    attack(
+        "with", "set_grad", "with torch.set_grad_enabled(False):\n    y = 1\ny", REFUSED, "grad"
+    ),
+    attack(
+        "with", "inference-off", "with torch.inference_mode(False):\n    y = 1\ny", REFUSED, "'as'"
+    ),
+    attack("with", "two", "with torch.no_grad(), open('{out}'):\n    y = 1\ny", REFUSED, "grad"),
+    attack(
+        "with",
+        "async",
+        "async with torch.no_grad():\n    y = 1\ny",
+        UNCOMPILABLE,
+        "with blocks are",
+    ),
+    attack("with", "import", "with torch.no_grad():\n    import os\nx", REFUSED, "import"),
+    attack("with", "leak", "with torch.no_grad():\n    y = torch.os\ny", REFUSED),
+    attack("with", "threads", "with torch.no_grad():\n    torch.set_num_threads(8)\nx", REFUSED),
+    attack("with", "mode-value", "torch.no_grad", REFUSED),
+    attack("with", "decorator", "torch.no_grad()(torch.ones)(2)", REFUSED),
+    attack("with", "enter", "torch.inference_mode().__enter__()", REFUSED),
+    # seeds: the default generator and new ones are seeded, never read or restored from bytes
+    attack("seed", "set_state", "torch.manual_seed(1).set_state(x.byte())", REFUSED),
+    attack("seed", "seed", "torch.Generator().seed()", REFUSED),
+    attack("seed", "graphsafe", "torch.Generator().graphsafe_get_state()", REFUSED),
+    attack("seed", "default_generator", "torch.default_generator", REFUSED),
+    attack("seed", "cuda", "torch.Generator('cuda')", REFUSED),
+    attack("seed", "meta", "torch.Generator(device='meta')", REFUSED),
+    attack("seed", "generator-tensor", "torch.rand(2, generator=x)", REFUSED),
+    attack("seed", "generator-path", "torch.rand(2, generator='{out}')", REFUSED),
+    attack("seed", "seed-path", "torch.manual_seed('{out}')", RAISED),
+    attack("seed", "random-module", "torch.random.manual_seed(1)", REFUSED),
+    attack("seed", "class-method", "torch.Generator.manual_seed", REFUSED),
+    # module state: read, and loaded only from a state_dict() made in the same evaluation
+    attack("module", "load-path", "nn.Linear(2, 2).load_state_dict('{out}')", REFUSED),
+    attack(
+        "module",
+        "load-keys",
+        "m = nn.Linear(2, 2)\nm.load_state_dict(m.state_dict().keys())",
+        REFUSED,
+    ),
+    attack("module", "torch.load", "nn.Linear(2, 2).load_state_dict(torch.load('{out}'))", REFUSED),
+    attack("module", "torch.save", "torch.save(nn.Linear(2, 2).state_dict(), '{out}')", REFUSED),
+    attack("module", "reduce", "nn.Linear(2, 2).state_dict().__reduce_ex__(2)", REFUSED),
+    attack("module", "metadata", "nn.Linear(2, 2).state_dict()._metadata", REFUSED),
+    attack(
+        "module",
+        "dict-update",
+        "m = nn.Linear(2, 2)\nm.state_dict().update(m.state_dict())\nx",
+        REFUSED,
+    ),
+    attack("module", "dict-pop", "nn.Linear(2, 2).state_dict().pop('weight')", REFUSED),
+    attack("module", "dict-item", "s = nn.Linear(2, 2).state_dict()\ns['weight'] = x\nx", REFUSED),
+    attack(
+        "module",
+        "destination",
+        OPTIMIZER + "m = nn.Linear(2, 2)\nm.state_dict(destination=o.param_groups[0])\nw",
+        REFUSED,
+    ),
+    attack("module", "destination-position", "nn.Linear(2, 2).state_dict({})", REFUSED),
+    attack("module", "hook", "nn.Linear(2, 2).register_forward_hook(print)", REFUSED),
+    attack(
+        "module", "pre-hook", "nn.Linear(2, 2).register_load_state_dict_post_hook(abs)", REFUSED
+    ),
+    attack("module", "apply", "nn.Linear(2, 2).apply(nn.init.zeros_)", REFUSED),
+    attack(
+        "module",
+        "children-globals",
+        "[c.forward.__globals__ for c in nn.Sequential(nn.ReLU()).children()]",
+        REFUSED,
+    ),
+    attack("module", "share_memory", "nn.Linear(2, 2).share_memory()", REFUSED),
+    attack("module", "to-meta", "nn.Linear(2, 2).to('meta')", REFUSED),
+    attack(
+        "module",
+        "memo",
+        "list(nn.Linear(2, 2).named_modules(nn.Linear(2, 2).state_dict()))",
+        RAISED,
+    ),
+    # torch.optim: four optimizers and two schedulers; no closures, hooks or foreign states
+    attack("optim", "lambda", "torch.optim.lr_scheduler.LambdaLR", REFUSED),
+    attack("optim", "multiplicative", "torch.optim.lr_scheduler.MultiplicativeLR", REFUSED),
+    attack("optim", "lbfgs", "torch.optim.LBFGS", REFUSED),
+    attack("optim", "base-class", "torch.optim.Optimizer", REFUSED),
+    attack("optim", "swa_utils", "torch.optim.swa_utils", REFUSED),
+    attack(
+        "optim", "global-hook", "torch.optim.optimizer.register_optimizer_step_pre_hook", REFUSED
+    ),
+    attack(
+        "optim",
+        "closure",
+        OPTIMIZER + "o.step(print)\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "closure-kw",
+        OPTIMIZER + "o.step(closure=w.sum)\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "hook",
+        OPTIMIZER + "o.register_step_pre_hook(print)\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "add_param_group",
+        OPTIMIZER + "o.add_param_group\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "step-internals",
+        OPTIMIZER + "o.step.optimizer",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "step-dunder",
+        OPTIMIZER + "o.step.__call__",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "lr-write",
+        OPTIMIZER + "o.param_groups[0]['lr'] = 5.0\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "state-factory",
+        OPTIMIZER + "o.state.default_factory",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "load-path",
+        OPTIMIZER + "o.load_state_dict('{out}')\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "load-module",
+        OPTIMIZER + "o.load_state_dict(nn.Linear(2, 2).state_dict())\nw",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "load-misfit",
+        "a = nn.Linear(3, 1)\noa = torch.optim.Adam(a.parameters())\n"
+        "a(torch.ones(3)).sum().backward()\noa.step()\nb = nn.Linear(1, 3)\n"
+        "ob = torch.optim.Adam(b.parameters())\nob.load_state_dict(oa.state_dict())\nb.weight",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "fused",
+        "torch.optim.Adam([torch.zeros(1, requires_grad=True)], fused=True)",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "foreach",
+        "torch.optim.SGD([torch.zeros(1, requires_grad=True)], 0.1, foreach=1)",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "capturable",
+        "torch.optim.AdamW([torch.zeros(1, requires_grad=True)], capturable=True)",
+        REFUSED,
+    ),
+    attack(
+        "optim",
+        "differentiable",
+        "torch.optim.SGD([torch.zeros(1, requires_grad=True)], 0.1, differentiable=True)",
+        REFUSED,
+    ),
+    attack("optim", "path-params", "torch.optim.SGD('{out}', 0.1)", RAISED),
+    attack(
+        "optim",
+        "scheduler-wrapper",
+        OPTIMIZER + "torch.optim.lr_scheduler.StepLR(o, 1).optimizer.step.__wrapped__",
+        REFUSED,
+    ),
+    # torch.utils.data: tensors in batches in this process; no workers, samplers or functions
+    attack("data", "workers", "torch.utils.data.DataLoader([x], num_workers=1)", REFUSED),
+    attack(
+        "data",
+        "workers-position",
+        "torch.utils.data.DataLoader([x], 1, False, None, None, 4)",
+        REFUSED,
+    ),
+    attack(
+        "data",
+        "context",
+        "torch.utils.data.DataLoader([x], multiprocessing_context='fork')",
+        REFUSED,
+    ),
+    attack(
+        "data", "persistent", "torch.utils.data.DataLoader([x], persistent_workers=True)", REFUSED
+    ),
+    attack("data", "prefetch", "torch.utils.data.DataLoader([x], prefetch_factor=2)", REFUSED),
+    attack("data", "collate", "torch.utils.data.DataLoader([x], collate_fn=torch.stack)", REFUSED),
+    attack("data", "worker_init", "torch.utils.data.DataLoader([x], worker_init_fn=abs)", REFUSED),
+    attack("data", "sampler", "torch.utils.data.DataLoader([x], sampler=[0])", REFUSED),
+    attack(
+        "data", "batch_sampler", "torch.utils.data.DataLoader([x], batch_sampler=[[0]])", REFUSED
+    ),
+    attack("data", "pin_memory", "torch.utils.data.DataLoader([x], pin_memory=True)", REFUSED),
+    attack("data", "path-dataset", "torch.utils.data.DataLoader('{out}')", REFUSED),
+    attack(
+        "data",
+        "module-dataset",
+        "list(torch.utils.data.DataLoader(nn.Sequential(nn.ReLU())))",
+        REFUSED,
+    ),
+    attack("data", "subset-path", "torch.utils.data.Subset('{out}', [0])", REFUSED),
+    attack("data", "split-path", "torch.utils.data.random_split('{out}', [1])", REFUSED),
+    attack("data", "Dataset", "torch.utils.data.Dataset", REFUSED),
+    attack("data", "IterableDataset", "torch.utils.data.IterableDataset", REFUSED),
+    attack("data", "default_collate", "torch.utils.data.default_collate([x])", REFUSED),
+    attack("data", "get_worker_info", "torch.utils.data.get_worker_info()", REFUSED),
+    attack("data", "datapipes", "torch.utils.data.datapipes", REFUSED),
+    attack("data", "utils-other", "torch.utils.checkpoint.checkpoint(abs, x)", REFUSED),
+    attack("data", "collate_fn-read", "torch.utils.data.DataLoader([x]).collate_fn", REFUSED),
+    attack("data", "sampler-read", "torch.utils.data.DataLoader([x]).sampler", REFUSED),
+    attack(
+        "data", "iterator-internals", "iter(torch.utils.data.DataLoader([x])).gi_frame", REFUSED
+    ),
+    attack("data", "next-any", "next(torch.utils.data.DataLoader([x]))", REFUSED),
+    attack(
+        "data",
+        "assign",
+        "d = torch.utils.data.TensorDataset(x)\nd.tensors = (x,)\nx",
+        REFUSED,
+        "attributes cannot be assigned",
+    ),
+    # each item a step of the budget, in list(), tuple(), sum(), min() and max() too
+    attack(
+        "data", "list-budget", "list(torch.utils.data.TensorDataset(torch.ones(10 ** 6)))", REFUSED
+    ),
+    attack(
+        "data",
+        "max-budget",
+        "max(torch.utils.data.Subset(torch.ones(10 ** 6), range(10 ** 5)))",
+        REFUSED,
+    ),
 ]
 
 
