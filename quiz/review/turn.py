@@ -147,6 +147,8 @@ class Turn:
             elapsed_s=(now - self.shown_at).total_seconds(),
             presentation=study.presentation,
         )
+        if study.queue is Queue.LEARNING:
+            verdict = while_learning(verdict)
         if verdict.outcome is not Outcome.INVALID:
             self.answer = Answer(answer, verdict)
         return verdict
@@ -205,6 +207,19 @@ class Turn:
                 self.answer.text, self.answer.verdict, duration_ms, self.study.presentation
             ),
         )
+
+
+def while_learning(verdict: Verdict) -> Verdict:
+    """The suggestion for a card on a learning or relearning step: Good at most.
+
+    The judge suggests Easy for a quick right answer. But a card on a step was failed,
+    or first seen, minutes ago: a quick answer now shows what the learner remembers
+    from a minute ago, not that the card is known. Easy would skip the remaining steps
+    and give it days; Good takes the next step, as the learner has shown.
+    """
+    if verdict.suggested is Rating.EASY:
+        return replace(verdict, suggested=Rating.GOOD)
+    return verdict
 
 
 def on_screen(turn: Turn | None) -> Turn:
