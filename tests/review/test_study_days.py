@@ -8,6 +8,7 @@ fsrs makes of the raw times.
 
 from __future__ import annotations
 
+import random
 from copy import copy
 from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -153,4 +154,49 @@ def test_a_session_answers_the_next_morning_as_a_day_later(tmp_path: Path):
     assert recorded == CardState.from_fsrs(expected)
     assert recorded.stability is not None and graduated.stability is not None
     assert recorded.stability > 2 * graduated.stability
+    session.close()
+
+
+def _local_study_day(moment: datetime, tz: tzinfo) -> datetime:
+    """The study day holding ``moment`` (starting 04:00 in ``tz``), by its definition."""
+    local = moment.astimezone(tz) - timedelta(hours=4)
+    return datetime(local.year, local.month, local.day)
+
+
+def test_a_simulated_learner_replays_exactly_against_fsrs(tmp_path: Path):
+    """A seeded learner studies eight cards at any hour for ten weeks across Berlin's
+    autumn clock change; every stored answer is what fsrs itself gives: from the raw
+    times when whole 24-hour periods and study days agree, else from a last review
+    moved to the study-day difference."""
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    write_deck(folder, "sim", [f"c{i}" for i in range(8)])
+    store = Store.open(tmp_path / "p.sqlite3")
+    store.save_settings(SETTINGS)
+    clock = FakeClock(datetime(2025, 9, 1, 18, 0, tzinfo=UTC))
+    session = Session(store, load(folder / "sim.yaml"), FakeJudge(), clock=clock, tz=BERLIN)
+    rng = random.Random(7)
+    ratings = [Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.EASY]
+    while clock.now < datetime(2025, 11, 10, tzinfo=UTC):
+        shown = session.next_card()
+        if shown is None:  # nothing left now: come back at some hour of a later moment
+            clock.advance(hours=rng.uniform(2, 30))
+            continue
+        session.rate(rng.choice(ratings))
+        clock.advance(minutes=rng.uniform(0.5, 15))
+    rows = store.query("SELECT * FROM reviews ORDER BY id")
+    scheduler = _fsrs_scheduler()
+    moved = 0
+    for row in rows:
+        before = CardState.from_columns(row, "before_")
+        now = datetime.fromisoformat(row["reviewed_at"])
+        card = copy(before.to_fsrs(row["card"], now))
+        if card.last_review is not None:
+            days = (_local_study_day(now, BERLIN) - _local_study_day(card.last_review, BERLIN)).days
+            if (now - card.last_review).days != days:
+                moved += 1
+                card.last_review = now - timedelta(days=days)
+        expected, _ = scheduler.review_card(card, fsrs.Rating(row["rating"]), now)
+        assert CardState.from_columns(row, "after_") == CardState.from_fsrs(expected), row["id"]
+    assert len(rows) > 80 and 0 < moved < len(rows) / 2
     session.close()
