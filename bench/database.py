@@ -55,7 +55,7 @@ def database_figures(cards: int, reviews: int, repeat: int) -> dict[str, float]:
                 picked = pick_next(store, settings, decks, NOW, day)
                 assert picked is not None
                 return record_answer(
-                    store, scheduler, settings, picked[0], Rating.GOOD, shown=None, now=NOW
+                    store, scheduler, settings, picked[0], Rating.GOOD, shown=None, now=NOW, tz=UTC
                 )
 
             def floor() -> object:

@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                 picked = pick_next(store, settings, decks, NOW, day)
                 assert picked is not None
                 return record_answer(
-                    store, scheduler, settings, picked[0], Rating.GOOD, shown=None, now=NOW
+                    store, scheduler, settings, picked[0], Rating.GOOD, shown=None, now=NOW, tz=UTC
                 )
 
             print(f"{args.path}: {len(decks)} decks, {args.repeat} runs each, milliseconds")

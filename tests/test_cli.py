@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,32 @@ def test_every_command_has_help(name: str):
     command = typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
     assert command.help and command.help.strip()
     assert command.help.strip().splitlines()[0] in " ".join(result.output.split())
+
+
+# typer's own placeholders: {path}, [[DECK...]]..., deck <str>, --deck <list[str]>, <int range>
+PLACEHOLDER = re.compile(r"\{[^}]*\}|<[^>]*>|\[\[|\]\]|list\[")
+
+
+@pytest.mark.parametrize("name", ["", *command_names()])
+def test_help_names_values_plainly(name: str):
+    result = runner.invoke(app, [name, "--help"] if name else ["--help"])
+    assert result.exit_code == 0
+    assert not PLACEHOLDER.findall(result.output), result.output
+
+
+def test_arguments_are_named_as_the_help_names_them():
+    assert (
+        "Usage: torch-quiz grade [OPTIONS] DECK CARD ANSWER"
+        in runner.invoke(app, ["grade", "--help"]).output
+    )
+    assert (
+        "Usage: torch-quiz review [OPTIONS] [DECK...]"
+        in runner.invoke(app, ["review", "--help"]).output
+    )
+    stats = runner.invoke(app, ["stats", "--help"]).output
+    assert "--days N" in stats and "--deck DECK" in stats
+    missing = runner.invoke(app, ["grade", "tensors"])
+    assert missing.exit_code == 2 and "'CARD'" in missing.output
 
 
 @pytest.mark.parametrize("name", command_names())

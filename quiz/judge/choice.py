@@ -7,7 +7,8 @@ are the file's numbers. Text is matched loosely in form and strictly in content:
 full-width forms from a Chinese IME (``，`` ``（`` ``１``) and spacing around punctuation
 are normalised, so ``[1,6,1]`` is the option ``[1, 6, 1]``; an option holding commas
 (``torch.cat(a, b)``) can be typed, alone or in a list. A card with several right
-options is right only when exactly that set is typed.
+options is right only when exactly that set is typed. The verdict quotes each option
+it names (:func:`quoted`).
 """
 
 from __future__ import annotations
@@ -71,6 +72,15 @@ def read_choice(card: ChoiceCard, answer: str, shown: Presentation | None = None
     return chosen
 
 
+def quoted(number: int, option: str) -> str:
+    """An option as a verdict names it: its number on screen and its text set apart in
+    guillemets (``2 «sigmoid is not differentiable at 0»``), so the text never runs into
+    the sentence, and options holding commas or brackets stay whole. Several options
+    are joined with " and " in a sentence and one per line in ``expected`` / ``got``,
+    never with a comma."""
+    return f"{number} «{option}»"
+
+
 def judge_choice(card: ChoiceCard, answer: str, shown: Presentation | None = None) -> Verdict:
     """Right when exactly the right options are chosen; options named by the numbers shown."""
     shown = shown or Presentation()
@@ -79,11 +89,14 @@ def judge_choice(card: ChoiceCard, answer: str, shown: Presentation | None = Non
         return Verdict(Outcome.INVALID, chosen)
     right = {card.options.index(option) for option in card.answer}
 
-    def named(indexes: set[int]) -> str:
+    def each(indexes: set[int]) -> list[str]:
         ordered = sorted(indexes, key=shown.shown_number)
-        return ", ".join(f"{shown.shown_number(i)} ({card.options[i]})" for i in ordered)
+        return [quoted(shown.shown_number(i), card.options[i]) for i in ordered]
 
-    expected, got = named(right), named(chosen)
+    def named(indexes: set[int]) -> str:
+        return " and ".join(each(indexes))
+
+    expected, got = "\n".join(each(right)), "\n".join(each(chosen))
     if chosen == right:
         return Verdict(Outcome.RIGHT, "right", expected=expected, got=got)
     wrong = chosen - right
@@ -92,5 +105,5 @@ def judge_choice(card: ChoiceCard, answer: str, shown: Presentation | None = Non
         summary = f"{named(right - chosen)} {verb} right too: this card needs every right option"
         return Verdict(Outcome.WRONG, summary, expected=expected, got=got)
     verb = "is" if len(wrong) == 1 else "are"
-    summary = f"{named(wrong)} {verb} not right; the answer is {expected}"
+    summary = f"{named(wrong)} {verb} not right; the answer is {named(right)}"
     return Verdict(Outcome.WRONG, summary, expected=expected, got=got)

@@ -76,7 +76,7 @@ def stats_text(stats: Stats) -> str:
     ]
     o = stats.overall
     lines.append(
-        f"Streak: {o.streak.days} days"
+        f"Streak: {o.streak.days} day{'s' * (o.streak.days != 1)}"
         + ("" if o.streak.studied_today else " (study today to keep it)")
         + f". Time today {duration(o.reviews.today.time_ms)}, 7 days "
         f"{duration(o.reviews.last_7_days.time_ms)}."

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 import fsrs
 
@@ -110,6 +110,7 @@ def record_answer(
     *,
     shown: Preview | None,
     now: datetime,
+    tz: tzinfo | None,
     answer: Answer = Answer(),
 ) -> Recorded:
     """Save ``rating`` for the card, using the outcome the learner was shown.
@@ -122,7 +123,9 @@ def record_answer(
         card = get_card(store, card_row)
         chosen = shown
         if chosen is None or chosen.card != card.id or chosen.before != card.state:
-            chosen = preview(scheduler, card.id, card.state, now)
+            chosen = preview(
+                scheduler, card.id, card.state, now, start_hour=settings.day_start_hour, tz=tz
+            )
         after = chosen.after(rating)
         reps, lapses = counts_from_log(store, card)
         lapse = card.state.phase is Phase.REVIEW and rating is Rating.AGAIN

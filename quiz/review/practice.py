@@ -137,7 +137,7 @@ class Practice:
 
     def preview(self) -> Preview:
         """What each rating would do to the schedule (applied only when the drill counts)."""
-        return on_screen(self._turn).preview(self.session.settings, self.now())
+        return on_screen(self._turn).preview(self.session.settings, self.now(), self.session.tz)
 
     def rate(self, rating: Rating, *, duration_ms: int | None = None) -> Recorded | None:
         """Finish the card (Again: repeat it at the end); record it only if the drill counts."""
@@ -152,6 +152,7 @@ class Practice:
                 rating,
                 duration_ms=duration_ms,
                 now=self.now(),
+                tz=self.session.tz,
             )
         repeated = Rating(rating) is Rating.AGAIN
         self._left.pop(0)

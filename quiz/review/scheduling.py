@@ -3,19 +3,27 @@
 With fuzz on, fsrs draws a random interval on every call, so two computations of
 "Good" may differ. A :class:`Preview` therefore holds all four outcomes computed at
 one moment; the learner sees those intervals, and the one chosen is saved exactly.
+
+fsrs counts the time since a card's last review in whole 24-hour periods, but a
+review card is shown at any time on its due *study day*. Answered the next morning,
+under 24 hours after the last answer, a card on a one-day interval would take fsrs's
+same-day path and barely grow. So, as Anki does, the elapsed time fsrs sees is the
+number of study days between the two answers (:func:`days_elapsed`); when that
+already equals fsrs's own count, the card goes to fsrs untouched.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from copy import copy
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from types import MappingProxyType
 
 import fsrs
 
 from quiz.judge.verdict import Rating
-from quiz.review.clock import as_utc
+from quiz.review.clock import as_utc, study_day
 from quiz.review.settings import Settings
 from quiz.review.state import CardState
 
@@ -53,10 +61,47 @@ class Preview:
         return {rating: self.interval(rating) for rating in Rating}
 
 
-def preview(scheduler: fsrs.Scheduler, card: int, before: CardState, now: datetime) -> Preview:
-    """All four outcomes of answering ``card`` (in state ``before``) at ``now``."""
+def days_elapsed(last_review: datetime, now: datetime, start_hour: int, tz: tzinfo | None) -> int:
+    """Study days from the one holding ``last_review`` to the one holding ``now``
+    (each begins at ``start_hour`` local time in ``tz``; None is the system's zone)."""
+    then = study_day(last_review, start_hour, tz).day
+    return (study_day(now, start_hour, tz).day - then).days
+
+
+def in_study_days(card: fsrs.Card, now: datetime, start_hour: int, tz: tzinfo | None) -> fsrs.Card:
+    """``card`` as fsrs should see it at ``now``: its last review moved, if need be, so
+    that fsrs's whole 24-hour periods since it equal the study days since it.
+
+    fsrs reads ``last_review`` only to count those periods (for its same-day path and
+    the retrievability); the card it returns is reviewed at ``now``, so the moved
+    time is never stored. A card reviewed in the future (a clock set back) is left
+    alone.
+    """
+    last = card.last_review
+    if last is None or last > now:
+        return card
+    days = days_elapsed(last, now, start_hour, tz)
+    if (now - last).days == days:
+        return card
+    moved = copy(card)
+    moved.last_review = now - timedelta(days=days)
+    return moved
+
+
+def preview(
+    scheduler: fsrs.Scheduler,
+    card: int,
+    before: CardState,
+    now: datetime,
+    *,
+    start_hour: int,
+    tz: tzinfo | None,
+) -> Preview:
+    """All four outcomes of answering ``card`` (in state ``before``) at ``now``, with the
+    time since its last review counted in study days (starting at ``start_hour`` in
+    ``tz``)."""
     now = as_utc(now)
-    fsrs_card = before.to_fsrs(card, now)
+    fsrs_card = in_study_days(before.to_fsrs(card, now), now, start_hour, tz)
     outcomes = {
         rating: CardState.from_fsrs(
             scheduler.review_card(fsrs_card, fsrs.Rating(int(rating)), now)[0]

@@ -228,14 +228,14 @@ class Session:
 
     def preview(self) -> Preview:
         """The four outcomes for the current card, computed once and kept until it is rated."""
-        return on_screen(self._turn).preview(self.settings, self.now())
+        return on_screen(self._turn).preview(self.settings, self.now(), self.tz)
 
     def rate(self, rating: Rating, *, duration_ms: int | None = None) -> Recorded:
         """Save ``rating`` for the current card (the previewed outcome, exactly) and commit."""
         turn = on_screen(self._turn)
         turn.require_gradable("bury or suspend it instead")
         recorded = turn.record(
-            self.store, self.settings, rating, duration_ms=duration_ms, now=self.now()
+            self.store, self.settings, rating, duration_ms=duration_ms, now=self.now(), tz=self.tz
         )
         self._history.append(recorded.review_id)
         self._turn = None

@@ -10,7 +10,7 @@ ungradable verdict or recorded with the answer and the time the card was on scre
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Protocol, runtime_checkable
 
 from quiz.deck.model import AnyCard, CardKind, Deck, FlashCard
@@ -147,16 +147,26 @@ class Turn:
             elapsed_s=(now - self.shown_at).total_seconds(),
             presentation=study.presentation,
         )
+        if study.queue is Queue.LEARNING:
+            verdict = while_learning(verdict)
         if verdict.outcome is not Outcome.INVALID:
             self.answer = Answer(answer, verdict)
         return verdict
 
-    def preview(self, settings: Settings, now: datetime) -> Preview:
-        """The four outcomes, computed at the first call and kept for the rest of the turn."""
+    def preview(self, settings: Settings, now: datetime, tz: tzinfo | None) -> Preview:
+        """The four outcomes, computed at the first call and kept for the rest of the turn
+        (study days begin at the settings' hour in ``tz``)."""
         if self.previewed is None:
             scheduler = make_scheduler(settings)
             stored = self.study.stored
-            self.previewed = preview(scheduler, stored.id, stored.state, now)
+            self.previewed = preview(
+                scheduler,
+                stored.id,
+                stored.state,
+                now,
+                start_hour=settings.day_start_hour,
+                tz=tz,
+            )
         return self.previewed
 
     def require_gradable(self, instead: str) -> None:
@@ -175,12 +185,13 @@ class Turn:
         *,
         duration_ms: int | None,
         now: datetime,
+        tz: tzinfo | None,
     ) -> Recorded:
         """Save ``rating`` with the previewed outcome, exactly, and commit.
 
         ``duration_ms`` defaults to the time from showing the card to its preview.
         """
-        shown = self.preview(settings, now)
+        shown = self.preview(settings, now, tz)
         if duration_ms is None:
             duration_ms = max(0, int((shown.now - self.shown_at).total_seconds() * 1000))
         return record_answer(
@@ -191,10 +202,24 @@ class Turn:
             Rating(rating),
             shown=shown,
             now=shown.now,
+            tz=tz,
             answer=Answer(
                 self.answer.text, self.answer.verdict, duration_ms, self.study.presentation
             ),
         )
+
+
+def while_learning(verdict: Verdict) -> Verdict:
+    """The suggestion for a card on a learning or relearning step: Good at most.
+
+    The judge suggests Easy for a quick right answer. But a card on a step was failed,
+    or first seen, minutes ago: a quick answer now shows what the learner remembers
+    from a minute ago, not that the card is known. Easy would skip the remaining steps
+    and give it days; Good takes the next step, as the learner has shown.
+    """
+    if verdict.suggested is Rating.EASY:
+        return replace(verdict, suggested=Rating.GOOD)
+    return verdict
 
 
 def on_screen(turn: Turn | None) -> Turn:

@@ -268,14 +268,19 @@ class TorchQuizApp(App[None]):
     def action_settings(self) -> None:
         self.open_settings()
 
-    def open_settings(self) -> None:
+    def open_settings(self, field: str | None = None) -> None:
         from quiz.ui.settings import SettingsScreen
 
         if not self.session_ready():
             return
+        if isinstance(self.screen, SettingsScreen):  # already open: go to the field
+            self.screen.focus_field(field)
+            return
         assert self.session is not None
         themes = sorted(self.available_themes)
-        self.push_screen(SettingsScreen(self.session, themes=themes, on_saved=self.apply_settings))
+        self.push_screen(
+            SettingsScreen(self.session, themes=themes, on_saved=self.apply_settings, field=field)
+        )
 
     def apply_settings(self, settings: Settings) -> None:
         """Saved settings take effect: the theme now, the language on every open screen."""

@@ -2,9 +2,10 @@
 
 The palette runs the very actions the keys run: the app's ``open_*`` actions for
 the screens (Home, review all due, practice, Browse, Stats, Author, Settings, Help,
-quit), and, for the screen it was opened from, each of its bindings that has an id
-and is enabled now (on the review screen: hint, undo, bury, suspend, edit, the
-ratings...). Each command shows its key, as the learner's keymap has it.
+quit), one for each setting (Settings opened at its field, so "language" finds it),
+and, for the screen it was opened from, each of its bindings that has an id and is
+enabled now (on the review screen: hint, undo, bury, suspend, edit, the ratings...).
+Each command shows its key, as the learner's keymap has it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from textual.dom import DOMNode
 
 from quiz.ui.help import key_text, own_bindings
 from quiz.ui.seams import host
+from quiz.ui.settings import FIELDS
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,9 @@ class TorchQuizCommands(Provider):
             keys = keymap.get(binding_id, defaults.get(binding_id, ""))
             shown = f"{key_text(app, tuple(keys.split(',')))} · {does}" if keys else does
             found.append(Command(name, shown, partial(app.run_action, action)))
+        for field in FIELDS:  # every setting, so "language" finds its field as "theme" does
+            run = partial(host(app).open_settings, field.key)
+            found.append(Command(field.command, f"Settings · {field.key}", run))
         return found
 
     async def discover(self) -> Hits:

@@ -63,7 +63,9 @@ class QuizHost(Protocol):
 
     def choose_practice(self, selected: str | None) -> None: ...
 
-    def open_settings(self) -> None: ...
+    def open_settings(self, field: str | None = None) -> None:
+        """Open Settings with the focus on ``field`` (a settings key; None: the first)."""
+        ...
 
     def edit_file(self, path: Path, line: int) -> bool:
         """Open ``path`` at ``line`` in the learner's editor; True once it has closed."""

@@ -38,6 +38,11 @@ class Field:
     label: str
     choice: bool = False  # a Select (language, theme) rather than an Input
 
+    @property
+    def command(self) -> str:
+        """The field's name in the command palette: its label without the range."""
+        return self.label.split(" (")[0]
+
 
 FIELDS: tuple[Field, ...] = (
     Field("language", "Language of the decks", choice=True),
@@ -127,11 +132,13 @@ class SettingsScreen(Screen[None]):
         *,
         themes: Sequence[str] = (),
         on_saved: Callable[[Settings], None] | None = None,
+        field: str | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.themes = tuple(themes)
         self.on_saved = on_saved
+        self.first_field = field
 
     def compose(self) -> ComposeResult:
         try:
@@ -167,7 +174,14 @@ class SettingsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Settings"
-        self.query_one("#settings-language", Select).focus()
+        self.focus_field(self.first_field)
+
+    def focus_field(self, key: str | None) -> None:
+        """Put the focus on the field of setting ``key`` (None or unknown: the first)."""
+        keys = [field.key for field in FIELDS]
+        widget = self.query_one(f"#settings-{key if key in keys else keys[0]}")
+        widget.focus()
+        widget.scroll_visible(animate=False)
 
     # -- reading and checking the fields -----------------------------------------------
 

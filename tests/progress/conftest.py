@@ -88,6 +88,7 @@ class Learner:
             Rating(rating),
             shown=None,
             now=at,
+            tz=UTC,
             answer=Answer(text, verdict, duration_ms, presentation),
         )
 

@@ -41,10 +41,12 @@ def test_a_turn_records_the_outcome_it_previewed_and_the_time_until_the_preview(
     turn: Turn, store: Store, clock: FakeClock
 ):
     clock.advance(seconds=5)
-    shown = turn.preview(store.settings, clock.now)
+    shown = turn.preview(store.settings, clock.now, UTC)
     clock.advance(minutes=10)
-    assert turn.preview(store.settings, clock.now) is shown
-    recorded = turn.record(store, store.settings, Rating.GOOD, duration_ms=None, now=clock.now)
+    assert turn.preview(store.settings, clock.now, UTC) is shown
+    recorded = turn.record(
+        store, store.settings, Rating.GOOD, duration_ms=None, now=clock.now, tz=UTC
+    )
     assert recorded.after == shown.after(Rating.GOOD)
     assert store.scalar("SELECT duration_ms FROM reviews") == 5_000
 

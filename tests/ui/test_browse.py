@@ -63,7 +63,7 @@ async def test_lists_every_card_with_its_state(studied):
         assert table.row_count == 5
         first = table.get_row_at(0)
         assert first[:4] == ["tensors", "clamp-both", "output", "review"]
-        assert first[6:] == ["11", "1", first[8], "clamp p22"] and first[8].plain == ""
+        assert first[6:] == ["6", "", first[8], "clamp p22"] and first[8].plain == ""
         assert "5 of 5 cards" in str(app.screen.query_one("#browse-count", Static).render())
 
 
@@ -90,14 +90,14 @@ async def test_a_header_click_sorts_and_a_second_click_reverses(studied):
     async with app.run_test(size=(100, 32)) as pilot:
         assert not any("▲" in h or "▼" in h for h in _headers(app))  # as listed: unsorted
         await _click_header(pilot, "lapses")
-        # 0, 0, 1, 1, 3 lapses; equal ones in deck (shapes < tensors) then file order.
-        assert _ids(app) == ["column-sums", "rsqrt", "view-shape", "clamp-both", "mm-batches"]
+        # 0, 0, 0, 1, 5 lapses; equal ones in deck (shapes < tensors) then file order.
+        assert _ids(app) == ["clamp-both", "column-sums", "rsqrt", "mm-batches", "view-shape"]
         assert "Lapses ▲" in _headers(app)
         await _click_header(pilot, "lapses")
-        assert _ids(app) == ["mm-batches", "view-shape", "clamp-both", "column-sums", "rsqrt"]
+        assert _ids(app) == ["view-shape", "mm-batches", "clamp-both", "column-sums", "rsqrt"]
         assert "Lapses ▼" in _headers(app)
         await _click_header(pilot, "stability")  # another column: ascending, one arrow
-        assert _ids(app) == ["mm-batches", "view-shape", "clamp-both", "column-sums", "rsqrt"]
+        assert _ids(app) == ["view-shape", "mm-batches", "clamp-both", "column-sums", "rsqrt"]
         assert [h for h in _headers(app) if "▲" in h or "▼" in h] == ["Stab. ▲"]
 
 
@@ -112,9 +112,9 @@ async def test_s_cycles_the_column_and_shift_s_reverses(studied):
         assert _ids(app) == ["clamp-both", "column-sums", "rsqrt", "view-shape", "mm-batches"]
         await pilot.press(*"ssssss")  # card, kind, state, due, stability, reps
         assert _headers(app)[:7] == ["Deck", "Card", "Kind", "State", "Due", "Stab.", "Reps ▲"]
-        assert _ids(app) == ["rsqrt", "column-sums", "view-shape", "clamp-both", "mm-batches"]
+        assert _ids(app) == ["rsqrt", "column-sums", "clamp-both", "mm-batches", "view-shape"]
         await pilot.press("S")
-        assert _ids(app) == ["mm-batches", "view-shape", "clamp-both", "column-sums", "rsqrt"]
+        assert _ids(app) == ["view-shape", "mm-batches", "clamp-both", "column-sums", "rsqrt"]
         await pilot.press("slash", "s")  # in the search box, s is a letter
         assert app.screen.query_one("#browse-search", Input).value == "s"
         assert "Reps ▼" in _headers(app)
@@ -125,9 +125,9 @@ async def test_a_new_card_has_no_due_date_and_sorts_last_both_ways(studied):
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
         await _click_header(pilot, "due")
-        assert _ids(app) == ["mm-batches", "clamp-both", "view-shape", "column-sums", "rsqrt"]
+        assert _ids(app) == ["view-shape", "mm-batches", "clamp-both", "column-sums", "rsqrt"]
         await pilot.press("S")
-        assert _ids(app) == ["column-sums", "view-shape", "clamp-both", "mm-batches", "rsqrt"]
+        assert _ids(app) == ["column-sums", "clamp-both", "mm-batches", "view-shape", "rsqrt"]
         table = app.screen.query_one("#browse-cards", DataTable)
         assert table.get_row_at(4)[4] == "—"
 
@@ -145,7 +145,7 @@ async def test_the_cursor_stays_on_its_card_and_search_keeps_the_order(studied):
         assert _at_cursor(app) == "column-sums"
         app.screen.query_one("#browse-search", Input).value = "-deck:shapes"
         await pilot.pause()
-        assert _ids(app) == ["clamp-both", "column-sums", "rsqrt"]  # 11, 4, 2 reps
+        assert _ids(app) == ["clamp-both", "column-sums", "rsqrt"]  # 6, 4, 2 reps
         assert _at_cursor(app) == "column-sums"
         await pilot.press("f5")  # reloaded: the same search, the same order
         assert _ids(app) == ["clamp-both", "column-sums", "rsqrt"]
@@ -166,11 +166,11 @@ async def test_card_detail_shows_history_and_suspends(studied):
         await pilot.press("enter")
         assert isinstance(app.screen, CardScreen)
         history = app.screen.query_one("#card-history", DataTable)
-        assert history.row_count == 11
+        assert history.row_count == 6
         when = [history.get_row_at(i)[0] for i in range(history.row_count)]
         assert when == sorted(when, reverse=True) and when[-1].startswith("2025-02-11")
         summary = str(app.screen.query_one("#card-summary", Static).render())
-        assert "tensors/clamp-both" in summary and "11 reps, 1 lapse" in summary
+        assert "tensors/clamp-both" in summary and "6 reps, 0 lapses" in summary
         await pilot.press("s")
         ref = CardRef("tensors", "clamp-both")
         assert get_card(store, ref).suspended

@@ -19,6 +19,7 @@ from quiz.ui.help import HelpScreen, known_ids, own_bindings, sections
 from quiz.ui.home import HomeScreen
 from quiz.ui.keymap import load_keymap
 from quiz.ui.review import ReviewScreen, ReviewStep
+from quiz.ui.settings import FIELDS, SettingsScreen
 
 from .pilots import launched, record_notifications, until
 
@@ -173,3 +174,22 @@ async def test_an_unknown_id_is_named(app_factory, db_path: Path):
         await pilot.pause()
         await pilot.pause()
         assert any("review.undoo" in n.message for n in shown)
+
+
+async def test_every_setting_is_reachable_from_the_palette(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
+        await run_command(pilot, "language")
+        settings = app.screen
+        assert isinstance(settings, SettingsScreen)
+        assert app.focused is not None and app.focused.id == "settings-language"
+        await run_command(pilot, "day starts")
+        assert app.screen is settings  # the same screen, at the field
+        assert app.focused is not None and app.focused.id == "settings-day_start_hour"
+        commands = {c.name: c for c in TorchQuizCommands(settings).commands()}
+        for field in FIELDS:
+            commands[field.command].run()
+            await pilot.pause()
+            assert app.screen is settings
+            assert app.focused is not None and app.focused.id == f"settings-{field.key}"
