@@ -198,8 +198,13 @@ def check(
     with contextlib.ExitStack() as stack:
         for client in clients:
             stack.enter_context(client)
-        # torch loads while the rest is parsed, once a file has cards to run
-        warm = _once(lambda: [client.warm_up() for client in clients]) if run else None
+
+        def warm_up() -> None:  # torch loads while the rest is parsed
+            for client in clients:
+                client.warm_up()
+
+        # once a file has cards to run: a deck that never loads needs no torch
+        warm = _once(warm_up) if run else None
         results, path_problems = load_files(paths or [bundled_decks_dir()], on_runnable=warm)
         found = deck_set(results, path_problems)
         found.diagnostics.extend(problem for loaded in results for problem in loaded.spacing)
