@@ -313,7 +313,9 @@ def test_a_fresh_attempt_names_its_failing_draw_and_givens(edges_deck, sandbox):
     card = edges_deck.card("relu")
     shown = set()
     for _ in range(3):
-        verdict = judge.judge(edges_deck, card, "x.abs()")
+        # Wrong on every draw whatever its signs (x.abs() would pass a draw that
+        # happens to be all positive, and the failing draw would not be draw 1).
+        verdict = judge.judge(edges_deck, card, "x + 1")
         assert verdict.outcome is W
         (detail,) = verdict.details
         assert re.fullmatch(r"on draw 1 of 5, with x = tensor\(\[.*\]\)", detail), detail
