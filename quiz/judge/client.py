@@ -29,7 +29,6 @@ import os
 import select
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -40,6 +39,7 @@ from typing import IO
 
 from quiz.errors import UserError
 from quiz.judge.sandboxinfo import WorkerInfo
+from quiz.judge.spawning import WorkerProcess, fork_or_spawn
 from quiz.sandbox.protocol import (
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
@@ -79,10 +79,12 @@ class WorkerClient:
         memory_limit: int | None = None,
         startup_timeout: float = STARTUP_TIMEOUT,
         command: Sequence[str] | None = None,
+        fork: bool = True,
     ) -> None:
         """``run_seconds`` is the most one run may take in all, never more than
         ``REQUEST_SECONDS`` (tests lower it to prove the rule quickly); ``command`` runs
-        something else than the worker, speaking its protocol (tests)."""
+        something else than the worker, speaking its protocol (tests). Workers are forked
+        from a zygote (``quiz.judge.spawning``) unless ``fork`` is off or ``command`` given."""
         if not 0 < run_seconds <= REQUEST_SECONDS:
             raise ValueError(f"run_seconds must be in (0, {REQUEST_SECONDS:g}]: {run_seconds}")
         self.time_limit = time_limit
@@ -95,12 +97,16 @@ class WorkerClient:
         self._lock = threading.RLock()
         self._ready = threading.Event()
         self._command = list(command or [sys.executable, "-m", "quiz.worker"])
-        self._process: subprocess.Popen[bytes] | None = None
+        self._fork = fork and command is None
+        self._process: WorkerProcess | None = None
         self._workdir: str | None = None
         self._buffer = bytearray()
         self._stderr: collections.deque[str] = collections.deque(maxlen=40)
         self._next_id = 0
         self._closed = False
+        self._closing = threading.Lock()
+        # close() writes here to end a read that waits for a worker not yet forked
+        self._wake_read, self._wake_write = os.pipe()
         atexit.register(self.close)
 
     # ---------------------------------------------------------------- lifecycle
@@ -148,7 +154,8 @@ class WorkerClient:
                 return
             line = self._read_line(time.monotonic() + self.startup_timeout)
             if line is None:
-                detail = self._stderr[-1] if self._stderr else "no output"
+                detail = self._stderr[-1] if self._stderr else None
+                detail = detail or (self._process and self._process.last_words()) or "no output"
                 self._kill()
                 raise SandboxUnavailable(f"the torch worker did not start: {detail}")
             hello = json.loads(line)
@@ -162,12 +169,17 @@ class WorkerClient:
         The worker is killed before the lock is taken: a warm-up still waiting for torch
         holds the lock, and quitting the app must not wait for torch to finish loading.
         """
-        self._closed = True
+        with self._closing:  # once: the wake-up pipe is closed below
+            if self._closed:
+                return
+            self._closed = True
+        os.write(self._wake_write, b"!")  # a waiting read sees the end at once
         process = self._process
-        if process is not None and process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # a waiting read sees the end at once
+        if process is not None:
+            process.kill()
         with self._lock:
+            os.close(self._wake_read)  # no read waits now: reads hold the lock
+            os.close(self._wake_write)
             if self._process is None:
                 return
             self._kill()  # it holds nothing worth flushing, and exiting torch takes a while
@@ -364,15 +376,11 @@ class WorkerClient:
         self.info = None
         self._workdir = tempfile.mkdtemp(prefix=WORKDIR_PREFIX)
         try:
-            self._process = subprocess.Popen(
+            self._process = fork_or_spawn(
                 self._command,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                cwd=self._workdir,
                 env=self._worker_env(self._workdir),
-                bufsize=0,
-                start_new_session=True,
+                cwd=self._workdir,
+                fork=self._fork,
             )
         except OSError:
             shutil.rmtree(self._workdir, ignore_errors=True)
@@ -401,9 +409,7 @@ class WorkerClient:
         self._ready.clear()
         if process is None:
             return
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+        process.kill()
         process.wait()
         for stream in (process.stdin, process.stdout):
             if stream:
@@ -425,8 +431,8 @@ class WorkerClient:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
-            readable, _, _ = select.select([descriptor], [], [], remaining)
-            if not readable:
+            readable, _, _ = select.select([descriptor, self._wake_read], [], [], remaining)
+            if not readable or self._wake_read in readable:
                 return None
             chunk = os.read(descriptor, 1 << 20)
             if not chunk:

@@ -41,15 +41,30 @@ MAX_MESSAGE_CHARS = 500
 
 
 def main() -> None:
-    protocol = _take_stdout()
+    """Load torch, then serve this process's stdin and stdout."""
+    protocol = take_stdout()  # before torch loads: whatever it prints goes to stderr
+    load_torch()
+    become_worker(protocol)
+
+
+def load_torch() -> None:
+    """Import torch and what the first request would load, single-threaded (a zygote
+    forks workers after this, see ``quiz.worker.zygote``)."""
     import torch
 
     from quiz.worker.evaluator import Evaluator
-    from quiz.worker.wall import raise_wall
 
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
-    Evaluator({}).evaluate("torch.ones(2).sum()")  # load what the first request would load
+    Evaluator({}).evaluate("torch.ones(2).sum()")
+
+
+def become_worker(protocol: TextIO) -> None:
+    """Limits and the wall rise, the hello goes out, requests are served to the end."""
+    import torch
+
+    from quiz.worker.wall import raise_wall
+
     memory = int(os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT))
     _apply_limits(memory)
     wall = raise_wall()  # the second wall: see quiz/worker/wall.py
@@ -106,7 +121,7 @@ def read_request(stream: BinaryIO, limit: int = MAX_REQUEST_BYTES) -> bytes | in
     return discarded
 
 
-def _take_stdout() -> TextIO:
+def take_stdout() -> TextIO:
     """Keep the real stdout for replies; point file descriptor 1 and ``print`` at stderr."""
     protocol_fd = os.dup(1)
     os.dup2(2, 1)
