@@ -46,6 +46,8 @@ async def study(db, count):
                 await pilot.pause()
                 await pilot.press("enter")
             studied += 1
+        if app.client is not None:  # a worker forked by the zygote has a pid once ready
+            await asyncio.to_thread(app.client.wait_ready)
         worker = app.client.pid if app.client is not None else None
         hwm = 0.0
         if worker:
