@@ -321,9 +321,10 @@ class Judge:
         edges = [trial.edge for trial in edged if trial.edge is not None]
         # The first draw is printed, as the reference's is: a right answer shows it, and a
         # wrong one most often fails there. The givens as printed come from the reference.
-        run = self.runner.run(
-            givens, [expr], seeds, show={seeds[0]}, edges=edges, show_givens=False
-        )
+        # ``check`` prints nothing of an answer: it reports a verdict's summary alone.
+        explain = self.seeds is not Seeds.CHECK
+        shown = {seeds[0]} if explain else set()
+        run = self.runner.run(givens, [expr], seeds, show=shown, edges=edges, show_givens=False)
         answered = {trial.key: trial for trial in run.trials}
         given_names = [name for name, _ in givens]
         for number, want in enumerate((*drawn, *edged)):
@@ -347,7 +348,7 @@ class Judge:
                     summary = f"your expression raises {summary}"
                 elif got.status is Status.LIMIT:
                     summary = f"your expression {summary}"
-                if not expected.printed:  # not the answer again: it may be slow
+                if explain and not expected.printed:  # not the answer again: it may be slow
                     want = self._again(givens, [_reference_expr(card)], draws, want) or want
                 details = _trial_details(number, len(drawn), want, reference.random)
                 if want.edge is None:
@@ -356,7 +357,7 @@ class Judge:
             assert expected.value is not None and got.value is not None
             difference = compare(expected.value, got.value, _rules(card, typed=False))
             if difference is not None:
-                if not (got.printed and expected.printed):  # printed for the first draw only
+                if explain and not (got.printed and expected.printed):  # first draw only
                     again = self._again(givens, [_reference_expr(card), expr], draws, want)
                     if again is not None and len(again.results) == 2:
                         trial, (expected, got) = again, again.results

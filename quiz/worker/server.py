@@ -18,6 +18,7 @@ since no signal interrupts a running torch kernel. Then the OS-level wall rises
 from __future__ import annotations
 
 import collections
+import importlib
 import json
 import math
 import os
@@ -57,6 +58,17 @@ def load_torch() -> None:
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     Evaluator({}).evaluate("torch.ones(2).sum()")
+    for module in ("quiz.worker.edges", "quiz.worker.encode", "quiz.worker.names"):
+        importlib.import_module(module)  # what every request loads
+
+
+def load_rarely_used() -> None:
+    """What torch loads on the first call of a few allow-listed functions, seconds on a
+    busy machine: ``broadcast_shapes`` brings in sympy. A zygote loads it once it has
+    forked its first worker, so that no later worker's first call of it runs out of time."""
+    from quiz.worker.evaluator import Evaluator
+
+    Evaluator({}).evaluate("torch.broadcast_shapes((2, 1), (3,))")
 
 
 def become_worker(protocol: TextIO) -> None:

@@ -34,7 +34,7 @@ MAX_MESSAGE = 1 << 16
 
 
 def main(control_fd: int) -> None:
-    from quiz.worker.server import load_torch
+    from quiz.worker.server import load_rarely_used, load_torch
 
     load_torch()
     control = socket.socket(fileno=control_fd)
@@ -42,8 +42,15 @@ def main(control_fd: int) -> None:
     os.set_blocking(wake_write, False)
     signal.signal(signal.SIGCHLD, lambda *_: None)  # only to wake the loop below
     signal.set_wakeup_fd(wake_write)
+    rarely_used_loaded = False
     while True:
-        readable, _, _ = select.select([control, wake_read], [], [])
+        # The first worker is forked as soon as torch is loaded; the rest loads after.
+        wait = 0 if not rarely_used_loaded else None
+        readable, _, _ = select.select([control, wake_read], [], [], wait)
+        if not readable and not rarely_used_loaded:
+            load_rarely_used()
+            rarely_used_loaded = True
+            continue
         if wake_read in readable:
             with contextlib.suppress(BlockingIOError):
                 os.read(wake_read, 512)

@@ -82,7 +82,6 @@ def test_a_crash_retires_the_zygote_so_the_layout_is_new():
         replaced = ready_pid(client)
         assert parent_of(replaced) != zygote
         assert torch_library_base(replaced) != layout
-        wait_until(lambda: not Path(f"/proc/{zygote}").exists(), "the retired zygote to end")
 
 
 def test_a_zygote_is_retired_after_its_forks(monkeypatch: pytest.MonkeyPatch):
