@@ -54,11 +54,16 @@ COLUMNS = {  # the table's columns, in order: each one sorts by its SortColumn
 }
 
 
-GIVE_WAY = {  # the columns that are cut to fit, the first given back room first; their least width
-    SortColumn.CARD: 12,
-    SortColumn.DECK: 8,
-    SortColumn.TAGS: 6,
-}
+GIVE_WAY = {SortColumn.CARD: 20, SortColumn.DECK: 10, SortColumn.TAGS: 6}
+"""The columns that are cut to fit ("…"), and the least width each is cut to."""
+GROWS = (
+    (SortColumn.CARD, 28),
+    (SortColumn.DECK, None),
+    (SortColumn.CARD, None),
+    (SortColumn.TAGS, None),
+)
+"""Who gets the room left once every column has its least width, in turn, up to a width
+(None: its widest cell): a card id first, then the deck, then the rest of the card id."""
 LEFT_OUT = (SortColumn.REPS, SortColumn.LAPSES, SortColumn.STABILITY, SortColumn.TAGS)
 """The columns left out, in this order, while the others do not fit at their least width."""
 
@@ -67,8 +72,8 @@ def fit_columns(natural: dict[SortColumn, int], room: int, padding: int) -> dict
     """The columns shown in ``room`` cells and their widths (``padding`` on each side of each).
 
     Every column gets its natural width if all fit. Otherwise the ``GIVE_WAY`` columns
-    shrink towards their least width, and while even that is too wide the ``LEFT_OUT``
-    columns go; the room left is handed back to the give-way columns in their order.
+    shrink to their least width, and while even that is too wide the ``LEFT_OUT`` columns
+    go; the room left is handed back as ``GROWS`` says.
     """
 
     def least(column: SortColumn) -> int:
@@ -83,9 +88,9 @@ def fit_columns(natural: dict[SortColumn, int], room: int, padding: int) -> dict
         shown.remove(column)
     widths = {column: least(column) for column in shown}
     spare = room - sum(widths.values()) - 2 * padding * len(shown)
-    for column in GIVE_WAY:
+    for column, cap in GROWS:
         if column in widths and spare > 0:
-            grow = min(spare, natural[column] - widths[column])
+            grow = max(0, min(spare, min(natural[column], cap or natural[column]) - widths[column]))
             widths[column] += grow
             spare -= grow
     return {column: widths[column] for column in natural if column in widths}
