@@ -1,5 +1,8 @@
 """Card detail: one card's schedule and every answer it got; suspend, unsuspend, reset.
 
+Suspending and resetting ask first (``ConfirmScreen``); unsuspending, which loses
+nothing, does not.
+
 Opened from Browse (``quiz.ui.browse``) with Enter on a card. A fresh card shows new
 values and a choice card a new option order at each review, so a past answer means
 little without them: the history has a Shown column, and the line under it shows the
@@ -317,7 +320,14 @@ class CardScreen(Screen[None]):
         self.refresh_card()
 
     def action_suspend(self) -> None:
-        self._act("suspend")
+        """Asked first, as a reset is: a stray ``s`` must not take a card out of study."""
+        question = f"Suspend {self.row.ref}? It is not shown in reviews until you unsuspend it (u)."
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._act("suspend")
+
+        self.app.push_screen(ConfirmScreen(question, "Suspend"), answered)
 
     def action_unsuspend(self) -> None:
         self._act("unsuspend")

@@ -4,7 +4,8 @@ Nothing here is written by hand but the list of screens, so the help cannot drif
 from the keys (``tests/ui/test_palette_help_keymap.py`` checks that every screen with keys is
 listed). The keys shown are the ones in force: the learner's ``keymap.toml``
 (``quiz.ui.keymap``) applied to the defaults. The screen the help was opened from
-comes first.
+comes first. Every section's table has the same key and id column widths (the widest
+of all sections), so the columns line up down the whole page.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -25,6 +27,7 @@ from quiz.ui.footer import KeysFooter
 NOTES = {  # keys that belong to a widget rather than a binding
     "ReviewScreen": "In the answer box, letters and digits are typed: Tab leaves it. "
     "ctrl+j inserts a newline in a code card's box.",
+    "SearchBox": "Every other key is typed (s, S and / too); Tab goes to the table.",
 }
 
 
@@ -62,7 +65,7 @@ def sections(app_type: type[App[object]]) -> list[tuple[str, type]]:
     The screens are imported here, when the help opens (not when the app starts).
     """
     from quiz.ui.author import AuthorScreen
-    from quiz.ui.browse import BrowseScreen
+    from quiz.ui.browse import BrowseScreen, SearchBox
     from quiz.ui.card import CardScreen, ConfirmScreen
     from quiz.ui.home import HomeScreen
     from quiz.ui.practice import PracticeDialog
@@ -78,6 +81,7 @@ def sections(app_type: type[App[object]]) -> list[tuple[str, type]]:
         ("Summary", SummaryScreen),
         ("Practice dialog", PracticeDialog),
         ("Browse", BrowseScreen),
+        ("Browse search box", SearchBox),
         ("Card detail", CardScreen),
         ("Confirm (Browse)", ConfirmScreen),
         ("Stats", StatsScreen),
@@ -122,6 +126,7 @@ class HelpScreen(Screen[None]):
         super().__init__()
         self.keymap = dict(keymap or {})
         self.current = current
+        self._widths: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -144,6 +149,19 @@ class HelpScreen(Screen[None]):
         here = [s for s in found if s[1].__name__ == self.current]
         return here + [s for s in found if s[1].__name__ != self.current]
 
+    def column_widths(self) -> tuple[int, int]:
+        """The keys and the id columns' widths: their widest cell in any section."""
+        if self._widths is None:
+            rows = [
+                row
+                for _, owner in sections(type(self.app))
+                for row in section_rows(owner, self.keymap)
+            ]
+            keys = max(cell_len(key_text(self.app, row.keys)) for row in rows)
+            ids = max(cell_len(row.binding_id) for row in rows)
+            self._widths = (max(keys, 12), ids)
+        return self._widths
+
     def section_table(self, title: str, owner: type) -> Table:
         heading = f"{title} (this screen)" if owner.__name__ == self.current else title
         table = Table(
@@ -154,9 +172,10 @@ class HelpScreen(Screen[None]):
             padding=(0, 2, 0, 0),
             expand=True,
         )
-        table.add_column("keys", style="bold", no_wrap=True, min_width=12)
+        keys_width, ids_width = self.column_widths()
+        table.add_column("keys", style="bold", no_wrap=True, width=keys_width)
         table.add_column("does", ratio=1)
-        table.add_column("id", style="dim", no_wrap=True)
+        table.add_column("id", style="dim", no_wrap=True, width=ids_width)
         for row in section_rows(owner, self.keymap):
             table.add_row(key_text(self.app, row.keys), row.description, row.binding_id)
         note = NOTES.get(owner.__name__)

@@ -205,7 +205,7 @@ class HomeScreen(FollowsLanguage, Screen[None]):
         if not app.session_ready() or app.session is None:
             return
         session = app.session
-        self.app.push_screen(BrowseScreen(session, language=self.language))
+        self.app.push_screen(BrowseScreen(session, language=self.language, search=True))
 
     def action_stats(self) -> None:
         from quiz.ui.stats import StatsScreen

@@ -5,16 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Label, Static
 
+from quiz.deck.check import load_decks
+from quiz.progress.browse import SortColumn
 from quiz.review.cards import CardRef, get_card
 from quiz.review.session import Session
 from quiz.review.state import Phase
-from quiz.ui.browse import BrowseScreen
+from quiz.review.store import Store
+from quiz.ui.browse import BrowseScreen, SearchBox, fit_columns
 from quiz.ui.card import CardScreen, ConfirmScreen, due_text, span
 
-from .pilots import record_notifications
-from .screen_host import HostApp, studied_session
+from .pilots import launched, record_notifications, until
+from .screen_host import Clock, HostApp, RightJudge, studied_session
 
 
 @pytest.fixture
@@ -24,8 +27,36 @@ def studied(tmp_path: Path):
     session.close()
 
 
-def make_app(session: Session) -> HostApp:
-    return HostApp(lambda: BrowseScreen(session))
+LONG = """\
+deck: broadcasting-and-reductions
+title: Long names
+cards:
+  - id: broadcasting-a-row-vector-against-a-column-vector
+    kind: output
+    expr: torch.arange(3) + torch.arange(2).reshape(2, 1)
+    tags: [broadcasting, shapes, row-vector, column-vector, outer-sum, chapter-three]
+  - id: sum
+    kind: output
+    expr: torch.arange(4).sum()
+    tags: [sum]
+"""
+
+
+@pytest.fixture
+def long_names(tmp_path: Path):
+    """A deck whose name, first card id and tags are longer than any screen has room for."""
+    path = tmp_path / "long.yaml"
+    path.write_text(LONG, encoding="utf-8")
+    deck_set = load_decks([path])
+    assert not deck_set.errors, [str(e) for e in deck_set.errors]
+    store = Store.open(tmp_path / "p.sqlite3")
+    session = Session(store, deck_set.decks, RightJudge(), clock=Clock())
+    yield session
+    session.close()
+
+
+def make_app(session: Session, *, search: bool = False) -> HostApp:
+    return HostApp(lambda: BrowseScreen(session, search=search))
 
 
 def _ids(app: HostApp) -> list[str]:
@@ -67,22 +98,28 @@ async def test_lists_every_card_with_its_state(studied):
         assert "5 of 5 cards" in str(app.screen.query_one("#browse-count", Static).render())
 
 
-async def test_search_filters_as_you_type_and_escape_clears(studied):
+async def test_search_filters_as_you_type_enter_shows_and_escape_clears(studied):
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
+        browse = app.screen
+        search = browse.query_one("#browse-search", Input)
+        table = browse.query_one("#browse-cards", DataTable)
         await pilot.press("slash")
         await pilot.press(*"deck:sh")
         assert _ids(app) == ["view-shape", "mm-batches"]
-        app.screen.query_one("#browse-search", Input).value = "tag:clamp"
+        search.value = "tag:clamp"
         await pilot.pause()
         assert _ids(app) == ["clamp-both"]
-        app.screen.query_one("#browse-search", Input).value = "-kind:output sum"
+        search.value = "-kind:output sum"
         await pilot.pause()
         assert _ids(app) == ["column-sums"]
-        await pilot.press("escape")  # clears the search first
-        assert len(_ids(app)) == 5
-        await pilot.press("enter")  # back to the table
-        assert app.screen.query_one("#browse-cards", DataTable).has_focus
+        await pilot.press("enter")  # shows the cards: the table has the focus, the search stays
+        assert table.has_focus and app.screen is browse
+        assert search.value == "-kind:output sum" and _ids(app) == ["column-sums"]
+        await pilot.press("slash", "escape")  # clears the search and leaves the box
+        assert len(_ids(app)) == 5 and table.has_focus and search.value == ""
+        await pilot.press("slash", "escape")  # nothing typed: Escape leaves Browse
+        assert app.screen is not browse
 
 
 async def test_a_header_click_sorts_and_a_second_click_reverses(studied):
@@ -152,6 +189,72 @@ async def test_the_cursor_stays_on_its_card_and_search_keeps_the_order(studied):
         assert "Reps ▼" in _headers(app)
 
 
+async def test_slash_on_home_opens_browse_typing_and_a_suspension_asks(app_factory):
+    """Home's / opens Browse in its search box: s and S are typed, Enter shows the cards
+    in the table (it opens none); a card's s asks before suspending."""
+    app = app_factory(judge=RightJudge())
+    async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: isinstance(app.screen, BrowseScreen), "Browse")
+        await until(pilot, lambda: app.screen.rows, "the cards")
+        browse = app.screen
+        search = browse.query_one("#browse-search", SearchBox)
+        assert search.has_focus
+        footer = {b.binding.action for b in browse.active_bindings.values() if b.enabled}
+        assert "sort" not in footer and "screen.cancel_search" in footer
+        await pilot.press(*"clamp-both", "s", "S")
+        assert search.value == "clamp-bothsS" and _ids(app) == []
+        await pilot.press("backspace", "backspace")
+        assert _ids(app) == ["clamp-both"]
+        assert not any("▲" in h or "▼" in h for h in _headers(app))  # not sorted
+        await pilot.press("enter")  # shows the cards; opens none
+        assert app.screen is browse and browse.query_one("#browse-cards").has_focus
+        await pilot.press("enter", "tab", "s")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, CardScreen)
+        assert not get_card(app.session.store, CardRef("tensor-math", "clamp-both")).suspended
+
+
+def fits(app: HostApp) -> bool:
+    table = app.screen.query_one("#browse-cards", DataTable)
+    drawn = sum(column.get_render_width(table) for column in table.ordered_columns)
+    return 0 < drawn <= table.size.width  # the width inside its scrollbar, if it has one
+
+
+async def test_the_columns_fit_the_screen_and_long_names_give_way(long_names):
+    app = make_app(long_names)
+    async with app.run_test(size=(100, 32)) as pilot:
+        assert fits(app)
+        assert "Tags" in _headers(app) and "Reps" in _headers(app)
+        first = app.screen.query_one("#browse-cards", DataTable).get_row_at(0)
+        assert first[1].plain.startswith("broadcasting-a") and first[1].plain.endswith("…")
+        assert first[9].plain.endswith("…")  # tags and card id give way
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: "Reps" not in _headers(app), "the narrow layout")
+        assert fits(app)
+        assert _headers(app) == [
+            *["Deck", "Card", "Kind", "State", "Due", "Stab.", "Flags", "Tags"]
+        ]
+        card = app.screen.query_one("#browse-cards", DataTable).get_row_at(0)[1]
+        assert card.plain.startswith("broadcasting-a") and card.plain.endswith("…")
+        await pilot.press(*"s" * 7)  # by reps, left out at this width: said in the count line
+        assert "by Reps ▲" in str(app.screen.query_one("#browse-count", Static).render())
+
+
+def test_fit_columns_keeps_what_fits_and_leaves_out_the_least_useful():
+    natural = {column: 6 for column in SortColumn}
+    natural |= {SortColumn.CARD: 40, SortColumn.DECK: 20, SortColumn.TAGS: 30}
+    assert fit_columns(natural, 200, 1) == natural
+    wide = fit_columns(natural, 100, 1)
+    assert list(wide) == list(natural) and sum(wide.values()) + 2 * len(wide) == 100
+    assert wide[SortColumn.CARD] > 20 and wide[SortColumn.TAGS] == 6  # the card id first
+    narrow = fit_columns(natural, 70, 1)
+    assert SortColumn.REPS not in narrow and SortColumn.CARD in narrow
+    assert sum(narrow.values()) + 2 * len(narrow) <= 70
+
+
 def test_the_sort_keys_have_ids_for_the_keymap():
     from quiz.ui.app import TorchQuizApp
     from quiz.ui.help import known_ids
@@ -171,13 +274,19 @@ async def test_card_detail_shows_history_and_suspends(studied):
         assert when == sorted(when, reverse=True) and when[-1].startswith("2025-02-11")
         summary = str(app.screen.query_one("#card-summary", Static).render())
         assert "tensors/clamp-both" in summary and "6 reps, 0 lapses" in summary
-        await pilot.press("s")
         ref = CardRef("tensors", "clamp-both")
+        await pilot.press("s")  # asks first, as a reset does
+        assert isinstance(app.screen, ConfirmScreen) and "Suspend tensors/clamp-both?" in str(
+            app.screen.query_one("#confirm-question", Label).render()
+        )
+        await pilot.press("escape")
+        assert isinstance(app.screen, CardScreen) and not get_card(store, ref).suspended
+        await pilot.press("s", "y")
         assert get_card(store, ref).suspended
         assert "flags: suspended" in str(app.screen.query_one("#card-summary", Static).render())
-        await pilot.press("u")
+        await pilot.press("u")  # loses nothing: not asked
         assert not get_card(store, ref).suspended
-        await pilot.press("s", "escape")
+        await pilot.press("s", "y", "escape")
         assert isinstance(app.screen, BrowseScreen)
         assert app.screen.query_one("#browse-cards", DataTable).get_row_at(0)[8].plain == "S"
 
@@ -203,7 +312,7 @@ async def test_reset_asks_first(studied):
 
 @pytest.mark.parametrize(
     ("keys", "done"),
-    [(("s",), lambda card: card.suspended), (("r", "y"), lambda card: card.state.is_new)],
+    [(("s", "y"), lambda card: card.suspended), (("r", "y"), lambda card: card.state.is_new)],
     ids=["suspend", "reset"],
 )
 async def test_an_action_on_the_card_being_studied_takes_it_off_the_session(studied, keys, done):
@@ -231,7 +340,7 @@ async def test_an_action_that_fails_is_a_notification(studied):
         await pilot.press("enter")
         store.db.execute("DELETE FROM reviews")
         store.db.execute("DELETE FROM cards")  # the card vanished under the screen
-        await pilot.press("s")
+        await pilot.press("s", "y")
         await pilot.pause()
         assert any("no card tensors/clamp-both" in n.message for n in shown)
         assert isinstance(app.screen, CardScreen)
@@ -269,6 +378,13 @@ def test_sorted_snapshot(studied, snap_compare):
 @pytest.mark.parametrize("size", [(100, 32), (80, 24)])
 def test_card_snapshot(studied, snap_compare, size):
     assert snap_compare(make_app(studied), press=["down", "enter"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(100, 32), (80, 24)])
+def test_long_names_searching_snapshot(long_names, snap_compare, size):
+    """Opened as Home's / opens it: the search box has the focus (the footer says what Enter
+    and Escape do), and long names give way."""
+    assert snap_compare(make_app(long_names, search=True), press=["b"], terminal_size=size)
 
 
 def test_confirm_snapshot(studied, snap_compare):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import io
 import pkgutil
 from pathlib import Path
 
+from rich.cells import cell_len
+from rich.console import Console
 from textual.command import CommandList, CommandPalette
 from textual.screen import Screen
 
@@ -15,7 +18,7 @@ import quiz.ui
 from quiz.judge.verdict import Outcome, Verdict
 from quiz.ui.app import TorchQuizApp
 from quiz.ui.commands import TorchQuizCommands
-from quiz.ui.help import HelpScreen, known_ids, own_bindings, sections
+from quiz.ui.help import HelpScreen, known_ids, own_bindings, section_rows, sections
 from quiz.ui.home import HomeScreen
 from quiz.ui.keymap import load_keymap
 from quiz.ui.review import ReviewScreen, ReviewStep
@@ -123,6 +126,17 @@ async def test_help_lists_the_keys_of_this_screen_first(app_factory):
         table = help_screen.section_table("Home", HomeScreen)
         assert str(table.title) == "Home (this screen)"
         assert len(help_screen.query(".help-section")) == len(sections(TorchQuizApp))
+        # The id column starts at the same place in every section (as laid out at 80 columns).
+        console = Console(width=76, file=io.StringIO())
+        starts = set()
+        for title, owner in help_screen.ordered():
+            with console.capture() as captured:
+                console.print(help_screen.section_table(title, owner))
+            lines = [line.rstrip() for line in captured.get().splitlines()]
+            for row in section_rows(owner, {}):
+                line = next(line for line in lines if line.endswith(" " + row.binding_id))
+                starts.add(cell_len(line) - cell_len(row.binding_id))
+        assert len(starts) == 1, starts
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
 

@@ -176,7 +176,7 @@ async def test_a_card_suspended_in_browse_leaves_the_review(app_factory):
         table.move_cursor(row=row)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CardScreen), "the card")
-        await pilot.press("s")
+        await pilot.press("s", "y")  # suspending asks first
         store = app.session.store
         ref = CardRef("tensor-math", "clamp-both")
         await until(pilot, lambda: get_card(store, ref).suspended, "the suspension")
