@@ -355,7 +355,7 @@ def grade(
     from quiz.judge.report import verdict_lines
     from quiz.judge.verdict import Outcome
 
-    found = _find_deck(deck)
+    found = _find_deck(deck, resolve_db_path(db))
     card = found.card(card_id)
     if card is None:
         ids = ", ".join(c.id for c in found.cards[:8])
@@ -374,14 +374,15 @@ def grade(
     raise typer.Exit(codes[verdict.outcome])
 
 
-def _find_deck(name: str) -> Deck:
-    """The deck ``name`` means (see ``quiz.deck.naming``), loading only what it needs."""
-    from quiz.deck.check import load_decks
-    from quiz.deck.naming import deck_files, find_decks
-    from quiz.paths import deck_paths
+def _find_deck(name: str, db_path: Path) -> Deck:
+    """The deck ``name`` means (see ``quiz.review.opening``), loading only what it needs:
+    a deck file alone, or every deck the learner has for a slug."""
+    from quiz.deck.naming import is_deck_file
+    from quiz.review.opening import known_decks
 
-    searched = deck_files([name]) or deck_paths()
-    return find_decks(load_decks(searched), [name], searched)[0]
+    if is_deck_file(name):
+        return known_decks(None, [], [name], cached=False).find([name])[0]
+    return known_decks(db_path, cached=False).find([name])[0]
 
 
 @app.command(cls=_Command)
@@ -404,6 +405,33 @@ def new(
     with atomic_write(path) as temporary:
         temporary.write_text(starter_deck(path, title), encoding="utf-8")
     _say(f"wrote {path}; edit it, then run: torch-quiz check {path}")
+
+
+@app.command(cls=_Command)
+def decks(
+    forget: Annotated[
+        str | None,
+        typer.Option(
+            "--forget",
+            metavar="DECK",
+            help="Stop loading this deck opened by path (a slug); its progress is kept.",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List every deck you have: its source, its cards and its file.
+
+    Sources: bundled, your decks folder, opened by path (remembered since
+    torch-quiz review PATH, for as long as the file exists), or progress only (a deck
+    the database knows whose file is not loaded).
+    """
+    from quiz.progress import commands
+
+    if forget is not None:
+        _say(commands.forget_deck(resolve_db_path(db), forget))
+        return
+    (_say_json if as_json else _say)(commands.deck_list(resolve_db_path(db), as_json=as_json))
 
 
 @app.command(cls=_Command)

@@ -49,7 +49,8 @@ def make_app(
     tz: tzinfo | None = None,
     on_opened: Callable[[], None] | None = None,
 ) -> TorchQuizApp:
-    """The app on ``db_path``: the bundled and the learner's decks (or ``decks``).
+    """The app on ``db_path``: the bundled and the learner's decks (or ``decks``), and
+    the deck files remembered in that database because they were once opened by path.
 
     Without a ``judge`` it judges with the sandbox worker that ``sandbox`` makes (by
     default a ``WorkerClient``). ``review`` names decks (slugs or deck files) to review
@@ -60,7 +61,7 @@ def make_app(
     """
     from quiz.ui.app import TorchQuizApp
 
-    study = load_study(decks, review)
+    study = load_study(decks, review, db_path)
     client: Warmable | None = None
 
     def make_sandbox() -> Warmable:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from enum import StrEnum
 from pathlib import Path
 
 import platformdirs
@@ -47,12 +48,29 @@ def bundled_decks_dir() -> Path:
     return installed if installed.is_dir() else package.parent / "decks"
 
 
-def deck_paths(extra: Iterable[Path] = ()) -> list[Path]:
-    """The bundled decks, the learner's decks folder (when it holds any), and ``extra``."""
+class DeckSource(StrEnum):
+    """Where a deck comes from, as ``torch-quiz decks`` and Home name it.
+
+    The folders are searched in this order, so a slug claimed twice keeps the first.
+    Installed deck packs would be one more source (issue 19).
+    """
+
+    BUNDLED = "bundled"
+    FOLDER = "your decks folder"
+    OPENED = "opened by path"  # remembered in the progress database (quiz.review.remembered)
+
+
+def deck_folders() -> list[tuple[DeckSource, Path]]:
+    """The folders searched for decks: the bundled ones, and the learner's when it holds any."""
     from quiz.deck.model import DECK_SUFFIXES
 
-    paths = [bundled_decks_dir()]
+    folders = [(DeckSource.BUNDLED, bundled_decks_dir())]
     mine = user_decks_dir()
     if mine.is_dir() and any(p.suffix in DECK_SUFFIXES for p in mine.rglob("*")):
-        paths.append(mine)
-    return [*paths, *extra]
+        folders.append((DeckSource.FOLDER, mine))
+    return folders
+
+
+def deck_paths(extra: Iterable[Path] = ()) -> list[Path]:
+    """The bundled decks, the learner's decks folder (when it holds any), and ``extra``."""
+    return [*(folder for _, folder in deck_folders()), *extra]

@@ -18,6 +18,7 @@ HOMES = {
     "quiz/review/cards.py",  # cards, decks
     "quiz/review/log.py",  # reviews
     "quiz/review/queue.py",  # the daily queue
+    "quiz/review/remembered.py",  # remembered_decks: decks opened by path
     "quiz/review/store.py",  # settings, the file itself
     "quiz/review/schema.py",  # the schema and its migrations
     "quiz/progress/stats.py",  # whole-database reads in their own shapes

@@ -67,7 +67,7 @@ def export(
     if fmt == "apkg":
         if since:
             raise UserError("--since does not apply to apkg: it exports cards, not reviews")
-        return _export_apkg(output, decks)
+        return _export_apkg(db_path, output, decks)
     selection = Selection(tuple(decks), parse_since(since) if since else None)
     with _open(db_path) as store:
         selection.check(store)
@@ -80,17 +80,14 @@ def export(
     return f"wrote {output}: {count} reviews ({fmt})"
 
 
-def _export_apkg(output: Path | None, wanted: Sequence[str]) -> str:
-    from quiz.deck.check import load_decks
-    from quiz.deck.naming import deck_files, find_decks
-    from quiz.paths import deck_paths
+def _export_apkg(db_path: Path, output: Path | None, wanted: Sequence[str]) -> str:
     from quiz.progress.apkg import write_apkg
+    from quiz.review.opening import known_decks
 
     if output is None:
         raise UserError("an Anki package is a binary file: give one with -o FILE.apkg")
-    searched = deck_paths()
-    deck_set = load_decks([*searched, *deck_files(wanted)])
-    decks = find_decks(deck_set, wanted, searched) if wanted else deck_set.decks
+    known = known_decks(db_path, names=wanted, cached=False)
+    decks = known.find(wanted) if wanted else known.decks.decks
     draws = _fixed_draws(decks) if any(c.varies for d in decks for c in d.cards) else {}
     notes = write_apkg(decks, output, draws)
     return f"wrote {output}: {notes} notes in {len(decks)} decks (Anki package)"
@@ -108,6 +105,89 @@ def _fixed_draws(decks: Sequence[Deck]) -> dict[tuple[str, str], FixedDraw]:
         return fixed_draws(decks, Judge(client))
     finally:
         client.close()
+
+
+def deck_list(db_path: Path, *, as_json: bool) -> str:
+    """Every deck the learner has (``torch-quiz decks``): source, cards in its file, path.
+
+    Decks the database knows but no file gives (imported, or opened by path before
+    decks were remembered) are listed as "progress only", with the file they last
+    came from.
+    """
+    from quiz.review.cards import stored_decks
+    from quiz.review.opening import known_decks
+
+    known = known_decks(db_path)
+    rows: dict[str, dict[str, object]] = {}
+    for deck in known.decks.decks:
+        rows[deck.slug] = _deck_row(
+            deck.slug, str(deck.title), known.source(deck).value, len(deck.cards), deck.path
+        )
+    for gone in known.missing:
+        rows.setdefault(gone.slug, _deck_row(gone.slug, "", "opened by path", None, gone.path))
+    if db_path.is_file():
+        with _open(db_path) as store:
+            for slug, (title, path, cards) in stored_decks(store).items():
+                rows.setdefault(slug, _deck_row(slug, title, "progress only", cards, Path(path)))
+    listed = [rows[slug] for slug in sorted(rows)]
+    if as_json:
+        return json.dumps({"schema": 1, "decks": listed}, ensure_ascii=False, indent=2)
+    return _deck_table(listed)
+
+
+def _deck_row(
+    slug: str, title: str, source: str, cards: int | None, path: Path
+) -> dict[str, object]:
+    return {
+        "slug": slug,
+        "title": title,
+        "source": source,
+        "cards": cards,  # in its file; for "progress only", the cards the database holds
+        "path": str(path),
+        "missing": not path.is_file(),
+    }
+
+
+def _deck_table(rows: Sequence[dict[str, object]]) -> str:
+    if not rows:
+        return "No decks."
+    head = ("DECK", "SOURCE", "CARDS", "PATH")
+    table = [
+        (
+            str(row["slug"]),
+            str(row["source"]),
+            "-" if row["cards"] is None else str(row["cards"]),
+            str(row["path"]) + (" (file gone; progress kept)" if row["missing"] else ""),
+        )
+        for row in rows
+    ]
+    slug_w = max(len(head[0]), *(len(r[0]) for r in table))
+    source_w = max(len(head[1]), *(len(r[1]) for r in table))
+    cards_w = max(len(head[2]), *(len(r[2]) for r in table))
+    lines = [
+        f"{slug:<{slug_w}}  {source:<{source_w}}  {cards:>{cards_w}}  {path}"
+        for slug, source, cards, path in (head, *table)
+    ]
+    if any(row["source"] == "opened by path" for row in rows):
+        lines.append(
+            "Forget a deck opened by path (its progress stays): torch-quiz decks --forget DECK"
+        )
+    return "\n".join(lines)
+
+
+def forget_deck(db_path: Path, slug: str) -> str:
+    """Stop loading the deck ``slug`` from the file it was opened by; keep its progress."""
+    from quiz.review.remembered import forget, remembered_in
+
+    remembered = remembered_in(db_path)
+    if not any(deck.slug == slug for deck in remembered):
+        shown = ", ".join(deck.slug for deck in remembered) or "none"
+        raise UserError(f"no deck '{slug}' opened by path is remembered (remembered: {shown})")
+    with _open(db_path) as store:
+        gone = forget(store, slug)
+    if gone is None:  # forgotten meanwhile, by another torch-quiz
+        return f"{slug}: already forgotten"
+    return f"forgot {slug} ({gone.path}); its progress is kept"
 
 
 def import_progress(db_path: Path, source: Path) -> str:

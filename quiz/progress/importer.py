@@ -37,7 +37,7 @@ from typing import Any, BinaryIO
 from pydantic import BaseModel, ValidationError
 
 from quiz.errors import UserError
-from quiz.progress.export import CSV_COLUMNS, FORMAT, VERSION
+from quiz.progress.export import CSV_COLUMNS, FORMAT, FSRS_COLUMNS, VERSION
 from quiz.progress.import_schema import (
     CARD_FILE_COLUMNS,
     CARD_STATE_COLUMNS,
@@ -106,34 +106,60 @@ class ImportReport:
 # -- reading and checking --------------------------------------------------------------
 
 
+HOW_TO_EXPORT = "import reads a json export (torch-quiz export --format json -o FILE.json)"
+
+
 @contextmanager
 def _reading(path: Path) -> Iterator[BinaryIO]:
-    """The file open for reading; unreadable, non-UTF-8 and non-JSON files become one line."""
+    """The file open for reading; unreadable, non-UTF-8 and non-JSON files become one line,
+    naming what the file is when it is one a learner may take for an export."""
     try:
         with path.open("rb") as handle:
             yield handle
     except OSError as error:
         raise ImportFileError(f"{path}: cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError:
-        raise ImportFileError(f"{path}: is not a torch-quiz export (not UTF-8 text)") from None
+        raise ImportFileError(
+            _mistaken(path, text=False)
+            or f"{path}: is not a torch-quiz export (not UTF-8 text); {HOW_TO_EXPORT}"
+        ) from None
     except JSONStreamError as error:
-        if _is_csv_export(path):
-            raise ImportFileError(
-                f"{path}: is a csv export, for spreadsheets; only a json export can be "
-                "imported (torch-quiz export --format json)"
-            ) from None
+        if mistaken := _mistaken(path, text=True):
+            raise ImportFileError(mistaken) from None
         where = f"line {error.line}, column {error.column}"
         raise ImportFileError(f"{path}: is not valid JSON ({where}); truncated?") from None
 
 
-def _is_csv_export(path: Path) -> bool:
-    """Whether ``path`` starts with the csv export's header (a learner's likely mix-up)."""
-    header = ",".join(CSV_COLUMNS[:3])
+def _mistaken(path: Path, *, text: bool) -> str | None:
+    """The one line for a file that is not JSON and is something else a learner has at
+    hand: another export of ours, an Anki package, a database, any CSV, other ``text``;
+    None otherwise (JSON gone wrong, perhaps truncated, or unknown bytes)."""
     try:
         with path.open("rb") as handle:
-            return handle.read(len(header)) == header.encode()
+            start = handle.read(512).removeprefix(b"\xef\xbb\xbf")  # a spreadsheet's BOM
     except OSError:
-        return False
+        return None
+    first_line = start.split(b"\n", 1)[0]
+    if first_line.startswith(",".join(CSV_COLUMNS[:3]).encode()):
+        return (
+            f"{path}: is a csv export, for spreadsheets; only a json export can be "
+            "imported (torch-quiz export --format json)"
+        )
+    if first_line.startswith(",".join(FSRS_COLUMNS[:2]).encode()):
+        return f"{path}: is an fsrs review log, for FSRS tools; {HOW_TO_EXPORT}"
+    if start.startswith(b"PK\x03\x04"):
+        what = "an Anki package" if path.suffix.lower() in (".apkg", ".colpkg") else "a zip file"
+        return f"{path}: is {what}, which holds cards, not progress; {HOW_TO_EXPORT}"
+    if start.startswith(b"SQLite format 3\x00"):
+        return (
+            f"{path}: is an SQLite database, not an export (a backup? use it with "
+            f"--db {path}, or copy it over the database); {HOW_TO_EXPORT}"
+        )
+    if start.lstrip()[:1] in (b"{", b"["):
+        return None
+    if path.suffix.lower() in (".csv", ".tsv") or b"," in first_line:
+        return f"{path}: is a CSV file, not a json export; {HOW_TO_EXPORT}"
+    return f"{path}: is not JSON, so not a torch-quiz export; {HOW_TO_EXPORT}" if text else None
 
 
 def _stamp(stat: os.stat_result) -> tuple[int, int]:
@@ -143,7 +169,7 @@ def _stamp(stat: os.stat_result) -> tuple[int, int]:
 def read_document(path: Path) -> Document:
     """Everything but the reviews, checked; :class:`ImportFileError` for any problem."""
     if path.is_dir():
-        raise ImportFileError(f"{path}: is a folder, not an export file")
+        raise ImportFileError(f"{path}: is a folder, not an export file; {HOW_TO_EXPORT}")
     with _reading(path) as handle:
         stat = os.fstat(handle.fileno())
         if stat.st_size > MAX_BYTES:
@@ -168,7 +194,7 @@ def _read_head(path: Path, reader: ObjectReader) -> dict[str, Any]:
     exporter writes it; otherwise they are read past without being kept.
     """
     if reader.is_empty():
-        raise ImportFileError(f"{path}: is empty")
+        raise ImportFileError(f"{path}: is empty; {HOW_TO_EXPORT}")
     if not reader.is_object():
         reader.skip()
         reader.finish()

@@ -181,6 +181,16 @@ def deck_titles(store: Store) -> dict[str, str]:
     return dict(store.db.conn.execute("SELECT slug, title FROM decks ORDER BY slug").fetchall())
 
 
+def stored_decks(store: Store) -> dict[str, tuple[str, str, int]]:
+    """Every deck the store knows, by slug: its title, the file it last came from, and
+    how many of its cards are still in that file."""
+    cursor = store.db.conn.execute(
+        "SELECT slug, title, path, (SELECT count(*) FROM cards "
+        "WHERE cards.deck = decks.slug AND present = 1) FROM decks ORDER BY slug"
+    )
+    return {slug: (title, path, cards) for slug, title, path, cards in cursor}
+
+
 def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" * len(values))
 

@@ -1,30 +1,119 @@
-"""Opening a study session for the app and ``torch-quiz review DECK...``.
+"""Which decks the learner has, and opening a study session on them.
 
-Loads the bundled decks, the learner's and any deck files named on the command line,
-opens the database, and turns the names the learner typed (slugs or paths of deck
-files) into deck slugs, so a typo is a one-line error before any screen is drawn.
+Every command that turns a deck name into a deck (the app and ``torch-quiz review
+DECK...``, ``grade``, ``export --format apkg``, ``decks``) asks :func:`known_decks`:
+the bundled decks, the learner's decks folder, the deck files remembered in the
+progress database because the learner once opened them by path
+(``quiz.review.remembered``), and any deck files named now. The names themselves are
+read by ``quiz.deck.naming``, so a slug or a path means the same deck everywhere and
+fails with the same line. A remembered file that is gone is reported, once, as a
+problem of the deck set; its progress stays in the database.
 
-It comes in two halves so the app can draw its first frame in between: ``load_study``
-(the decks, from the cache; no database, no scheduler) and ``open_session`` (the
-store, its migrations and the sync), whose imports are deferred to when it runs.
+Opening comes in two halves so the app can draw its first frame in between:
+``load_study`` (the decks, from the cache, and the remembered list read without
+writing; no scheduler) and ``open_session`` (the store, its migrations, the sync,
+and remembering the decks opened by path), whose imports are deferred to when it runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quiz.deck.cache import load_decks_cached
-from quiz.deck.check import DeckSet
-from quiz.deck.naming import deck_files, find_decks
-from quiz.paths import deck_paths
+from quiz.deck.check import DeckSet, load_decks
+from quiz.deck.diagnostics import Diagnostic
+from quiz.deck.model import Deck
+from quiz.deck.naming import deck_files, find_decks, is_deck_file
+from quiz.errors import UserError
+from quiz.paths import DeckSource, deck_folders
 from quiz.review.clock import Clock, system_clock
+from quiz.review.remembered import RememberedDeck, remembered_in
 
 if TYPE_CHECKING:
     from quiz.review.session import AnswerJudge, Session
+
+
+@dataclass(frozen=True, slots=True)
+class KnownDecks:
+    """The decks a name may mean, where each came from, and the remembered files gone."""
+
+    decks: DeckSet  # missing remembered files are among its problems
+    folders: tuple[tuple[DeckSource, Path], ...]  # searched, in order
+    remembered: tuple[RememberedDeck, ...] = ()
+    missing: tuple[RememberedDeck, ...] = ()
+    named: tuple[Path, ...] = field(default=())  # deck files named on this command line
+
+    @property
+    def searched(self) -> list[Path]:
+        """What a "no deck" message names: the folders, then the remembered files."""
+        return [folder for _, folder in self.folders] + [deck.path for deck in self.remembered]
+
+    def find(self, names: Sequence[str]) -> list[Deck]:
+        """The decks ``names`` (slugs or deck files) mean; ``UserError`` for one that is none."""
+        gone = {deck.slug: deck for deck in self.missing}
+        for name in names:
+            if not is_deck_file(name) and name in gone and name not in self.slugs:
+                raise UserError(missing_message(gone[name]))
+        return find_decks(self.decks, names, self.searched)
+
+    @property
+    def slugs(self) -> set[str]:
+        return {deck.slug for deck in self.decks.decks}
+
+    def source(self, deck: Deck) -> DeckSource:
+        """Where ``deck`` was found: under a searched folder, else opened by path."""
+        path = deck.path.resolve()
+        for source, folder in self.folders:
+            if path.is_relative_to(folder.resolve()):
+                return source
+        return DeckSource.OPENED
+
+    def opened_by_path(self, names: Sequence[str]) -> list[RememberedDeck]:
+        """The decks among ``names`` named by a file outside the folders: to remember."""
+        by_path = {deck.path.resolve(): deck for deck in self.decks.decks}
+        found = (by_path.get(Path(name).resolve()) for name in names if is_deck_file(name))
+        return [
+            RememberedDeck(deck.slug, deck.path.resolve())
+            for deck in found
+            if deck is not None and self.source(deck) is DeckSource.OPENED
+        ]
+
+
+def missing_message(deck: RememberedDeck) -> str:
+    """The one line for a remembered deck whose file is gone."""
+    return (
+        f"deck '{deck.slug}' was opened from {deck.path}, which is gone; its progress is "
+        f"kept (move the file back, or: torch-quiz decks --forget {deck.slug})"
+    )
+
+
+def known_decks(
+    db_path: Path | None,
+    folders: Sequence[Path] | None = None,
+    names: Sequence[str] = (),
+    *,
+    cached: bool = True,
+) -> KnownDecks:
+    """Every deck the learner has: in ``folders`` (default: the bundled decks and the
+    learner's folder), remembered in the database at ``db_path`` (None: none), and the
+    deck files among ``names``."""
+    searched = (
+        deck_folders() if folders is None else [(DeckSource.FOLDER, folder) for folder in folders]
+    )
+    remembered = remembered_in(db_path) if db_path is not None else []
+    present = [deck for deck in remembered if deck.path.is_file()]
+    missing = [deck for deck in remembered if not deck.path.is_file()]
+    named = deck_files(names)
+    paths = [*(folder for _, folder in searched), *(deck.path for deck in present), *named]
+    loaded = (load_decks_cached if cached else load_decks)(paths)
+    if missing:  # a new set: the cached one is shared
+        gone = [Diagnostic(deck.path, 1, 1, missing_message(deck)) for deck in missing]
+        loaded = DeckSet(list(loaded.decks), [*loaded.diagnostics, *gone], loaded.files)
+    return KnownDecks(loaded, tuple(searched), tuple(present), tuple(missing), tuple(named))
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,21 +122,24 @@ class StudyPlan:
 
     decks: DeckSet
     review: tuple[str, ...] | None  # review these at once (empty: everything due); None: Home
+    remember: tuple[RememberedDeck, ...] = ()  # opened by path: remembered once progress opens
 
 
 def load_study(
-    decks: Sequence[Path] | None = None, review: Sequence[str] | None = None
+    decks: Sequence[Path] | None = None,
+    review: Sequence[str] | None = None,
+    db_path: Path | None = None,
 ) -> StudyPlan:
-    """``decks`` (default: bundled and the learner's) plus deck files named in ``review``.
+    """``decks`` (default: bundled and the learner's), the decks remembered in the
+    database at ``db_path``, plus deck files named in ``review``.
 
     A name in ``review`` that means no deck raises ``UserError`` (see ``quiz.deck.naming``).
     """
-    searched = deck_paths() if decks is None else list(decks)
-    deck_set = load_decks_cached([*searched, *deck_files(review or ())])
+    known = known_decks(db_path, decks, review or ())
     if review is None:
-        return StudyPlan(deck_set, None)
-    slugs = tuple(deck.slug for deck in find_decks(deck_set, review, searched))
-    return StudyPlan(deck_set, slugs)
+        return StudyPlan(known.decks, None)
+    slugs = tuple(deck.slug for deck in known.find(review))
+    return StudyPlan(known.decks, slugs, tuple(known.opened_by_path(review)))
 
 
 def open_session(
@@ -58,13 +150,17 @@ def open_session(
     clock: Clock = system_clock,
     tz: tzinfo | None = None,
 ) -> Session:
-    """Open the database and sync the decks of ``study`` into it."""
+    """Open the database, sync the decks of ``study`` into it, and remember those
+    opened by path."""
+    from quiz.review.remembered import remember
     from quiz.review.session import Session
     from quiz.review.store import Store
 
     store = Store.open(db_path)
     try:
-        return Session(store, study.decks.decks, judge, clock=clock, tz=tz)
+        session = Session(store, study.decks.decks, judge, clock=clock, tz=tz)
+        remember(store, study.remember, session.now())
+        return session
     except BaseException:
         store.close()
         raise

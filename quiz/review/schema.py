@@ -106,4 +106,18 @@ def _review_presentation(db: Database) -> None:
     db.execute("PRAGMA user_version = 3")
 
 
-SCHEMA_VERSION = 3  # the number of steps above; tests check they agree
+@migrations(name="0004_remembered_decks")
+def _remembered_decks(db: Database) -> None:
+    # Deck files the learner opened by path (torch-quiz review ~/x/deck.yaml), loaded
+    # again on every start while the file exists; forgetting one deletes its row only.
+    db.execute(
+        """CREATE TABLE remembered_decks (
+            slug TEXT PRIMARY KEY,
+            path TEXT NOT NULL,               -- absolute
+            remembered_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("PRAGMA user_version = 4")
+
+
+SCHEMA_VERSION = 4  # the number of steps above; tests check they agree

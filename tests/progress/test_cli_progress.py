@@ -65,6 +65,34 @@ def test_a_csv_export_has_presentations_and_is_not_imported(db: Path, tmp_path: 
     assert "is a csv export" in result.output and "--format json" in result.output
 
 
+WRONG_FILES = {
+    "fsrs.csv": (b"card_id,review_time,review_rating\n1,2,3\n", "is an fsrs review log"),
+    "progress.csv": (b"date,card,grade\n2025-03-01,x,3\n", "is a CSV file, not a json export"),
+    "cards.apkg": (b"PK\x03\x04" + bytes(60), "is an Anki package, which holds cards"),
+    "copy.sqlite3": (b"SQLite format 3\x00" + bytes(84), "is an SQLite database, not an export"),
+    "empty.json": (b"", "is empty"),
+    "notes.txt": (b"hello\n", "is not JSON, so not a torch-quiz export"),
+}
+
+
+@pytest.mark.parametrize("name", [*WRONG_FILES, "a-folder"])
+def test_import_names_the_export_it_needs(name: str, db: Path, tmp_path: Path):
+    """A file that is not a json export says what it is and which export to make, in
+    one line: never 'not valid JSON; truncated?' for a CSV, an Anki package or a folder."""
+    path = tmp_path / name
+    if name == "a-folder":
+        path.mkdir()
+        said = "is a folder, not an export file"
+    else:
+        content, said = WRONG_FILES[name]
+        path.write_bytes(content)
+    result = runner.invoke(app, ["import", str(path), "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"torch-quiz: error: {path}: {said}")
+    assert "torch-quiz export --format json" in result.output
+    assert "truncated" not in result.output and len(result.output.splitlines()) == 1
+
+
 def test_stats_json_and_table_through_env(db: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TORCH_QUIZ_DB", str(db))
     data = json.loads(runner.invoke(app, ["stats", "--json", "--forecast", "3"]).output)

@@ -24,7 +24,12 @@ def test_a_new_database_gets_the_whole_schema(db_path: Path):
         tables = set(store.db.table_names())
         assert {"decks", "cards", "reviews", "settings", "_sqlite_migrations"} <= tables
         applied = [m.name for m in migrations.applied(store.db)]
-        assert applied == ["0001_initial", "0002_queue_indexes", "0003_review_presentation"]
+        assert applied == [
+            "0001_initial",
+            "0002_queue_indexes",
+            "0003_review_presentation",
+            "0004_remembered_decks",
+        ]
         assert len(applied) == SCHEMA_VERSION
 
 
