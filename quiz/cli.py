@@ -512,12 +512,21 @@ def export(
     since: Annotated[
         str | None, typer.Option(help="Only reviews from DATE on.", metavar="DATE")
     ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            metavar="LANG",
+            help="apkg: the cards' language, en, zh or both (default: the one in Settings).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Export reviews (csv, fsrs), everything restorable (json) or the decks for Anki (apkg)."""
     from quiz.progress import commands
 
-    message = commands.export(resolve_db_path(db), fmt, output, deck or [], since)
+    message = commands.export(
+        resolve_db_path(db), fmt, output, deck or [], since, language=language
+    )
     if message:
         _say(message, err=True)
 

@@ -7,13 +7,13 @@ the app) is exported with one fixed draw, the one ``check`` judges (seed 0), com
 in the sandbox before the package is written, and a note that it varies in the app.
 Note GUIDs come from (deck slug, card id) and the deck and note-type ids from fixed
 names, so importing a newer export into Anki updates the notes in place instead of
-duplicating them.
+duplicating them. Texts are written in the learner's language or in several
+(``--language``), their Markdown rendered to HTML by ``quiz.progress.anki_html``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from quiz.atomicfile import atomic_write
 from quiz.deck.model import (
+    DEFAULT_LANGUAGE,
     AnyCard,
     ChoiceCard,
     ClozeCard,
@@ -28,10 +29,11 @@ from quiz.deck.model import (
     Deck,
     FlashCard,
     OutputCard,
-    card_givens,
+    Text,
 )
 from quiz.deck.printable import printable
 from quiz.errors import UserError
+from quiz.progress.anki_html import code_html, text_html, used_givens
 
 if TYPE_CHECKING:
     from quiz.judge.judge import Judge
@@ -39,22 +41,34 @@ if TYPE_CHECKING:
 FIELDS = ("Prompt", "Code", "Answer", "Explanation")
 MODEL_NAME = "torch-quiz card"
 _CSS = """.card { font-family: sans-serif; font-size: 18px; text-align: left; }
-pre { background: #f4f4f4; padding: 0.5em; border-radius: 4px; }"""
-_FRONT = "<div class=prompt>{{Prompt}}</div>{{#Code}}<pre>{{Code}}</pre>{{/Code}}"
+pre { background: #f4f4f4; padding: 0.5em; border-radius: 4px; }
+code { font-family: monospace; }
+:not(pre) > code { background: #f4f4f4; padding: 0 0.2em; border-radius: 3px; }
+.night_mode pre, .night_mode :not(pre) > code { background: #2b2b2b; }
+div[lang] + div[lang] { margin-top: 0.6em; opacity: 0.8; }
+.varies { font-style: italic; }"""
+# Prompt, Answer and Explanation hold HTML blocks (rendered Markdown, or code in <pre>);
+# Code holds escaped code only.
+_FRONT = "<div class=prompt>{{Prompt}}</div>{{#Code}}<pre><code>{{Code}}</code></pre>{{/Code}}"
 _BACK = (
-    '{{FrontSide}}<hr id="answer"><pre>{{Answer}}</pre>'
+    '{{FrontSide}}<hr id="answer"><div class=answer>{{Answer}}</div>'
     "{{#Explanation}}<div class=explain>{{Explanation}}</div>{{/Explanation}}"
 )
 
 
 @dataclass(frozen=True, slots=True)
 class NoteFields:
-    """The four fields of a card's note, as plain text (escaped when written)."""
+    """What a card's note shows, before it is rendered to HTML (``note_html``).
 
-    prompt: str
+    ``prompt`` and ``explanation`` are Markdown in the deck's languages; ``answer`` too
+    when it is a :class:`Text` (a flash card's back), else code; ``varies`` adds a note
+    that the app draws fresh values for the card."""
+
+    prompt: Text
     code: str
-    answer: str
-    explanation: str
+    answer: Text | str
+    explanation: Text | None
+    varies: bool = False
 
 
 def stable_id(name: str) -> int:
@@ -68,7 +82,12 @@ def note_guid(deck: str, card_id: str) -> str:
     return genanki.guid_for("torch-quiz", deck, card_id)
 
 
-VARIES_NOTE = "(In torch-quiz this card draws fresh values at each review; this is one draw.)"
+VARIES_NOTE = Text(
+    (
+        ("en", "(In torch-quiz this card draws fresh values at each review; this is one draw.)"),
+        ("zh", "（在 torch-quiz 中，这张卡片每次复习都会抽取新的值；这里是其中一次。）"),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,17 +114,20 @@ def fixed_draws(decks: Sequence[Deck], judge: Judge) -> dict[tuple[str, str], Fi
 
 
 def note_fields(deck: Deck, card: AnyCard, draw: FixedDraw | None = None) -> NoteFields:
-    """The note of ``card``; a fresh card's ``draw`` gives its values and answer."""
-    givens = [f"{name} = {expr}" for name, expr in card_givens(deck, card)]
-    explanation = card.explain.get() if card.explain else ""
+    """The note of ``card``; a fresh card's ``draw`` gives its values and answer. Only
+    the givens the card uses are shown (``used_givens``)."""
+    used = used_givens(deck, card)
+    givens = [f"{name} = {expr}" for name, expr in used]
+    explanation = card.explain
     if isinstance(card, OutputCard) and draw is not None:
-        drawn = [assignment(name, printed) for name, printed in draw.givens]
-        prompt = f"{card.prompt.get()}\n{VARIES_NOTE}"
-        return NoteFields(prompt, "\n".join([*drawn, card.expr]), draw.answer, explanation)
+        shown = {name for name, _ in used}
+        drawn = [assignment(name, printed) for name, printed in draw.givens if name in shown]
+        code = "\n".join([*drawn, card.expr])
+        return NoteFields(card.prompt, code, draw.answer, explanation, varies=True)
     if isinstance(card, FlashCard):
         code = "\n".join([*givens, card.demo] if card.demo else givens)
-        return NoteFields(card.front.get(), code, card.back.get(), explanation)
-    prompt = card.prompt.get()
+        return NoteFields(card.front, code, card.back, explanation)
+    prompt = card.prompt
     if isinstance(card, OutputCard):
         answer = card.accept[0] if card.accept else f"(run: torch-quiz try '{card.expr}')"
         return NoteFields(prompt, "\n".join([*givens, card.expr]), answer, explanation)
@@ -122,9 +144,17 @@ def note_fields(deck: Deck, card: AnyCard, draw: FixedDraw | None = None) -> Not
     raise UserError(f"{deck.slug}/{card.id}: unknown card kind {card.kind}")
 
 
-def _html(text: str) -> str:
-    """A field as Anki shows it: HTML-escaped, control and format characters made visible."""
-    return html.escape(printable(text)).replace("\n", "<br>")
+def note_html(fields: NoteFields, languages: Sequence[str]) -> list[str]:
+    """The note's four fields as HTML, its texts in ``languages`` (the first leads)."""
+    prompt = text_html(fields.prompt, languages)
+    if fields.varies:
+        prompt += f"<div class=varies>{text_html(VARIES_NOTE, languages)}</div>"
+    if isinstance(fields.answer, Text):
+        answer = text_html(fields.answer, languages)
+    else:
+        answer = f"<pre><code>{code_html(fields.answer)}</code></pre>"
+    explanation = text_html(fields.explanation, languages) if fields.explanation else ""
+    return [prompt, code_html(fields.code), answer, explanation]
 
 
 def assignment(name: str, printed: str) -> str:
@@ -136,10 +166,12 @@ def write_apkg(
     decks: Sequence[Deck],
     path: Path,
     draws: Mapping[tuple[str, str], FixedDraw] | None = None,
+    languages: Sequence[str] = (DEFAULT_LANGUAGE,),
 ) -> int:
     """Write ``decks`` to ``path`` as one Anki package; returns the number of notes.
 
-    ``draws`` holds the fixed draws of fresh cards (``fixed_draws``)."""
+    ``draws`` holds the fixed draws of fresh cards (``fixed_draws``); the notes show
+    their texts in ``languages``, the first leading (``export_languages``)."""
     import genanki
 
     if not decks:
@@ -156,19 +188,14 @@ def write_apkg(
     for deck in decks:
         anki_deck = genanki.Deck(
             stable_id(f"deck:{deck.slug}"),
-            f"torch-quiz::{printable(deck.title.get(), multiline=False)}",
+            f"torch-quiz::{printable(deck.title.get(languages[0]), multiline=False)}",
         )
         for card in deck.cards:
             fields = note_fields(deck, card, (draws or {}).get((deck.slug, card.id)))
             anki_deck.add_note(
                 genanki.Note(
                     model=model,
-                    fields=[
-                        _html(fields.prompt),
-                        _html(fields.code),
-                        _html(fields.answer),
-                        _html(fields.explanation),
-                    ],
+                    fields=note_html(fields, languages),
                     guid=note_guid(deck.slug, card.id),
                     tags=[
                         printable(t, multiline=False).replace(" ", "_")

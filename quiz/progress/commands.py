@@ -57,9 +57,12 @@ def export(
     decks: Sequence[str],
     since: str | None,
     *,
+    language: str | None = None,
     clock: Clock = system_clock,
 ) -> str:
-    """Run an export; returns the summary for standard error ('' when writing to stdout)."""
+    """Run an export; returns the summary for standard error ('' when writing to stdout).
+
+    ``language`` (apkg only): ``en``, ``zh`` or ``both``; by default the Settings one."""
     from quiz.progress.export import FORMATS, Selection, export_text, parse_since, write_text_file
 
     if fmt not in FORMATS:
@@ -67,7 +70,9 @@ def export(
     if fmt == "apkg":
         if since:
             raise UserError("--since does not apply to apkg: it exports cards, not reviews")
-        return _export_apkg(db_path, output, decks)
+        return _export_apkg(db_path, output, decks, _apkg_languages(db_path, language))
+    if language is not None:
+        raise UserError("--language applies to apkg only: the other formats hold no card text")
     selection = Selection(tuple(decks), parse_since(since) if since else None)
     with _open(db_path) as store:
         selection.check(store)
@@ -80,7 +85,23 @@ def export(
     return f"wrote {output}: {count} reviews ({fmt})"
 
 
-def _export_apkg(db_path: Path, output: Path | None, wanted: Sequence[str]) -> str:
+def _apkg_languages(db_path: Path, choice: str | None) -> tuple[str, ...]:
+    """The languages of an Anki export: ``choice``, else the learner's (Settings)."""
+    from quiz.progress.anki_html import BOTH, export_languages
+    from quiz.review.settings import LANGUAGES
+
+    if choice is not None and choice not in (*LANGUAGES, BOTH):
+        raise UserError(f"--language {choice!r}: expected one of {', '.join((*LANGUAGES, BOTH))}")
+    learner = "en"
+    if db_path.exists():  # exporting decks creates no database
+        with _open(db_path) as store:
+            learner = store.settings.language
+    return export_languages(choice or learner, learner, LANGUAGES)
+
+
+def _export_apkg(
+    db_path: Path, output: Path | None, wanted: Sequence[str], languages: Sequence[str]
+) -> str:
     from quiz.progress.apkg import write_apkg
     from quiz.review.opening import known_decks
 
@@ -89,7 +110,7 @@ def _export_apkg(db_path: Path, output: Path | None, wanted: Sequence[str]) -> s
     known = known_decks(db_path, names=wanted, cached=False)
     decks = known.find(wanted) if wanted else known.decks.decks
     draws = _fixed_draws(decks) if any(c.varies for d in decks for c in d.cards) else {}
-    notes = write_apkg(decks, output, draws)
+    notes = write_apkg(decks, output, draws, languages)
     return f"wrote {output}: {notes} notes in {len(decks)} decks (Anki package)"
 
 

@@ -143,20 +143,21 @@ def test_a_cards_given_replaces_the_decks_in_the_note(tmp_path: Path):
     path.write_text(
         "deck: shadow\ntitle: Shadow\ngiven: {x: torch.ones(2), y: torch.zeros(2)}\n"
         "cards:\n  - id: a\n    kind: output\n    given: {x: torch.arange(3)}\n"
-        "    expr: x + 1\n    accept: ['tensor([1, 2, 3])']\n",
+        "    expr: x + y\n    accept: ['tensor([1, 2, 3])']\n",
         encoding="utf-8",
     )
     (deck,) = load_decks([path]).decks
     fields = note_fields(deck, deck.cards[0])
-    assert fields.code == "y = torch.zeros(2)\nx = torch.arange(3)\nx + 1"
+    assert fields.code == "y = torch.zeros(2)\nx = torch.arange(3)\nx + y"
 
 
 def test_a_fresh_card_shows_its_fixed_draw_and_says_it_varies(tmp_path: Path, judge):
-    from quiz.progress.apkg import VARIES_NOTE, fixed_draws
+    from quiz.progress.apkg import fixed_draws
 
     path = tmp_path / "fresh.yaml"
     path.write_text(
-        "deck: fresh\ntitle: Fresh\ncards:\n  - id: clamp\n    kind: output\n"
+        "deck: fresh\ntitle: Fresh\ngiven: {unused: torch.zeros(2)}\n"
+        "cards:\n  - id: clamp\n    kind: output\n"
         "    fresh: true\n    given: {x: 'torch.randint(0, 10, (4,))'}\n"
         "    expr: x.clamp(2, 5)\n  - id: fixed\n    kind: output\n    expr: torch.ones(2)\n",
         encoding="utf-8",
@@ -165,9 +166,11 @@ def test_a_fresh_card_shows_its_fixed_draw_and_says_it_varies(tmp_path: Path, ju
     draws = fixed_draws([deck], judge)
     assert list(draws) == [("fresh", "clamp")]  # only fresh cards need a draw
     fields = note_fields(deck, deck.cards[0], draws["fresh", "clamp"])
-    assert fields.code == "x = tensor([4, 9, 3, 0])\nx.clamp(2, 5)"  # seed 0, as check
+    # seed 0, as check; the deck's given the card does not use is drawn but not shown
+    assert fields.code == "x = tensor([4, 9, 3, 0])\nx.clamp(2, 5)"
     assert fields.answer == "tensor([4, 5, 3, 2])"
-    assert VARIES_NOTE in fields.prompt and "randint" not in fields.code
+    assert fields.varies and "randint" not in fields.code
     notes = tmp_path / "fresh.apkg"
     assert write_apkg([deck], notes, draws) == 2
-    assert any("tensor([4, 5, 3, 2])" in flds for _, flds in _notes(notes, tmp_path))
+    (clamp,) = [flds for _, flds in _notes(notes, tmp_path) if "tensor([4, 5, 3, 2])" in flds]
+    assert "draws fresh values" in clamp
