@@ -112,6 +112,7 @@ class NewToday:
     studied: int  # new cards of this deck studied today
     left: int  # what it may still show today (its own limit and the all-decks one)
     deck_left: int  # what its own limit alone would still allow (raised ones included)
+    all_studied: int = 0  # new cards studied today over all decks, loaded here or not
 
     @property
     def held_back(self) -> int:
@@ -124,6 +125,11 @@ class NewToday:
         if self.held_back <= 0:
             return None
         return Limit.DECK if self.left == self.deck_left else Limit.ALL
+
+    @property
+    def held_by_all_decks(self) -> bool:
+        """Whether the all-decks limit, not the deck's own, holds its new cards back."""
+        return self.limit is Limit.ALL
 
 
 def new_today(
@@ -148,6 +154,7 @@ def new_today(
             studied=done[deck].new if deck in done else 0,
             left=min(waiting.get(deck, 0), left.new_room(deck)),
             deck_left=min(waiting.get(deck, 0), left.new[deck]),
+            all_studied=left.new_done,
         )
         for deck in decks
     }

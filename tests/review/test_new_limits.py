@@ -29,10 +29,10 @@ def test_the_all_decks_limit_is_named_when_it_holds_a_deck_back(session: Session
     assert session.next_card() is None
     new = session.new_today(["alpha", "beta"])
     # alpha met its own limit and the all-decks one at once: its own is the one named
-    assert new["alpha"] == NewToday(waiting=10, studied=20, left=0, deck_left=0)
+    assert new["alpha"] == NewToday(waiting=10, studied=20, left=0, deck_left=0, all_studied=20)
     assert new["alpha"].limit is Limit.DECK
     # beta studied nothing, yet shows none: the all-decks limit holds all 30 back
-    assert new["beta"] == NewToday(waiting=30, studied=0, left=0, deck_left=20)
+    assert new["beta"] == NewToday(waiting=30, studied=0, left=0, deck_left=20, all_studied=20)
     assert (new["beta"].held_back, new["beta"].limit) == (30, Limit.ALL)
 
 
