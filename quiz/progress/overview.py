@@ -93,10 +93,11 @@ def limit_note(new: NewToday, per_deck: int, all_decks: int) -> str | None:
         if new.limit is Limit.DECK
         else f"the daily limit of {all_decks} new cards over all decks"
     )
-    waiting = f"{new.held_back} new card{'s' * (new.held_back != 1)}"
+    one = new.held_back == 1
+    waiting = f"{new.held_back} {'new card waits' if one else 'new cards wait'}"
     if new.left == 0:
-        return f"{which} is reached; {waiting} wait"
-    return f"{which} leaves {new.left} for today; {waiting} more wait"
+        return f"{which} is reached; {waiting}"
+    return f"{which} leaves {new.left} for today; {waiting} beyond it"
 
 
 def _retention(session: Session, slugs: list[str]) -> dict[str, float]:
