@@ -74,7 +74,9 @@ class SummaryScreen(Screen[None]):
         heading = "Done for now." if summary.reviewed else "Nothing left to review here today."
         yield Static(heading, id="summary-heading")
         yield Static(table, id="summary-table")
-        yield Static(self.limit_text(), id="summary-limit")
+        limit = Static(self.limit_text(), id="summary-limit")
+        limit.display = self.summary.new_limit is not None
+        yield limit
         yield KeysFooter()
 
     def limit_text(self) -> Text:
