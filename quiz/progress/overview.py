@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from quiz.deck.model import Deck
 from quiz.progress.stats import retention_by_deck
 from quiz.review.cards import deck_sizes
-from quiz.review.queue import Counts, counts, counts_by_deck
+from quiz.review.queue import Counts, Limit, NewToday, counts, counts_by_deck
 from quiz.review.session import Session
 
 RETENTION_DAYS = 30
@@ -31,6 +31,7 @@ class DeckRow:
     left: Counts  # new / learning / review cards left today, within the limits
     total: int  # cards present in the file
     retention: float | None  # None when nothing was reviewed in the period
+    new: NewToday  # its new cards against the daily limits: which one holds some back
 
     @property
     def slug(self) -> str:
@@ -40,16 +41,14 @@ class DeckRow:
 def deck_rows(session: Session) -> list[DeckRow]:
     """Home's table: every deck of the session, in the session's order."""
     slugs = [deck.slug for deck in session.decks]
-    left = counts_by_deck(session.store, session.settings, slugs, session.now(), session.today())
+    left = counts_by_deck(
+        session.store, session.settings, slugs, session.now(), session.today(), session.extra_new
+    )
+    new = session.new_today(slugs)
     sizes = deck_sizes(session.store)
     kept = _retention(session, slugs)
     return [
-        DeckRow(
-            deck,
-            left[deck.slug],
-            sizes.get(deck.slug, 0),
-            kept.get(deck.slug),
-        )
+        DeckRow(deck, left[deck.slug], sizes.get(deck.slug, 0), kept.get(deck.slug), new[deck.slug])
         for deck in session.decks
     ]
 
@@ -57,7 +56,48 @@ def deck_rows(session: Session) -> list[DeckRow]:
 def all_left(session: Session) -> Counts:
     """What "review all" would study today: every deck together, so the overall limits apply."""
     slugs = [deck.slug for deck in session.decks]
-    return counts(session.store, session.settings, slugs, session.now(), session.today())
+    return counts(
+        session.store, session.settings, slugs, session.now(), session.today(), session.extra_new
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NewOverall:
+    """New cards studied today over all decks (those not loaded now too), against the
+    all-decks limit."""
+
+    studied: int
+    limit: int  # new_per_day_total
+    held_back: int  # new cards the decks hold beyond what today's limits allow
+
+    @property
+    def reached(self) -> bool:
+        return self.studied >= self.limit
+
+
+def new_overall(rows: list[DeckRow], limit: int) -> NewOverall:
+    """The all-decks figure for Home's header, from the rows already read."""
+    studied = max((row.new.all_studied for row in rows), default=0)
+    return NewOverall(studied, limit, sum(row.new.held_back for row in rows))
+
+
+def limit_note(new: NewToday, per_deck: int, all_decks: int) -> str | None:
+    """Why a deck shows fewer new cards than it holds, for Home and the summary.
+
+    None when no limit holds its new cards back.
+    """
+    if new.limit is None:
+        return None
+    which = (
+        f"this deck's daily limit of {per_deck} new cards"
+        if new.limit is Limit.DECK
+        else f"the daily limit of {all_decks} new cards over all decks"
+    )
+    one = new.held_back == 1
+    waiting = f"{new.held_back} {'new card waits' if one else 'new cards wait'}"
+    if new.left == 0:
+        return f"{which} is reached; {waiting}"
+    return f"{which} leaves {new.left} for today; {waiting} beyond it"
 
 
 def _retention(session: Session, slugs: list[str]) -> dict[str, float]:

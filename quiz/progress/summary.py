@@ -8,6 +8,7 @@ for a screen, so it lives in the progress layer, as Home's ``overview`` does.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,9 +16,11 @@ from typing import TYPE_CHECKING
 
 from quiz.judge.verdict import Rating, Verdict
 from quiz.review.cards import next_due
+from quiz.review.queue import NewToday
 from quiz.review.store import Store
 
 if TYPE_CHECKING:
+    from quiz.review.practice import Practice
     from quiz.review.session import Session
 
 
@@ -51,6 +54,9 @@ class Summary:
     right: int
     elapsed: timedelta
     next_due: datetime | None  # the earliest due card of the studied decks, if any
+    new_limit: str | None = None  # why new cards wait beyond today's limits (None: none do)
+    more_new: str | None = None  # the deck whose limit one key raises (one deck studied)
+    more_new_count: int = 0  # by how much: the deck's daily limit, or fewer if fewer wait
 
     @property
     def right_share(self) -> float | None:
@@ -61,9 +67,38 @@ def summarize(tally: Tally, store: Store, decks: Sequence[str], now: datetime) -
     return Summary(tally.reviewed, tally.right, now - tally.started, next_due(store, decks, now))
 
 
-def session_summary(session: Session, tally: Tally) -> Summary:
-    """The end of a sitting: ``tally``'s answers and when the session's studied decks are due."""
-    return summarize(tally, session.store, session.focused, session.now())
+def session_summary(study: Session | Practice, tally: Tally) -> Summary:
+    """The end of a sitting: ``tally``'s answers, when the studied decks are due, and, for a
+    scheduled review, whether today's new-card limits hold new cards of them back.
+
+    A practice drill ignores the schedule, so its summary says nothing of the limits.
+    """
+    from quiz.progress.overview import limit_note
+    from quiz.review.practice import Practice
+
+    session = study.session if isinstance(study, Practice) else study
+    summary = summarize(tally, session.store, session.focused, session.now())
+    if isinstance(study, Practice):
+        return summary
+    new = session.new_today()
+    held = [slug for slug, figures in new.items() if figures.limit is not None]
+    if not held or session.counts().new:  # a limit holds cards back only once none are left
+        return summary
+    settings = session.settings
+    notes = [
+        limit_note(new[slug], settings.new_per_day, settings.new_per_day_total) for slug in held
+    ]
+    note = notes[0] if len(held) == 1 else _all_decks_note(new, settings.new_per_day_total)
+    if len(session.focused) != 1:
+        return dataclasses.replace(summary, new_limit=note)
+    slug = session.focused[0]
+    more = min(new[slug].held_back, settings.new_per_day)
+    return dataclasses.replace(summary, new_limit=note, more_new=slug, more_new_count=more)
+
+
+def _all_decks_note(new: dict[str, NewToday], limit: int) -> str:
+    waiting = sum(figures.held_back for figures in new.values())
+    return f"today's new-card limits are reached ({limit} over all decks); {waiting} new cards wait"
 
 
 def format_duration(elapsed: timedelta) -> str:

@@ -10,13 +10,13 @@ Every pick is an indexed lookup (``cards_by_due``, ``cards_new_in_order``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from quiz.review.clock import StudyDay, to_text
-from quiz.review.log import answers_by_deck
+from quiz.review.log import DeckAnswers, answers_by_deck
 from quiz.review.settings import Settings
 from quiz.review.state import CardState, Phase
 from quiz.review.store import Store
@@ -45,24 +45,119 @@ class Counts:
 
 @dataclass(frozen=True, slots=True)
 class Quota:
-    """How many more new cards and reviews today, per deck and overall."""
+    """How many more new cards and reviews today, per deck and overall.
+
+    ``new_total`` and ``new_done`` are the all-decks figures; ``new_extra`` holds the
+    decks whose new-card limit the learner raised for today (``Session.study_more_new``):
+    such a deck may go that many new cards past both its own and the all-decks limit.
+    """
 
     new: dict[str, int]
     review: dict[str, int]
     new_total: int
     review_total: int
+    new_done: int = 0
+    new_extra: Mapping[str, int] = field(default_factory=dict)
+
+    def new_room(self, deck: str, taken: int = 0) -> int:
+        """New cards ``deck`` may still show today, after ``taken`` by decks before it."""
+        extra = self.new_extra.get(deck, 0)
+        return max(0, min(self.new[deck], self.new_total + extra - taken))
 
 
-def quota(store: Store, settings: Settings, decks: Sequence[str], day: StudyDay) -> Quota:
-    done = answers_by_deck(store, day.start, day.end)
+def quota(
+    store: Store,
+    settings: Settings,
+    decks: Sequence[str],
+    day: StudyDay,
+    extra_new: Mapping[str, int] | None = None,
+) -> Quota:
+    """Today's quota, counted from the log; ``extra_new`` raises some decks' new limit."""
+    return _quota(answers_by_deck(store, day.start, day.end), settings, decks, extra_new)
+
+
+def _quota(
+    done: Mapping[str, DeckAnswers],
+    settings: Settings,
+    decks: Sequence[str],
+    extra_new: Mapping[str, int] | None,
+) -> Quota:
+    extra = dict(extra_new or {})
     new_done = {deck: answered.new for deck, answered in done.items()}
     review_done = {deck: answered.review for deck, answered in done.items()}
+    new_total_done = sum(new_done.values())
     return Quota(
-        new={d: max(0, settings.new_per_day - new_done.get(d, 0)) for d in decks},
+        new={d: max(0, settings.new_per_day + extra.get(d, 0) - new_done.get(d, 0)) for d in decks},
         review={d: max(0, settings.reviews_per_day - review_done.get(d, 0)) for d in decks},
-        new_total=max(0, settings.new_per_day_total - sum(new_done.values())),
+        # may be below zero once a raised deck went past it: that deck's extra covers it
+        new_total=settings.new_per_day_total - new_total_done,
         review_total=max(0, settings.reviews_per_day_total - sum(review_done.values())),
+        new_done=new_total_done,
+        new_extra=extra,
     )
+
+
+class Limit(StrEnum):
+    """Which daily limit holds a deck's new cards back."""
+
+    DECK = "deck"  # the deck's own (new_per_day)
+    ALL = "all"  # the all-decks one (new_per_day_total)
+
+
+@dataclass(frozen=True, slots=True)
+class NewToday:
+    """A deck's new cards today, against the daily limits: what Home and the summary say."""
+
+    waiting: int  # new cards the deck could show, limits aside
+    studied: int  # new cards of this deck studied today
+    left: int  # what it may still show today (its own limit and the all-decks one)
+    deck_left: int  # what its own limit alone would still allow (raised ones included)
+    all_studied: int = 0  # new cards studied today over all decks, loaded here or not
+
+    @property
+    def held_back(self) -> int:
+        """New cards waiting beyond today's limits."""
+        return self.waiting - self.left
+
+    @property
+    def limit(self) -> Limit | None:
+        """The limit that holds cards back (None: none does)."""
+        if self.held_back <= 0:
+            return None
+        return Limit.DECK if self.left == self.deck_left else Limit.ALL
+
+    @property
+    def held_by_all_decks(self) -> bool:
+        """Whether the all-decks limit, not the deck's own, holds its new cards back."""
+        return self.limit is Limit.ALL
+
+
+def new_today(
+    store: Store,
+    settings: Settings,
+    decks: Sequence[str],
+    now: datetime,
+    day: StudyDay,
+    extra_new: Mapping[str, int] | None = None,
+) -> dict[str, NewToday]:
+    """Each deck of ``decks`` studied alone: its new cards waiting, studied and allowed today."""
+    if not decks:
+        return {}
+    done = answers_by_deck(store, day.start, day.end)
+    left = _quota(done, settings, decks, extra_new)
+    waiting = _per_deck(
+        store, "cards_new_in_order", "state = ?", (int(Phase.NEW),), decks, to_text(now)
+    )
+    return {
+        deck: NewToday(
+            waiting=waiting.get(deck, 0),
+            studied=done[deck].new if deck in done else 0,
+            left=min(waiting.get(deck, 0), left.new_room(deck)),
+            deck_left=min(waiting.get(deck, 0), left.new[deck]),
+            all_studied=left.new_done,
+        )
+        for deck in decks
+    }
 
 
 def _in(decks: Sequence[str]) -> str:
@@ -101,22 +196,25 @@ def _first_learning(
 
 
 def pick_next(
-    store: Store, settings: Settings, decks: Sequence[str], now: datetime, day: StudyDay
+    store: Store,
+    settings: Settings,
+    decks: Sequence[str],
+    now: datetime,
+    day: StudyDay,
+    extra_new: Mapping[str, int] | None = None,
 ) -> tuple[int, Queue] | None:
     """The row id of the card to show now, and the queue it comes from; None when done."""
     learning = _first_learning(store, decks, now, now)
     if learning is not None:
         return learning, Queue.LEARNING
-    left = quota(store, settings, decks, day)
+    left = quota(store, settings, decks, day, extra_new)
     if left.review_total > 0:
         open_decks = [d for d in decks if left.review[d] > 0]
         hit = _first_due(store, Phase.REVIEW, open_decks, day.end, now, inclusive=False)
         if hit is not None:
             return hit[0], Queue.REVIEW
-    if left.new_total > 0:
-        for deck in decks:
-            if left.new[deck] <= 0:
-                continue
+    for deck in decks:
+        if left.new_room(deck) > 0:
             row = store.db.conn.execute(
                 "SELECT id FROM cards INDEXED BY cards_new_in_order "
                 f"WHERE deck = ? AND state = ? AND {_ELIGIBLE} ORDER BY position LIMIT 1",
@@ -130,7 +228,12 @@ def pick_next(
 
 
 def counts(
-    store: Store, settings: Settings, decks: Sequence[str], now: datetime, day: StudyDay
+    store: Store,
+    settings: Settings,
+    decks: Sequence[str],
+    now: datetime,
+    day: StudyDay,
+    extra_new: Mapping[str, int] | None = None,
 ) -> Counts:
     """What is left today: learning cards due before the day ends, capped reviews and new.
 
@@ -144,15 +247,14 @@ def counts(
         f"AND {_ELIGIBLE} AND {_in(decks)}",
         (int(Phase.LEARNING), int(Phase.RELEARNING), to_text(day.end), to_text(now), *decks),
     )
-    left = quota(store, settings, decks, day)
+    left = quota(store, settings, decks, day, extra_new)
     review = _capped(
         store,
         "SELECT 1 FROM cards INDEXED BY cards_by_deck_due WHERE deck = ? AND state = ? AND due < ? "
         f"AND {_ELIGIBLE}",
         decks,
         lambda deck: (deck, int(Phase.REVIEW), to_text(day.end), to_text(now)),
-        left.review,
-        left.review_total,
+        lambda deck, found: min(left.review[deck], left.review_total - found),
     )
     new = _capped(
         store,
@@ -160,14 +262,18 @@ def counts(
         f"AND {_ELIGIBLE}",
         decks,
         lambda deck: (deck, int(Phase.NEW), to_text(now)),
-        left.new,
-        left.new_total,
+        left.new_room,
     )
     return Counts(new=new, learning=learning, review=review)
 
 
 def counts_by_deck(
-    store: Store, settings: Settings, decks: Sequence[str], now: datetime, day: StudyDay
+    store: Store,
+    settings: Settings,
+    decks: Sequence[str],
+    now: datetime,
+    day: StudyDay,
+    extra_new: Mapping[str, int] | None = None,
 ) -> dict[str, Counts]:
     """``counts`` for each deck of ``decks`` studied alone, as Home lists them.
 
@@ -179,7 +285,7 @@ def counts_by_deck(
     """
     if not decks:
         return {}
-    left = quota(store, settings, decks, day)
+    left = quota(store, settings, decks, day, extra_new)
     end, shown = to_text(day.end), to_text(now)
     learning = _per_deck(
         store,
@@ -195,7 +301,7 @@ def counts_by_deck(
     new = _per_deck(store, "cards_new_in_order", "state = ?", (int(Phase.NEW),), decks, shown)
     return {
         deck: Counts(
-            new=min(new.get(deck, 0), left.new[deck], left.new_total),
+            new=min(new.get(deck, 0), left.new_room(deck)),
             learning=learning.get(deck, 0),
             review=min(review.get(deck, 0), left.review[deck], left.review_total),
         )
@@ -225,13 +331,12 @@ def _capped(
     select: str,
     decks: Sequence[str],
     params: Callable[[str], tuple],
-    per_deck: dict[str, int],
-    total: int,
+    room_for: Callable[[str, int], int],
 ) -> int:
-    """Rows of ``select`` summed over ``decks``, at most ``per_deck`` each and ``total`` in all."""
+    """Rows of ``select`` summed over ``decks``, at most ``room_for(deck, found so far)`` each."""
     found = 0
     for deck in decks:
-        room = min(per_deck[deck], total - found)
+        room = room_for(deck, found)
         if room <= 0:
             continue
         found += store.scalar(f"SELECT count(*) FROM ({select} LIMIT ?)", (*params(deck), room))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from quiz.deck.check import load_decks
@@ -33,7 +33,7 @@ from quiz.review.cards import CardRef, StoredCard, get_card
 from quiz.review.clock import Clock, StudyDay, as_utc, day_start, study_day, system_clock
 from quiz.review.errors import ReviewError
 from quiz.review.log import Recorded, Undone, last_review_id, undo_answer
-from quiz.review.queue import Counts, Queue, counts, pick_next, queue_of
+from quiz.review.queue import Counts, NewToday, Queue, counts, new_today, pick_next, queue_of
 from quiz.review.scheduling import Preview
 from quiz.review.settings import Settings
 from quiz.review.store import Store
@@ -66,6 +66,7 @@ class Session:
         self._turn: Turn | None = None
         self._history: list[int] = []  # review ids answered in this session, for undo
         self._focus: list[str] | None = None  # the decks studied now (None: all of them)
+        self._more_new: tuple[date, dict[str, int]] | None = None  # a study day's raised limits
 
     @classmethod
     def start(
@@ -197,14 +198,51 @@ class Session:
                 return self._turn.study
             self._turn = None
         now = self.now()
-        picked = pick_next(self.store, self.settings, self._studied(), now, self.today())
+        picked = pick_next(
+            self.store, self.settings, self._studied(), now, self.today(), self.extra_new
+        )
         if picked is None:
             return None
         self._show(get_card(self.store, picked[0]), picked[1])
         return self.current
 
     def counts(self) -> Counts:
-        return counts(self.store, self.settings, self._studied(), self.now(), self.today())
+        return counts(
+            self.store, self.settings, self._studied(), self.now(), self.today(), self.extra_new
+        )
+
+    # -- the daily new-card limits -----------------------------------------------------
+
+    def new_today(self, slugs: Iterable[str] | None = None) -> dict[str, NewToday]:
+        """Each deck (default: those studied now) alone: new cards waiting, studied and
+        allowed today, and which limit holds the rest back."""
+        chosen = self._studied() if slugs is None else [self.deck(s).slug for s in slugs]
+        return new_today(
+            self.store, self.settings, chosen, self.now(), self.today(), self.extra_new
+        )
+
+    @property
+    def extra_new(self) -> dict[str, int]:
+        """Today's raised new-card limits, by deck (``study_more_new``); empty on a new day."""
+        if self._more_new is None or self._more_new[0] != self.today().day:
+            return {}
+        return dict(self._more_new[1])
+
+    def study_more_new(self, slug: str, count: int | None = None) -> int:
+        """Let deck ``slug`` show ``count`` more new cards today (default: its daily limit),
+        past both its own limit and the all-decks one, as Anki's custom study "increase
+        today's new card limit" does. The cards studied are recorded as any new card is,
+        so they count as studied today. The raise lasts for this session's study day.
+        Returns how many new cards the deck may now show today.
+        """
+        deck = self.deck(slug).slug
+        more = self.settings.new_per_day if count is None else count
+        if more < 1:
+            raise ReviewError(f"raise the limit by at least 1 new card, not {more}")
+        raised = self.extra_new
+        raised[deck] = raised.get(deck, 0) + more
+        self._more_new = (self.today().day, raised)
+        return self.new_today([deck])[deck].left
 
     @property
     def current(self) -> StudyCard | None:

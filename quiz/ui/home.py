@@ -39,6 +39,7 @@ def kinds_line(deck: Deck) -> str:
 
 
 COLUMNS = ("Deck", "New", "Learning", "Due", "Total", "Retention 30d")
+HELD = "*"  # after a New figure: the all-decks limit holds back new cards of the deck
 TITLE_WIDTH = (16, 48)  # the Deck column's narrowest and widest; the figures take ~52 columns
 
 
@@ -151,12 +152,21 @@ class HomeScreen(FollowsLanguage, Screen[None]):
             return f"{size} · opening your progress…"
         if not self.figures:
             return size
-        from quiz.progress.overview import all_left
+        from quiz.progress.overview import all_left, new_overall
 
         left = all_left(session)
-        return (
+        today = (
             f"{size} · today, all decks: "
             f"{left.new} new, {left.learning} learning, {left.review} due (r)"
+        )
+        rows = list(self.figures.values())
+        if not any(row.new.held_by_all_decks for row in rows):
+            return today
+        overall = new_overall(rows, session.settings.new_per_day_total)
+        reached = ", limit reached" if overall.reached else ""
+        return (
+            f"{today}\nnew today: {overall.studied} of {overall.limit} (all decks){reached}"
+            f" · {HELD} new cards wait (o)"
         )
 
     def selected_slug(self) -> str | None:
@@ -179,7 +189,21 @@ class HomeScreen(FollowsLanguage, Screen[None]):
             return
         description = deck.description.get(self.language) if deck.description else ""
         details = f"{deck.slug} · {kinds_line(deck)}\n{description}".strip()
+        limited = self._limit_line(deck.slug)
+        if limited:
+            details = f"{details}\n{HELD} {limited}"
         self.query_one("#details", Static).update(details)
+
+    def _limit_line(self, slug: str) -> str | None:
+        """Which daily limit holds the deck's new cards back, if one does."""
+        row = self.figures.get(slug)
+        session = host(self.app).session
+        if row is None or session is None:
+            return None
+        from quiz.progress.overview import limit_note
+
+        settings = session.settings
+        return limit_note(row.new, settings.new_per_day, settings.new_per_day_total)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -246,8 +270,11 @@ def _figures(row: DeckRow) -> list[Text]:
     """A deck's figures as table cells (Text, not strings: a table reads a string as markup)."""
     from quiz.progress.overview import format_retention
 
+    new = _figure(row.left.new, "cyan")
+    if row.new.held_by_all_decks:  # the all-decks limit holds some back: the header says so
+        new = Text.assemble(new, (HELD, "yellow"), justify="right")
     return [
-        _figure(row.left.new, "cyan"),
+        new,
         _figure(row.left.learning, "red"),
         _figure(row.left.review, "green"),
         Text(str(row.total), justify="right"),

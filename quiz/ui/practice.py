@@ -36,8 +36,8 @@ class PracticeDialog(ModalScreen[PracticeChoice | None]):
 
         PracticeDialog #practice-dialog {
             width: 70;
-            height: auto;
-            max-height: 90%;
+            max-width: 100%;
+            height: 90%;
             border: thick $primary;
             background: $surface;
             padding: 1 2;
@@ -49,8 +49,9 @@ class PracticeDialog(ModalScreen[PracticeChoice | None]):
         }
 
         PracticeDialog #practice-options {
-            height: auto;
-            max-height: 14;
+            height: 1fr;  /* the rest of the dialog: the checkbox and the buttons stay in view */
+            text-wrap: nowrap;  /* a title is cut, not wrapped away from its label */
+            text-overflow: ellipsis;
         }
 
         PracticeDialog #practice-buttons {
@@ -79,15 +80,11 @@ class PracticeDialog(ModalScreen[PracticeChoice | None]):
             yield Label("Practise a deck or a tag, whatever the schedule says", id="practice-title")
             # Text, not a string: an option's string is read as markup, and titles are text
             options = [
-                Option(Text(f"deck  {printable(title, multiline=False)}"), id=f"deck:{slug}")
-                for slug, title in self.decks
+                Option(_line("deck  ", title), id=f"deck:{slug}") for slug, title in self.decks
             ]
-            options += [
-                Option(Text(f"tag   #{printable(tag, multiline=False)}"), id=f"tag:{tag}")
-                for tag in self.tags
-            ]
+            options += [Option(_line("tag   #", tag), id=f"tag:{tag}") for tag in self.tags]
             yield OptionList(*options, id="practice-options")
-            yield Checkbox("count these answers in the schedule (c)", id="practice-counted")
+            yield Checkbox(counted_label(False), id="practice-counted")
             with Horizontal(id="practice-buttons"):
                 yield Button("Practise", variant="primary", id="practice-go")
                 yield Button("Cancel", id="practice-cancel")
@@ -112,6 +109,9 @@ class PracticeDialog(ModalScreen[PracticeChoice | None]):
     def action_toggle_counted(self) -> None:
         self.query_one(Checkbox).toggle()
 
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = counted_label(event.value)
+
     def action_cancel(self) -> None:
         self.dismiss(None)
 
@@ -124,3 +124,17 @@ class PracticeDialog(ModalScreen[PracticeChoice | None]):
             self.dismiss(PracticeChoice(name, None, counted))
         else:
             self.dismiss(PracticeChoice(None, name, counted))
+
+
+def counted_label(counted: bool) -> str:
+    """The checkbox's state in words: a box's mark alone is easy to misread."""
+    if counted:
+        return "counted: yes, the answers go into the schedule (c)"
+    return "counted: no, the schedule is left alone (c)"
+
+
+def _line(kind: str, name: str) -> Text:
+    """One option, kept on one line by the list's CSS: a long title (a Chinese one has no
+    space to wrap at) is cut with an ellipsis rather than wrapped away from its label."""
+    # Text, not a string: an option's string is read as markup, and titles are text
+    return Text(f"{kind}{printable(name, multiline=False)}")

@@ -72,6 +72,8 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         ReviewScreen #counts {
             height: 1;
             padding: 0 1;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
             background: $boost;
         }
 
@@ -296,15 +298,23 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
             text.append(f"{name} ", style="dim")
             text.append(f"{count}", style=style)
             text.append("   ")
+        if isinstance(self.study, Practice):  # before the card: never the part cut off
+            counted = "counted" if self.study.counted else "not counted"
+            text.append(f"practice {self.study.name}, {counted}", style="italic")
+            text.append("   ")
         if self.card is not None:
             study = self.card
             text.append(f"│ {study.ref} · {study.card.kind.value}", style="dim")
             if study.edited:
                 text.append("  (edited since your last answer)", style="italic")
-        if isinstance(self.study, Practice):
-            counted = "counted" if self.study.counted else "not counted"
-            text.append(f"   practice {self.study.name}, {counted}", style="italic")
         self.query_one("#counts", Static).update(text)
+
+    def _intervals(self) -> dict[Rating, timedelta] | None:
+        """The ratings' intervals; None in a drill that is not counted, where no rating
+        changes the schedule."""
+        if isinstance(self.study, Practice) and not self.study.counted:
+            return None
+        return self.study.preview().intervals()
 
     def finish(self) -> None:
         """Nothing left: replace this screen with the summary."""
@@ -312,7 +322,7 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
 
         self.phase = ReviewStep.DONE
         session = self.study.session if isinstance(self.study, Practice) else self.study
-        summary = session_summary(session, self.tally)
+        summary = session_summary(self.study, self.tally)
         self.app.switch_screen(SummaryScreen(summary, self.heading, session.tz))
 
     # -- answering ---------------------------------------------------------------------
@@ -336,7 +346,7 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="judge", name="judge")
     def judge_answer(self, answer: str, used_hint: bool) -> None:
         verdict = self.study.submit(answer, used_hint=used_hint)
-        intervals = self.study.preview().intervals() if verdict.gradable else None
+        intervals = self._intervals() if verdict.gradable else None
         self.post_message(self.Judged(verdict, intervals, answer))
 
     def on_review_screen_judged(self, message: Judged) -> None:
@@ -396,7 +406,7 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
             demo.display = True
             self.run_demo(self.card)
         try:
-            intervals = self.study.preview().intervals()
+            intervals = self._intervals()
         except UserError as error:
             self.notify(str(error), severity="error")
             return

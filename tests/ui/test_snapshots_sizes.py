@@ -108,14 +108,29 @@ def test_summary_80x24(app_factory, snap_compare):
     assert snap_compare(app, terminal_size=(80, 24), run_before=finish)
 
 
+LONG_TITLE = """\
+deck: long-title
+title:
+  en: Reductions and norms, with a title long enough to be cut
+  zh: 归约与范数:sum、mean、max、argmax、topk、norm 以及它们的 dim 与 keepdim 参数
+cards:
+  - {id: one, kind: flash, front: Front, back: Back}
+"""
+
+
 @pytest.mark.parametrize("size", SIZES)
-def test_practice_dialog(app_factory, snap_compare, size):
+def test_practice_dialog(app_factory, deck_folder: Path, snap_compare, size):
+    """Chinese titles stay on their option's line (cut, not wrapped); the checkbox says
+    "counted: yes" in words; the buttons stay in view at 80x24."""
+    (deck_folder / "long-title.yaml").write_text(LONG_TITLE, encoding="utf-8")
+
     async def open_dialog(pilot) -> None:
         await launched(pilot)
-        await pilot.press("p")
+        await pilot.press("p", "c")
         await _settle(pilot)
 
-    assert snap_compare(app_factory(), terminal_size=size, run_before=open_dialog)
+    app = app_factory(language="zh")
+    assert snap_compare(app, terminal_size=size, run_before=open_dialog)
 
 
 @pytest.mark.parametrize("size", SIZES)
