@@ -6,11 +6,18 @@ thread worker so the screen never blocks while torch works, and report back thro
 ``Judged``; ratings, undo, bury and suspend are quick database writes made here.
 Every refusal of the engine becomes a notification; nothing the learner types can
 crash the screen.
+
+The card, the answer box, the verdict and the rating bar sit together in one column at
+the top, as Anki keeps a card together, so the eye never jumps across empty rows;
+``share_rows`` gives a long question and a long verdict each their part of the column,
+and each scrolls in its part. Code in a card wraps at the screen's edge instead of
+running past it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from enum import Enum, auto
 from pathlib import Path
@@ -19,16 +26,17 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Markdown, Static
 from textual.worker import Worker, WorkerState
 
-from quiz.deck.model import CardKind, FlashCard
+from quiz.deck.model import AnyCard, CardKind, Deck, FlashCard
 from quiz.deck.printable import printable
+from quiz.deck.usedgivens import used_given_names
 from quiz.errors import UserError
-from quiz.judge.presentation import PLAIN
+from quiz.judge.presentation import PLAIN, Presentation
 from quiz.judge.verdict import Outcome, Rating, Verdict
 from quiz.progress.summary import Tally, session_summary
 from quiz.review.practice import Practice
@@ -43,6 +51,9 @@ from quiz.ui.verdict import RATING_NAMES, RatingBar, VerdictPanel
 
 Study = Session | Practice
 
+QUESTION_SHARE = 0.6  # of the column's free rows, what a long question keeps beside a verdict
+MIN_VERDICT_ROWS = 4  # a border and two lines of text, however small the terminal
+
 KEYS_HELP = {  # what the keys do now, under the answer box (printable keys type there)
     "line": "Enter submits · ctrl+t hint · Tab leaves the box (then u undo, b bury, s suspend, "
     "e edit)",
@@ -53,6 +64,33 @@ KEYS_HELP = {  # what the keys do now, under the answer box (printable keys type
     "front": "Space shows the back · ctrl+t hint",
     "back": "1–4 rate (Enter: Good) · u undo · b bury · s suspend · e edit",
 }
+
+
+def share_rows(free: int, question: int, verdict: int) -> tuple[int, int]:
+    """The rows the question and the verdict get of ``free`` rows (the column less the answer
+    box and the rating bar), each wanting the rows given (0: no verdict shown).
+
+    Both whole when they fit. Else the question stays whole if that leaves the verdict its
+    share; a longer question keeps ``QUESTION_SHARE`` of the rows and scrolls, and the
+    verdict takes the rest and scrolls.
+    """
+    free = max(free, 0)
+    if question + verdict <= free or not verdict:
+        return min(question, free), verdict
+    shown_question = min(question, max(int(free * QUESTION_SHARE), free - verdict))
+    shown_verdict = max(min(verdict, free - shown_question), min(verdict, MIN_VERDICT_ROWS))
+    return max(free - shown_verdict, 1), shown_verdict
+
+
+def only_used_givens(deck: Deck, card: AnyCard, shown: Presentation) -> tuple[Deck, Presentation]:
+    """``deck`` and ``shown`` with only the givens ``card`` uses (``quiz.deck.usedgivens``),
+    for showing the question: the judge still evaluates every given."""
+    keep = used_given_names(deck, card)
+    deck = replace(deck, given=tuple(given for given in deck.given if given.name in keep))
+    drawn = tuple((name, value) for name, value in shown.givens if name in keep)
+    if drawn:  # an empty draw would read as one still awaited
+        shown = replace(shown, givens=drawn)
+    return deck, shown
 
 
 class ReviewStep(Enum):
@@ -77,9 +115,19 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
             background: $boost;
         }
 
-        ReviewScreen #card {
+        ReviewScreen #study {
             height: 1fr;
+        }
+
+        ReviewScreen #card {
+            height: auto;
             padding: 0 1;
+        }
+
+        /* code wraps at the edge: a fence scrolls sideways only with a hidden scrollbar */
+        ReviewScreen #card MarkdownFence > Label {
+            width: 1fr;
+            padding: 0 2;  /* the fence's margin already sets it apart */
         }
 
         ReviewScreen #card Markdown {
@@ -167,21 +215,55 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         yield Header()
         yield Static(id="counts")
         yield TorchStatus()
-        with VerticalScroll(id="card"):
-            yield Markdown(id="prompt", open_links=False)  # a deck may dress any URL as a button
-            yield Static(id="hint")
-            yield Markdown(id="back", open_links=False)
-            yield Static(id="demo")
-        yield AnswerLine(id="answer-line")
-        yield CodeBox(id="answer-code")
-        yield VerdictPanel(id="verdict")
-        yield RatingBar(id="ratings")
+        with Vertical(id="study"):
+            with VerticalScroll(id="card"):
+                yield Markdown(id="prompt", open_links=False)  # a deck may dress a URL as a button
+                yield Static(id="hint")
+                yield Markdown(id="back", open_links=False)
+                yield Static(id="demo")
+            yield AnswerLine(id="answer-line")
+            yield CodeBox(id="answer-code")
+            yield VerdictPanel(id="verdict")
+            yield RatingBar(id="ratings")
         yield Static(id="keys-help")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = self.heading
+        card = self.query_one("#card", VerticalScroll)
+        panel = self.query_one(VerdictPanel)
+        # what they hold is laid out after an update returns: share the rows once it is
+        self.watch(card, "virtual_size", self.fit_column, init=False)
+        self.watch(panel, "virtual_size", self.fit_column, init=False)
         self.show_next()
+
+    def on_resize(self) -> None:
+        self.refit()
+
+    def refit(self) -> None:
+        """Share the column's rows again once what was just shown or hidden is laid out."""
+        self.call_after_refresh(self.fit_column)
+
+    def fit_column(self) -> None:
+        """Give the question and the verdict their rows of the column (``share_rows``)."""
+        column = self.query_one("#study", Vertical)
+        card = self.query_one("#card", VerticalScroll)
+        panel = self.query_one(VerdictPanel)
+        fixed = sum(
+            widget.outer_size.height + widget.styles.margin.height
+            for widget in (
+                self.query_one(AnswerLine),
+                self.query_one(CodeBox),
+                self.query_one(RatingBar),
+            )
+            if widget.display
+        )
+        verdict = panel.virtual_size.height + panel.styles.gutter.height if panel.display else 0
+        question_rows, verdict_rows = share_rows(
+            column.size.height - fixed, card.virtual_size.height, verdict
+        )
+        card.styles.max_height = question_rows
+        panel.styles.max_height = max(verdict_rows, 1)
 
     def on_screen_resume(self) -> None:
         """Back from another screen (Browse, say): if the card shown was suspended or
@@ -239,6 +321,7 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self.update_counts()
         self.refresh_bindings()
+        self.refit()
 
     def show_question(self, study: StudyCard, *, drawn: bool = False) -> None:
         """The question as this review shows it; once the draw is over (``drawn``), a draw
@@ -246,8 +329,9 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         shown = study.presentation
         if drawn and shown.awaiting_draw:
             shown = PLAIN
+        deck, shown = only_used_givens(study.deck, study.card, shown)
         self.query_one("#prompt", Markdown).update(
-            question_markdown(study.deck, study.card, self.language, shown)
+            question_markdown(deck, study.card, self.language, shown)
         )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="draw", name="draw")
@@ -341,6 +425,7 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         waiting = "judging…" if self._torch_ready() else "judging… (loading torch)"
         self.query_one(VerdictPanel).show_text(Text(waiting, style="dim"))
         self.refresh_bindings()
+        self.refit()
         self.judge_answer(answer, self.used_hint)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="judge", name="judge")
@@ -370,6 +455,7 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
             self.query_one(RatingBar).show_ratings(message.intervals, verdict.suggested)
             self.set_focus(None)
         self.refresh_bindings()
+        self.refit()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The app reports a failed worker; a failed judging reopens the answer box."""
@@ -389,6 +475,7 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
             box.disabled = False
             box.focus()
             self.refresh_bindings()
+            self.refit()
 
     # -- flash cards -------------------------------------------------------------------
 
@@ -413,6 +500,7 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         self.phase = ReviewStep.BACK
         self.query_one(RatingBar).show_ratings(intervals, Rating.GOOD)
         self.refresh_bindings()
+        self.refit()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="demo", name="demo")
     def run_demo(self, card: StudyCard) -> None:

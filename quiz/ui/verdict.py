@@ -156,13 +156,13 @@ class VerdictPanel(VerticalScroll, can_focus=False):
 
     A scroll box around the text, so a long verdict (a 12x10 tensor, a long
     explanation) scrolls inside its border (pageup / pagedown on the review screen)
-    instead of pushing the question off a small terminal.
+    instead of pushing the question off a small terminal: the review screen sets its
+    ``max-height`` to the rows the question leaves it.
     """
 
     DEFAULT_CSS = """
         VerdictPanel {
             height: auto;
-            max-height: 40%;
             padding: 0 1;
             margin: 0 1;
             border: round $primary;
