@@ -67,16 +67,17 @@ KEYS_HELP = {  # what the keys do now, under the answer box (printable keys type
 
 
 def share_rows(free: int, question: int, verdict: int) -> tuple[int, int]:
-    """The rows the question and the verdict get of ``free`` rows (the column less the answer
-    box and the rating bar), each wanting the rows given (0: no verdict shown).
+    """The most rows the question and the verdict may take of ``free`` rows (the column less
+    the answer box and the rating bar), each wanting the rows given (0: no verdict shown).
 
-    Both whole when they fit. Else the question stays whole if that leaves the verdict its
-    share; a longer question keeps ``QUESTION_SHARE`` of the rows and scrolls, and the
-    verdict takes the rest and scrolls.
+    Both whole when they fit, the question free to grow into the rows the verdict leaves
+    (a question is drawn a moment after it is shown). Else the question stays whole if
+    that leaves the verdict its share; a longer question keeps ``QUESTION_SHARE`` of the
+    rows and scrolls, and the verdict takes the rest and scrolls.
     """
     free = max(free, 0)
     if question + verdict <= free or not verdict:
-        return min(question, free), verdict
+        return max(free - verdict, 1), verdict
     shown_question = min(question, max(int(free * QUESTION_SHARE), free - verdict))
     shown_verdict = max(min(verdict, free - shown_question), min(verdict, MIN_VERDICT_ROWS))
     return max(free - shown_verdict, 1), shown_verdict
@@ -262,7 +263,7 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         question_rows, verdict_rows = share_rows(
             column.size.height - fixed, card.virtual_size.height, verdict
         )
-        card.styles.max_height = question_rows
+        card.styles.max_height = max(question_rows, 1)
         panel.styles.max_height = max(verdict_rows, 1)
 
     def on_screen_resume(self) -> None:

@@ -142,8 +142,8 @@ async def test_a_long_demo_line_wraps_instead_of_being_cut(shape_app):
 @pytest.mark.parametrize(
     ("free", "question", "verdict", "shares"),
     [
-        (20, 5, 8, (5, 8)),  # both fit: each its own height
-        (20, 30, 0, (20, 0)),  # no verdict: the question takes every row
+        (20, 5, 8, (12, 8)),  # both fit: the question may grow into what the verdict leaves
+        (20, 30, 0, (20, 0)),  # no verdict: the question may take every row
         (20, 5, 40, (5, 15)),  # a short question stays whole; the verdict takes the rest
         (20, 30, 40, (12, 8)),  # both long: the question keeps its share
         (5, 30, 40, (1, MIN_VERDICT_ROWS)),  # a tiny terminal still shows some verdict
