@@ -7,12 +7,13 @@ name in turn (``y: x * 2`` needs ``x``), in the order the judge evaluates them. 
 own givens were written for it and are always shown.
 
 A card names what its expressions read: an output card's ``expr``, the ``solution`` of a
-code or cloze card and a cloze card's ``template``, a flash card's ``demo``, a choice
-card's options that are Python, and the code spans (`` `x.sum()` ``) of its prompt or
-front in every language. Names are read from the parsed expression, so ``x`` in
-``t.x`` or ``"x"`` is not the given ``x``; text that does not parse is read for
-identifiers instead, which can only show a given too many. This is plain data, with no
-torch and no Textual: the review screen and the Anki export share it.
+code or cloze card, the names a code card's answer must use (``require``), a cloze
+card's ``template``, a flash card's ``demo``, a choice card's options that are Python,
+and the code spans (`` `x.sum()` ``) of its prompt or front in every language. Names are
+read from the parsed expression, so ``x`` in ``t.x`` or ``"x"`` is not the given ``x``;
+text that does not parse is read for identifiers instead, which can only show a given
+too many. This is plain data, with no torch and no Textual: the review screen and the
+Anki export share it.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def card_sources(card: AnyCard) -> tuple[str, ...]:
     if isinstance(card, OutputCard):
         sources.append(card.expr)
     elif isinstance(card, CodeCard):
-        sources.append(card.solution)
+        sources += [card.solution, *card.require]  # a required name must be in view
     elif isinstance(card, ClozeCard):
         sources += [card.template, card.solution]
     elif isinstance(card, FlashCard):

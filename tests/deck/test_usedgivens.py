@@ -114,9 +114,20 @@ def test_code_spans_of_the_prompt_name_givens_in_every_language() -> None:
 
 def test_every_kind_names_its_expressions() -> None:
     shared = deck(
-        ("a", "torch.ones(2)"), ("b", "torch.ones(2)"), ("c", "torch.ones(2)"), ("d", "1")
+        ("a", "torch.ones(2)"),
+        ("b", "torch.ones(2)"),
+        ("c", "torch.ones(2)"),
+        ("d", "1"),
+        ("e", "2"),
     )
-    code = CodeCard(id="k", kind=CardKind.CODE, prompt=PROMPT, solution="a.sum()", location=HERE)
+    code = CodeCard(
+        id="k",
+        kind=CardKind.CODE,
+        prompt=PROMPT,
+        solution="a.sum()",
+        require=("e",),  # the answer must use e: it is shown
+        location=HERE,
+    )
     cloze = ClozeCard(
         id="z",
         kind=CardKind.CLOZE,
@@ -142,4 +153,4 @@ def test_every_kind_names_its_expressions() -> None:
         location=HERE,
     )
     shown = {card.id: used_given_names(shared, card) for card in (code, cloze, flash, choice)}
-    assert shown == {"k": {"a"}, "z": {"b"}, "f": {"c"}, "o": {"d"}}
+    assert shown == {"k": {"a", "e"}, "z": {"b"}, "f": {"c"}, "o": {"d"}}
