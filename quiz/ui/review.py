@@ -234,8 +234,8 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         card = self.query_one("#card", VerticalScroll)
         panel = self.query_one(VerdictPanel)
         # what they hold is laid out after an update returns: share the rows once it is
-        self.watch(card, "virtual_size", self.fit_column, init=False)
-        self.watch(panel, "virtual_size", self.fit_column, init=False)
+        self.watch(card, "virtual_size", self.refit, init=False)
+        self.watch(panel, "virtual_size", self.refit, init=False)
         self.show_next()
 
     def on_resize(self) -> None:
