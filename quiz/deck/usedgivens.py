@@ -72,7 +72,8 @@ def card_sources(card: AnyCard) -> tuple[str, ...]:
     elif isinstance(card, CodeCard):
         sources += [card.solution, *card.require]  # a required name must be in view
     elif isinstance(card, ClozeCard):
-        sources += [card.template, card.solution]
+        # filled: a blank glued to a name (``w____``) would hide the name
+        sources += [card.filled(card.solution), card.solution]
     elif isinstance(card, FlashCard):
         sources += [card.demo] if card.demo else []
     elif isinstance(card, ChoiceCard):

@@ -9,8 +9,7 @@ passed through; links and images are not made (a link stays its source text, and
 image could fetch a URL whenever the card is shown); and text cannot form Anki's own
 tags (``[sound:...]``, ``[latex]``, ``[$]``): their ``[`` is written as an entity.
 
-Which givens a note shows is decided here too (``used_givens``): the ones the card's
-expressions and the code in its prompt name, with the givens those depend on.
+Which givens a note shows is the review screen's rule, ``quiz.deck.usedgivens``.
 """
 
 from __future__ import annotations
@@ -23,15 +22,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 
 from quiz.deck.model import (
-    AnyCard,
-    ChoiceCard,
-    ClozeCard,
-    CodeCard,
-    Deck,
-    FlashCard,
-    OutputCard,
     Text,
-    card_givens,
 )
 from quiz.deck.printable import printable
 
@@ -99,37 +90,3 @@ def text_html(text: Text, languages: Sequence[str]) -> str:
         f'<div lang="{language}">{markdown_html(part)}</div>'
         for language, part in texts(text, languages)
     )
-
-
-# -- the givens a note shows -----------------------------------------------------------
-
-_NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")  # an identifier that is not an attribute
-_CODE_SPAN = re.compile(r"`+([^`]+)`+")
-
-
-def _expressions(card: AnyCard) -> list[str]:
-    """The code of a card that may name givens: its expressions, and the code spans of
-    its question (a choice card's values are often asked about in the prompt alone)."""
-    question = card.front if isinstance(card, FlashCard) else card.prompt
-    code = [span for _, text in question.variants for span in _CODE_SPAN.findall(text)]
-    if isinstance(card, OutputCard):
-        return [card.expr, *code]
-    if isinstance(card, CodeCard):
-        return [card.solution, *code]
-    if isinstance(card, ClozeCard):  # filled: a blank glued to a name ("w____") hides it
-        return [card.filled(card.solution), *code]
-    if isinstance(card, ChoiceCard):
-        return [*card.options, *code]
-    return [card.demo or "", *code]
-
-
-def used_givens(deck: Deck, card: AnyCard) -> list[tuple[str, str]]:
-    """The givens (name, expression) the card shows, in order: its own, and the deck's
-    that its expressions name, directly or through another shown given."""
-    givens = card_givens(deck, card)
-    own = {given.name for given in card.given}
-    wanted = own | {name for code in _expressions(card) for name in _NAME.findall(code)}
-    for name, expr in reversed(givens):  # a given names only the givens before it
-        if name in wanted:
-            wanted |= set(_NAME.findall(expr))
-    return [(name, expr) for name, expr in givens if name in wanted]

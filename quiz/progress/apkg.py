@@ -32,8 +32,9 @@ from quiz.deck.model import (
     Text,
 )
 from quiz.deck.printable import printable
+from quiz.deck.usedgivens import used_givens
 from quiz.errors import UserError
-from quiz.progress.anki_html import code_html, text_html, used_givens
+from quiz.progress.anki_html import code_html, text_html
 
 if TYPE_CHECKING:
     from quiz.judge.judge import Judge

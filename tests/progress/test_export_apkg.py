@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from quiz.cli import app
 from quiz.deck.check import load_decks
 from quiz.deck.model import Deck
-from quiz.progress.anki_html import markdown_html, used_givens
+from quiz.deck.usedgivens import used_givens
+from quiz.progress.anki_html import markdown_html
 from quiz.progress.apkg import note_fields, note_html, write_apkg
 from quiz.review.settings import Settings
 from quiz.review.store import Store
