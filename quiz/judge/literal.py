@@ -219,8 +219,8 @@ class _Parser:
         following = self.peek()
         if following.kind == tokenize.OP and following.text not in (",", ")", "]"):
             raise LiteralError("that looks like code; type the value it gives instead")
-        if name in ("True", "False"):
-            return Scalar(name == "True")
+        if name.lower() in ("true", "false"):  # JSON's and C's spelling is the same fact
+            return Scalar(name.lower() == "true")
         if name == "None":
             return NoneValue()
         if name in ("nan", "inf", "math.nan", "math.inf", "torch.nan", "torch.inf"):

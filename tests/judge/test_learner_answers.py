@@ -139,6 +139,8 @@ CASES = [
     ),  # issue:
     ("bools", "[True, False, True]", R, "right"),
     ("bools", "tensor([ True, False,  True])", R, "right"),
+    ("bools", "[true, false, true]", R, "right"),  # JSON's spelling: the same fact
+    ("bools", "[true, true, true]", W, "differs at [1]"),
     ("bools", "[True, True, True]", W, "differs at [1]"),
     # exceptions as answers
     ("mm-raises", "RuntimeError", R, "right"),  # issue:
