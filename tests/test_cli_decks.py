@@ -79,7 +79,7 @@ def test_a_deck_opened_by_path_is_remembered_until_forgotten(
     code, out = cli(
         "export", "--format", "apkg", "--deck", "my-deck", "-o", str(package), "--db", db
     )
-    assert code == 0 and package.is_file() and "1 notes in 1 decks" in out
+    assert code == 0 and package.is_file() and "1 note in 1 deck (Anki package)" in out
 
     # the file is gone: said in one line, its progress kept
     elsewhere.rename(tmp_path / "moved.yaml")

@@ -111,7 +111,8 @@ def _export_apkg(
     decks = known.find(wanted) if wanted else known.decks.decks
     draws = _fixed_draws(decks) if any(c.varies for d in decks for c in d.cards) else {}
     notes = write_apkg(decks, output, draws, languages)
-    return f"wrote {output}: {notes} notes in {len(decks)} decks (Anki package)"
+    notes_in = f"{notes} note{'s' if notes != 1 else ''} in {len(decks)} deck"
+    return f"wrote {output}: {notes_in}{'s' if len(decks) != 1 else ''} (Anki package)"
 
 
 def _fixed_draws(decks: Sequence[Deck]) -> dict[tuple[str, str], FixedDraw]:
