@@ -33,6 +33,16 @@ class StudyPlan:
 
     decks: DeckSet
     review: tuple[str, ...] | None  # review these at once (empty: everything due); None: Home
+    searched: tuple[Path, ...] | None = None  # the folders and files searched (None: the usual)
+    named: tuple[Path, ...] = ()  # deck files named on the command line
+
+    def find_decks(self) -> DeckSet:
+        """The decks in the same places again (a deck added since shows up): Home's reload.
+
+        Reads files (from the deck cache when none changed): call it off the UI thread.
+        """
+        searched = deck_paths() if self.searched is None else list(self.searched)
+        return load_decks_cached([*searched, *self.named])
 
 
 def load_study(
@@ -43,11 +53,13 @@ def load_study(
     A name in ``review`` that means no deck raises ``UserError`` (see ``quiz.deck.naming``).
     """
     searched = deck_paths() if decks is None else list(decks)
-    deck_set = load_decks_cached([*searched, *deck_files(review or ())])
+    named = tuple(deck_files(review or ()))
+    deck_set = load_decks_cached([*searched, *named])
+    given = None if decks is None else tuple(searched)  # the learner's folder may appear later
     if review is None:
-        return StudyPlan(deck_set, None)
+        return StudyPlan(deck_set, None, given, named)
     slugs = tuple(deck.slug for deck in find_decks(deck_set, review, searched))
-    return StudyPlan(deck_set, slugs)
+    return StudyPlan(deck_set, slugs, given, named)
 
 
 def open_session(
