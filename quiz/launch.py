@@ -95,6 +95,7 @@ def make_app(
         review=study.review,
         problems=study.decks.errors,
         keymap_file=keymap_path(db_path),
+        find_decks=study.find_decks,
     )
 
 

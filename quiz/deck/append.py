@@ -4,8 +4,9 @@ The Author screen saves cards into decks that people write by hand, with their o
 comments, quoting and layout. Re-serialising the YAML would destroy all of that, so
 this module never does: it finds where the last item of the ``cards:`` list ends,
 renders the new card as YAML text in the file's style (its item indentation, its
-line endings, flow lists as the bundled decks write them), and inserts that text
-there. Everything before and after the insertion is kept byte for byte.
+line endings, flow lists as the bundled decks write them, a blank line before it when
+the last two cards have one between them), and inserts that text there. Everything
+before and after the insertion is kept byte for byte.
 
 Nothing is written until the whole new file has been loaded and checked the way
 ``torch-quiz check`` loads it (format and rules), the old cards are unchanged and the
@@ -94,6 +95,7 @@ class _Layout:
     key_col: int  # column of an item's keys
     newline: str
     at_line_start: bool  # the insertion point starts a line (after a block scalar)
+    gap: bool  # the last two cards are apart by a blank line: so is the new one
 
 
 # ---------------------------------------------------------------- rendering
@@ -263,13 +265,28 @@ def _layout(text: str, path: Path) -> _Layout:
     if dash < 0 or text[dash] != "-":
         raise AppendError(f"{path}: cannot find where the last card starts")
     dash_col = dash - (text.rfind("\n", 0, dash) + 1)
+    gap = len(cards.value) > 1 and _blank_line_between(text, cards.value[-2], dash)
     end = _content_end(last)
     newline = "\r\n" if "\r\n" in text else "\n"
+    key_col = last.start_mark.column
     if end > 0 and text[end - 1] == "\n":
-        return _Layout(end, dash_col, last.start_mark.column, newline, at_line_start=True)
+        return _Layout(end, dash_col, key_col, newline, at_line_start=True, gap=gap)
     while end < len(text) and text[end] not in "\r\n":
         end += 1  # past a trailing comment on the card's last line
-    return _Layout(end, dash_col, last.start_mark.column, newline, at_line_start=False)
+    return _Layout(end, dash_col, key_col, newline, at_line_start=False, gap=gap)
+
+
+def _blank_line_between(text: str, previous: yaml.Node, dash: int) -> bool:
+    """Whether a blank line lies between the card ``previous`` and the "-" at ``dash``.
+
+    Comment lines between them are not blank. A block scalar ends after the blank lines
+    that follow it, so the search starts from its last character that is not a space.
+    """
+    end = len(text[: _content_end(previous)].rstrip(" \t\r\n"))
+    start = text.rfind("\n", 0, dash) + 1  # the last card's line
+    # the first piece is the rest of the previous card's last line, the last one empty
+    lines = text[end:start].replace("\r", "").split("\n")[1:-1]
+    return any(not line.strip() for line in lines)
 
 
 # ---------------------------------------------------------------- preparing and writing
@@ -314,10 +331,15 @@ def prepare_append(path: Path, card: Mapping[str, Any]) -> PreparedAppend:
     except yaml.YAMLError as error:  # load_deck accepted it, so this should not happen
         raise AppendError(f"{path}: cannot read its YAML: {error}") from None
     offset = bom + len(text[: layout.offset].encode("utf-8"))
-    line = original[:offset].count(b"\n") + 1 + (0 if layout.at_line_start else 1)
+    first_line = original[:offset].count(b"\n") + 1 + (0 if layout.at_line_start else 1)
+    line = first_line
     problems: list[Diagnostic] = []
     keys: dict[int, tuple[str, ...]] = {}
-    for quote_all in (False, True):  # quoting every scalar is the fallback
+    # the file's blank line between cards, then none: a blank line after a kept (|+) block
+    # scalar would join its text, and the old cards must read as they did
+    gaps = (True, False) if layout.gap else (False,)
+    tries = [(gap, quote_all) for gap in gaps for quote_all in (False, True)]
+    for gap, quote_all in tries:  # quoting every scalar is the fallback
         try:
             rendered = render_card(
                 card,
@@ -330,15 +352,21 @@ def prepare_append(path: Path, card: Mapping[str, Any]) -> PreparedAppend:
             raise AppendError(f"cannot write this card: {error}") from None
         with contextlib.suppress(yaml.YAMLError):
             keys = _key_lines(rendered)
+        if gap:
+            rendered = layout.newline + rendered
         if not layout.at_line_start:
             rendered = layout.newline + rendered.removesuffix(layout.newline)
+        line = first_line + gap
         inserted = rendered.encode("utf-8")
         deck, problems = _load_scratch(path, original[:offset] + inserted + original[offset:])
         if deck is None:
             if any("invalid YAML" in d.message for d in problems):
                 continue  # how it was written, not what it says: try the other style
             raise _not_passing(problems, keys.get(problems[0].line - line))
-        _verify_others(before.deck, deck, path)
+        if not _others_kept(before.deck, deck):
+            if gap:
+                continue
+            raise AppendError(f"{path}: appending would change other cards; nothing was written")
         if deck.cards[-1].content_hash != content_hash(_plain(card)):
             continue
         return PreparedAppend(path, original, offset, inserted, deck, deck.cards[-1], line, keys)
@@ -347,11 +375,10 @@ def prepare_append(path: Path, card: Mapping[str, Any]) -> PreparedAppend:
     raise AppendError(f"{path}: the card does not read back as written; nothing was written")
 
 
-def _verify_others(before: Deck, after: Deck, path: Path) -> None:
+def _others_kept(before: Deck, after: Deck) -> bool:
     old = [c.content_hash for c in before.cards]
     new = [c.content_hash for c in after.cards]
-    if new[:-1] != old or len(new) != len(old) + 1:
-        raise AppendError(f"{path}: appending would change other cards; nothing was written")
+    return new[:-1] == old and len(new) == len(old) + 1
 
 
 def _plain(value: Any) -> Any:

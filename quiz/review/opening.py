@@ -123,6 +123,16 @@ class StudyPlan:
     decks: DeckSet
     review: tuple[str, ...] | None  # review these at once (empty: everything due); None: Home
     remember: tuple[RememberedDeck, ...] = ()  # opened by path: remembered once progress opens
+    db_path: Path | None = None
+    folders: tuple[Path, ...] | None = None  # the folders searched (None: the usual)
+    named: tuple[str, ...] = ()  # deck files named on the command line
+
+    def find_decks(self) -> DeckSet:
+        """The decks in the same places again (a deck added since shows up): Home's reload.
+
+        Reads files (from the deck cache when none changed): call it off the UI thread.
+        """
+        return known_decks(self.db_path, self.folders, self.named).decks
 
 
 def load_study(
@@ -136,10 +146,13 @@ def load_study(
     A name in ``review`` that means no deck raises ``UserError`` (see ``quiz.deck.naming``).
     """
     known = known_decks(db_path, decks, review or ())
+    folders = None if decks is None else tuple(decks)  # the learner's folder may appear later
+    named = tuple(name for name in review or () if is_deck_file(name))
     if review is None:
-        return StudyPlan(known.decks, None)
+        return StudyPlan(known.decks, None, db_path=db_path, folders=folders, named=named)
     slugs = tuple(deck.slug for deck in known.find(review))
-    return StudyPlan(known.decks, slugs, tuple(known.opened_by_path(review)))
+    remember = tuple(known.opened_by_path(review))
+    return StudyPlan(known.decks, slugs, remember, db_path, folders, named)
 
 
 def open_session(

@@ -167,11 +167,17 @@ class Session:
         loaded = load_decks([path])
         if loaded.errors or not loaded.decks:
             raise ReviewError(not_loaded_message(str(path), loaded))
-        deck = loaded.decks[0]
+        return self.add_deck(loaded.decks[0])
+
+    def add_deck(self, deck: Deck) -> SyncReport:
+        """Study ``deck``, loaded elsewhere (Home's reload loads off the UI thread), as
+        ``reload_deck`` does: a deck new to the session joins it (studied from the next
+        ``focus``), a known one is replaced."""
+        known = deck.slug in self._decks
         report = sync_decks(self.store, [deck], self.now())
         self._decks[deck.slug] = deck
         self._cards[deck.slug] = {card.id: card for card in deck.cards}
-        if self._focus is not None and deck.slug not in self._focus:
+        if known and self._focus is not None and deck.slug not in self._focus:
             self._focus = [s for s in self._decks if s in {*self._focus, deck.slug}]
         turn = self._turn
         if turn is not None and turn.study.ref.deck == deck.slug:

@@ -27,6 +27,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from quiz.deck.check import DeckSet
 from quiz.deck.diagnostics import Diagnostic
 from quiz.deck.model import Deck
 from quiz.deck.printable import printable
@@ -108,10 +109,12 @@ class TorchQuizApp(App[None]):
         review: Sequence[str] | None = None,
         problems: Sequence[Diagnostic] = (),
         keymap_file: Path | None = None,
+        find_decks: Callable[[], DeckSet] | None = None,
     ) -> None:
         """``opener`` opens progress once Home is drawn; ``sandbox`` makes the client of
         the sandbox worker once Home is drawn (torch loads in the background);
-        ``review`` (slugs, or () for everything due) opens the review screen at once."""
+        ``review`` (slugs, or () for everything due) opens the review screen at once;
+        ``find_decks`` loads the decks again from where they were found (Home's reload)."""
         super().__init__()
         self.opener = opener
         self.session: Session | None = None
@@ -125,6 +128,7 @@ class TorchQuizApp(App[None]):
         self.problems = tuple(problems)
         self.keymap_file = keymap_file
         self.keymap: dict[str, str] = {}
+        self._find_decks = find_decks
 
     # -- start-up ----------------------------------------------------------------------
 
@@ -196,6 +200,12 @@ class TorchQuizApp(App[None]):
     def _could_not_open(self, message: str) -> None:
         self.open_error = message  # printed by the command line once the screen is gone
         self.exit(return_code=2)
+
+    def find_decks(self) -> DeckSet:
+        """The decks, loaded again from where they were found (off the UI thread)."""
+        if self._find_decks is None:
+            return DeckSet(list(self.decks))
+        return self._find_decks()
 
     def session_ready(self) -> bool:
         """Whether progress is open; if not, the learner is told it is still opening."""

@@ -68,13 +68,22 @@ class AuthorScreen(Screen[None]):
             margin-top: 1;
         }
 
-        AuthorScreen #author-given {
-            height: 6;
-            background: $boost;
+        /* Framed, not compact: a compact box's $boost background is one shade off the
+           screen's, which a terminal may not show at all; so is Textual's blurred border. */
+        AuthorScreen #author-given, AuthorScreen #author-expr {
+            border: tall $foreground 30%;
         }
 
-        AuthorScreen #author-expr {
-            background: $boost;
+        AuthorScreen #author-given:focus, AuthorScreen #author-expr:focus {
+            border: tall $border;
+        }
+
+        AuthorScreen #author-given {
+            height: 7;
+        }
+
+        AuthorScreen.-short #author-given {
+            height: 5;
         }
 
         AuthorScreen #author-deck-givens {
@@ -158,11 +167,13 @@ class AuthorScreen(Screen[None]):
         with Horizontal(id="author-body"):
             with Vertical(id="author-scratch"):
                 yield Label("Givens, one per line: name = expression", classes="author-heading")
-                yield TextArea(id="author-given", compact=True, show_line_numbers=False)
-                yield Label("Expression", id="author-expr-label", classes="author-heading")
-                yield Input(
-                    placeholder="x.clamp(2, 5)", id="author-expr", compact=True, validate_on=()
+                yield TextArea(
+                    id="author-given",
+                    show_line_numbers=False,
+                    placeholder="x = torch.tensor([1, 7, 3])",
                 )
+                yield Label("Expression", id="author-expr-label", classes="author-heading")
+                yield Input(placeholder="x.clamp(2, 5)", id="author-expr", validate_on=())
                 yield Static(id="author-deck-givens")
                 with VerticalScroll(id="author-value-box"):
                     yield Static(id="author-value")
@@ -175,7 +186,9 @@ class AuthorScreen(Screen[None]):
             self.query_one(box).can_focus = False
         self._show_kind(CardKind.OUTPUT)
         self._show_deck_givens()
-        self.query_one("#author-expr", Input).focus()
+        # the first box on the left, where a card starts: Tab then follows the screen's
+        # order, the scratchpad's two boxes and then the form from the top
+        self.query_one("#author-given", TextArea).focus()
 
     # -- the form ----------------------------------------------------------------------
 

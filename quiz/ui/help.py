@@ -23,10 +23,11 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from quiz.ui.footer import KeysFooter
+from quiz.ui.prompt import ANSWER_HELP
 
-NOTES = {  # keys that belong to a widget rather than a binding
+NOTES = {  # keys that belong to a widget rather than a binding, and what to type there
     "ReviewScreen": "In the answer box, letters and digits are typed: Tab leaves it. "
-    "ctrl+j inserts a newline in a code card's box.",
+    f"ctrl+j inserts a newline in a code card's box. {ANSWER_HELP}",
     "SearchBox": "Every other key is typed (s, S and / too); Tab goes to the table.",
 }
 

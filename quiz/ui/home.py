@@ -1,7 +1,8 @@
 """Home: the decks with what is left today, and the ways into studying them.
 
 Enter studies the selected deck, ``r`` reviews everything due, ``p`` opens a
-practice drill. The figures come from ``quiz.progress.overview``; this screen only
+practice drill, F5 finds decks added or changed since the launch (and so does the
+return from Author). The figures come from ``quiz.progress.overview``; this screen only
 lays them out. Other screens add their keys to ``BINDINGS`` (``/``, ``t`` and ``a``
 are kept for browse, stats and author).
 """
@@ -13,10 +14,13 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
+from textual.worker import Worker, WorkerState
 
 from quiz.deck.model import CardKind, Deck
 from quiz.deck.printable import printable
@@ -26,6 +30,7 @@ from quiz.ui.seams import FollowsLanguage, LanguageChanged, ProgressOpened, host
 from quiz.ui.status import TorchStatus
 
 if TYPE_CHECKING:
+    from quiz.deck.check import DeckSet
     from quiz.progress.overview import DeckRow
 
 
@@ -70,14 +75,24 @@ class HomeScreen(FollowsLanguage, Screen[None]):
         Binding("t", "stats", "Stats", id="home.stats"),
         Binding("a", "author", "Author", id="home.author"),
         Binding("o", "settings", "Settings", id="home.settings"),
+        Binding("f5,ctrl+r", "reload", "Reload decks", id="home.reload", show=False),
         Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
+
+    class DecksFound(Message):
+        """The decks were loaded again (``asked``: by the key, which is always answered)."""
+
+        def __init__(self, found: DeckSet, asked: bool) -> None:
+            super().__init__()
+            self.found = found
+            self.asked = asked
 
     def __init__(self, language: str = "en") -> None:
         super().__init__()
         self.language = language
         self.figures: dict[str, DeckRow] = {}  # by slug, once progress is open
         self.title_width = TITLE_WIDTH[1]
+        self.reload_on_return = False  # Author may have written a deck
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -97,6 +112,51 @@ class HomeScreen(FollowsLanguage, Screen[None]):
 
     def on_screen_resume(self) -> None:  # also follows the first mount
         self.refresh_decks()
+        if self.reload_on_return:
+            self.reload_on_return = False
+            self.reload_decks(asked=False)
+
+    # -- finding decks added since the launch ------------------------------------------
+
+    def action_reload(self) -> None:
+        if host(self.app).session_ready():
+            self.reload_decks(asked=True)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home-reload", name="reload")
+    def reload_decks(self, asked: bool) -> None:
+        """Load the decks again off the UI thread; the session takes the new ones on it."""
+        self.post_message(self.DecksFound(host(self.app).find_decks(), asked))
+
+    def on_home_screen_decks_found(self, message: DecksFound) -> None:
+        session = host(self.app).session
+        if session is None:
+            return
+        known = {deck.slug: deck for deck in session.decks}
+        added, changed = [], []
+        for deck in message.found.decks:
+            old = known.get(deck.slug)
+            if old == deck:  # the same file, read as before
+                continue
+            try:
+                session.add_deck(deck)
+            except UserError as error:
+                self.notify(str(error), title=f"{deck.slug} was not loaded", severity="error")
+                continue
+            (added if old is None else changed).append(deck.slug)
+        self.refresh_decks()
+        problems = message.found.errors
+        if problems:
+            shown = "\n".join(str(d) for d in problems[:3])
+            more = f"\n… and {len(problems) - 3} more" if len(problems) > 3 else ""
+            self.notify(f"{shown}{more}", title="skipped decks with problems", severity="warning")
+        if added or changed or message.asked:
+            said = [f"new: {', '.join(added)}"] if added else []
+            said += [f"changed: {', '.join(changed)}"] if changed else []
+            self.notify("; ".join(said) or "no deck was added or changed", title="decks reloaded")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            host(self.app).worker_failed(event.worker)
 
     def on_progress_opened(self, message: ProgressOpened) -> None:
         self.language = message.language
@@ -257,6 +317,7 @@ class HomeScreen(FollowsLanguage, Screen[None]):
         screen = AuthorScreen(
             session.judge, session.decks, language=self.language, on_saved=session.reload_deck
         )
+        self.reload_on_return = True
         self.app.push_screen(screen)
 
 

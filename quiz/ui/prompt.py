@@ -24,12 +24,37 @@ from quiz.deck.model import (
 from quiz.deck.printable import printable
 from quiz.judge.presentation import PLAIN, Presentation
 
+# What may be typed in the answer box, in the box itself: how the judge reads an output
+# answer (quiz.judge.literal), a code answer (quiz.deck.exprsyntax: one expression, or a
+# few lines whose last is the answer), a fill (quiz.deck.fills) and a choice. Each fits
+# the box at 80 columns (70 cells). The app's other words are English; these follow the decks'
+# language, since they are read with the card.
 ANSWER_PLACEHOLDERS = {
-    "output": "the value it gives, as torch prints it or as a list: [2, 5, 3]",
-    "cloze": "what goes in the blank ____",
-    "choice": "an option's number (or its text); several: 1, 3",
-    "code": "an expression using the givens",
+    "en": {
+        "output": "its value: [2, 5, 3] · tensor([2., 5.]) · 2.5 · True · RuntimeError",
+        "code": "an expression of the givens, or lines ending in one (ctrl+j: new line)",
+        "cloze": "what goes in the blank ____ (one piece of an expression)",
+        "choice": "an option's number (or its text); several: 1, 3",
+    },
+    "zh": {
+        "output": "它的值：[2, 5, 3] · tensor([2., 5.]) · 2.5 · True · RuntimeError",
+        "code": "用给定变量写一个表达式，或几行、最后一行是表达式（ctrl+j 换行）",
+        "cloze": "空白 ____ 处填的内容（表达式的一部分）",
+        "choice": "选项的编号（或文字）；多个：1, 3",
+    },
 }
+ANSWER_HELP = (  # the same, for the help screen
+    "What to type: for an output card its value, as torch prints it or as a Python value "
+    "([2, 5, 3], tensor([2., 5.]), 2.5, True, (2, 3), torch.float32, RuntimeError when it "
+    "raises); for a code card an expression using the givens, or a few lines (ctrl+j) whose "
+    "last is the expression; for a cloze card what goes in the blank; for a choice card the "
+    "option's number or text (several: 1, 3)."
+)
+
+
+def answer_placeholder(kind: str, language: str = "en") -> str:
+    """What the answer box of a ``kind`` card says may be typed, in ``language``."""
+    return ANSWER_PLACEHOLDERS.get(language, ANSWER_PLACEHOLDERS["en"])[kind]
 
 
 def _fence(code: str) -> str:

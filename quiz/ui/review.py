@@ -44,7 +44,7 @@ from quiz.review.queue import Queue
 from quiz.review.session import Session, StudyCard
 from quiz.ui.answer import AnswerLine, AnswerSubmitted, CodeBox
 from quiz.ui.footer import KeysFooter
-from quiz.ui.prompt import ANSWER_PLACEHOLDERS, back_markdown, question_markdown
+from quiz.ui.prompt import answer_placeholder, back_markdown, question_markdown
 from quiz.ui.seams import FollowsLanguage, TorchState, host
 from quiz.ui.status import TorchStatus
 from quiz.ui.verdict import RATING_NAMES, RatingBar, VerdictPanel
@@ -314,7 +314,7 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         else:
             self.phase = ReviewStep.ANSWERING
             box = code if card.kind is CardKind.CODE else line
-            box.placeholder = ANSWER_PLACEHOLDERS[card.kind.value]
+            box.placeholder = answer_placeholder(card.kind.value, self.language)
             if study.presentation.awaiting_draw:  # nothing to answer until the values show
                 box.disabled = True
                 self.draw_givens()

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.worker import Worker
 
 if TYPE_CHECKING:
+    from quiz.deck.check import DeckSet
     from quiz.deck.model import Deck
     from quiz.review.session import Session
 
@@ -57,6 +58,10 @@ class QuizHost(Protocol):
 
     def session_ready(self) -> bool:
         """Whether progress is open; if not, the learner is told it is still opening."""
+        ...
+
+    def find_decks(self) -> DeckSet:
+        """The decks loaded again from where they were found (reads files: off the UI thread)."""
         ...
 
     def start_review(self, slugs: Sequence[str] | None) -> None: ...

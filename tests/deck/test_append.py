@@ -124,7 +124,8 @@ def test_last_card_ending_in_a_block_scalar_and_nested_blocks(tmp_path: Path):
     old, offset, inserted = _insertion(path, FLASH)
     new = path.read_bytes()
     assert old[:offset].endswith(b"  - b")
-    assert inserted.startswith(b"\n- id: new-one\n  kind: flash\n")  # the file's indentation
+    # the file's indentation, and its blank line between cards
+    assert inserted.startswith(b"\n\n- id: new-one\n  kind: flash\n")
     assert new.endswith(b"# trailing comment\n")
 
 
@@ -314,3 +315,34 @@ def test_every_bundled_deck_takes_a_new_card(tmp_path: Path, deck: Path):
     path = _write(tmp_path, deck.read_bytes(), deck.name)
     _appended(path, OUTPUT)
     assert len(load_deck(path).deck.cards) == len(load_deck(deck).deck.cards) + 1
+
+
+TWO_APART = BASIC + (
+    "\n  # the second card\n  - id: second\n    kind: flash\n    front: G\n    back: H\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "gap"),
+    [
+        (TWO_APART, True),
+        (TWO_APART.replace("\n\n", "\n"), False),  # the cards close up: so does the new one
+        (TWO_APART.replace('"B"   # quoted, with a comment\n', "|\n      B\n"), True),
+        (TWO_APART.replace("\n", "\r\n"), True),
+    ],
+    ids=["blank-line", "no-blank-line", "after-a-block-scalar", "crlf"],
+)
+def test_a_blank_line_before_the_new_card_as_between_the_others(tmp_path: Path, text, gap):
+    path = _write(tmp_path, text.encode())
+    old, new = _appended(path, FLASH)
+    newline = b"\r\n" if b"\r\n" in old else b"\n"
+    separator = newline * (2 if gap else 1) + b"  - id: new-one"
+    assert old.rstrip(b"\r\n") + separator in new
+    assert load_deck(path).deck.cards[1].back.get() == "H"
+
+
+def test_a_kept_block_scalar_keeps_its_text_and_the_card_follows_it(tmp_path: Path):
+    text = TWO_APART.replace("back: H\n", "back: |+\n      H\n\n")
+    path = _write(tmp_path, text.encode())
+    _appended(path, FLASH)
+    assert load_deck(path).deck.cards[1].back.get() == "H\n\n"
