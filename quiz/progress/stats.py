@@ -12,6 +12,7 @@ API (stable; the TUI calls it)::
     stats.overall.reviews.today        # Activity: reviews, time_ms (also last_7_days, last_30_days)
     stats.overall.retention.rate       # true retention over ``days`` (None: nothing to measure)
     stats.overall.streak.days          # consecutive study days with a review
+    stats.decks[0].streak              # the same per deck (None with deck_streaks=False)
     stats.overall.forecast             # tuple[DueDay] for ``forecast_days`` days, today first
     stats.decks                        # one DeckStats per deck (``deck`` restricts to one)
     stats.per_day                      # tuple[DayActivity], ``days`` days, oldest first
@@ -21,7 +22,10 @@ API (stable; the TUI calls it)::
 ``store`` is an open :class:`quiz.review.store.Store`; ``now`` an aware datetime (the
 session's clock); ``tz`` the learner's zone (None: the system's). The TUI, which holds
 a study session rather than the store, calls :func:`session_stats` and
-:func:`session_activity`, which take all three from the session. Days are the
+:func:`session_calendar`, which take all three from the session and read on a
+read-only connection of their own (a Textual thread worker calls them, and the
+session's connection belongs to the UI thread). SQLite does the counting, grouped by
+study day and deck, so a long log never crosses into Python row by row. Days are the
 engine's study days (they start at the ``day_start_hour`` setting, local time).
 An unknown ``deck`` raises :class:`quiz.errors.UserError`.
 
