@@ -61,7 +61,8 @@ async def until(pilot, condition, what, deadline=120.0):
         await asyncio.sleep(0.002)
 
 async def drive(db, cards, reviews, count):
-    generate(Path(db), cards=cards, reviews=reviews, decks=max(1, cards // 1000))
+    if not Path(db).exists():  # (a file given is used as it is)
+        generate(Path(db), cards=cards, reviews=reviews, decks=max(1, cards // 1000))
     stalls = []
     watching = True
     phase = ["open"]
@@ -94,6 +95,7 @@ async def drive(db, cards, reviews, count):
                     "Stats drawn")
         stats_open = time.perf_counter() - began
         await pilot.pause()
+        phase[0] = "home again"
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen), "Home")
         phase[0] = "review"

@@ -297,6 +297,13 @@ class StatsScreen(Screen[None]):
         widget = self._plot("#stats-retention", "")
         widget.display = bool(measured)
         self.query_one("#stats-retention-empty", Static).display = not measured
+        title = f"True retention per deck, last {DAYS} days"
+        fit = max(1, widget.size.height - 4)  # a bar a row, less the frame and the axis
+        if len(measured) > fit:  # the weakest decks, which want attention
+            title += f" (lowest {fit} of {len(measured)})"
+            weakest = sorted(measured, key=lambda deck: deck.retention.rate or 0.0)[:fit]
+            measured = [deck for deck in measured if deck in weakest]
+        self.query_one("#stats-retention-title", Static).update(title)
         if not measured:
             return
         plt = widget.plt

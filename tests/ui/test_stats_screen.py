@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
-from datetime import UTC
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,13 +12,15 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 import quiz.ui.stats as stats_module
+from quiz.deck.check import load_decks
+from quiz.judge.verdict import Rating
 from quiz.progress.stats import DayCount, collect
 from quiz.review.session import Session
 from quiz.review.store import Store
 from quiz.ui.stats import StatsScreen, heatmap_text
 
 from .pilots import DEADLINE_S, record_notifications, until
-from .screen_host import T0, Clock, HostApp, studied_session
+from .screen_host import T0, Clock, HostApp, RightJudge, studied_session
 
 
 @pytest.fixture
@@ -96,6 +99,44 @@ async def test_retention_with_data_is_a_chart_without_the_empty_text(studied):
         assert not app.screen.query_one("#stats-retention-empty", Static).display
         title = app.screen.query_one("#stats-retention-title", Static)
         assert "True retention per deck" in str(title.render()) and title.region.height == 1
+
+
+def many_decks_session(tmp_path: Path, count: int) -> Session:
+    """``count`` one-card decks, each card answered Easy, then Again in every third deck
+    and Good in the others whenever due, so true retention differs between decks."""
+    paths = []
+    for number in range(count):
+        path = tmp_path / f"d{number:02}.yaml"
+        path.write_text(
+            f"deck: d{number:02}\ntitle: D{number}\ncards:\n  - id: c\n    kind: flash\n"
+            "    front: Front?\n    back: Back.\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    deck_set = load_decks(paths)
+    clock = Clock(T0 - timedelta(days=10))
+    session = Session(
+        Store.open(tmp_path / "many.sqlite3"), deck_set.decks, RightJudge(), clock=clock, tz=UTC
+    )
+    for day in range(10):
+        clock.now = T0 - timedelta(days=10 - day)
+        answered: set[str] = set()  # once a day: a relearning card comes back at once
+        while (card := session.next_card()) is not None and card.deck.slug not in answered:
+            answered.add(card.deck.slug)
+            weak = day > 0 and int(card.deck.slug[1:]) % 3 == 0
+            session.rate(Rating.AGAIN if weak else Rating.EASY if day == 0 else Rating.GOOD)
+    clock.now = T0
+    return session
+
+
+async def test_retention_shows_the_weakest_decks_that_fit(tmp_path: Path):
+    session = many_decks_session(tmp_path, 12)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drawn_stats(pilot)
+        title = str(app.screen.query_one("#stats-retention-title", Static).render())
+        assert re.search(r"\(lowest \d of 1\d\)", title), title
+    session.close()
 
 
 async def test_the_legend_sits_under_the_chart_not_on_its_bars(studied):
