@@ -4,8 +4,8 @@ Every number comes from ``quiz.progress.stats`` (the same values the ``stats``
 command prints), read for the study session; this screen only draws them: reviews
 per day and the due forecast as bar charts, true retention per deck as horizontal
 bars (textual-plotext), a calendar heatmap of study days, and the streak, review
-counts and true retention. textual-plotext is imported here only, so it costs
-nothing until the screen opens.
+counts and true retention. textual-plotext is imported only by this screen's worker,
+off the UI thread, so it costs nothing until the screen opens and never freezes it.
 
 On a long log the reading takes a while, so it runs in a thread worker ("stats") on
 a read-only connection of its own, while the screen shows that it is loading; the
@@ -26,7 +26,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState
-from textual_plotext import PlotextPlot
 
 from quiz.deck.printable import printable
 from quiz.errors import UserError
@@ -36,6 +35,8 @@ from quiz.ui.footer import KeysFooter
 from quiz.ui.seams import host
 
 if TYPE_CHECKING:
+    from textual_plotext import PlotextPlot
+
     from quiz.review.session import Session
 
 DAYS = 30  # reviews per day, retention, and the forecast cover this many days
@@ -124,7 +125,7 @@ class StatsScreen(Screen[None]):
             height: 1fr;
         }
 
-        StatsScreen .stats-chart {
+        StatsScreen .stats-chart, StatsScreen PlotextPlot {
             height: 1fr;
         }
 
@@ -182,16 +183,16 @@ class StatsScreen(Screen[None]):
         yield Static(Text("loading the statistics…", style="dim"), id="stats-figures")
         with Grid(id="stats-grid"):
             with Vertical(classes="stats-panel"):
-                yield PlotextPlot(id="stats-per-day", classes="stats-chart")
+                yield Vertical(id="stats-per-day-box", classes="stats-chart")
                 yield Static(self._legend(), classes="stats-legend")
-            yield PlotextPlot(id="stats-forecast", classes="stats-panel")
+            yield Vertical(id="stats-forecast-box", classes="stats-panel")
             with Vertical(id="stats-retention-panel", classes="stats-panel"):
                 yield Static(  # here, not plotext's: plotext drops a title it cannot fit
                     f"True retention per deck, last {DAYS} days",
                     id="stats-retention-title",
                     classes="stats-title",
                 )
-                yield PlotextPlot(id="stats-retention", classes="stats-chart")
+                yield Vertical(id="stats-retention-box", classes="stats-chart")
                 yield Static(NO_RETENTION, id="stats-retention-empty")
             with Vertical(id="stats-calendar", classes="stats-panel"):
                 yield Static(id="stats-calendar-title", classes="stats-title")
@@ -209,7 +210,13 @@ class StatsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="stats", name="stats")
     def load(self) -> None:
-        """Read the figures off the UI thread; the session's own connection stays there."""
+        """Read the figures off the UI thread; the session's own connection stays there.
+
+        plotext is imported here too: loading it holds the interpreter long enough to
+        freeze the screen, so the charts are mounted when the figures come.
+        """
+        import textual_plotext  # noqa: F401
+
         try:
             stats = session_stats(
                 self.session, days=DAYS, forecast_days=DAYS, hardest=0, deck_streaks=False
@@ -220,7 +227,13 @@ class StatsScreen(Screen[None]):
             return
         self.post_message(self.Loaded(stats, calendar))
 
-    def on_stats_screen_loaded(self, message: Loaded) -> None:
+    async def on_stats_screen_loaded(self, message: Loaded) -> None:
+        from textual_plotext import PlotextPlot  # imported by the worker already
+
+        if not self.query(PlotextPlot):
+            for name in ("per-day", "forecast", "retention"):
+                box = self.query_one(f"#stats-{name}-box", Vertical)
+                await box.mount(PlotextPlot(id=f"stats-{name}"))
         self.query_one("#stats-grid", Grid).loading = False
         if message.stats is None:
             self.query_one("#stats-figures", Static).update(
@@ -262,6 +275,8 @@ class StatsScreen(Screen[None]):
         return Text.assemble(("■", "green"), " passed  ", ("■", "red"), " again")
 
     def _plot(self, widget_id: str, title: str) -> PlotextPlot:
+        from textual_plotext import PlotextPlot
+
         widget = self.query_one(widget_id, PlotextPlot)
         plt = widget.plt
         plt.clear_figure()
@@ -296,6 +311,7 @@ class StatsScreen(Screen[None]):
         measured = [deck for deck in stats.decks if deck.retention.rate is not None]
         widget = self._plot("#stats-retention", "")
         widget.display = bool(measured)
+        self.query_one("#stats-retention-box", Vertical).display = bool(measured)
         self.query_one("#stats-retention-empty", Static).display = not measured
         title = f"True retention per deck, last {DAYS} days"
         fit = max(1, widget.size.height - 4)  # a bar a row, less the frame and the axis
