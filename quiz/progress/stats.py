@@ -12,6 +12,7 @@ API (stable; the TUI calls it)::
     stats.overall.reviews.today        # Activity: reviews, time_ms (also last_7_days, last_30_days)
     stats.overall.retention.rate       # true retention over ``days`` (None: nothing to measure)
     stats.overall.streak.days          # consecutive study days with a review
+    stats.decks[0].streak              # the same per deck (None with deck_streaks=False)
     stats.overall.forecast             # tuple[DueDay] for ``forecast_days`` days, today first
     stats.decks                        # one DeckStats per deck (``deck`` restricts to one)
     stats.per_day                      # tuple[DayActivity], ``days`` days, oldest first
@@ -21,7 +22,10 @@ API (stable; the TUI calls it)::
 ``store`` is an open :class:`quiz.review.store.Store`; ``now`` an aware datetime (the
 session's clock); ``tz`` the learner's zone (None: the system's). The TUI, which holds
 a study session rather than the store, calls :func:`session_stats` and
-:func:`session_activity`, which take all three from the session. Days are the
+:func:`session_calendar`, which take all three from the session and read on a
+read-only connection of their own (a Textual thread worker calls them, and the
+session's connection belongs to the UI thread). SQLite does the counting, grouped by
+study day and deck, so a long log never crosses into Python row by row. Days are the
 engine's study days (they start at the ``day_start_hour`` setting, local time).
 An unknown ``deck`` raises :class:`quiz.errors.UserError`.
 
@@ -43,16 +47,19 @@ Definitions:
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from quiz.deck.naming import no_deck_message
 from quiz.errors import UserError
-from quiz.progress.days import DayIndex, days_ahead, days_back, utc_text
+from quiz.progress.days import days_ahead, days_back, utc_text
 from quiz.review.cards import CardCounts, card_counts, deck_titles
 from quiz.review.clock import StudyDay, as_utc, study_day
-from quiz.review.log import answers_by_deck
+from quiz.review.reading import read_only
 from quiz.review.state import Phase
 from quiz.review.store import Store
 
@@ -132,7 +139,7 @@ class DeckStats(_Plain):
     cards: CardCounts
     reviews: ReviewCounts
     retention: Retention
-    streak: Streak
+    streak: Streak | None  # None: not asked for (``collect``'s ``deck_streaks``)
     forecast: tuple[DueDay, ...]
 
 
@@ -208,8 +215,13 @@ def collect(
     days: int = 30,
     forecast_days: int = 7,
     hardest: int = 10,
+    deck_streaks: bool = True,
 ) -> Stats:
-    """Every statistic, for all decks or for ``deck`` only (see the module docstring)."""
+    """Every statistic, for all decks or for ``deck`` only (see the module docstring).
+
+    ``deck_streaks`` False leaves each deck's streak out (None): a long streak is counted
+    back through the whole log, which only the overall streak can do from the time index.
+    """
     if days < 1 or forecast_days < 1 or hardest < 0:
         raise UserError("days and forecast days must be at least 1, hardest at least 0")
     now = as_utc(now)
@@ -218,13 +230,14 @@ def collect(
     titles = _deck_titles(store, deck)
     span = max(days, 30)
     past = _Past(days_back(today, span, hour, tz), hour, tz)
-    ahead = DayIndex(days_ahead(today, forecast_days, hour, tz))
+    ahead = days_ahead(today, forecast_days, hour, tz)
     tallies = {slug: _Tally(days, forecast_days) for slug in titles}
     overall = _Tally(days, forecast_days)
-    _tally_reviews(store, DayIndex(past.days), days, deck, tallies, overall)
+    _tally_reviews(store, past.days, days, deck, tallies, overall)
     _tally_forecast(store, ahead, deck, tallies, overall)
     counts = card_counts(store, deck)
-    streaks = _streaks(store, past, {**tallies, None: overall}, deck)
+    keyed: dict[str | None, _Tally] = {**tallies} if deck_streaks else {}
+    streaks = _streaks(store, past, {**keyed, None: overall}, deck)
 
     def summary(slug: str | None, title: str, cards: CardCounts, tally: _Tally) -> DeckStats:
         return DeckStats(
@@ -233,10 +246,8 @@ def collect(
             cards=cards,
             reviews=ReviewCounts(tally.activity(0), tally.activity(1), tally.activity(2)),
             retention=Retention(tally.passed, tally.failed, days),
-            streak=streaks[None if tally is overall else slug],
-            forecast=tuple(
-                DueDay(d.day, n) for d, n in zip(ahead.days, tally.forecast, strict=True)
-            ),
+            streak=streaks.get(None if tally is overall else slug),
+            forecast=tuple(DueDay(d.day, n) for d, n in zip(ahead, tally.forecast, strict=True)),
         )
 
     decks = tuple(
@@ -265,7 +276,7 @@ def retention_by_deck(
     now = as_utc(now)
     hour = store.settings.day_start_hour
     today = study_day(now, hour, tz)
-    past = DayIndex(days_back(today, max(days, 30), hour, tz))
+    past = days_back(today, max(days, 30), hour, tz)
     tallies = {slug: _Tally(days, 1) for slug in _deck_titles(store, None)}
     _tally_reviews(store, past, days, None, tallies, _Tally(days, 1))
     return {slug: Retention(t.passed, t.failed, days) for slug, t in tallies.items()}
@@ -284,28 +295,66 @@ def daily_activity(
     hour = store.settings.day_start_hour
     past = days_back(study_day(as_utc(now), hour, tz), days, hour, tz)
     overall = _Tally(days, 1)
-    _tally_reviews(store, DayIndex(past), days, None, {}, overall)
+    _tally_reviews(store, past, days, None, {}, overall, retention=False)
     pairs = zip(past, overall.per_day, strict=True)
     return tuple(DayActivity(day.day, *counts) for day, counts in pairs)
 
 
-def session_stats(
-    session: Session, *, days: int = 30, forecast_days: int = 7, hardest: int = 10
-) -> Stats:
-    """``collect`` for all decks of ``session``'s database, at its clock, in its time zone."""
-    return collect(
-        session.store,
-        session.now(),
-        tz=session.tz,
-        days=days,
-        forecast_days=forecast_days,
-        hardest=hardest,
+@dataclass(frozen=True, slots=True)
+class DayCount(_Plain):
+    day: date
+    reviews: int
+
+
+def answers_per_day(
+    store: Store, now: datetime, *, tz: tzinfo | None = None, days: int = 30
+) -> tuple[DayCount, ...]:
+    """How many answers each study day over ``days`` holds, oldest first.
+
+    The Stats screen's calendar covers half a year and shows only these counts, which
+    the time index answers without reading the reviews themselves.
+    """
+    if days < 1:
+        raise UserError("days must be at least 1")
+    hour = store.settings.day_start_hour
+    past = days_back(study_day(as_utc(now), hour, tz), days, hour, tz)
+    cursor = store.db.conn.execute(
+        f"WITH {_DAYS} SELECT (SELECT count(*) FROM reviews "
+        "WHERE reviewed_at >= d.start AND reviewed_at < d.stop) FROM d ORDER BY i",
+        [_days_json(past)],
     )
+    return tuple(DayCount(day.day, count) for day, (count,) in zip(past, cursor, strict=True))
 
 
-def session_activity(session: Session, *, days: int = 30) -> tuple[DayActivity, ...]:
-    """``daily_activity`` for ``session``'s database, at its clock, in its time zone."""
-    return daily_activity(session.store, session.now(), tz=session.tz, days=days)
+def session_stats(
+    session: Session,
+    *,
+    days: int = 30,
+    forecast_days: int = 7,
+    hardest: int = 10,
+    deck_streaks: bool = True,
+) -> Stats:
+    """``collect`` for all decks of ``session``'s database, at its clock, in its time zone.
+
+    It reads on a connection of its own that cannot write, so a Textual thread worker
+    may call it while the session's connection stays with the UI thread.
+    """
+    with read_only(session.store.path) as store:
+        return collect(
+            store,
+            session.now(),
+            tz=session.tz,
+            days=days,
+            forecast_days=forecast_days,
+            hardest=hardest,
+            deck_streaks=deck_streaks,
+        )
+
+
+def session_calendar(session: Session, *, days: int = 30) -> tuple[DayCount, ...]:
+    """``answers_per_day`` for ``session``'s database, read as ``session_stats`` reads."""
+    with read_only(session.store.path) as store:
+        return answers_per_day(store, session.now(), tz=session.tz, days=days)
 
 
 def _deck_titles(store: Store, deck: str | None) -> dict[str, str]:
@@ -317,74 +366,136 @@ def _deck_titles(store: Store, deck: str | None) -> dict[str, str]:
     return {deck: titles[deck]}
 
 
+_DAYS = (
+    "d(i, start, stop) AS (SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+    "FROM json_each(?))"
+)
+
+
+def _days_json(days: Sequence[StudyDay], *, overdue: bool = False) -> str:
+    """The study days as ``[[start, end), ...]`` for :data:`_DAYS`; ``overdue``: the first
+    day reaches back to the beginning of time."""
+    return json.dumps(
+        [
+            ["" if overdue and i == 0 else utc_text(d.start), utc_text(d.end)]
+            for i, d in enumerate(days)
+        ]
+    )
+
+
+def _day_rows(
+    store: Store, days: Sequence[StudyDay], deck: str | None, *, retention: bool = True
+) -> sqlite3.Cursor:
+    """Per study day and deck: (day index, deck, answers, Again, new, ms, passed, failed).
+
+    SQLite counts, so a large log never crosses into Python row by row. Passed and
+    failed are true retention's: each card's first answer of the day, new cards aside
+    (0 when ``retention`` is False, which spares the sort that finds first answers).
+    """
+    where, params = ("AND r.deck = ?", [deck]) if deck else ("", [])
+    first = (
+        "row_number() OVER (PARTITION BY r.card, d.i ORDER BY r.reviewed_at, r.id) = 1"
+        if retention
+        else "0"
+    )
+    return store.db.conn.execute(
+        f"WITH {_DAYS} SELECT i, deck, count(*), sum(rating = 1), sum(before_state = 0), "
+        "sum(ms), sum(first AND before_state != 0 AND rating != 1), "
+        "sum(first AND before_state != 0 AND rating = 1) FROM ("
+        "SELECT d.i AS i, r.deck AS deck, r.rating AS rating, r.before_state AS before_state, "
+        f"coalesce(r.duration_ms, 0) AS ms, {first} AS first "
+        "FROM d CROSS JOIN reviews r ON r.reviewed_at >= d.start AND r.reviewed_at < d.stop "
+        f"WHERE 1 {where}) GROUP BY i, deck",
+        [_days_json(days), *params],
+    )
+
+
 def _tally_reviews(
     store: Store,
-    past: DayIndex,
+    past: Sequence[StudyDay],
     days: int,
     deck: str | None,
     tallies: dict[str, _Tally],
     overall: _Tally,
+    *,
+    retention: bool = True,
 ) -> None:
-    where, params = ("AND deck = ?", [deck]) if deck else ("", [])
-    cursor = store.db.conn.execute(
-        "SELECT reviewed_at, card, deck, before_state, rating, coalesce(duration_ms, 0) "
-        f"FROM reviews WHERE reviewed_at >= ? {where} ORDER BY reviewed_at, id",
-        [past.start_text, *params],
-    )
-    seen: set[tuple[int, int]] = set()  # (card, day): first answer of the day
-    span = len(past.days)
+    span = len(past)
     first_counted = span - days
-    for stamp, card, slug, before, rating, ms in cursor:
-        index = past.index(stamp)
-        if index is None:
-            continue
+    for index, slug, reviews, again, new, ms, passed, failed in _day_rows(
+        store, past, deck, retention=retention
+    ):
         ago = span - 1 - index
-        first = (card, index) not in seen
-        seen.add((card, index))
         for tally in (tallies.get(slug), overall):
             if tally is None:  # a review of a deck no longer in the decks table
                 continue
             for which, limit in enumerate((1, 7, 30)):
                 if ago < limit:
-                    tally.windows[which][0] += 1
+                    tally.windows[which][0] += reviews
                     tally.windows[which][1] += ms
             tally.active_days.add(index)
             if index >= first_counted:
                 row = tally.per_day[index - first_counted]
-                row[0] += 1
-                row[1] += rating == 1
-                row[2] += before == Phase.NEW
+                row[0] += reviews
+                row[1] += again
+                row[2] += new
                 row[3] += ms
-                if first and before != Phase.NEW:
-                    if rating == 1:
-                        tally.failed += 1
-                    else:
-                        tally.passed += 1
+                tally.passed += passed
+                tally.failed += failed
 
 
 def _tally_forecast(
-    store: Store, ahead: DayIndex, deck: str | None, tallies: dict[str, _Tally], overall: _Tally
+    store: Store,
+    ahead: Sequence[StudyDay],
+    deck: str | None,
+    tallies: dict[str, _Tally],
+    overall: _Tally,
 ) -> None:
-    where, params = ("AND deck = ?", [deck]) if deck else ("", [])
-    end = utc_text(ahead.days[-1].end)
+    """Studied, unsuspended cards by the day they fall due; overdue ones count today."""
+    where, params = ("AND c.deck = ?", [deck]) if deck else ("", [])
     cursor = store.db.conn.execute(
-        "SELECT deck, due FROM cards WHERE present = 1 AND suspended = 0 AND state != 0 "
-        f"AND due < ? {where}",
-        [end, *params],
+        f"WITH {_DAYS} SELECT d.i, c.deck, count(*) FROM d CROSS JOIN cards c "
+        "ON c.due >= d.start AND c.due < d.stop WHERE c.present = 1 AND c.suspended = 0 "
+        f"AND c.state IN (1, 2, 3) {where} GROUP BY d.i, c.deck",
+        [_days_json(ahead, overdue=True), *params],
     )
-    for slug, due in cursor:
-        index = ahead.index(due) if due >= ahead.start_text else 0
-        if index is None:
-            continue
+    for index, slug, due in cursor:
         for tally in (tallies.get(slug), overall):
             if tally is not None:
-                tally.forecast[index] += 1
+                tally.forecast[index] += due
+
+
+def _active_any(store: Store, days: Sequence[StudyDay]) -> set[int]:
+    """Which of ``days`` hold an answer of any deck (the time index alone answers this)."""
+    cursor = store.db.conn.execute(
+        f"WITH {_DAYS} SELECT i FROM d WHERE EXISTS "
+        "(SELECT 1 FROM reviews WHERE reviewed_at >= d.start AND reviewed_at < d.stop)",
+        [_days_json(days)],
+    )
+    return {index for (index,) in cursor}
+
+
+def _active_by_deck(
+    store: Store, days: Sequence[StudyDay], decks: Collection[str]
+) -> dict[str, set[int]]:
+    """Which of ``days`` hold an answer, for each of ``decks``."""
+    marks = ", ".join("?" * len(decks))
+    cursor = store.db.conn.execute(
+        f"WITH {_DAYS} SELECT DISTINCT d.i, r.deck FROM d CROSS JOIN reviews r "
+        f"ON r.reviewed_at >= d.start AND r.reviewed_at < d.stop WHERE r.deck IN ({marks})",
+        [_days_json(days), *decks],
+    )
+    active: dict[str, set[int]] = {}
+    for index, slug in cursor:
+        active.setdefault(slug, set()).add(index)
+    return active
 
 
 def _streaks(
     store: Store, past: _Past, tallies: dict[str | None, _Tally], deck: str | None
 ) -> dict[str | None, Streak]:
-    """Each tally's streak (key None: all of ``deck``, or all decks); long ones go on back."""
+    """Each tally's streak (key None: all of ``deck``, or all decks); long ones go on back,
+    in ever longer stretches of older days, one query per stretch."""
     last = len(past.days) - 1
     found: dict[str | None, Streak] = {}
     running: dict[str | None, int] = {}
@@ -398,19 +509,22 @@ def _streaks(
         found[key] = Streak(count, studied_today)
         if index < 0 and count:
             running[key] = count
-    day = past.days[0]
-    while running:  # one query per older day, for every streak still going
-        day = days_back(day, 2, past.hour, past.tz)[0]
-        active = answers_by_deck(store, day.start, day.end).keys()
+    newest, stretch = past.days[0], 32
+    while running:
+        older = days_back(newest, stretch + 1, past.hour, past.tz)[:-1]
+        slugs = {deck if key is None else key for key in running} - {None}
+        by_deck = _active_by_deck(store, older, sorted(slugs)) if slugs else {}  # type: ignore[arg-type]
+        anywhere = _active_any(store, older) if None in running and deck is None else set()
         for key in list(running):
-            if key is not None:
-                alive = key in active
-            else:
-                alive = deck in active if deck is not None else bool(active)
-            if alive:
+            slug = deck if key is None else key
+            active = anywhere if slug is None else by_deck.get(slug, set())
+            index = len(older) - 1
+            while index >= 0 and index in active:
                 running[key] += 1
-            else:
+                index -= 1
+            if index >= 0:
                 found[key] = Streak(running.pop(key), found[key].studied_today)
+        newest, stretch = older[0], stretch * 2
     return found
 
 

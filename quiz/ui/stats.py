@@ -4,8 +4,12 @@ Every number comes from ``quiz.progress.stats`` (the same values the ``stats``
 command prints), read for the study session; this screen only draws them: reviews
 per day and the due forecast as bar charts, true retention per deck as horizontal
 bars (textual-plotext), a calendar heatmap of study days, and the streak, review
-counts and true retention. textual-plotext is imported here only, so it costs
-nothing until the screen opens.
+counts and true retention. textual-plotext is imported only by this screen's worker,
+off the UI thread, so it costs nothing until the screen opens and never freezes it.
+
+On a long log the reading takes a while, so it runs in a thread worker ("stats") on
+a read-only connection of its own, while the screen shows that it is loading; the
+figures come back as a ``Loaded`` message and are drawn on the UI thread.
 """
 
 from __future__ import annotations
@@ -14,26 +18,32 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
-from textual_plotext import PlotextPlot
+from textual.worker import Worker, WorkerState
 
 from quiz.deck.printable import printable
 from quiz.errors import UserError
 from quiz.progress.overview import format_retention
-from quiz.progress.stats import DayActivity, Stats, session_activity, session_stats
+from quiz.progress.stats import DayCount, Stats, session_calendar, session_stats
 from quiz.ui.footer import KeysFooter
+from quiz.ui.seams import host
 
 if TYPE_CHECKING:
+    from textual_plotext import PlotextPlot
+
     from quiz.review.session import Session
 
 DAYS = 30  # reviews per day, retention, and the forecast cover this many days
 HEATMAP_WEEKS = 20
 HEAT_STYLES = ("grey23", "dark_green", "green4", "green3", "bright_green")
 WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
+NO_RETENTION = "No second answers yet: retention needs a card seen again."  # as the report
 
 
 def figures_text(stats: Stats) -> Text:
@@ -64,7 +74,7 @@ def figures_text(stats: Stats) -> Text:
     return text
 
 
-def heatmap_text(days: tuple[DayActivity, ...], today: date, weeks: int = HEATMAP_WEEKS) -> Text:
+def heatmap_text(days: tuple[DayCount, ...], today: date, weeks: int = HEATMAP_WEEKS) -> Text:
     """A calendar: one column per week (oldest left), one row per weekday, shaded by reviews."""
     by_day = {activity.day: activity.reviews for activity in days}
     most = max(by_day.values(), default=0)
@@ -100,6 +110,7 @@ class StatsScreen(Screen[None]):
     DEFAULT_CSS = """
         StatsScreen #stats-figures {
             height: auto;
+            min-height: 2;
             padding: 0 1;
             border-bottom: solid $primary;
         }
@@ -114,14 +125,34 @@ class StatsScreen(Screen[None]):
             height: 1fr;
         }
 
+        StatsScreen .stats-chart, StatsScreen PlotextPlot {
+            height: 1fr;
+        }
+
+        StatsScreen .stats-legend {
+            height: 1;
+            width: 100%;
+            content-align: center top;
+        }
+
         StatsScreen #stats-calendar {
             padding: 0 1;
         }
 
-        StatsScreen #stats-calendar-title {
+        StatsScreen .stats-title {
             text-style: bold;
             content-align: center top;
             width: 100%;
+        }
+
+        StatsScreen #stats-retention-empty {
+            display: none;
+        }
+
+        StatsScreen #stats-retention-empty {
+            height: 1fr;
+            padding: 1 2;
+            color: $text-muted;
         }
     """
 
@@ -130,20 +161,41 @@ class StatsScreen(Screen[None]):
         Binding("f5", "reload", "Reload", id="stats.reload"),
     ]
 
+    class Loaded(Message):
+        """The statistics read by the "stats" worker, or why they could not be read."""
+
+        def __init__(
+            self, stats: Stats | None, calendar: tuple[DayCount, ...], error: str = ""
+        ) -> None:
+            super().__init__()
+            self.stats = stats
+            self.calendar = calendar
+            self.error = error
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.calendar: tuple[DayActivity, ...] = ()  # oldest first, today last
+        self.calendar: tuple[DayCount, ...] = ()  # oldest first, today last
+        self.drawn = False  # the latest figures are on screen
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="stats-figures")
+        yield Static(Text("loading the statistics…", style="dim"), id="stats-figures")
         with Grid(id="stats-grid"):
-            yield PlotextPlot(id="stats-per-day", classes="stats-panel")
-            yield PlotextPlot(id="stats-forecast", classes="stats-panel")
-            yield PlotextPlot(id="stats-retention", classes="stats-panel")
+            with Vertical(classes="stats-panel"):
+                yield Vertical(id="stats-per-day-box", classes="stats-chart")
+                yield Static(self._legend(), classes="stats-legend")
+            yield Vertical(id="stats-forecast-box", classes="stats-panel")
+            with Vertical(id="stats-retention-panel", classes="stats-panel"):
+                yield Static(  # here, not plotext's: plotext drops a title it cannot fit
+                    f"True retention per deck, last {DAYS} days",
+                    id="stats-retention-title",
+                    classes="stats-title",
+                )
+                yield Vertical(id="stats-retention-box", classes="stats-chart")
+                yield Static(NO_RETENTION, id="stats-retention-empty")
             with Vertical(id="stats-calendar", classes="stats-panel"):
-                yield Static(id="stats-calendar-title")
+                yield Static(id="stats-calendar-title", classes="stats-title")
                 yield Static(id="stats-heatmap")
         yield KeysFooter()
 
@@ -152,18 +204,58 @@ class StatsScreen(Screen[None]):
         self.action_reload()
 
     def action_reload(self) -> None:
+        self.drawn = False
+        self.query_one("#stats-grid", Grid).loading = True
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stats", name="stats")
+    def load(self) -> None:
+        """Read the figures off the UI thread; the session's own connection stays there.
+
+        plotext is imported here too: loading it holds the interpreter long enough to
+        freeze the screen, so the charts are mounted when the figures come.
+        """
+        import textual_plotext  # noqa: F401
+
         try:
-            stats = session_stats(self.session, days=DAYS, forecast_days=DAYS, hardest=0)
-            calendar = session_activity(self.session, days=7 * HEATMAP_WEEKS)
+            stats = session_stats(
+                self.session, days=DAYS, forecast_days=DAYS, hardest=0, deck_streaks=False
+            )
+            calendar = session_calendar(self.session, days=7 * HEATMAP_WEEKS)
         except UserError as error:
-            self.notify(str(error), title="cannot read the statistics", severity="error")
+            self.post_message(self.Loaded(None, (), str(error)))
             return
-        self.query_one("#stats-figures", Static).update(figures_text(stats))
+        self.post_message(self.Loaded(stats, calendar))
+
+    async def on_stats_screen_loaded(self, message: Loaded) -> None:
+        from textual_plotext import PlotextPlot  # imported by the worker already
+
+        if not self.query(PlotextPlot):
+            for name in ("per-day", "forecast", "retention"):
+                box = self.query_one(f"#stats-{name}-box", Vertical)
+                await box.mount(PlotextPlot(id=f"stats-{name}"))
+        self.query_one("#stats-grid", Grid).loading = False
+        if message.stats is None:
+            self.query_one("#stats-figures", Static).update(
+                Text("The statistics could not be read (F5 tries again).", style="dim")
+            )
+            self.notify(message.error, title="cannot read the statistics", severity="error")
+            return
+        self.query_one("#stats-figures", Static).update(figures_text(message.stats))
+        self.calendar = message.calendar
+        self.call_after_refresh(self._draw, message.stats)  # the charts' sizes, settled
+
+    def _draw(self, stats: Stats) -> None:
         self._per_day(stats)
         self._forecast(stats)
         self._retention(stats)
-        self.calendar = calendar
         self._heatmap()
+        self.drawn = True
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.query_one("#stats-grid", Grid).loading = False
+            host(self.app).worker_failed(event.worker)
 
     def on_resize(self) -> None:
         self._heatmap()
@@ -177,7 +269,14 @@ class StatsScreen(Screen[None]):
         heatmap = heatmap_text(self.calendar, self.calendar[-1].day, weeks)
         self.query_one("#stats-heatmap", Static).update(heatmap)
 
+    @staticmethod
+    def _legend() -> Text:
+        """The per-day chart's key, under the chart rather than on its bars."""
+        return Text.assemble(("■", "green"), " passed  ", ("■", "red"), " again")
+
     def _plot(self, widget_id: str, title: str) -> PlotextPlot:
+        from textual_plotext import PlotextPlot
+
         widget = self.query_one(widget_id, PlotextPlot)
         plt = widget.plt
         plt.clear_figure()
@@ -190,9 +289,11 @@ class StatsScreen(Screen[None]):
         xs = list(range(-len(stats.per_day) + 1, 1))
         passed = [day.reviews - day.again for day in stats.per_day]
         again = [day.again for day in stats.per_day]
-        plt.stacked_bar(xs, [passed, again], labels=["passed", "again"], color=["green", "red"])
+        plt.stacked_bar(xs, [passed, again], color=["green", "red"])  # key: .stats-legend
         self._day_ticks(plt, xs, [day.day for day in stats.per_day])
-        self._count_ticks(plt, max((day.reviews for day in stats.per_day), default=0))
+        self._count_ticks(
+            plt, max((day.reviews for day in stats.per_day), default=0), widget.size.height
+        )
         widget.refresh()
 
     def _forecast(self, stats: Stats) -> None:
@@ -202,31 +303,44 @@ class StatsScreen(Screen[None]):
         xs = list(range(len(forecast)))
         plt.bar(xs, [day.due for day in forecast], color="blue")
         self._day_ticks(plt, xs, [day.day for day in forecast])
-        self._count_ticks(plt, max((day.due for day in forecast), default=0))
+        self._count_ticks(plt, max((day.due for day in forecast), default=0), widget.size.height)
         widget.refresh()
 
     def _retention(self, stats: Stats) -> None:
-        widget = self._plot("#stats-retention", f"True retention per deck, last {DAYS} days")
-        plt = widget.plt
+        """Bars when some deck has second answers; otherwise a title and why it is empty."""
         measured = [deck for deck in stats.decks if deck.retention.rate is not None]
-        if measured:
-            rates = [round(100 * (deck.retention.rate or 0.0)) for deck in measured]
-            names = [  # deck names may come from an imported file
-                f"{printable(deck.deck or '', multiline=False)} {rate}%"
-                for deck, rate in zip(measured, rates, strict=True)
-            ]
-            plt.bar(names, rates, orientation="horizontal", color="cyan", width=0.6)
-            plt.xlim(0, 100)
-            plt.xlabel("%")
-        else:
-            plt.title("True retention per deck: no answers to measure yet")
+        widget = self._plot("#stats-retention", "")
+        widget.display = bool(measured)
+        self.query_one("#stats-retention-box", Vertical).display = bool(measured)
+        self.query_one("#stats-retention-empty", Static).display = not measured
+        title = f"True retention per deck, last {DAYS} days"
+        fit = max(1, widget.size.height - 4)  # a bar a row, less the frame and the axis
+        if len(measured) > fit:  # the weakest decks, which want attention
+            title += f" (lowest {fit} of {len(measured)})"
+            weakest = sorted(measured, key=lambda deck: deck.retention.rate or 0.0)[:fit]
+            measured = [deck for deck in measured if deck in weakest]
+        self.query_one("#stats-retention-title", Static).update(title)
+        if not measured:
+            return
+        plt = widget.plt
+        rates = [round(100 * (deck.retention.rate or 0.0)) for deck in measured]
+        names = [  # deck names may come from an imported file
+            f"{printable(deck.deck or '', multiline=False)} {rate}%"
+            for deck, rate in zip(measured, rates, strict=True)
+        ]
+        plt.bar(names, rates, orientation="horizontal", color="cyan", width=0.6)
+        plt.xlim(0, 100)
+        plt.xlabel("%")
         widget.refresh()
 
     @staticmethod
-    def _count_ticks(plt, most: int) -> None:
-        """Whole numbers on the y axis (plotext would print 0.33 for a day with 1 card)."""
-        step = max(1, -(-most // 4))
-        ticks = list(range(0, max(most, 1) + step, step))
+    def _count_ticks(plt, most: int, height: int) -> None:
+        """Whole numbers on the y axis (plotext would print 0.33 for a day with 1 card),
+        each on a row of its own: plotext drops one of two labels that share a row, and
+        which one it drops varies from run to run."""
+        intervals = max(1, min(4, height - 5, most))  # rows of bars less one
+        step = max(1, -(-most // intervals))
+        ticks = list(range(0, step * -(-max(most, 1) // step) + 1, step))
         plt.yticks(ticks, [str(tick) for tick in ticks])
         plt.ylim(0, ticks[-1])
 

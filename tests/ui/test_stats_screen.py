@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC
+import re
+import threading
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from quiz.progress.stats import collect
+import quiz.ui.stats as stats_module
+from quiz.deck.check import load_decks
+from quiz.judge.verdict import Rating
+from quiz.progress.stats import DayCount, collect
 from quiz.review.session import Session
+from quiz.review.settings import Settings
 from quiz.review.store import Store
 from quiz.ui.stats import StatsScreen, heatmap_text
 
-from .pilots import record_notifications
-from .screen_host import T0, Clock, HostApp, studied_session
+from .pilots import DEADLINE_S, record_notifications, until
+from .screen_host import T0, Clock, HostApp, RightJudge, studied_session
 
 
 @pytest.fixture
@@ -25,15 +31,30 @@ def studied(tmp_path: Path):
     session.close()
 
 
+@pytest.fixture
+def empty(tmp_path: Path):
+    session = Session(Store.open(tmp_path / "empty.sqlite3"), [], clock=Clock(), tz=UTC)
+    yield session
+    session.close()
+
+
 def make_app(session: Session) -> HostApp:
     return HostApp(lambda: StatsScreen(session))
+
+
+def drawn(app: HostApp) -> bool:
+    return isinstance(app.screen, StatsScreen) and app.screen.drawn
+
+
+async def drawn_stats(pilot) -> None:
+    await until(pilot, lambda: drawn(pilot.app), "the statistics drawn")
 
 
 async def test_figures_match_the_stats_module(studied):
     expected = collect(studied.store, T0, tz=UTC, days=30, forecast_days=30, hardest=0).overall
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.pause()
+        await drawn_stats(pilot)
         figures = str(app.screen.query_one("#stats-figures", Static).render())
         assert f"{expected.reviews.last_30_days.reviews} in 30 days" in figures
         assert f"True retention {expected.retention.rate:.0%}" in figures
@@ -42,27 +63,126 @@ async def test_figures_match_the_stats_module(studied):
         for plot in app.screen.query(PlotextPlot):
             assert plot.size.width > 30 and plot.size.height > 8
         await pilot.press("f5")
+        await drawn_stats(pilot)
         await pilot.press("escape")
         assert not isinstance(app.screen, StatsScreen)
 
 
-async def test_an_empty_database_draws_without_failing(tmp_path: Path):
-    session = Session(Store.open(tmp_path / "empty.sqlite3"), [], clock=Clock(), tz=UTC)
-    app = make_app(session)
+async def test_an_empty_database_draws_without_failing(empty):
+    app = make_app(empty)
     shown = record_notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await drawn_stats(pilot)
         figures = str(app.screen.query_one("#stats-figures", Static).render())
         assert "True retention —" in figures and "Streak 0 days" in figures
         assert not [n for n in shown if n.severity == "error"]
+
+
+async def test_retention_without_data_has_a_title_and_says_why(empty):
+    """The report's words, under the panel's title, instead of an empty frame."""
+    app = make_app(empty)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drawn_stats(pilot)
+        screen = app.screen
+        title = screen.query_one("#stats-retention-title", Static)
+        said = screen.query_one("#stats-retention-empty", Static)
+        assert "True retention per deck" in str(title.render()) and title.region.height == 1
+        assert str(said.render()).startswith("No second answers yet") and said.display
+        assert said.region.height > 0
+        assert not screen.query_one("#stats-retention", PlotextPlot).display
+
+
+async def test_retention_with_data_is_a_chart_without_the_empty_text(studied):
+    app = make_app(studied)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await drawn_stats(pilot)
+        assert app.screen.query_one("#stats-retention", PlotextPlot).display
+        assert not app.screen.query_one("#stats-retention-empty", Static).display
+        title = app.screen.query_one("#stats-retention-title", Static)
+        assert "True retention per deck" in str(title.render()) and title.region.height == 1
+
+
+def many_decks_session(tmp_path: Path, count: int) -> Session:
+    """``count`` one-card decks, each card answered Easy, then Again in every third deck
+    and Good in the others whenever due, so true retention differs between decks."""
+    paths = []
+    for number in range(count):
+        path = tmp_path / f"d{number:02}.yaml"
+        path.write_text(
+            f"deck: d{number:02}\ntitle: D{number}\ncards:\n  - id: c\n    kind: flash\n"
+            "    front: Front?\n    back: Back.\n",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    deck_set = load_decks(paths)
+    clock = Clock(T0 - timedelta(days=10))
+    store = Store.open(tmp_path / "many.sqlite3")
+    store.save_settings(Settings(fuzz=False))
+    session = Session(store, deck_set.decks, RightJudge(), clock=clock, tz=UTC)
+    for day in range(10):
+        clock.now = T0 - timedelta(days=10 - day)
+        answered: set[str] = set()  # once a day: a relearning card comes back at once
+        while (card := session.next_card()) is not None and card.deck.slug not in answered:
+            answered.add(card.deck.slug)
+            weak = day > 0 and int(card.deck.slug[1:]) % 3 == 0
+            session.rate(Rating.AGAIN if weak else Rating.EASY if day == 0 else Rating.GOOD)
+    clock.now = T0
+    return session
+
+
+async def test_retention_shows_the_weakest_decks_that_fit(tmp_path: Path):
+    session = many_decks_session(tmp_path, 12)
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await drawn_stats(pilot)
+        title = str(app.screen.query_one("#stats-retention-title", Static).render())
+        assert re.search(r"\(lowest \d of \d+\)", title), title
     session.close()
 
 
-def test_heatmap_shades_by_reviews():
-    from quiz.progress.stats import DayActivity
+async def test_the_legend_sits_under_the_chart_not_on_its_bars(studied):
+    app = make_app(studied)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await drawn_stats(pilot)
+        chart = app.screen.query_one("#stats-per-day", PlotextPlot)
+        drawing = chart.plt.build()
+        assert "passed" not in drawing and "again" not in drawing
+        legend = app.screen.query_one(".stats-legend", Static)
+        assert "passed" in str(legend.render()) and "again" in str(legend.render())
+        assert legend.region.y >= chart.region.bottom
 
+
+async def test_the_screen_shows_it_is_loading_and_answers_keys_meanwhile(studied, monkeypatch):
+    """The figures are read in a thread worker; until they come the grid shows a loading
+    indicator, and the screen still answers keys (Escape leaves it)."""
+    gate = threading.Event()
+    read = stats_module.session_stats
+
+    def slow_stats(*args, **kwargs):
+        gate.wait(DEADLINE_S)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(stats_module, "session_stats", slow_stats)
+    app = make_app(studied)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StatsScreen), "the stats screen")
+        screen = app.screen
+        grid = screen.query_one("#stats-grid")
+        await until(pilot, lambda: grid.loading, "a loading indicator over the charts")
+        assert "loading" in str(screen.query_one("#stats-figures", Static).render())
+        assert not screen.drawn
+        gate.set()
+        await drawn_stats(pilot)
+        assert not grid.loading
+        await pilot.press("f5")
+        await pilot.press("escape")  # while the reload may still run
+        await until(pilot, lambda: not isinstance(app.screen, StatsScreen), "stats left")
+        await app.workers.wait_for_complete()
+
+
+def test_heatmap_shades_by_reviews():
     today = T0.date()
-    days = (DayActivity(today, 8, 0, 0, 0), DayActivity(today.replace(day=1), 1, 0, 0, 0))
+    days = (DayCount(today, 8), DayCount(today.replace(day=1), 1))
     text = heatmap_text(days, today)
     lines = text.plain.splitlines()
     assert len(lines) == 9  # months, 7 weekdays, legend
@@ -71,6 +191,15 @@ def test_heatmap_shades_by_reviews():
     assert "bright_green" in styles and "dark_green" in styles
 
 
+async def wait_drawn(pilot) -> None:
+    await drawn_stats(pilot)
+
+
 @pytest.mark.parametrize("size", [(100, 32), (80, 24)])
 def test_stats_snapshot(studied, snap_compare, size):
-    assert snap_compare(make_app(studied), terminal_size=size)
+    assert snap_compare(make_app(studied), run_before=wait_drawn, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(100, 32), (80, 24)])
+def test_empty_stats_snapshot(empty, snap_compare, size):
+    assert snap_compare(make_app(empty), run_before=wait_drawn, terminal_size=size)
