@@ -33,7 +33,7 @@ from judging import (  # noqa: E402
 )
 from session import session_figures  # noqa: E402
 from startup import startup_figures  # noqa: E402
-from ui import ui_figures  # noqa: E402
+from ui_stalls import ui_figures  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ running past it.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -27,6 +28,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Markdown, Static
@@ -247,6 +249,10 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
 
     def fit_column(self) -> None:
         """Give the question and the verdict their rows of the column (``share_rows``)."""
+        with contextlib.suppress(NoMatches):  # the screen was left before this refresh
+            self._fit_column()
+
+    def _fit_column(self) -> None:
         column = self.query_one("#study", Vertical)
         card = self.query_one("#card", VerticalScroll)
         panel = self.query_one(VerdictPanel)

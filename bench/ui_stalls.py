@@ -11,7 +11,7 @@ that calls every answer right (the sandbox is not the point here), and:
   or a draw that held the loop), and the longest one is reported. The worst stall of
   each step goes to stderr, to say where to look.
 
-    python bench/ui.py CARDS REVIEWS [ANSWERED]
+    python bench/ui_stalls.py CARDS REVIEWS [ANSWERED]
 """
 
 from __future__ import annotations
