@@ -108,7 +108,7 @@ FORBIDDEN_ROUTES = {
         "x.clone().tanh_()",
         "(torch.exp(2 * x) - 1) / (torch.exp(2 * x) + 1)",
     ],
-    "autograd/second-derivative": ["6 * a"],
+    "autograd/second-derivative": ["6 * a", "torch.autograd.grad(3 * a ** 2, a)[0]"],
     "losses/softmax-rows-code": ["logits.log_softmax(1).exp()", "F.softmin(-logits, dim=1)"],
     "where-gather/expand-column": [
         "v.unsqueeze(-1).repeat(1, 5)",
