@@ -33,9 +33,18 @@ def test_every_bundled_card_runs_as_its_examples_say(bundled, judge):
     assert [str(d) for d in run_cards(bundled.decks, judge)] == []
 
 
+# Issue 17's everyday-PyTorch topics, by tag: each with at least eight cards.
+EVERYDAY_TOPICS = (
+    "module", "modes", "devices", "optim", "data", "losses-more", "lr", "einsum", "inplace",
+    "creation",
+)  # fmt: skip
+
+
 def test_enough_cards_of_every_kind(bundled):
     kinds = Counter(card.kind for deck in bundled.decks for card in deck.cards)
-    assert sum(kinds.values()) >= 300
+    assert sum(kinds.values()) >= 500
+    tags = Counter(tag for deck in bundled.decks for card in deck.cards for tag in card.tags)
+    assert {topic: tags[topic] for topic in EVERYDAY_TOPICS if tags[topic] < 8} == {}
     for kind in (CardKind.OUTPUT, CardKind.CODE, CardKind.CLOZE, CardKind.CHOICE):
         assert kinds[kind] >= 40, kind
     assert kinds[CardKind.FLASH] >= 20
