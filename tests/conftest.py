@@ -11,11 +11,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """Point platformdirs (and so the default database) at a temp folder, never the real one."""
+    """Point platformdirs (the default database, settings, the deck cache) at a temp folder,
+    never the real one."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))  # the deck cache
     monkeypatch.delenv("TORCH_QUIZ_DB", raising=False)
     return home
 

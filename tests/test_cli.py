@@ -150,6 +150,13 @@ def test_default_database_is_in_the_data_folder(isolated_user_dirs: Path):
     assert f"database:      {expected}" in result.output
 
 
+def test_the_deck_cache_is_in_the_temporary_folder_too(isolated_user_dirs: Path):
+    """A test never writes the learner's real cache (XDG_CACHE_HOME may be set outside)."""
+    from quiz.deck.cache import cache_path
+
+    assert cache_path().is_relative_to(isolated_user_dirs)
+
+
 def test_db_option_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from_env = tmp_path / "env.sqlite3"
     from_option = tmp_path / "option.sqlite3"
