@@ -282,24 +282,6 @@ def retention_by_deck(
     return {slug: Retention(t.passed, t.failed, days) for slug, t in tallies.items()}
 
 
-def daily_activity(
-    store: Store, now: datetime, *, tz: tzinfo | None = None, days: int = 30
-) -> tuple[DayActivity, ...]:
-    """Answers per study day over ``days``, oldest first: ``collect``'s ``per_day``, alone.
-
-    The Stats screen's calendar covers half a year; ``collect`` for that span would also
-    walk the whole history back for streaks, which the calendar does not show.
-    """
-    if days < 1:
-        raise UserError("days must be at least 1")
-    hour = store.settings.day_start_hour
-    past = days_back(study_day(as_utc(now), hour, tz), days, hour, tz)
-    overall = _Tally(days, 1)
-    _tally_reviews(store, past, days, None, {}, overall, retention=False)
-    pairs = zip(past, overall.per_day, strict=True)
-    return tuple(DayActivity(day.day, *counts) for day, counts in pairs)
-
-
 @dataclass(frozen=True, slots=True)
 class DayCount(_Plain):
     day: date
@@ -383,21 +365,14 @@ def _days_json(days: Sequence[StudyDay], *, overdue: bool = False) -> str:
     )
 
 
-def _day_rows(
-    store: Store, days: Sequence[StudyDay], deck: str | None, *, retention: bool = True
-) -> sqlite3.Cursor:
+def _day_rows(store: Store, days: Sequence[StudyDay], deck: str | None) -> sqlite3.Cursor:
     """Per study day and deck: (day index, deck, answers, Again, new, ms, passed, failed).
 
     SQLite counts, so a large log never crosses into Python row by row. Passed and
-    failed are true retention's: each card's first answer of the day, new cards aside
-    (0 when ``retention`` is False, which spares the sort that finds first answers).
+    failed are true retention's: each card's first answer of the day, new cards aside.
     """
     where, params = ("AND r.deck = ?", [deck]) if deck else ("", [])
-    first = (
-        "row_number() OVER (PARTITION BY r.card, d.i ORDER BY r.reviewed_at, r.id) = 1"
-        if retention
-        else "0"
-    )
+    first = "row_number() OVER (PARTITION BY r.card, d.i ORDER BY r.reviewed_at, r.id) = 1"
     return store.db.conn.execute(
         f"WITH {_DAYS} SELECT i, deck, count(*), sum(rating = 1), sum(before_state = 0), "
         "sum(ms), sum(first AND before_state != 0 AND rating != 1), "
@@ -417,14 +392,10 @@ def _tally_reviews(
     deck: str | None,
     tallies: dict[str, _Tally],
     overall: _Tally,
-    *,
-    retention: bool = True,
 ) -> None:
     span = len(past)
     first_counted = span - days
-    for index, slug, reviews, again, new, ms, passed, failed in _day_rows(
-        store, past, deck, retention=retention
-    ):
+    for index, slug, reviews, again, new, ms, passed, failed in _day_rows(store, past, deck):
         ago = span - 1 - index
         for tally in (tallies.get(slug), overall):
             if tally is None:  # a review of a deck no longer in the decks table

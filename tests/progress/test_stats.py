@@ -9,7 +9,7 @@ import pytest
 
 from quiz.errors import UserError
 from quiz.judge.verdict import Rating
-from quiz.progress.stats import collect, daily_activity, retention_by_deck
+from quiz.progress.stats import answers_per_day, collect, retention_by_deck
 from quiz.review.cards import CardRef, get_card, reset
 from quiz.review.log import counts_from_log
 from quiz.review.store import Store
@@ -157,12 +157,13 @@ def test_to_dict_is_the_documented_json(store: Store, learner: Learner):
     assert data["generated_at"] == "2025-03-03T14:00:00.000000+00:00"
 
 
-def test_daily_activity_alone_is_collects_per_day(store: Store, learner: Learner):
+def test_answers_per_day_alone_is_collects_per_day(store: Store, learner: Learner):
     """The Stats calendar asks for this only; it must be the figure collect gives."""
     history(learner)
     for days in (1, 7, 30, 182):
         full = collect(store, NOW, tz=UTC, days=days).per_day
-        assert daily_activity(store, NOW, tz=UTC, days=days) == full
-    assert [d.reviews for d in daily_activity(store, NOW, tz=UTC, days=7)] == [0, 0, 0, 4, 1, 2, 2]
+        alone = answers_per_day(store, NOW, tz=UTC, days=days)
+        assert [(d.day, d.reviews) for d in alone] == [(d.day, d.reviews) for d in full]
+    assert [d.reviews for d in answers_per_day(store, NOW, tz=UTC, days=7)] == [0, 0, 0, 4, 1, 2, 2]
     with pytest.raises(UserError):
-        daily_activity(store, NOW, days=0)
+        answers_per_day(store, NOW, days=0)

@@ -18,7 +18,7 @@ import pytest
 from quiz.errors import UserError
 from quiz.judge.verdict import Rating
 from quiz.progress.days import DayIndex, days_ahead, days_back
-from quiz.progress.stats import answers_per_day, collect, daily_activity, session_stats
+from quiz.progress.stats import answers_per_day, collect, session_stats
 from quiz.review.clock import study_day
 from quiz.review.reading import read_only
 from quiz.review.state import Phase
@@ -114,7 +114,7 @@ def test_sql_counts_equal_the_python_counts(store: Store, learner: Learner, days
     assert [d.due for d in stats.overall.forecast] == python_forecast(store, 21)
     assert sum(d.due for d in stats.overall.forecast) > 0
     assert [d.reviews for d in answers_per_day(store, NOW, tz=UTC, days=days)] == [
-        d.reviews for d in daily_activity(store, NOW, tz=UTC, days=days)
+        d.reviews for d in stats.per_day
     ]
 
 
