@@ -199,10 +199,6 @@ class Zygote:
         threading.Thread(target=self._listen, name="torch-quiz-zygote", daemon=True).start()
 
     @property
-    def pid(self) -> int:
-        return self._process.pid
-
-    @property
     def usable(self) -> bool:
         return not (self.retired or self._ended)
 
