@@ -116,7 +116,8 @@ def record_answer(
     """Save ``rating`` for the card, using the outcome the learner was shown.
 
     If the card changed since ``shown`` was computed (another process answered it),
-    the outcome is computed afresh from the stored state, so no answer is lost.
+    the outcome is computed afresh from the stored state at ``now``, so no answer is
+    lost and the log stays in order: this answer is logged after the one it follows.
     """
     rating = Rating(rating)
     with store.write():
@@ -250,19 +251,25 @@ def _leeched_before(store: Store, card: StoredCard, review_id: int) -> bool:
     )
 
 
-def last_review_id(store: Store) -> int | None:
-    return store.scalar("SELECT max(id) FROM reviews")
+def last_review_id(store: Store, given_by: datetime) -> int | None:
+    """The latest answer in the log given at or before ``given_by`` (None: there is none).
+
+    By time, not by id: an undone answer's id is taken again by the next answer.
+    """
+    return store.scalar(
+        "SELECT id FROM reviews WHERE reviewed_at <= ? ORDER BY reviewed_at DESC, id DESC "
+        "LIMIT 1",
+        (to_text(given_by),),
+    )
 
 
-def undo_answer(store: Store, review_id: int | None = None) -> Undone:
-    """Remove review ``review_id`` (default: the latest) and restore the card's prior state.
+def undo_answer(store: Store, review_id: int) -> Undone:
+    """Remove review ``review_id`` and restore the card's prior state.
 
     Only a card's latest answer can be undone, and only while the card still has the
     state that answer gave it.
     """
     with store.write():
-        if review_id is None:
-            review_id = last_review_id(store)
         rows = store.query("SELECT * FROM reviews WHERE id = ?", (review_id,))
         if not rows:
             raise ReviewError("nothing to undo")

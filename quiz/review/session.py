@@ -65,6 +65,7 @@ class Session:
         self.sync_report: SyncReport = sync_decks(store, decks, self.now())
         self._turn: Turn | None = None
         self._history: list[int] = []  # review ids answered in this session, for undo
+        self._opened_at = self.now()  # undo takes back no other session's answer after this
         self._focus: list[str] | None = None  # the decks studied now (None: all of them)
         self._more_new: tuple[date, dict[str, int]] | None = None  # a study day's raised limits
 
@@ -286,16 +287,27 @@ class Session:
         return recorded
 
     def undo(self) -> Undone | None:
-        """Take back the last answer of this session (or, in a fresh one, the latest answer).
+        """Take back this session's last answer; with none left, the latest answer given
+        before it opened (an earlier sitting's, as after a restart).
 
-        The card comes back as the current card with its exact prior state, shown as it
-        was (the same draw, the same order). None when there is nothing to undo.
+        Never one given by another session on the same database (another browser tab)
+        while this one was open. The card comes back as the current card with its exact
+        prior state, shown as it was (the same draw, the same order). None when there is
+        nothing to undo. An answer whose card was answered or reset since (perhaps in
+        another tab) is refused with a ReviewError; when it was this session's, the next
+        undo goes on to the one before it.
         """
-        review_id = self._history[-1] if self._history else last_review_id(self.store)
+        own = bool(self._history)
+        review_id = self._history[-1] if own else last_review_id(self.store, self._opened_at)
         if review_id is None:
             return None
-        undone = undo_answer(self.store, review_id)
-        if self._history:
+        try:
+            undone = undo_answer(self.store, review_id)
+        except ReviewError:
+            if own:
+                self._history.pop()
+            raise
+        if own:
             self._history.pop()
         self._turn = None
         stored = get_card(self.store, undone.ref)

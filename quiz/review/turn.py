@@ -201,7 +201,7 @@ class Turn:
             self.study.stored.id,
             Rating(rating),
             shown=shown,
-            now=shown.now,
+            now=now,  # only when the card changed since its preview (another tab answered it)
             tz=tz,
             answer=Answer(
                 self.answer.text, self.answer.verdict, duration_ms, self.study.presentation
