@@ -257,8 +257,7 @@ def last_review_id(store: Store, given_by: datetime) -> int | None:
     By time, not by id: an undone answer's id is taken again by the next answer.
     """
     return store.scalar(
-        "SELECT id FROM reviews WHERE reviewed_at <= ? ORDER BY reviewed_at DESC, id DESC "
-        "LIMIT 1",
+        "SELECT id FROM reviews WHERE reviewed_at <= ? ORDER BY reviewed_at DESC, id DESC LIMIT 1",
         (to_text(given_by),),
     )
 
