@@ -159,6 +159,73 @@ def review(
     _run_app(db, list(decks or []))
 
 
+# -- serve: the app in a browser (quiz/serve.py) ------------------------------------------
+
+
+@app.command(cls=_Command)
+def serve(
+    decks: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Deck slugs or deck files each tab reviews at once (default: Home).",
+            metavar="DECK",
+            show_default=False,
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", metavar="N", help="The port to listen on.")] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            metavar="HOST",
+            help="The address to listen on; any but localhost needs --allow-remote.",
+        ),
+    ] = "localhost",
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote",
+            help="Let --host listen beyond this machine (anyone reaching it gets your app).",
+        ),
+    ] = False,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url",
+            metavar="URL",
+            help="The address browsers reach the server by, if not http://HOST:PORT.",
+            show_default=False,
+        ),
+    ] = None,
+    max_tabs: Annotated[
+        int,
+        typer.Option(
+            "--max-tabs", metavar="N", help="Browser tabs open at once (each runs the app)."
+        ),
+    ] = 4,
+    db: DbOption = None,
+) -> None:
+    """Serve the app to a browser: each tab runs it on the same progress database."""
+    from quiz import serve as serving
+    from quiz.review.opening import load_study
+
+    db_path = resolve_db_path(db)
+    chosen = serving.plan(
+        db_path,
+        list(decks or []),
+        host=host,
+        port=port,
+        allow_remote=allow_remote,
+        url=url,
+        max_tabs=max_tabs,
+    )
+    if decks:
+        load_study(None, list(decks), db_path)  # an unknown deck: one error here, not per tab
+    if chosen.remote:
+        _say(serving.remote_warning(chosen), err=True)
+    serving.serve(chosen)
+
+
 @app.command(cls=_Command)
 def check(
     paths: Annotated[
