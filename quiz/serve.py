@@ -106,7 +106,7 @@ def plan(
             "deck files); add --allow-remote if that is what you want"
         )
     if url is None:
-        shown = socket.getfqdn() if host in _WILDCARDS else host
+        shown = socket.gethostname() if host in _WILDCARDS else host  # no DNS lookup
         shown = f"[{shown}]" if ":" in shown and not shown.startswith("[") else shown
         url = f"http://{shown}:{port}"
     elif urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
@@ -147,7 +147,19 @@ def allowed_origin(origin: str | None, request_host: str, chosen: ServePlan) -> 
         # Locally only a loopback name: a rebound DNS name (evil.example -> 127.0.0.1)
         # is another site's page, whatever address it reaches.
         return is_local(host) and is_local(asked)
-    return host in {urlsplit(chosen.url).hostname, asked} or is_local(host)
+    if host == urlsplit(chosen.url).hostname or is_local(host):
+        return True
+    # The page reached by this machine's address: an address cannot be rebound, a name
+    # in the Host header can (it is whatever the page's own site resolved).
+    return host == asked and _is_address(host)
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
 
 
 def _hostname(host_header: str) -> str:

@@ -119,6 +119,7 @@ REMOTE = plan(Path("p.db"), host="0.0.0.0", allow_remote=True, url="http://box.l
         ("http://box.lan:8000", "box.lan:8000", REMOTE, True),
         ("http://10.0.0.5:8000", "10.0.0.5:8000", REMOTE, True),  # reached by its address
         ("http://evil.example:8000", "box.lan:8000", REMOTE, False),
+        ("http://evil.example:8000", "evil.example:8000", REMOTE, False),  # rebinding
     ],
 )
 def test_only_pages_of_this_server_may_drive_an_app(
