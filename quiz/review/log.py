@@ -276,7 +276,10 @@ def undo_answer(store: Store, review_id: int) -> Undone:
         card: StoredCard = get_card(store, row["card"])
         latest = store.scalar("SELECT max(id) FROM reviews WHERE card = ?", (card.id,))
         if latest != review_id or card.state != CardState.from_columns(row, "after_"):
-            raise ReviewError(f"{card.ref} changed after that answer; it cannot be undone now")
+            raise ReviewError(
+                f"{card.ref} changed after that answer (answered or reset since, perhaps in "
+                "another window); it cannot be undone now"
+            )
         before = CardState.from_columns(row, "before_")
         if row["leeched"]:  # (a card being answered was not suspended)
             leech = _leeched_before(store, card, review_id)
