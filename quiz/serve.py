@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from quiz.errors import UserError
 
@@ -127,31 +127,35 @@ def remote_warning(chosen: ServePlan) -> str:
 def allowed_origin(origin: str | None, request_host: str, chosen: ServePlan) -> bool:
     """Whether a websocket from a page at ``origin`` may drive an app.
 
-    A browser sends the page's origin with every websocket; a page served here has this
-    server's address (the URL it printed, or the name the browser reached it by), on
-    this port. Without an Origin the client is not a browser page (a script on a
-    machine that may connect anyway), so it is let through.
+    A browser sends the page's origin with every websocket. A page of this server is at
+    the URL it printed (``--url``: a proxy's address too), or on this port at a loopback
+    name, or, when it listens beyond this machine, at one of the machine's addresses.
+    Never at any other name: a name can be pointed at this machine by another site (DNS
+    rebinding), an address cannot. Without an Origin the client is not a browser page
+    (a program that may connect anyway), so it is let through.
     """
     if origin is None:
         return True
     try:
         parts = urlsplit(origin)
+        if _origin(parts) == _origin(urlsplit(chosen.url)):
+            return True
         port = parts.port
     except ValueError:  # a malformed origin
         return False
-    if port != chosen.port and not (port is None and chosen.port in (80, 443)):
+    if port != chosen.port:
         return False
     host = parts.hostname or ""
     asked = _hostname(request_host)
     if not chosen.remote:
-        # Locally only a loopback name: a rebound DNS name (evil.example -> 127.0.0.1)
-        # is another site's page, whatever address it reaches.
         return is_local(host) and is_local(asked)
-    if host == urlsplit(chosen.url).hostname or is_local(host):
-        return True
-    # The page reached by this machine's address: an address cannot be rebound, a name
-    # in the Host header can (it is whatever the page's own site resolved).
-    return host == asked and _is_address(host)
+    return is_local(host) or (host == asked and _is_address(host))
+
+
+def _origin(parts: SplitResult) -> tuple[str, str, int | None]:
+    """Scheme, host and port, the port filled in when the scheme implies it."""
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, parts.hostname or "", parts.port or default
 
 
 def _is_address(name: str) -> bool:

@@ -103,6 +103,7 @@ def test_an_unknown_deck_is_refused_before_serving(planned: list[ServePlan]):
 
 LOCAL = plan(Path("p.db"), port=8000)
 REMOTE = plan(Path("p.db"), host="0.0.0.0", allow_remote=True, url="http://box.lan:8000")
+PROXIED = plan(Path("p.db"), url="https://quiz.example")  # a proxy in front of localhost
 
 
 @pytest.mark.parametrize(
@@ -120,6 +121,10 @@ REMOTE = plan(Path("p.db"), host="0.0.0.0", allow_remote=True, url="http://box.l
         ("http://10.0.0.5:8000", "10.0.0.5:8000", REMOTE, True),  # reached by its address
         ("http://evil.example:8000", "box.lan:8000", REMOTE, False),
         ("http://evil.example:8000", "evil.example:8000", REMOTE, False),  # rebinding
+        ("https://quiz.example", "quiz.example", PROXIED, True),
+        ("https://quiz.example:443", "quiz.example", PROXIED, True),
+        ("http://quiz.example", "quiz.example", PROXIED, False),
+        ("https://evil.example", "quiz.example", PROXIED, False),
     ],
 )
 def test_only_pages_of_this_server_may_drive_an_app(
