@@ -60,10 +60,10 @@ def test_the_command_takes_the_database_from_the_environment(
     planned: list[ServePlan], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setenv(DB_ENV, str(tmp_path / "env.db"))
-    result = runner.invoke(app, ["serve", "--port", "8123", "reductions"])
+    result = runner.invoke(app, ["serve", "--port", "8123"])
     assert result.exit_code == 0, result.output
     (chosen,) = planned
-    assert chosen.argv[3:] == ("review", "reductions", "--db", str(tmp_path / "env.db"))
+    assert chosen.argv[3:] == ("--db", str(tmp_path / "env.db"))
     assert (chosen.host, chosen.port) == ("localhost", 8123)
     assert "warning" not in result.output
 
