@@ -1,0 +1,126 @@
+"""Deck packs: decks other people publish as Python distributions, found without running them.
+
+Why it exists: sharing a deck should be ``pip install torch-quiz-decks-foo``, the way
+pytest and llm find their plugins. A pack is any installed distribution that declares
+an entry point in the ``torch_quiz.decks`` group whose value is a dotted package path
+(``torch_quiz_decks_foo`` or ``torch_quiz_decks_foo.decks``): the folder of that
+package holds its deck files (``docs/packs.md``).
+
+Packs are data, and strangers' data: this module only *locates* their folders. It
+reads the distribution's metadata (``importlib.metadata``), maps the dotted path to a
+folder through the files the distribution recorded (``RECORD``) and ``locate_file``,
+and, for an editable install that records none, asks the import system where the
+top-level package would be found (``find_spec`` of a top-level name runs the finders
+but imports nothing). No pack module is ever imported; the decks in the folder go
+through the same loader, limits and sandbox as any other deck file. A pack that
+cannot be located is one :class:`PackProblem` line and the others are still found.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from quiz.deck.starterpack import ENTRY_POINT_GROUP as GROUP
+
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """One entry point of an installed pack: whose it is and the folder of its decks."""
+
+    name: str  # the distribution's name, as its metadata spells it
+    version: str
+    entry: str  # the entry point's name
+    folder: Path
+
+    @property
+    def label(self) -> str:
+        """The source as ``torch-quiz decks`` and Home name it."""
+        return f"pack {self.name} {self.version}"
+
+    def is_named(self, text: str) -> bool:
+        """Whether ``text`` names this pack's distribution (case, ``-``/``_``/``.`` ignored)."""
+        return normalized(text) == normalized(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class PackProblem:
+    """Why one entry point gave no folder; ``where`` is the place it was looked for."""
+
+    where: Path
+    message: str
+
+
+def normalized(name: str) -> str:
+    """A distribution name as PEP 503 compares it."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def find_packs() -> tuple[list[Pack], list[PackProblem]]:
+    """Every installed pack's folders (sorted by pack, then entry point), and the problems."""
+    packs: list[Pack] = []
+    problems: list[PackProblem] = []
+    for entry in entry_points():
+        found = _locate(entry)
+        (packs if isinstance(found, Pack) else problems).append(found)
+    packs.sort(key=lambda pack: (normalized(pack.name), pack.entry))
+    return packs, problems
+
+
+def entry_points() -> list[metadata.EntryPoint]:
+    """The ``torch_quiz.decks`` entry points of the distributions on ``sys.path`` now."""
+    return list(metadata.entry_points(group=GROUP))
+
+
+def _locate(entry: metadata.EntryPoint) -> Pack | PackProblem:
+    dist = entry.dist
+    name = str(dist.metadata["Name"] or "?") if dist is not None else "?"
+    version = str(dist.version or "?") if dist is not None else "?"
+    said = f"pack {name} {version}: entry point '{entry.name} = {entry.value}' in {GROUP}"
+    value = entry.value.strip()
+    if dist is None:
+        return PackProblem(Path(value), f"{said}: no distribution holds it")
+    if not _DOTTED.fullmatch(value):
+        return PackProblem(
+            Path(str(dist.locate_file(""))),
+            f"{said}: the value must be a dotted package path such as "
+            "'my_pack' or 'my_pack.decks' (no ':object', nothing to import)",
+        )
+    parts = value.split(".")
+    folder = _recorded(dist, parts) or _found(parts)
+    if folder is None or not folder.is_dir():
+        where = folder or Path(str(dist.locate_file("/".join(parts))))
+        return PackProblem(where, f"{said}: no folder {'/'.join(parts)} in the distribution")
+    return Pack(name, version, entry.name, folder)
+
+
+def _recorded(dist: metadata.Distribution, parts: list[str]) -> Path | None:
+    """The folder through the files the distribution recorded (a wheel's RECORD)."""
+    prefix = "/".join(parts) + "/"
+    for file in dist.files or ():
+        if file.as_posix().startswith(prefix):
+            return Path(str(dist.locate_file("/".join(parts))))
+    return None
+
+
+def _found(parts: list[str]) -> Path | None:
+    """The folder where the import system would find the package (an editable install).
+
+    Only the top-level name is looked up: ``find_spec("a.b")`` would import ``a``.
+    """
+    try:
+        spec = importlib.util.find_spec(parts[0])
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for location in spec.submodule_search_locations:
+        folder = Path(location).joinpath(*parts[1:])
+        if folder.is_dir():
+            return folder
+    return None
