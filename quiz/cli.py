@@ -485,7 +485,8 @@ def new_pack(
         with atomic_write(path) as temporary:
             temporary.write_text(text, encoding="utf-8")
     _say(f"wrote {root}; check it with: torch-quiz check {root / name.replace('-', '_')}")
-    _say(f"install it with: pip install {root}   (then: torch-quiz decks)")
+    where = str(root) if root.is_absolute() else os.path.join(".", root)  # not a PyPI name
+    _say(f"install it with: pip install {where}   (then: torch-quiz decks)")
 
 
 @app.command(cls=_Command)

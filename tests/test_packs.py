@@ -169,6 +169,22 @@ def test_two_sources_claiming_a_slug_are_reported_and_the_learner_chooses(
     assert [str(d.title) for d in load_study(db_path=db).decks.decks] == ["Basics"]
 
 
+def test_home_is_told_the_source_of_packs_and_decks_opened_by_path(
+    tmp_path: Path, bundled: Path, site: Path, no_sandbox
+):
+    install_pack(site)
+    elsewhere = tmp_path / "elsewhere" / "mine.yaml"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(BASICS.replace("deck: basics", "deck: mine"), encoding="utf-8")
+    study = load_study(review=[str(elsewhere)], db_path=tmp_path / "progress.sqlite3")
+    said = {deck.slug: study.source_label(deck) for deck in study.decks.decks}
+    assert said == {
+        "basics": None,  # bundled: Home says nothing more
+        "pack-shapes": "from pack torch-quiz-decks-demo 1.0",
+        "mine": "opened by path",
+    }
+
+
 def test_check_runs_a_packs_decks(site: Path, commands_share_the_sandbox):
     folder = install_pack(site)
     code, out = cli("check", str(folder))

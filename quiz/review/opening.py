@@ -206,13 +206,13 @@ class StudyPlan:
     known: KnownDecks | None = None  # where each deck came from
 
     def source_label(self, deck: Deck) -> str | None:
-        """Where ``deck`` came from, for Home: a pack, or a file opened by path; None for
-        the folders searched (the bundled decks, the learner's folder, those given)."""
+        """Where ``deck`` came from, for Home: ``from pack NAME VERSION``, or ``opened by
+        path``; None for the folders searched (bundled, the learner's, those given)."""
         if self.known is None:
             return None
         source, pack = self.known.where(deck.path)
         if pack is not None:
-            return pack.label
+            return f"from {pack.label}"
         return source.value if source is DeckSource.OPENED else None
 
     def find_decks(self) -> DeckSet:

@@ -251,7 +251,7 @@ class HomeScreen(FollowsLanguage, Screen[None]):
         details = f"{deck.slug} · {kinds_line(deck)}"
         source = host(self.app).deck_source(deck)
         if source is not None:  # a pack's name and version, or "opened by path"
-            details = f"{details}\nfrom {printable(source, multiline=False)}"
+            details = f"{details}\n{printable(source, multiline=False)}"
         details = f"{details}\n{description}".strip()
         limited = self._limit_line(deck.slug)
         if limited:
