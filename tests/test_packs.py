@@ -128,7 +128,22 @@ def test_a_broken_pack_is_one_line_and_the_others_load(
 
     code, out = cli("decks", "--db", str(tmp_path / "progress.sqlite3"))
     assert code == 0 and "pack-shapes" in out
-    assert sum("torch-quiz-decks-gone" in line for line in out.splitlines()) == 1
+    lines = out.splitlines()
+    assert sum("torch-quiz-decks-gone" in line for line in lines) == 1
+    assert sum("torch-quiz-decks-object" in line for line in lines) == 1
+    assert sum(line.startswith(str(site / "torch_quiz_decks_bad")) for line in lines) == 1
+
+
+def test_a_packs_metadata_is_shown_as_one_plain_line(site: Path, no_sandbox):
+    folder = install_pack(site)
+    metadata = next(site.glob("*.dist-info")) / "METADATA"
+    metadata.write_text(
+        "Metadata-Version: 2.1\nName: evil\x1b]0;title\x07pack\n folded\nVersion: 1\x1b[2J\n",
+        encoding="utf-8",
+    )
+    (pack,), _ = find_packs()
+    assert pack.folder == folder
+    assert pack.label == "pack evil\\x1b]0;title\\x07pack folded 1\\x1b[2J"
 
 
 def test_two_sources_claiming_a_slug_are_reported_and_the_learner_chooses(

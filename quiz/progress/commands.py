@@ -21,6 +21,7 @@ from quiz.review.clock import Clock, system_clock
 from quiz.review.store import Store
 
 if TYPE_CHECKING:
+    from quiz.deck.diagnostics import Diagnostic
     from quiz.deck.model import Deck
     from quiz.progress.apkg import FixedDraw
 
@@ -136,7 +137,8 @@ def deck_list(db_path: Path, *, as_json: bool) -> str:
     knows but no file gives (imported, or opened by path before decks were
     remembered) are listed as "progress only", with the file they last came from. A
     slug two sources claim is listed once, from the source that wins, followed by the
-    other claims and how to choose; a broken pack is one line after the table.
+    other claims and how to choose; then a line for each pack that gives no folder and
+    each problem of a pack's deck files.
     """
     from quiz.review.cards import stored_decks
     from quiz.review.opening import known_decks
@@ -163,11 +165,24 @@ def deck_list(db_path: Path, *, as_json: bool) -> str:
             for slug, (title, path, cards) in stored_decks(store).items():
                 rows.setdefault(slug, _deck_row(slug, title, "progress only", cards, Path(path)))
     listed = [rows[slug] for slug in sorted(rows)]
-    broken = known.broken
+    broken = _one_line_per_file(known.pack_problems)
     if as_json:
-        document = {"schema": 1, "decks": listed, "problems": [str(d) for d in broken]}
+        document = {"schema": 1, "decks": listed, "problems": broken}
         return json.dumps(document, ensure_ascii=False, indent=2)
-    return "\n".join([_deck_table(listed), *(str(d) for d in broken)])
+    return "\n".join([_deck_table(listed), *broken])
+
+
+def _one_line_per_file(problems: Sequence[Diagnostic]) -> list[str]:
+    """The first problem of each file, saying how many more ``torch-quiz check`` gives."""
+    by_file: dict[Path, list[Diagnostic]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.path, []).append(problem)
+    lines = []
+    for path, found in by_file.items():
+        more = len(found) - 1
+        also = f" (and {more} more: torch-quiz check {path})" if more else ""
+        lines.append(f"{min(found)}{also}")
+    return lines
 
 
 def _deck_row(

@@ -76,6 +76,20 @@ class KnownDecks:
         """Where ``deck`` was found: under a searched folder, else opened by path."""
         return self.where(deck.path)[0]
 
+    @property
+    def pack_problems(self) -> list[Diagnostic]:
+        """Why packs gave no folder, then the problems of their deck files (a slug claimed
+        by two sources aside: ``collisions`` says those)."""
+        dropped = {claim.dropped.resolve() for claim in self.collisions}
+        files = [
+            diagnostic
+            for diagnostic in self.decks.diagnostics
+            if diagnostic not in self.broken
+            and self.where(diagnostic.path)[1] is not None
+            and diagnostic.path.resolve() not in dropped
+        ]
+        return [*self.broken, *files]
+
     def where(self, path: Path) -> tuple[DeckSource, Pack | None]:
         """The source of the deck file ``path``, and its pack if a pack gave it."""
         path = path.resolve()

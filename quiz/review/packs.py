@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from quiz.deck.printable import printable
 from quiz.deck.starterpack import ENTRY_POINT_GROUP as GROUP
 
+MAX_SHOWN = 80  # a pack's name, version or entry point as shown
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
@@ -42,10 +44,6 @@ class Pack:
     def label(self) -> str:
         """The source as ``torch-quiz decks`` and Home name it."""
         return f"pack {self.name} {self.version}"
-
-    def is_named(self, text: str) -> bool:
-        """Whether ``text`` names this pack's distribution (case, ``-``/``_``/``.`` ignored)."""
-        return normalized(text) == normalized(self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +77,10 @@ def entry_points() -> list[metadata.EntryPoint]:
 
 def _locate(entry: metadata.EntryPoint) -> Pack | PackProblem:
     dist = entry.dist
-    name = str(dist.metadata["Name"] or "?") if dist is not None else "?"
-    version = str(dist.version or "?") if dist is not None else "?"
-    said = f"pack {name} {version}: entry point '{entry.name} = {entry.value}' in {GROUP}"
+    name = _shown(dist.metadata["Name"]) if dist is not None else "?"
+    version = _shown(dist.version) if dist is not None else "?"
     value = entry.value.strip()
+    said = f"pack {name} {version}: entry point '{_shown(entry.name)} = {_shown(value)}' in {GROUP}"
     if dist is None:
         return PackProblem(Path(value), f"{said}: no distribution holds it")
     if not _DOTTED.fullmatch(value):
@@ -96,7 +94,13 @@ def _locate(entry: metadata.EntryPoint) -> Pack | PackProblem:
     if folder is None or not folder.is_dir():
         where = folder or Path(str(dist.locate_file("/".join(parts))))
         return PackProblem(where, f"{said}: no folder {'/'.join(parts)} in the distribution")
-    return Pack(name, version, entry.name, folder)
+    return Pack(name, version, _shown(entry.name), folder)
+
+
+def _shown(text: str | None) -> str:
+    """A stranger's metadata as one short line: no control characters, no line breaks."""
+    one_line = printable(" ".join(str(text or "?").split()), multiline=False)
+    return one_line if len(one_line) <= MAX_SHOWN else one_line[: MAX_SHOWN - 1] + "…"
 
 
 def _recorded(dist: metadata.Distribution, parts: list[str]) -> Path | None:
