@@ -9,6 +9,7 @@ builds and installs ``torch-quiz new-pack``'s output with pip, offline.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,22 @@ def test_a_pack_is_found_without_importing_it(site: Path):
         ("torch-quiz-decks-demo", "1.0", folder)
     ]
     assert problems == [] and "torch_quiz_decks_demo" not in sys.modules
+
+
+def test_without_a_pack_importlib_metadata_is_never_imported(tmp_path: Path):
+    # it is a good part of start-up: packs are looked for without it until one may be there
+    looks = (
+        "import sys; from quiz.review.packs import find_packs; "
+        "print(find_packs(), 'importlib.metadata' in sys.modules)"
+    )
+    site = tmp_path / "site"
+    install_pack(site)
+    said = []
+    for path in ("", str(site)):
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (path, *sys.path) if p)}
+        ran = subprocess.run([sys.executable, "-c", looks], env=env, capture_output=True)
+        said.append(ran.stdout.decode().split()[-1])
+    assert said == ["False", "True"]
 
 
 def test_an_editable_pack_is_found_where_the_import_system_would_look(site: Path):

@@ -19,15 +19,21 @@ cannot be located is one :class:`PackProblem` line and the others are still foun
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
+import sys
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quiz.deck.printable import printable
 from quiz.deck.starterpack import ENTRY_POINT_GROUP as GROUP
 
+if TYPE_CHECKING:
+    from importlib import metadata
+
 MAX_SHOWN = 80  # a pack's name, version or entry point as shown
+_INFO = (".dist-info", ".egg-info")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
@@ -63,6 +69,8 @@ def find_packs() -> tuple[list[Pack], list[PackProblem]]:
     """Every installed pack's folders (sorted by pack, then entry point), and the problems."""
     packs: list[Pack] = []
     problems: list[PackProblem] = []
+    if not _may_hold_packs():
+        return packs, problems
     for entry in entry_points():
         found = _locate(entry)
         (packs if isinstance(found, Pack) else problems).append(found)
@@ -72,7 +80,36 @@ def find_packs() -> tuple[list[Pack], list[PackProblem]]:
 
 def entry_points() -> list[metadata.EntryPoint]:
     """The ``torch_quiz.decks`` entry points of the distributions on ``sys.path`` now."""
+    from importlib import metadata
+
     return list(metadata.entry_points(group=GROUP))
+
+
+def _may_hold_packs() -> bool:
+    """Whether a distribution on ``sys.path`` may declare the group, by a look at the
+    ``entry_points.txt`` files of the folders on it.
+
+    Importing ``importlib.metadata`` (it brings the ``email`` package) is a good part of
+    start-up, and most learners have no pack: it is imported only when one may be
+    there. Anything this look cannot read (a zip archive on the path) counts as a maybe.
+    """
+    group = GROUP.encode()
+    for entry in sys.path:
+        folder = Path(entry or ".")
+        try:
+            with os.scandir(folder) as found:
+                infos = [item.name for item in found if item.name.endswith(_INFO)]
+        except NotADirectoryError:
+            return True  # a zip archive: importlib.metadata reads those
+        except OSError:
+            continue
+        for info in infos:
+            try:
+                if group in (folder / info / "entry_points.txt").read_bytes():
+                    return True
+            except OSError:
+                continue
+    return False
 
 
 def _locate(entry: metadata.EntryPoint) -> Pack | PackProblem:
