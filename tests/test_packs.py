@@ -250,7 +250,7 @@ def test_new_packs_output_builds_installs_and_is_listed(
     cli("new-pack", "torch-quiz-decks-foo", "--dir", str(tmp_path))
     target = tmp_path / "installed"
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index"]
-    subprocess.run(  # setuptools builds it, offline, as the pyproject asks
+    subprocess.run(  # setuptools (which torch requires) builds it, offline
         [*pip, "--no-build-isolation", "--target", str(target), tmp_path / "torch-quiz-decks-foo"],
         check=True,
         capture_output=True,
