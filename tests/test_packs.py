@@ -171,13 +171,13 @@ def test_two_sources_claiming_a_slug_are_reported_and_the_learner_chooses(
     said = [str(d) for d in load_study(db_path=db).decks.diagnostics]
     assert said == [
         f"{clash / 'basics.yaml'}:3:1: error: deck 'basics' of pack torch-quiz-decks-demo 1.0 "
-        f"is also in bundled ({bundled / 'basics.yaml'}); bundled's is used (to use this one: "
-        "torch-quiz decks --prefer torch-quiz-decks-demo basics)"
+        f"is also in the bundled decks ({bundled / 'basics.yaml'}), which is used "
+        "(to use this one: torch-quiz decks --prefer torch-quiz-decks-demo basics)"
     ]
     code, out = cli("decks", "--db", str(db))
     assert out.splitlines()[1].split()[:2] == ["basics", "bundled"]
     assert (
-        f"basics: also in pack torch-quiz-decks-demo 1.0 ({clash / 'basics.yaml'}), not used "
+        f"basics: also from pack torch-quiz-decks-demo 1.0 ({clash / 'basics.yaml'}), not used "
         "(the first source wins); to use it: torch-quiz decks --prefer torch-quiz-decks-demo "
         "basics"
     ) in out

@@ -222,7 +222,7 @@ def _deck_table(rows: Sequence[dict[str, object]]) -> str:
         for also in row.get("also", ()):  # type: ignore[attr-defined]
             why = "your choice" if row.get("chosen") else "the first source wins"
             lines.append(
-                f"{row['slug']}: also in {also['source']} ({also['path']}), not used ({why}); "
+                f"{row['slug']}: also from {also['source']} ({also['path']}), not used ({why}); "
                 f"to use it: {also['prefer']}"
             )
     if any(row["source"] == "opened by path" for row in rows):

@@ -104,6 +104,11 @@ class KnownDecks:
         source, pack = self.where(path)
         return pack.label if pack is not None else source.value
 
+    def phrase(self, path: Path) -> str:
+        """The source of ``path`` in a sentence: "deck 'x' of {phrase} is also in ..."."""
+        source, pack = self.where(path)
+        return pack.label if pack is not None else SOURCE_PHRASES[source]
+
     def word(self, path: Path) -> str:
         """The source of ``path`` as ``--prefer SOURCE`` names it (a pack: its name)."""
         source, pack = self.where(path)
@@ -128,11 +133,19 @@ def missing_message(deck: RememberedDeck) -> str:
     )
 
 
+SOURCE_PHRASES = {
+    DeckSource.BUNDLED: "the bundled decks",
+    DeckSource.FOLDER: "your decks folder",
+    DeckSource.PACK: "a pack",  # a pack is named by its label instead
+    DeckSource.OPENED: "a file opened by path",
+}
+
+
 def collision_message(known: KnownDecks, claim: Claim) -> str:
     """The one line for a slug two sources claim, and how to choose the other."""
-    dropped, kept = known.label(claim.dropped), known.label(claim.kept)
+    dropped, kept = known.phrase(claim.dropped), known.phrase(claim.kept)
     return (
-        f"deck '{claim.slug}' of {dropped} is also in {kept} ({claim.kept}); {kept}'s is used "
+        f"deck '{claim.slug}' of {dropped} is also in {kept} ({claim.kept}), which is used "
         f"(to use this one: torch-quiz decks --prefer {known.word(claim.dropped)} {claim.slug})"
     )
 
