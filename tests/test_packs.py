@@ -217,6 +217,15 @@ def test_home_is_told_the_source_of_packs_and_decks_opened_by_path(
     }
 
 
+def test_a_pack_installed_after_the_launch_is_named_after_homes_reload(
+    tmp_path: Path, bundled: Path, site: Path, no_sandbox
+):
+    study = load_study(db_path=tmp_path / "progress.sqlite3")
+    install_pack(site)
+    (shapes,) = [deck for deck in study.find_decks().decks if deck.slug == "pack-shapes"]
+    assert study.source_label(shapes) == "from pack torch-quiz-decks-demo 1.0"
+
+
 def test_check_runs_a_packs_decks(site: Path, commands_share_the_sandbox):
     folder = install_pack(site)
     code, out = cli("check", str(folder))

@@ -230,14 +230,15 @@ class StudyPlan:
     db_path: Path | None = None
     folders: tuple[Path, ...] | None = None  # the folders searched (None: the usual)
     named: tuple[str, ...] = ()  # deck files named on the command line
-    known: KnownDecks | None = None  # where each deck came from
+    # where each deck came from: the last look (one item, replaced by Home's reload)
+    found: list[KnownDecks] = field(default_factory=list, compare=False, repr=False)
 
     def source_label(self, deck: Deck) -> str | None:
         """Where ``deck`` came from, for Home: ``from pack NAME VERSION``, or ``opened by
         path``; None for the folders searched (bundled, the learner's, those given)."""
-        if self.known is None:
+        if not self.found:
             return None
-        source, pack = self.known.where(deck.path)
+        source, pack = self.found[-1].where(deck.path)
         if pack is not None:
             return f"from {pack.label}"
         return source.value if source is DeckSource.OPENED else None
@@ -247,7 +248,9 @@ class StudyPlan:
 
         Reads files (from the deck cache when none changed): call it off the UI thread.
         """
-        return known_decks(self.db_path, self.folders, self.named).decks
+        known = known_decks(self.db_path, self.folders, self.named)
+        self.found[:] = [known]  # a pack installed since is named as one
+        return known.decks
 
 
 def load_study(
@@ -264,10 +267,10 @@ def load_study(
     folders = None if decks is None else tuple(decks)  # the learner's folder may appear later
     named = tuple(name for name in review or () if is_deck_file(name))
     if review is None:
-        return StudyPlan(known.decks, None, (), db_path, folders, named, known)
+        return StudyPlan(known.decks, None, (), db_path, folders, named, [known])
     slugs = tuple(deck.slug for deck in known.find(review))
     remember = tuple(known.opened_by_path(review))
-    return StudyPlan(known.decks, slugs, remember, db_path, folders, named, known)
+    return StudyPlan(known.decks, slugs, remember, db_path, folders, named, [known])
 
 
 def open_session(
