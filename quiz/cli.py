@@ -422,8 +422,8 @@ def decks(
         typer.Option(
             "--prefer",
             metavar="SOURCE DECK",
-            help="When two sources hold deck DECK, use SOURCE's: bundled, folder, opened, "
-            "or a pack's name. Kept in the database.",
+            help="When two sources hold deck DECK, use SOURCE's: bundled, folder, a pack's "
+            "name, or a deck file (then remembered as opened by path). Kept in the database.",
             show_default=False,
         ),
     ] = None,

@@ -63,10 +63,9 @@ class DeckSource(StrEnum):
 
     @property
     def word(self) -> str:
-        """How ``torch-quiz decks --prefer SOURCE SLUG`` names it (a pack: by its name)."""
-        return {"your decks folder": "folder", "opened by path": "opened"}.get(
-            self.value, self.value
-        )
+        """How ``torch-quiz decks --prefer SOURCE DECK`` names it (a pack: by its name; a
+        file opened by path: by its path)."""
+        return "folder" if self is DeckSource.FOLDER else self.value
 
 
 def deck_folders() -> list[tuple[DeckSource, Path]]:

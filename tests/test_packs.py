@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 import quiz.paths
 from quiz.cli import app
+from quiz.errors import UserError
 from quiz.review.opening import known_decks, load_study
 from quiz.review.packs import find_packs
 
@@ -224,6 +225,28 @@ def test_a_pack_installed_after_the_launch_is_named_after_homes_reload(
     install_pack(site)
     (shapes,) = [deck for deck in study.find_decks().decks if deck.slug == "pack-shapes"]
     assert study.source_label(shapes) == "from pack torch-quiz-decks-demo 1.0"
+
+
+def test_a_deck_file_may_be_preferred_to_the_bundled_deck_of_its_slug(
+    tmp_path: Path, bundled: Path, no_sandbox
+):
+    db = tmp_path / "progress.sqlite3"
+    mine = tmp_path / "mine" / "basics.yaml"
+    mine.parent.mkdir()
+    mine.write_text(BASICS.replace("title: Basics", "title: My basics"), encoding="utf-8")
+    with pytest.raises(UserError) as refused:  # torch-quiz review PATH
+        load_study(review=[str(mine)], db_path=db)
+    assert refused.value.args[0].endswith(
+        f"deck 'basics' of a file opened by path is also in the bundled decks "
+        f"({bundled / 'basics.yaml'}), which is used "
+        f"(to use this one: torch-quiz decks --prefer {mine} basics)"
+    )
+    code, out = cli("decks", "--prefer", str(mine), "basics", "--db", str(db))
+    assert (code, out) == (0, f"deck 'basics' now comes from a file opened by path ({mine})\n")
+    study = load_study(db_path=db)  # remembered, and chosen: it wins on every start
+    assert [str(deck.title) for deck in study.decks.decks] == ["My basics"]
+    assert study.decks.diagnostics == []
+    assert load_study(review=[str(mine)], db_path=db).review == ("basics",)
 
 
 def test_check_runs_a_packs_decks(site: Path, commands_share_the_sandbox):

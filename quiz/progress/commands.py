@@ -234,24 +234,35 @@ def _deck_table(rows: Sequence[dict[str, object]]) -> str:
 
 def prefer_deck(db_path: Path, source: str, slug: str, *, clock: Clock = system_clock) -> str:
     """Let ``source``'s file win the deck ``slug`` that several sources claim
-    (``torch-quiz decks --prefer SOURCE SLUG``): remembered in the database."""
+    (``torch-quiz decks --prefer SOURCE DECK``): kept in the database.
+
+    ``source`` is ``bundled``, ``folder``, a pack's name, or a deck file, which is then
+    remembered as opened by path, so that it is loaded on every start to win."""
+    from quiz.deck.naming import is_deck_file
+    from quiz.paths import DeckSource
     from quiz.review.opening import known_decks
     from quiz.review.packs import normalized
-    from quiz.review.remembered import DeckChoice, choose
+    from quiz.review.remembered import DeckChoice, RememberedDeck, choose, remember
 
-    known = known_decks(db_path, cached=False)
+    named = [source] if is_deck_file(source) else []
+    known = known_decks(db_path, names=named, cached=False)
     claims = [deck.path for deck in known.decks.decks if deck.slug == slug]
     claims += [claim.dropped for claim in known.decks.claims if claim.slug == slug]
     if not claims:
         raise UserError(f"no deck '{slug}' in any source (see: torch-quiz decks)")
-    match = [path for path in claims if normalized(known.word(path)) == normalized(source)]
+    if named:
+        match = [path for path in claims if path.resolve() == Path(source).resolve()]
+    else:
+        match = [path for path in claims if normalized(known.word(path)) == normalized(source)]
     if not match:
         sources = ", ".join(known.word(path) for path in claims)
         raise UserError(f"deck '{slug}' is not in {source!r}; its sources: {sources}")
     path = match[0].resolve()
     with _open(db_path) as store:
         choose(store, DeckChoice(slug, path, known.label(path)), clock())
-    return f"deck '{slug}' now comes from {known.label(path)} ({path})"
+        if known.where(path)[0] is DeckSource.OPENED:
+            remember(store, [RememberedDeck(slug, path)], clock())
+    return f"deck '{slug}' now comes from {known.phrase(path)} ({path})"
 
 
 def forget_deck(db_path: Path, slug: str) -> str:

@@ -110,9 +110,12 @@ class KnownDecks:
         return pack.label if pack is not None else SOURCE_PHRASES[source]
 
     def word(self, path: Path) -> str:
-        """The source of ``path`` as ``--prefer SOURCE`` names it (a pack: its name)."""
+        """The source of ``path`` as ``--prefer SOURCE`` names it (a pack: its name; a file
+        opened by path: the file)."""
         source, pack = self.where(path)
-        return pack.name if pack is not None else source.word
+        if pack is not None:
+            return pack.name
+        return str(path) if source is DeckSource.OPENED else source.word
 
     def opened_by_path(self, names: Sequence[str]) -> list[RememberedDeck]:
         """The decks among ``names`` named by a file outside the folders: to remember."""
