@@ -109,6 +109,12 @@ def test_an_editable_pack_is_found_where_the_import_system_would_look(site: Path
     assert "torch_quiz_decks_demo" not in sys.modules
 
 
+def test_a_pack_cannot_name_another_distributions_package(site: Path):
+    install_pack(site, value="support")  # the tests' own package, importable here
+    packs, (problem,) = find_packs()
+    assert packs == [] and problem.message.endswith("no folder support in the distribution")
+
+
 def test_a_subfolder_of_the_package_may_hold_the_decks(tmp_path: Path, site: Path):
     decks = tmp_path / "with-sub"
     (decks / "decks").mkdir(parents=True)

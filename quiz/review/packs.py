@@ -9,16 +9,19 @@ package holds its deck files (``docs/packs.md``).
 Packs are data, and strangers' data: this module only *locates* their folders. It
 reads the distribution's metadata (``importlib.metadata``), maps the dotted path to a
 folder through the files the distribution recorded (``RECORD``) and ``locate_file``,
-and, for an editable install that records none, asks the import system where the
+and, for an editable install (which records none), asks the import system where the
 top-level package would be found (``find_spec`` of a top-level name runs the finders
-but imports nothing). No pack module is ever imported; the decks in the folder go
-through the same loader, limits and sandbox as any other deck file. A pack that
-cannot be located is one :class:`PackProblem` line and the others are still found.
+but imports nothing). Only an editable install may point outside its own files, so a
+pack cannot name another distribution's package as its folder. No pack module is ever
+imported; the decks in the folder go through the same loader, limits and sandbox as
+any other deck file. A pack that cannot be located is one :class:`PackProblem` line
+and the others are still found.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import sys
@@ -127,7 +130,7 @@ def _locate(entry: metadata.EntryPoint) -> Pack | PackProblem:
             "'my_pack' or 'my_pack.decks' (no ':object', nothing to import)",
         )
     parts = value.split(".")
-    folder = _recorded(dist, parts) or _found(parts)
+    folder = _recorded(dist, parts) or (_found(parts) if _editable(dist) else None)
     if folder is None or not folder.is_dir():
         where = folder or Path(str(dist.locate_file("/".join(parts))))
         return PackProblem(where, f"{said}: no folder {'/'.join(parts)} in the distribution")
@@ -147,6 +150,16 @@ def _recorded(dist: metadata.Distribution, parts: list[str]) -> Path | None:
         if file.as_posix().startswith(prefix):
             return Path(str(dist.locate_file("/".join(parts))))
     return None
+
+
+def _editable(dist: metadata.Distribution) -> bool:
+    """Whether pip installed ``dist`` editable (PEP 610's ``direct_url.json``): only then
+    may its folder be outside what it recorded, where the import system finds it."""
+    try:
+        said = json.loads(dist.read_text("direct_url.json") or "{}")
+        return said.get("dir_info", {}).get("editable") is True
+    except (ValueError, AttributeError):
+        return False
 
 
 def _found(parts: list[str]) -> Path | None:

@@ -27,7 +27,7 @@ def install_pack(
 ) -> Path:
     """Install the deck files of ``decks`` as the pack ``name`` into ``site`` (a folder to
     put on ``sys.path``); ``value`` is the entry point's (default: the package). Without
-    ``recorded`` the RECORD lists no package file, as an editable install's does. Returns
+    ``recorded`` it is an editable install: its RECORD lists no package file. Returns
     the package folder."""
     package = name.replace("-", "_")
     folder = site / package
@@ -41,7 +41,14 @@ def install_pack(
         f"[torch_quiz.decks]\ndemo = {value or package}\n", encoding="utf-8"
     )
     files = [p.relative_to(site).as_posix() for p in sorted(folder.rglob("*")) if p.is_file()]
-    files = files if recorded else []
-    records = [*files, *(f"{info.name}/{n}" for n in ("METADATA", "entry_points.txt", "RECORD"))]
+    if not recorded:  # as pip records an editable install (PEP 610)
+        files = []
+        direct = '{"url": "file:///src", "dir_info": {"editable": true}}'
+        (info / "direct_url.json").write_text(direct, encoding="utf-8")
+    records = [
+        *files,
+        *(f"{info.name}/{n.name}" for n in sorted(info.iterdir())),
+        f"{info.name}/RECORD",
+    ]
     (info / "RECORD").write_text("".join(f"{r},,\n" for r in records), encoding="utf-8")
     return folder
