@@ -158,6 +158,18 @@ def test_a_broken_pack_is_one_line_and_the_others_load(
     assert sum(line.startswith(str(site / "torch_quiz_decks_bad")) for line in lines) == 1
 
 
+def test_a_pack_whose_entry_points_cannot_be_read_is_one_line(site: Path):
+    install_pack(site)
+    install_pack(site, "torch-quiz-decks-odd")
+    odd = next(site.glob("torch_quiz_decks_odd-*.dist-info")) / "entry_points.txt"
+    odd.write_text("[torch_quiz.decks]\nnot an entry point\n", encoding="utf-8")
+    packs, problems = find_packs()
+    assert [pack.name for pack in packs] == ["torch-quiz-decks-demo"]
+    assert [(p.where, p.message.split(" (")[0]) for p in problems] == [
+        (site, "pack torch-quiz-decks-odd: its metadata cannot be read")
+    ]
+
+
 def test_a_packs_metadata_is_shown_as_one_plain_line(site: Path, no_sandbox):
     folder = install_pack(site)
     metadata = next(site.glob("*.dist-info")) / "METADATA"

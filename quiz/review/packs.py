@@ -74,18 +74,47 @@ def find_packs() -> tuple[list[Pack], list[PackProblem]]:
     problems: list[PackProblem] = []
     if not _may_hold_packs():
         return packs, problems
-    for entry in entry_points():
-        found = _locate(entry)
+    entries, problems = entry_points()
+    for entry in entries:
+        try:
+            found = _locate(entry)
+        except Exception as error:  # a stranger's metadata that importlib cannot read
+            said = f"entry point '{_shown(entry.name)} = {_shown(entry.value)}' in {GROUP}"
+            found = PackProblem(Path(entry.value), f"{said}: {_unreadable(error)}")
         (packs if isinstance(found, Pack) else problems).append(found)
     packs.sort(key=lambda pack: (normalized(pack.name), pack.entry))
     return packs, problems
 
 
-def entry_points() -> list[metadata.EntryPoint]:
-    """The ``torch_quiz.decks`` entry points of the distributions on ``sys.path`` now."""
+def entry_points() -> tuple[list[metadata.EntryPoint], list[PackProblem]]:
+    """The ``torch_quiz.decks`` entry points of the distributions on ``sys.path`` now,
+    and a problem for each distribution naming the group whose entry points cannot be
+    read (``metadata.entry_points()`` would fail on the first, for every pack)."""
     from importlib import metadata
 
-    return list(metadata.entry_points(group=GROUP))
+    entries: list[metadata.EntryPoint] = []
+    problems: list[PackProblem] = []
+    seen: set[str] = set()
+    for dist in metadata.distributions():
+        try:
+            declared = list(dist.entry_points.select(group=GROUP))
+        except Exception as error:  # a malformed entry_points.txt
+            if GROUP in (dist.read_text("entry_points.txt") or ""):
+                where = Path(str(dist.locate_file("")))
+                name = _shown(dist.metadata["Name"])
+                problems.append(PackProblem(where, f"pack {name}: {_unreadable(error)}"))
+            continue
+        if not declared:
+            continue
+        name = normalized(_shown(dist.metadata["Name"]))
+        if name not in seen:  # the first on sys.path shadows the others
+            seen.add(name)
+            entries.extend(declared)
+    return entries, problems
+
+
+def _unreadable(error: Exception) -> str:
+    return f"its metadata cannot be read ({type(error).__name__}: {_shown(str(error))})"
 
 
 def _may_hold_packs() -> bool:
