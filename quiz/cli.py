@@ -484,21 +484,76 @@ def decks(
             help="Stop loading this deck opened by path (a slug); its progress is kept.",
         ),
     ] = None,
+    prefer: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--prefer",
+            metavar="SOURCE DECK",
+            help="When two sources hold deck DECK, use SOURCE's: bundled, folder, a pack's "
+            "name, or a deck file (then remembered as opened by path). Kept in the database.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the list as JSON.")] = False,
     db: DbOption = None,
 ) -> None:
     """List every deck you have: its source, its cards and its file.
 
-    Sources: bundled, your decks folder, opened by path (remembered since
-    torch-quiz review PATH, for as long as the file exists), or progress only (a deck
-    the database knows whose file is not loaded).
+    Sources: bundled, your decks folder, pack NAME VERSION (an installed deck pack),
+    opened by path (remembered since torch-quiz review PATH, for as long as the file
+    exists), or progress only (a deck the database knows whose file is not loaded). A
+    deck two sources hold is listed with both, and --prefer chooses which one is used.
     """
     from quiz.progress import commands
 
     if forget is not None:
         _say(commands.forget_deck(resolve_db_path(db), forget))
         return
+    if prefer is not None:
+        _say(commands.prefer_deck(resolve_db_path(db), *prefer))
+        return
     (_say_json if as_json else _say)(commands.deck_list(resolve_db_path(db), as_json=as_json))
+
+
+@app.command(name="new-pack", cls=_Command)
+def new_pack(
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME", help="The pack's distribution name, such as torch-quiz-decks-foo."
+        ),
+    ],
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            metavar="PATH",
+            help="Where to create the pack's folder NAME (default: here).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write a starter deck pack: a pyproject with the entry point, one deck, a test."""
+    from quiz.atomicfile import atomic_write
+    from quiz.deck.starterpack import starter_pack
+
+    try:
+        files = starter_pack(name)
+    except ValueError as error:
+        _fail(str(error))
+    root = (folder or Path()) / name
+    if root.exists():
+        _fail(f"{root}: already exists")
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(path) as temporary:
+            temporary.write_text(text, encoding="utf-8")
+    _say(f"wrote {root}; check it with: torch-quiz check {root / name.replace('-', '_')}")
+    where = str(root) if root.is_absolute() else os.path.join(".", root)  # not a PyPI name
+    _say(f"install it with: pip install {where}   (then: torch-quiz decks)")
 
 
 @app.command(cls=_Command)

@@ -96,6 +96,7 @@ def make_app(
         problems=study.decks.errors,
         keymap_file=keymap_path(db_path),
         find_decks=study.find_decks,
+        deck_source=study.source_label,
     )
 
 

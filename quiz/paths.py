@@ -51,13 +51,21 @@ def bundled_decks_dir() -> Path:
 class DeckSource(StrEnum):
     """Where a deck comes from, as ``torch-quiz decks`` and Home name it.
 
-    The folders are searched in this order, so a slug claimed twice keeps the first.
-    Installed deck packs would be one more source (issue 19).
+    The sources are searched in this order, so a slug claimed twice keeps the first
+    unless the learner chose another (``torch-quiz decks --prefer``). A pack is named by
+    its distribution (``pack NAME VERSION``, ``quiz.review.packs``).
     """
 
     BUNDLED = "bundled"
     FOLDER = "your decks folder"
+    PACK = "pack"  # an installed deck pack (quiz.review.packs)
     OPENED = "opened by path"  # remembered in the progress database (quiz.review.remembered)
+
+    @property
+    def word(self) -> str:
+        """How ``torch-quiz decks --prefer SOURCE DECK`` names it (a pack: by its name; a
+        file opened by path: by its path)."""
+        return "folder" if self is DeckSource.FOLDER else self.value
 
 
 def deck_folders() -> list[tuple[DeckSource, Path]]:

@@ -26,8 +26,8 @@ from quiz.errors import UserError
 
 # Part of the key, so older caches are ignored; 2: deck values lost their slots; 3: cards
 # say whether their dtype was declared; 4: fresh givens, shuffled and pinned options;
-# 5: the ids a card replaces.
-CACHE_FORMAT = 5
+# 5: the ids a card replaces; 6: a deck set's claims (a slug claimed by two files).
+CACHE_FORMAT = 6
 
 
 def read_only(items: dict[str, object]) -> MappingProxyType[str, object]:

@@ -18,6 +18,16 @@ if TYPE_CHECKING:
     from quiz.deck.loader import LoadResult
 
 
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A deck slug claimed by a second file: the file kept, the one dropped and its line."""
+
+    slug: str
+    kept: Path
+    dropped: Path
+    diagnostic: Diagnostic
+
+
 @dataclass
 class DeckSet:
     """The decks that loaded, and every problem found on the way."""
@@ -25,6 +35,7 @@ class DeckSet:
     decks: list[Deck] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: int = 0
+    claims: list[Claim] = field(default_factory=list)  # each also among the diagnostics
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -64,17 +75,21 @@ def find_deck_files(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]
 
 
 def load_files(
-    paths: Iterable[Path], on_runnable: Callable[[], object] | None = None
+    paths: Iterable[Path],
+    on_runnable: Callable[[], object] | None = None,
+    claims: list[Claim] | None = None,
 ) -> tuple[list[LoadResult], list[Diagnostic]]:
     """Load every deck file under ``paths``, each with its own problems and those across
     files (a deck slug claimed twice keeps its first file); and the problems with the
     paths themselves. ``on_runnable`` is called each time a file yields cards to run
-    (``check`` starts loading torch then, and not at all for files that never load)."""
+    (``check`` starts loading torch then, and not at all for files that never load).
+    Each slug claimed again is added to ``claims`` when it is given."""
     from quiz.deck.loader import load_deck  # YAML and pydantic: only when parsing decks
 
     files, problems = find_deck_files(paths)
     results: list[LoadResult] = []
     claimed: dict[str, LoadResult] = {}
+    claims = [] if claims is None else claims
     for path in files:
         loaded = load_deck(path)
         # A slug is claimed even by a file with other problems, so both are reported.
@@ -89,6 +104,7 @@ def load_files(
                 "each deck needs its own slug",
             )
             loaded = replace(loaded, deck=None, diagnostics=[*loaded.diagnostics, claim])
+            claims.append(Claim(loaded.slug, first.path, loaded.path, claim))
         elif loaded.slug:
             claimed[loaded.slug] = loaded
         if on_runnable is not None and loaded.runnable is not None:
@@ -110,4 +126,7 @@ def deck_set(results: Iterable[LoadResult], problems: Iterable[Diagnostic] = ())
 
 def load_decks(paths: Iterable[Path]) -> DeckSet:
     """Load every deck under ``paths``; a deck slug claimed twice keeps its first file."""
-    return deck_set(*load_files(paths))
+    claims: list[Claim] = []
+    found = deck_set(*load_files(paths, claims=claims))
+    found.claims.extend(claims)
+    return found

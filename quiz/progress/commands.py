@@ -21,6 +21,7 @@ from quiz.review.clock import Clock, system_clock
 from quiz.review.store import Store
 
 if TYPE_CHECKING:
+    from quiz.deck.diagnostics import Diagnostic
     from quiz.deck.model import Deck
     from quiz.progress.apkg import FixedDraw
 
@@ -132,9 +133,12 @@ def _fixed_draws(decks: Sequence[Deck]) -> dict[tuple[str, str], FixedDraw]:
 def deck_list(db_path: Path, *, as_json: bool) -> str:
     """Every deck the learner has (``torch-quiz decks``): source, cards in its file, path.
 
-    Decks the database knows but no file gives (imported, or opened by path before
-    decks were remembered) are listed as "progress only", with the file they last
-    came from.
+    A pack's decks name the pack and its version as their source. Decks the database
+    knows but no file gives (imported, or opened by path before decks were
+    remembered) are listed as "progress only", with the file they last came from. A
+    slug two sources claim is listed once, from the source that wins, followed by the
+    other claims and how to choose; then a line for each pack that gives no folder and
+    each problem of a pack's deck files.
     """
     from quiz.review.cards import stored_decks
     from quiz.review.opening import known_decks
@@ -143,8 +147,17 @@ def deck_list(db_path: Path, *, as_json: bool) -> str:
     rows: dict[str, dict[str, object]] = {}
     for deck in known.decks.decks:
         rows[deck.slug] = _deck_row(
-            deck.slug, str(deck.title), known.source(deck).value, len(deck.cards), deck.path
+            deck.slug, str(deck.title), known.label(deck.path), len(deck.cards), deck.path
         )
+    chosen = {choice.slug: choice.path.resolve() for choice in known.choices}
+    for claim in known.collisions:
+        row = rows.get(claim.slug)
+        if row is None:
+            continue
+        row["chosen"] = chosen.get(claim.slug) == claim.kept.resolve()
+        also = {"source": known.label(claim.dropped), "path": str(claim.dropped)}
+        also["prefer"] = f"torch-quiz decks --prefer {known.word(claim.dropped)} {claim.slug}"
+        row.setdefault("also", []).append(also)  # type: ignore[union-attr]
     for gone in known.missing:
         rows.setdefault(gone.slug, _deck_row(gone.slug, "", "opened by path", None, gone.path))
     if db_path.is_file():
@@ -152,9 +165,24 @@ def deck_list(db_path: Path, *, as_json: bool) -> str:
             for slug, (title, path, cards) in stored_decks(store).items():
                 rows.setdefault(slug, _deck_row(slug, title, "progress only", cards, Path(path)))
     listed = [rows[slug] for slug in sorted(rows)]
+    broken = _one_line_per_file(known.pack_problems)
     if as_json:
-        return json.dumps({"schema": 1, "decks": listed}, ensure_ascii=False, indent=2)
-    return _deck_table(listed)
+        document = {"schema": 1, "decks": listed, "problems": broken}
+        return json.dumps(document, ensure_ascii=False, indent=2)
+    return "\n".join([_deck_table(listed), *broken])
+
+
+def _one_line_per_file(problems: Sequence[Diagnostic]) -> list[str]:
+    """The first problem of each file, saying how many more ``torch-quiz check`` gives."""
+    by_file: dict[Path, list[Diagnostic]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.path, []).append(problem)
+    lines = []
+    for path, found in by_file.items():
+        more = len(found) - 1
+        also = f" (and {more} more: torch-quiz check {path})" if more else ""
+        lines.append(f"{min(found)}{also}")
+    return lines
 
 
 def _deck_row(
@@ -190,11 +218,51 @@ def _deck_table(rows: Sequence[dict[str, object]]) -> str:
         f"{slug:<{slug_w}}  {source:<{source_w}}  {cards:>{cards_w}}  {path}"
         for slug, source, cards, path in (head, *table)
     ]
+    for row in rows:
+        for also in row.get("also", ()):  # type: ignore[attr-defined]
+            why = "your choice" if row.get("chosen") else "the first source wins"
+            lines.append(
+                f"{row['slug']}: also from {also['source']} ({also['path']}), not used ({why}); "
+                f"to use it: {also['prefer']}"
+            )
     if any(row["source"] == "opened by path" for row in rows):
         lines.append(
             "Forget a deck opened by path (its progress stays): torch-quiz decks --forget DECK"
         )
     return "\n".join(lines)
+
+
+def prefer_deck(db_path: Path, source: str, slug: str, *, clock: Clock = system_clock) -> str:
+    """Let ``source``'s file win the deck ``slug`` that several sources claim
+    (``torch-quiz decks --prefer SOURCE DECK``): kept in the database.
+
+    ``source`` is ``bundled``, ``folder``, a pack's name, or a deck file, which is then
+    remembered as opened by path, so that it is loaded on every start to win."""
+    from quiz.deck.naming import is_deck_file
+    from quiz.paths import DeckSource
+    from quiz.review.opening import known_decks
+    from quiz.review.packs import normalized
+    from quiz.review.remembered import DeckChoice, RememberedDeck, choose, remember
+
+    named = [source] if is_deck_file(source) else []
+    known = known_decks(db_path, names=named, cached=False)
+    claims = [deck.path for deck in known.decks.decks if deck.slug == slug]
+    claims += [claim.dropped for claim in known.decks.claims if claim.slug == slug]
+    if not claims:
+        raise UserError(f"no deck '{slug}' in any source (see: torch-quiz decks)")
+    if named:
+        match = [path for path in claims if path.resolve() == Path(source).resolve()]
+    else:
+        match = [path for path in claims if normalized(known.word(path)) == normalized(source)]
+    if not match:
+        sources = ", ".join(known.word(path) for path in claims)
+        raise UserError(f"deck '{slug}' is not in {source!r}; its sources: {sources}")
+    path = match[0].resolve()
+    with _open(db_path) as store:
+        choose(store, DeckChoice(slug, path, known.label(path)), clock())
+        if known.where(path)[0] is DeckSource.OPENED:
+            remember(store, [RememberedDeck(slug, path)], clock())
+    return f"deck '{slug}' now comes from {known.phrase(path)} ({path})"
 
 
 def forget_deck(db_path: Path, slug: str) -> str:

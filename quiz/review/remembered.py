@@ -1,9 +1,11 @@
-"""Deck files the learner opened by path, remembered so they come back on every start.
+"""Deck files the learner opened by path, remembered so they come back on every start;
+and which file wins a deck slug two sources claim (``torch-quiz decks --prefer``).
 
 Why it exists: ``torch-quiz review ~/somewhere/my-deck.yaml`` syncs that deck into
 the database, and without a note of its file the next start (Home, Browse,
 ``export --format apkg``, ``grade``) would not find the deck again. This module is
-the one home of the ``remembered_decks`` table's SQL (``tests/test_sql_homes.py``).
+the one home of the ``remembered_decks`` and ``deck_choices`` tables' SQL
+(``tests/test_sql_homes.py``).
 
 The list is needed before the database is opened for writing (the app draws its
 first frame first, and ``export --format apkg`` never writes), so
@@ -35,8 +37,28 @@ class RememberedDeck:
     path: Path
 
 
+@dataclass(frozen=True, slots=True)
+class DeckChoice:
+    """The learner's choice for a slug claimed twice: this file (absolute) wins."""
+
+    slug: str
+    path: Path
+    source: str  # as the learner named it, for the listing
+
+
 def remembered_in(db_path: Path) -> list[RememberedDeck]:
     """The remembered decks of the database at ``db_path``, by slug, read without writing."""
+    rows = _read(db_path, "SELECT slug, path FROM remembered_decks ORDER BY slug")
+    return [RememberedDeck(slug, Path(path)) for slug, path in rows]
+
+
+def choices_in(db_path: Path) -> list[DeckChoice]:
+    """The learner's choices for slugs claimed twice, by slug, read without writing."""
+    rows = _read(db_path, "SELECT slug, path, source FROM deck_choices ORDER BY slug")
+    return [DeckChoice(slug, Path(path), source) for slug, path, source in rows]
+
+
+def _read(db_path: Path, sql: str) -> list[tuple[str, ...]]:
     if not db_path.is_file():
         return []
     try:
@@ -44,12 +66,22 @@ def remembered_in(db_path: Path) -> list[RememberedDeck]:
     except sqlite3.Error:
         return []
     try:
-        rows = conn.execute("SELECT slug, path FROM remembered_decks ORDER BY slug").fetchall()
+        return conn.execute(sql).fetchall()
     except sqlite3.Error:  # no such table yet, not SQLite, locked: nothing remembered
         return []
     finally:
         conn.close()
-    return [RememberedDeck(slug, Path(path)) for slug, path in rows]
+
+
+def choose(store: Store, choice: DeckChoice, now: datetime) -> None:
+    """Let ``choice.path`` win its slug from now on; an earlier choice for it is replaced."""
+    with store.write() as db:
+        db.conn.execute(
+            "INSERT INTO deck_choices (slug, path, source, chosen_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (slug) DO UPDATE SET path = excluded.path, "
+            "source = excluded.source, chosen_at = excluded.chosen_at",
+            (choice.slug, str(choice.path), choice.source, to_text(now)),
+        )
 
 
 def remember(store: Store, decks: Iterable[RememberedDeck], now: datetime) -> None:

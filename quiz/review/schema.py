@@ -120,4 +120,19 @@ def _remembered_decks(db: Database) -> None:
     db.execute("PRAGMA user_version = 4")
 
 
-SCHEMA_VERSION = 4  # the number of steps above; tests check they agree
+@migrations(name="0005_deck_choices")
+def _deck_choices(db: Database) -> None:
+    # Which file wins a deck slug that two sources claim (torch-quiz decks --prefer): it
+    # is loaded first. The source is what the learner named, for the listing.
+    db.execute(
+        """CREATE TABLE deck_choices (
+            slug TEXT PRIMARY KEY,
+            path TEXT NOT NULL,               -- absolute
+            source TEXT NOT NULL,
+            chosen_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("PRAGMA user_version = 5")
+
+
+SCHEMA_VERSION = 5  # the number of steps above; tests check they agree

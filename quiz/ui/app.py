@@ -110,11 +110,13 @@ class TorchQuizApp(App[None]):
         problems: Sequence[Diagnostic] = (),
         keymap_file: Path | None = None,
         find_decks: Callable[[], DeckSet] | None = None,
+        deck_source: Callable[[Deck], str | None] | None = None,
     ) -> None:
         """``opener`` opens progress once Home is drawn; ``sandbox`` makes the client of
         the sandbox worker once Home is drawn (torch loads in the background);
         ``review`` (slugs, or () for everything due) opens the review screen at once;
-        ``find_decks`` loads the decks again from where they were found (Home's reload)."""
+        ``find_decks`` loads the decks again from where they were found (Home's reload);
+        ``deck_source`` names a deck's pack, or that it was opened by path (Home)."""
         super().__init__()
         self.opener = opener
         self.session: Session | None = None
@@ -129,6 +131,7 @@ class TorchQuizApp(App[None]):
         self.keymap_file = keymap_file
         self.keymap: dict[str, str] = {}
         self._find_decks = find_decks
+        self._deck_source = deck_source
 
     # -- start-up ----------------------------------------------------------------------
 
@@ -206,6 +209,10 @@ class TorchQuizApp(App[None]):
         if self._find_decks is None:
             return DeckSet(list(self.decks))
         return self._find_decks()
+
+    def deck_source(self, deck: Deck) -> str | None:
+        """Where ``deck`` came from when Home should say so (see ``StudyPlan.source_label``)."""
+        return None if self._deck_source is None else self._deck_source(deck)
 
     def session_ready(self) -> bool:
         """Whether progress is open; if not, the learner is told it is still opening."""

@@ -248,7 +248,11 @@ class HomeScreen(FollowsLanguage, Screen[None]):
         if deck is None:
             return
         description = deck.description.get(self.language) if deck.description else ""
-        details = f"{deck.slug} · {kinds_line(deck)}\n{description}".strip()
+        details = f"{deck.slug} · {kinds_line(deck)}"
+        source = host(self.app).deck_source(deck)
+        if source is not None:  # a pack's name and version, or "opened by path"
+            details = f"{details}\n{printable(source, multiline=False)}"
+        details = f"{details}\n{description}".strip()
         limited = self._limit_line(deck.slug)
         if limited:
             details = f"{details}\n{HELD} {limited}"

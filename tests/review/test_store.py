@@ -29,6 +29,7 @@ def test_a_new_database_gets_the_whole_schema(db_path: Path):
             "0002_queue_indexes",
             "0003_review_presentation",
             "0004_remembered_decks",
+            "0005_deck_choices",
         ]
         assert len(applied) == SCHEMA_VERSION
 
