@@ -28,7 +28,7 @@ from textual.widgets import Header, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from quiz.deck.append import AppendError, commit_append, prepare_append
-from quiz.deck.draft import DraftError, DraftFields, build_card, parse_givens, scratch_expression
+from quiz.deck.cardform import FormError, FormFields, build_card, parse_givens, scratch_expression
 from quiz.deck.model import CardKind, Deck
 from quiz.deck.printable import printable
 from quiz.errors import UserError
@@ -222,9 +222,9 @@ class AuthorScreen(Screen[None]):
         self._show_deck_givens()
         self._schedule()
 
-    def fields(self) -> DraftFields:
+    def fields(self) -> FormFields:
         values = self.query_one(CardForm).values()
-        return DraftFields(
+        return FormFields(
             kind=self.kind.value,
             given=self.query_one("#author-given", TextArea).text,
             expr=self.query_one("#author-expr", Input).value,
@@ -251,7 +251,7 @@ class AuthorScreen(Screen[None]):
             return
         try:
             own = parse_givens(fields.given)
-        except DraftError as error:
+        except FormError as error:
             self._show_value(str(error), ok=False)
             return
         deck = self.deck
@@ -306,7 +306,7 @@ class AuthorScreen(Screen[None]):
             return
         try:
             card = build_card(self.fields())
-        except DraftError as error:
+        except FormError as error:
             if error.field is not None:
                 self._mark(self.query_one(f"#author-{error.field}"))
                 self._refuse(f"{field_label(self.kind, error.field)}: {error}")
