@@ -13,7 +13,7 @@ from quiz.deck.append import render_card
 from quiz.deck.loader import load_deck
 from quiz.deck.model import CodeCard, DtypePolicy, OutputCard
 from quiz.judge.deckcheck import check_card
-from quiz.judge.docdraft import DraftError, draft, read_examples
+from quiz.judge.docdraft import draft, read_examples
 
 runner = CliRunner()
 
@@ -111,4 +111,3 @@ def test_the_command_appends_and_lists_what_it_skipped(tmp_path: Path):
     assert "skipped example 2 (a): it draws random numbers itself" in result.output
     assert "torch.clamp: 2 of 3 examples drafted as cards" in result.output
     assert path.read_bytes().startswith(DECK.encode())
-
