@@ -175,8 +175,9 @@ def _free(wanted: str, taken: Iterable[str]) -> str:
 
 
 def scratchpad(name: str, judge: Judge) -> tuple[str, list[tuple[str, str]], list[str]]:
-    """For the Author screen: the canonical name, the givens the examples use (in order)
-    and the examples' expressions, without running them."""
+    """For the Author screen: the canonical name, the givens the examples use (in the
+    order they are first used) and the examples' expressions, each on one line, without
+    running them."""
     canonical, found = read_examples(name, reader_of(judge))
     usable = [example for example in found if example.skip is None]
     if not usable:
@@ -184,5 +185,11 @@ def scratchpad(name: str, judge: Judge) -> tuple[str, list[tuple[str, str]], lis
     givens: dict[str, str] = {}
     for example in usable:
         for given, expr in example.givens:
-            givens.setdefault(given, expr)
-    return canonical, list(givens.items()), [example.expr for example in usable]
+            givens.setdefault(given, _one_line(expr))
+    return canonical, list(givens.items()), [_one_line(example.expr) for example in usable]
+
+
+def _one_line(expr: str) -> str:
+    """An expression continued over lines (``torch.tensor([[1, 2],\n  [3, 4]])``) on one,
+    as the scratchpad's boxes hold them."""
+    return re.sub(r"\s*\n\s*", " ", expr.strip())
