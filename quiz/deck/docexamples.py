@@ -126,15 +126,22 @@ def examples(doc: str) -> list[Example]:
     return found
 
 
-def _bind(source: str, node: ast.stmt, givens: dict[str, str], unbound: dict[str, str]) -> None:
-    """Keep ``name = expression`` as a given; any other statement makes names no card has."""
+def _bind(
+    source: str,
+    node: ast.stmt,
+    givens: dict[str, str],
+    unbound: dict[str, str],
+    value: str | None = None,
+) -> None:
+    """Keep ``name = expression`` as a given (``value``: its expression, when not the
+    node's own text); any other statement makes names no card has."""
     if (
         isinstance(node, ast.Assign)
         and len(node.targets) == 1
         and isinstance(node.targets[0], ast.Name)
     ):
         name = node.targets[0].id
-        expr = ast.get_source_segment(source, node.value) or ""
+        expr = value if value is not None else ast.get_source_segment(source, node.value) or ""
         uses = _names(node.value)
         if name in uses or uses & set(unbound):
             why = f"'{name}' is computed from names no given holds"
@@ -144,6 +151,15 @@ def _bind(source: str, node: ast.stmt, givens: dict[str, str], unbound: dict[str
         givens.pop(name, None)  # a new value: it takes its place at the end
         givens[name] = expr
         unbound.pop(name, None)
+        return
+    if _unpacks(node):  # "Q, R = torch.linalg.qr(A)": Q and R are givens of their own
+        assert isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Tuple)
+        whole = ast.get_source_segment(source, node.value) or ""
+        simple = isinstance(node.value, ast.Call | ast.Name | ast.Attribute | ast.Subscript)
+        whole = whole if simple else f"({whole})"
+        for index, target in enumerate(node.targets[0].elts):
+            item = ast.Assign(targets=[target], value=node.value, lineno=0)
+            _bind(f"{whole}[{index}]", item, givens, unbound, f"{whole}[{index}]")
         return
     if isinstance(node, ast.Import | ast.ImportFrom):
         for alias in node.names:  # "import torch.linalg as LA": LA is a given
@@ -200,6 +216,16 @@ def _example(
     if (_attrs(node) | _given_attrs(needed, givens)) & UNINITIALISED:
         return Example(number, source, expr, printed=printed, skip="uninitialised memory")
     return Example(number, source, expr, tuple((n, givens[n]) for n in needed), printed)
+
+
+def _unpacks(node: ast.AST) -> bool:
+    """``a, b = expression``: one flat tuple of names, no starred name."""
+    return (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Tuple)
+        and all(isinstance(element, ast.Name) for element in node.targets[0].elts)
+    )
 
 
 def _in_place(node: ast.AST) -> bool:

@@ -134,3 +134,23 @@ def test_cards_declare_exact_dtypes_carry_the_draft_tag_and_a_todo():
     assert (code["kind"], code["solution"], code["dtype"]) == ("code", clamp.expr, "exact")
     assert card_id("torch.nn.functional.relu", 1) == "f-relu-1"
     assert card_id("torch.Tensor.clamp_", 3) == "tensor-clamp-3"
+
+
+def test_a_tuple_assignment_gives_each_name_its_item():
+    doc = """\
+    >>> A = torch.tensor([[12., -51], [6, 167]])
+    >>> Q, R = torch.linalg.qr(A)
+    >>> R
+    tensor([[ 13.4164, 145.1716], [  0.0000,  98.6154]])
+    >>> a, b = 1, 2
+    >>> a + b
+    3
+    >>> b, a = a, b
+    >>> a
+    2
+    """
+    qr, added, swapped = examples(doc)
+    assert qr.expr == "torch.linalg.qr(A)[1]"
+    assert qr.givens == (("A", "torch.tensor([[12., -51], [6, 167]])"),)
+    assert added.givens == (("a", "(1, 2)[0]"), ("b", "(1, 2)[1]"))
+    assert swapped.skip == "'a' is computed from names no given holds"
