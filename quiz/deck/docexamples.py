@@ -52,7 +52,8 @@ class Example:
         """The exception's name when the docstring shows the example raising."""
         if not self.printed.startswith("Traceback"):
             return None
-        match = re.search(r"(\w+(?:Error|Exception|Warning))\s*:", self.printed.split(")")[-1])
+        after = self.printed.partition("last):")[2]  # "Traceback (most recent call last):"
+        match = re.search(r"\b(\w+(?:Error|Exception))\b", after)
         return match.group(1) if match else None
 
 

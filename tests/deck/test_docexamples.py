@@ -92,7 +92,7 @@ def test_an_example_shown_raising_accepts_the_exception():
     >>> torch.ones(2) @ torch.ones(3)
     Traceback (most recent call last):
       ...
-    RuntimeError: inconsistent tensor size
+    RuntimeError: inconsistent tensor size (2) and (3)
     """
     (example,) = examples(doc)
     assert example.raises == "RuntimeError"

@@ -14,6 +14,8 @@ from quiz.deck.loader import load_deck
 from quiz.deck.model import CodeCard, DtypePolicy, OutputCard
 from quiz.judge.deckcheck import check_card
 from quiz.judge.docdraft import draft, read_examples
+from quiz.judge.judge import Judge
+from quiz.sandbox.docs import Docstring
 
 runner = CliRunner()
 
@@ -111,3 +113,36 @@ def test_the_command_appends_and_lists_what_it_skipped(tmp_path: Path):
     assert "skipped example 2 (a): it draws random numbers itself" in result.output
     assert "torch.clamp: 2 of 3 examples drafted as cards" in result.output
     assert path.read_bytes().startswith(DECK.encode())
+
+
+class ScriptedDocs:
+    """The session's sandbox, reading a docstring written here instead of torch's."""
+
+    def __init__(self, sandbox, text: str) -> None:
+        self.sandbox = sandbox
+        self.text = text
+        self.time_limit = sandbox.time_limit
+
+    def run(self, *args, **kwargs):
+        return self.sandbox.run(*args, **kwargs)
+
+    def docstring(self, name: str) -> Docstring:
+        return Docstring("torch.add", self.text)
+
+
+def test_the_reference_is_torch_s_and_a_wrong_print_is_left_out_with_check_s_words(sandbox):
+    doc = """\
+    >>> x = torch.tensor([1, 2])
+    >>> x + 1
+    tensor([2, 3])
+    >>> x * 10
+    tensor([10, 99])
+    >>> x.float() / 4
+    tensor([0.2500, 0.5000])
+    """
+    drafted = draft("torch.add", Judge(ScriptedDocs(sandbox, doc)))
+    assert [card["expr"] for card in drafted.cards] == ["x + 1", "x.float() / 4"]
+    assert drafted.cards[1]["reject"] == ["tensor([1.2500, 0.5000])"]
+    ((example, why),) = drafted.skipped
+    assert example.expr == "x * 10"
+    assert why.startswith("fails check: accept example 'tensor([10, 99])' is judged wrong")
