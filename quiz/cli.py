@@ -475,6 +475,68 @@ def new(
 
 
 @app.command(cls=_Command)
+def draft(
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="A function of torch, torch.nn.functional (F.), torch.linalg or a Tensor "
+            "method: torch.clamp, F.relu, Tensor.clamp.",
+        ),
+    ],
+    to: Annotated[
+        Path | None,
+        typer.Option(
+            "--to", metavar="DECK", help="Append the cards to this deck file (else print them)."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Draft cards from the examples in a torch function's docstring.
+
+    Each example that prints a value becomes an output card (the print its accept
+    example, a near miss its reject example); one on random givens a code card. Each
+    card runs through check first; with --to it is appended to the deck file as the
+    Author screen saves a card, else printed as YAML. Examples left out are listed with
+    the reason. Exits 0 when a card was drafted, 1 when none was.
+    """
+    from quiz.deck.append import render_card
+    from quiz.judge.client import WorkerClient
+    from quiz.judge.docdraft import draft as draft_cards
+    from quiz.judge.judge import Judge
+    from quiz.sandbox.docs import UnknownName, split_name
+
+    try:
+        split_name(name)  # a name that cannot be one of torch's needs no sandbox
+    except UnknownName as error:
+        _fail(str(error))
+    if to is not None and to.suffix not in (".yaml", ".yml"):
+        _fail(f"{to}: a deck file name ends in .yaml")
+    if to is not None and not to.is_file():
+        _fail(f"{to}: no such deck file (torch-quiz new {to} writes one)")
+
+    def show(card: dict[str, Any], line: int | None) -> None:
+        if line is None:
+            _say(render_card(card).rstrip("\n"))
+        else:
+            _say(f"appended {card['id']} at {to}:{line}")
+
+    with WorkerClient() as client:
+        drafted = draft_cards(name, Judge(client), to=to, on_card=show)
+    for example, reason in drafted.skipped:
+        source = " ".join(example.source.split())
+        source = source if len(source) <= 60 else source[:57] + "..."
+        _say(f"skipped example {example.number} ({source}): {reason}", err=True)
+    total = len(drafted.cards) + len(drafted.skipped)
+    _say(
+        f"{drafted.name}: {len(drafted.cards)} of {total} examples drafted as cards"
+        + (f" into {to}" if to is not None and drafted.cards else ""),
+        err=True,
+    )
+    raise typer.Exit(0 if drafted.cards else 1)
+
+
+@app.command(cls=_Command)
 def decks(
     forget: Annotated[
         str | None,

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from quiz.cli import app
 from quiz.deck.append import AppendError
-from quiz.deck.draft import DraftError
+from quiz.deck.cardform import FormError
 from quiz.errors import UserError
 from quiz.paths import bundled_decks_dir
 from quiz.progress import commands
@@ -26,7 +26,7 @@ REFUSALS = [
     SettingsError("/x/p.sqlite3", "theme", "unknown theme"),
     ImportFileError("/x/e.json: not an export"),
     AppendError("/x/d.yaml is read-only; nothing was written"),
-    DraftError("the card needs an id"),
+    FormError("the card needs an id"),
 ]
 
 

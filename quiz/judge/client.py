@@ -33,13 +33,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from quiz.errors import UserError
 from quiz.judge.sandboxinfo import WorkerInfo
 from quiz.judge.spawning import WorkerProcess, fork_or_spawn
+from quiz.sandbox.docs import DOC_OP, Docstring, split_name
 from quiz.sandbox.protocol import (
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
@@ -277,8 +278,26 @@ class WorkerClient:
                 self._replace("crash")  # the reply stands: it came before the trouble showed
             return reply
 
-    def _exchange(self, request: dict[str, object], over: str) -> Run | Result:
-        """Send ``request`` (its id added) and read its reply: a Run, or the limit it hit.
+    def docstring(self, name: str) -> Docstring:
+        """The docstring of one allow-listed torch function, read in the worker (see
+        ``quiz.sandbox.docs``); ``UnknownName`` (a ``ValueError``) for any other name,
+        refused here when it cannot be one without asking the worker."""
+        split_name(name)
+        request: dict[str, object] = {"op": DOC_OP, "name": name, "budget": self.time_limit}
+        with self._lock:
+            reply = self._exchange(request, "time", read=_doc_reply)
+        if isinstance(reply, Result):
+            raise SandboxUnavailable(f"cannot read the docstring: {reply.describe()}")
+        return Docstring.from_reply(reply)
+
+    def _exchange(
+        self,
+        request: dict[str, object],
+        over: str,
+        read: Callable[[dict[str, Any]], Any] = Run.from_dict,
+    ) -> Any:
+        """Send ``request`` (its id added) and read its reply: what ``read`` makes of it
+        (a Run), or the limit it hit.
 
         Only a reply with the request's id is taken. Anything else (another id, a line
         that is not a reply, no line before the deadline) ends this worker.
@@ -314,7 +333,7 @@ class WorkerClient:
                 return self._replace("crash")  # out of step: never another request's reply
             if "error" in reply:  # about this request only: the worker goes on
                 return Result.limit_hit("request", str(reply["error"]))
-            return Run.from_dict(reply)
+            return read(reply)
         # No reply at all; RecursionError: a hijacked worker's reply nested past what
         # json (or decoding the value) can follow, which must not escape into the app.
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
@@ -442,6 +461,16 @@ class WorkerClient:
         line = bytes(self._buffer[:end])
         del self._buffer[: end + 1]
         return line
+
+
+def _doc_reply(reply: dict[str, Any]) -> dict[str, Any]:
+    """A docstring reply as it came (read by ``Docstring.from_reply`` once the worker is
+    free); a ValueError (the worker is out of step) when it is not one."""
+    unknown = isinstance(reply.get("unknown"), str)
+    found = isinstance(reply.get("name"), str) and isinstance(reply.get("text"), str)
+    if not (unknown or found):
+        raise ValueError("not a docstring reply")
+    return reply
 
 
 def _stopped(run: Run) -> bool:

@@ -28,12 +28,13 @@ from textual.widgets import Header, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from quiz.deck.append import AppendError, commit_append, prepare_append
-from quiz.deck.draft import DraftError, DraftFields, build_card, parse_givens, scratch_expression
+from quiz.deck.cardform import FormError, FormFields, build_card, parse_givens, scratch_expression
 from quiz.deck.model import CardKind, Deck
 from quiz.deck.printable import printable
 from quiz.errors import UserError
 from quiz.judge.client import SandboxUnavailable
 from quiz.judge.deckcheck import check_card
+from quiz.judge.docdraft import scratchpad
 from quiz.judge.judge import Judge
 from quiz.sandbox.protocol import Status
 from quiz.ui.author_form import CardForm, field_label, form_field
@@ -116,6 +117,7 @@ class AuthorScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="author.back"),
         Binding("ctrl+s", "save", "Save card", id="author.save", priority=True),
+        Binding("ctrl+o", "examples", "Examples from docs", id="author.examples"),
     ]
 
     class Evaluated(Message):
@@ -135,6 +137,18 @@ class AuthorScreen(Screen[None]):
             self.path = path
             self.card_id = card_id
             self.line = line
+
+    class ExamplesFound(Message):
+        """A function's docstring examples, for the scratchpad (or why there are none)."""
+
+        def __init__(
+            self, name: str, givens: list[tuple[str, str]], exprs: list[str], error: str = ""
+        ) -> None:
+            super().__init__()
+            self.name = name
+            self.givens = givens
+            self.exprs = exprs
+            self.error = error
 
     class SaveFailed(Message):
         """The card was not saved; ``field`` is the form field the reason is about."""
@@ -222,9 +236,9 @@ class AuthorScreen(Screen[None]):
         self._show_deck_givens()
         self._schedule()
 
-    def fields(self) -> DraftFields:
+    def fields(self) -> FormFields:
         values = self.query_one(CardForm).values()
-        return DraftFields(
+        return FormFields(
             kind=self.kind.value,
             given=self.query_one("#author-given", TextArea).text,
             expr=self.query_one("#author-expr", Input).value,
@@ -251,7 +265,7 @@ class AuthorScreen(Screen[None]):
             return
         try:
             own = parse_givens(fields.given)
-        except DraftError as error:
+        except FormError as error:
             self._show_value(str(error), ok=False)
             return
         deck = self.deck
@@ -296,6 +310,44 @@ class AuthorScreen(Screen[None]):
         shown = Text(printable(text), style="" if ok else "bold red")
         self.query_one("#author-value", Static).update(shown)
 
+    # -- examples from torch's docs ----------------------------------------------------
+
+    def action_examples(self) -> None:
+        """The expression box names a function (``torch.clamp``): fill the scratchpad
+        with its docstring's examples, read in the sandbox."""
+        name = self.query_one("#author-expr", Input).value.strip()
+        if not name:
+            self._no_examples("type a function's name in Expression (torch.clamp), then ctrl+o")
+            return
+        self._status(Text(f"reading {name}'s examples …", style="dim"))
+        self.read_examples(name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="author-docs", name="examples")
+    def read_examples(self, name: str) -> None:
+        try:
+            canonical, givens, exprs = scratchpad(name, self.judge)
+        except UserError as error:  # DraftError, SandboxUnavailable
+            self.post_message(self.ExamplesFound(name, [], [], str(error)))
+            return
+        self.post_message(self.ExamplesFound(canonical, givens, exprs))
+
+    @on(ExamplesFound)
+    def _examples_found(self, message: ExamplesFound) -> None:
+        if message.error:
+            self._no_examples(message.error)
+            return
+        given = "\n".join(f"{name} = {expr}" for name, expr in message.givens)
+        self.query_one("#author-given", TextArea).text = given
+        self.query_one("#author-expr", Input).value = message.exprs[0]
+        others = "; ".join(message.exprs[1:])
+        count = len(message.exprs)
+        said = f"{message.name}: {count} example{'s' * (count > 1)}, the first in the box"
+        self._status(Text(printable(f"{said}; the others: {others}" if others else said)))
+
+    def _no_examples(self, reason: str) -> None:
+        self._status(Text(printable(reason), style="bold red"))
+        self.notify(printable(reason), title="no examples", severity="error", timeout=8)
+
     # -- saving ------------------------------------------------------------------------
 
     def action_save(self) -> None:
@@ -306,7 +358,7 @@ class AuthorScreen(Screen[None]):
             return
         try:
             card = build_card(self.fields())
-        except DraftError as error:
+        except FormError as error:
             if error.field is not None:
                 self._mark(self.query_one(f"#author-{error.field}"))
                 self._refuse(f"{field_label(self.kind, error.field)}: {error}")
@@ -384,6 +436,8 @@ class AuthorScreen(Screen[None]):
         error = event.worker.error
         if event.worker.name == "scratchpad":
             self._show_value(f"cannot run it: {type(error).__name__}: {error}", ok=False)
+        elif event.worker.name == "examples":
+            self._no_examples(f"cannot read the examples: {type(error).__name__}: {error}")
         elif event.worker.name == "save":
             self._refuse(f"cannot save: {type(error).__name__}: {error}")
 

@@ -29,9 +29,11 @@ import time
 import warnings
 from typing import Any, BinaryIO, TextIO
 
+from quiz.sandbox.docs import DOC_OP
 from quiz.sandbox.protocol import (  # the client counts and caps the same
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
+    REQUEST_SECONDS,
     Edge,
     request_seconds,
 )
@@ -60,6 +62,7 @@ def load_torch() -> None:
     Evaluator({}).evaluate("torch.ones(2).sum()")
     for module in ("quiz.worker.edges", "quiz.worker.encode", "quiz.worker.names"):
         importlib.import_module(module)  # what every request loads
+    importlib.import_module("quiz.worker.docstrings")  # and a docstring request
 
 
 def load_rarely_used() -> None:
@@ -183,6 +186,11 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     op = request["op"]
     if op == "ping":
         return {"id": request.get("id"), "pong": True}
+    if op == DOC_OP:  # a docstring, for drafting cards: quiz.sandbox.docs
+        from quiz.worker.docstrings import answer
+
+        _cpu_budget(2 * REQUEST_SECONDS)  # a lookup: no evaluation runs
+        return answer(request)
     if op != "run":
         raise ValueError(f"unknown op {op!r}")
     edges = [_edge(item) for item in request.get("edges") or ()]

@@ -500,3 +500,28 @@ def test_author_new_keys_snapshot(judge, decks, snap_compare, kind):
         await pilot.pause()
 
     assert snap_compare(make_app(judge, decks), run_before=typed, terminal_size=(80, 24))
+
+
+async def test_a_function_s_name_and_ctrl_o_fill_the_scratchpad_with_its_examples(judge, decks):
+    """issue 19: typing torch.linalg.norm then ctrl+o puts its first docstring example in the
+    box (run as any expression is), and names the others; a bad name is one line."""
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        _fill(app, expr="torch.linalg.norm")
+        app.screen.query_one("#author-expr", Input).focus()
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: "examples, the first" in _status(app), "the examples")
+        given = app.screen.query_one("#author-given", TextArea).text
+        assert {"LA = torch.linalg", "a = torch.arange(9, dtype=torch.float) - 4"} <= set(
+            given.splitlines()
+        )
+        assert (
+            app.screen.query_one("#author-expr", Input).value
+            == "torch.arange(9, dtype=torch.float) - 4"
+        )
+        assert "LA.norm(a)" in _status(app)
+        await until(pilot, lambda: _value(app).startswith("tensor([-4., -3.,"), "its value")
+        _fill(app, expr="os.system")
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: "is not in torch" in _status(app), "the refusal")
+        assert "\n" not in _status(app).strip()

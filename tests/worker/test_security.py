@@ -1671,3 +1671,69 @@ def wait_until_dead(pid: int) -> None:
         return state in ("Z", "X")
 
     wait_until(stopped, f"worker {pid} to stop running")
+
+
+# ---------------------------------------------------------------- docstring requests (issue 19)
+# ``torch-quiz draft`` asks the worker for a function's docstring by a dotted name. The
+# name is split into one of four namespaces and one public attribute, which must be on
+# the evaluator's allow-list there: never walked, never a dunder, never another module.
+
+DOC_ATTACKS = [
+    pytest.param("torch.__class__.__subclasses__", id="dunder-walk"),
+    pytest.param("torch.__class__", id="dunder"),
+    pytest.param("torch.__dict__", id="dunder-dict"),
+    pytest.param("torch.Tensor.__init_subclass__", id="dunder-method"),
+    pytest.param("torch._C", id="private"),
+    pytest.param("torch._dynamo", id="lazy-private-import"),
+    pytest.param("os.system", id="other-module"),
+    pytest.param("builtins.eval", id="builtins"),
+    pytest.param("torch.os.system", id="walk-through-torch"),
+    pytest.param("torch.os", id="module-of-torch"),
+    pytest.param("torch.sys", id="sys-of-torch"),
+    pytest.param("torch.load", id="denied-load"),
+    pytest.param("torch.save", id="denied-save"),
+    pytest.param("torch.hub", id="denied-hub"),
+    pytest.param("torch.onnx", id="lazy-import-onnx"),
+    pytest.param("torch.export", id="lazy-import-export"),
+    pytest.param("torch.compile", id="denied-compile"),
+    pytest.param("torch.nn", id="a-module"),
+    pytest.param("torch.Tensor", id="a-class"),
+    pytest.param("torch.Tensor.data_ptr", id="denied-method"),
+    pytest.param("torch.Tensor.storage", id="denied-storage"),
+    pytest.param("torch.set_default_dtype", id="setter"),
+    pytest.param("torch.nn.functional.__builtins__", id="dunder-of-f"),
+    pytest.param("torch.linalg.torch", id="not-public-in-linalg"),
+    pytest.param("torch.clamp.__globals__", id="globals-of-a-function"),
+    pytest.param("torch.ｃlamp", id="fullwidth"),
+    pytest.param("torch.clamp\x1b[2J", id="control"),
+    pytest.param("torch." + "a" * 5000, id="long"),
+    pytest.param("", id="empty"),
+    pytest.param("torch.", id="no-attribute"),
+    pytest.param("clamp", id="bare"),
+]
+
+
+@pytest.mark.parametrize("name", DOC_ATTACKS)
+def test_a_docstring_request_refuses_names_outside_the_allow_list(
+    name: str, watched: Path, client: WorkerClient
+):
+    """The worker answers 'unknown' in one clean line, whether or not the client would
+    have sent the name; the client refuses it too; the worker is untouched."""
+    from quiz.sandbox.docs import UnknownName
+    from quiz.worker.docstrings import answer
+
+    reply = answer({"op": "doc", "id": 1, "name": name})  # the worker's side, as sent
+    assert set(reply) == {"id", "unknown"}, reply
+    assert_clean_line(reply["unknown"])
+    restarts = client.restarts
+    with pytest.raises(UnknownName) as refused:
+        client.docstring(name)
+    assert_clean_line(str(refused.value))
+    assert_contained(client, watched, restarts)
+
+
+def test_a_docstring_request_that_is_not_text_is_a_bad_request(client: WorkerClient):
+    from quiz.worker.docstrings import answer
+
+    assert set(answer({"op": "doc", "id": 1, "name": ["torch", "clamp"]})) == {"id", "unknown"}
+    assert client.docstring("torch.clamp").text.count(">>>") >= 2  # and the worker serves on

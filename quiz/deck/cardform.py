@@ -6,9 +6,9 @@ by ``;`` (expressions and printed values are full of commas), tags by spaces, nu
 ``x = expr, y = expr`` with ``;`` between cases, and choices (``fresh``, ``shuffle``)
 as "" for the format's default or ``true``/``false``. This module reads them into the
 card's keys, in the order the deck format documents, writes only the keys a kind
-accepts and leaves validation to the deck loader, so a draft is judged exactly as
-``check`` judges a file. It also says which expression the scratchpad should run for
-a kind.
+accepts and leaves validation to the deck loader, so a card typed in the form is
+judged exactly as ``check`` judges a file. It also says which expression the scratchpad
+should run for a kind. (Cards drafted from torch's docstrings are ``quiz.judge.docdraft``.)
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ EXPR_KEY = {
 }
 
 
-class DraftError(UserError):
+class FormError(UserError):
     """A form field cannot be read; the message names it, ``field`` is the field's name."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
@@ -40,7 +40,7 @@ class DraftError(UserError):
 
 
 @dataclass(frozen=True, slots=True)
-class DraftFields:
+class FormFields:
     """The Author form, as typed. ``prompt`` is a flash card's front."""
 
     kind: str
@@ -80,10 +80,10 @@ def parse_givens(text: str) -> list[tuple[str, str]]:
             continue
         cut = _separator(line)
         if cut is None:
-            raise DraftError(f"given line {number}: write it as name = expression", "given")
+            raise FormError(f"given line {number}: write it as name = expression", "given")
         name, expr = line[:cut].strip(), line[cut + 1 :].strip()
         if not name.isidentifier() or not expr:
-            raise DraftError(f"given line {number}: write it as name = expression", "given")
+            raise FormError(f"given line {number}: write it as name = expression", "given")
         givens.append((name, expr))
     return givens
 
@@ -117,15 +117,15 @@ def parse_edges(text: str) -> list[dict[str, str]]:
             elif givens:
                 givens[-1][1] += "," + piece
             else:
-                raise DraftError(
+                raise FormError(
                     f"edge case {number}: write it as name = expression, name = expression",
                     "edges",
                 )
         if any(not expr.strip() for _, expr in givens):
-            raise DraftError(f"edge case {number}: a given has no expression", "edges")
+            raise FormError(f"edge case {number}: a given has no expression", "edges")
         names = [name for name, _ in givens]
         if len(set(names)) != len(names):
-            raise DraftError(f"edge case {number}: a given name is listed twice", "edges")
+            raise FormError(f"edge case {number}: a given name is listed twice", "edges")
         cases.append({name: expr.strip() for name, expr in givens})
     return cases
 
@@ -172,14 +172,14 @@ def scratch_expression(kind: str, expr: str, fill: str) -> str:
     return expr
 
 
-def build_card(fields: DraftFields) -> dict[str, Any]:
+def build_card(fields: FormFields) -> dict[str, Any]:
     """The card's mapping, keys in the documented order; empty optional fields left out."""
     try:
         kind = CardKind(fields.kind)
     except ValueError:
-        raise DraftError(f"unknown kind {fields.kind!r}") from None
+        raise FormError(f"unknown kind {fields.kind!r}") from None
     if not fields.id.strip():
-        raise DraftError("the card needs an id (a slug such as clamp-both)")
+        raise FormError("the card needs an id (a slug such as clamp-both)")
     card: dict[str, Any] = {"id": fields.id.strip(), "kind": kind.value}
     prompt = fields.prompt.strip()
     if kind is CardKind.FLASH:
@@ -191,7 +191,7 @@ def build_card(fields: DraftFields) -> dict[str, Any]:
     if givens:
         card["given"] = dict(givens)
         if len(card["given"]) != len(givens):
-            raise DraftError("a given name is listed twice")
+            raise FormError("a given name is listed twice")
     expr = fields.expr.strip()
     if kind in EXPR_KEY and (expr or kind is not CardKind.FLASH):
         card[EXPR_KEY[kind]] = expr
@@ -222,7 +222,7 @@ def build_card(fields: DraftFields) -> dict[str, Any]:
     return card
 
 
-def _judging(kind: CardKind, fields: DraftFields) -> dict[str, Any]:
+def _judging(kind: CardKind, fields: FormFields) -> dict[str, Any]:
     """The filled judging keys that ``kind`` accepts (the schema says which)."""
     accepted = CARD_MODELS[kind.value].model_fields
     keys: dict[str, Any] = {}
@@ -254,5 +254,5 @@ def _switch(text: str, key: str) -> bool:
     """A yes/no field as the form's choice gives it: ``true`` or ``false``."""
     value = text.strip().lower()
     if value not in ("true", "false"):
-        raise DraftError(f"'{key}' must be true or false, not {text.strip()!r}", key)
+        raise FormError(f"'{key}' must be true or false, not {text.strip()!r}", key)
     return value == "true"

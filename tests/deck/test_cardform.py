@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from quiz.deck.append import AppendError, append_card, prepare_append
-from quiz.deck.draft import (
-    DraftError,
-    DraftFields,
+from quiz.deck.cardform import (
+    FormError,
+    FormFields,
     build_card,
     number,
     parse_edges,
@@ -37,7 +37,7 @@ def test_givens_one_per_line():
     text = "x = torch.tensor([1, 7, 3])\n\n# a comment\nm: torch.ones(2, 2)\n"
     assert parse_givens(text) == [("x", "torch.tensor([1, 7, 3])"), ("m", "torch.ones(2, 2)")]
     for bad in ("x == y", "torch.ones(2)", "= 3", "x ="):
-        with pytest.raises(DraftError, match="line 1"):
+        with pytest.raises(FormError, match="line 1"):
             parse_givens(bad)
 
 
@@ -46,7 +46,7 @@ def test_items_split_on_semicolons():
 
 
 def test_output_card():
-    fields = DraftFields(
+    fields = FormFields(
         kind="output",
         id=" clamp-new ",
         given="x = torch.tensor([1, 7, 3])",
@@ -65,28 +65,28 @@ def test_output_card():
 
 
 def test_each_kind_puts_the_expression_in_its_key():
-    assert build_card(DraftFields(kind="code", id="c", prompt="P", expr="m.sum(0)"))[
-        "solution"
-    ] == ("m.sum(0)")
-    cloze = build_card(DraftFields(kind="cloze", id="z", prompt="P", expr="x.____()", fill="sum"))
+    assert build_card(FormFields(kind="code", id="c", prompt="P", expr="m.sum(0)"))["solution"] == (
+        "m.sum(0)"
+    )
+    cloze = build_card(FormFields(kind="cloze", id="z", prompt="P", expr="x.____()", fill="sum"))
     assert (cloze["template"], cloze["solution"]) == ("x.____()", "sum")
-    flash = build_card(DraftFields(kind="flash", id="f", prompt="Front", back="Back"))
+    flash = build_card(FormFields(kind="flash", id="f", prompt="Front", back="Back"))
     assert flash == {"id": "f", "kind": "flash", "front": "Front", "back": "Back"}
     choice = build_card(
-        DraftFields(kind="choice", id="q", prompt="P", options="mm; matmul", answer="matmul")
+        FormFields(kind="choice", id="q", prompt="P", options="mm; matmul", answer="matmul")
     )
     assert (choice["options"], choice["answer"]) == (["mm", "matmul"], "matmul")
-    several = build_card(DraftFields(kind="choice", id="q", options="a; b", answer="a; b"))
+    several = build_card(FormFields(kind="choice", id="q", options="a; b", answer="a; b"))
     assert several["answer"] == ["a", "b"]
 
 
 def test_missing_id_and_unknown_kind():
-    with pytest.raises(DraftError, match="id"):
-        build_card(DraftFields(kind="flash", id=" "))
-    with pytest.raises(DraftError, match="unknown kind"):
-        build_card(DraftFields(kind="essay", id="e"))
-    with pytest.raises(DraftError, match="twice"):
-        build_card(DraftFields(kind="output", id="o", expr="x", given="x = 1\nx = 2"))
+    with pytest.raises(FormError, match="id"):
+        build_card(FormFields(kind="flash", id=" "))
+    with pytest.raises(FormError, match="unknown kind"):
+        build_card(FormFields(kind="essay", id="e"))
+    with pytest.raises(FormError, match="twice"):
+        build_card(FormFields(kind="output", id="o", expr="x", given="x = 1\nx = 2"))
 
 
 def test_scratchpad_runs_a_cloze_template_filled():
@@ -95,8 +95,8 @@ def test_scratchpad_runs_a_cloze_template_filled():
     assert scratch_expression("output", "x.____", "sum") == "x.____"
 
 
-def _code(**fields: str) -> DraftFields:
-    return DraftFields(
+def _code(**fields: str) -> FormFields:
+    return FormFields(
         kind="code", id="col-sum", prompt="P", given="m = torch.randn(3, 4)", expr="m.sum(0)",
         **fields,
     )  # fmt: skip
@@ -123,15 +123,15 @@ def test_judging_fields_of_a_code_card_in_the_documented_order():
 
 
 def test_each_kind_takes_only_the_judging_fields_its_schema_accepts():
-    output = build_card(DraftFields(kind="output", id="o", expr="torch.ones(2)", **JUDGING))
+    output = build_card(FormFields(kind="output", id="o", expr="torch.ones(2)", **JUDGING))
     assert (output["dtype"], output["tol"]) == ("exact", {"atol": 1e-4, "rtol": 0})
     assert not {"trials", "forbid", "require"} & set(output)
     cloze = build_card(
-        DraftFields(kind="cloze", id="z", prompt="P", expr="x.____()", fill="sum", **JUDGING)
+        FormFields(kind="cloze", id="z", prompt="P", expr="x.____()", fill="sum", **JUDGING)
     )
     assert set(cloze) == {"id", "kind", "prompt", "template", "solution", "dtype", "tol"}
-    choice = DraftFields(kind="choice", id="q", prompt="P", options="a; b", answer="a", **JUDGING)
-    flash = DraftFields(kind="flash", id="f", prompt="F", back="B", **JUDGING)
+    choice = FormFields(kind="choice", id="q", prompt="P", options="a; b", answer="a", **JUDGING)
+    flash = FormFields(kind="flash", id="f", prompt="F", back="B", **JUDGING)
     for fields in (choice, flash):
         card = build_card(fields)
         assert not {"dtype", "tol", "trials", "forbid", "require"} & set(card), card
@@ -158,7 +158,7 @@ def test_judging_fields_read_back_from_the_deck_file(tmp_path: Path):
     assert isinstance(card, CodeCard)
     assert (card.trials, card.forbid, card.require) == (7, ("torch.tensor",), ("m",))
     assert (card.dtype, card.tol) == (DtypePolicy.EXACT, Tolerance(atol=1e-4, rtol=0))
-    append_card(path, build_card(DraftFields(kind="output", id="plain", expr="torch.ones(2)")))
+    append_card(path, build_card(FormFields(kind="output", id="plain", expr="torch.ones(2)")))
     plain = load_deck(path).deck.cards[-1]
     assert isinstance(plain, OutputCard)
     assert (plain.dtype, plain.tol) == (DtypePolicy.KIND, Tolerance())
@@ -206,14 +206,14 @@ def test_edge_cases_one_per_semicolon_givens_cut_at_top_level_commas():
         ("x = ", "edge case 1: a given has no expression"),
         ("x = 1, x = 2", "edge case 1: a given name is listed twice"),
     ]:
-        with pytest.raises(DraftError, match=message) as raised:
+        with pytest.raises(FormError, match=message) as raised:
             parse_edges(bad)
         assert raised.value.field == "edges"
 
 
 def test_the_keys_of_fresh_values_edge_draws_and_option_order():
     fresh = build_card(
-        DraftFields(kind="output", id="o", given="x = torch.randint(0, 10, (4,))",
+        FormFields(kind="output", id="o", given="x = torch.randint(0, 10, (4,))",
                     expr="x.clamp(2, 5)", fresh="true", dtype="kind")
     )  # fmt: skip
     assert list(fresh) == ["id", "kind", "given", "expr", "fresh", "dtype"]
@@ -228,12 +228,12 @@ def test_the_keys_of_fresh_values_edge_draws_and_option_order():
         ["equal", "zeros"],
     )
     choice = build_card(
-        DraftFields(kind="choice", id="q", prompt="P", options="a; b; all of the above",
+        FormFields(kind="choice", id="q", prompt="P", options="a; b; all of the above",
                     answer="a", shuffle="false", pin="all of the above")
     )  # fmt: skip
     assert list(choice)[-2:] == ["shuffle", "pin"]
     assert (choice["shuffle"], choice["pin"]) == (False, "all of the above")
-    assert build_card(DraftFields(kind="choice", id="q", options="a; b", answer="a", pin="a; b"))[
+    assert build_card(FormFields(kind="choice", id="q", options="a; b", answer="a", pin="a; b"))[
         "pin"
     ] == ["a", "b"]
 
@@ -241,15 +241,15 @@ def test_the_keys_of_fresh_values_edge_draws_and_option_order():
 def test_keys_a_kind_does_not_take_are_not_written():
     others = {"fresh": "true", "edges": "x = 1", "scale": "10", "skip_edges": "equal",
               "shuffle": "false", "pin": "a"}  # fmt: skip
-    output = build_card(DraftFields(kind="output", id="o", expr="torch.ones(2)", **others))
+    output = build_card(FormFields(kind="output", id="o", expr="torch.ones(2)", **others))
     assert set(output) == {"id", "kind", "expr", "fresh"}
     cloze = build_card(
-        DraftFields(kind="cloze", id="z", prompt="P", expr="x.____()", fill="sum", **others)
+        FormFields(kind="cloze", id="z", prompt="P", expr="x.____()", fill="sum", **others)
     )
     assert {"edges", "scale", "skip_edges"} <= set(cloze)
     assert not {"fresh", "shuffle", "pin"} & set(cloze)
-    flash = build_card(DraftFields(kind="flash", id="f", prompt="F", back="B", **others))
+    flash = build_card(FormFields(kind="flash", id="f", prompt="F", back="B", **others))
     assert set(flash) == {"id", "kind", "front", "back"}
-    with pytest.raises(DraftError, match="'fresh' must be true or false") as raised:
-        build_card(DraftFields(kind="output", id="o", expr="1", fresh="maybe"))
+    with pytest.raises(FormError, match="'fresh' must be true or false") as raised:
+        build_card(FormFields(kind="output", id="o", expr="1", fresh="maybe"))
     assert raised.value.field == "fresh"
