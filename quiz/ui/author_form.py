@@ -176,11 +176,6 @@ class CardForm(VerticalScroll):
             width: 14;
         }
 
-        /* A kind whose rows do not fit with a blank line between them: they close up. */
-        CardForm.-dense .author-row {
-            margin-top: 0;
-        }
-
         CardForm #author-atol {
             margin-right: 1;
         }
@@ -268,8 +263,14 @@ class CardForm(VerticalScroll):
 
     def _close_up(self) -> None:
         """Close the rows up when, each with a blank line above, they and a two-line status
-        would not fit the form's height."""
-        self.set_class(2 * self.shown_rows + 3 > self.size.height, "-dense")
+        would not fit the form's height.
+
+        The rows' own margin is set, not a class on the form: a class would restyle every
+        widget in the form (each Select's list included) at each change of kind or size.
+        """
+        dense = 2 * self.shown_rows + 3 > self.size.height
+        for row in self.query(".author-row"):
+            row.styles.margin = (0 if dense else 1, 0, 0, 0)
 
     def values(self) -> dict[str, str]:
         """Every field as typed (``dtype``: "" for the default policy)."""
