@@ -352,15 +352,14 @@ def check(chromium: str, answer: str, deck_text: str, shots: Path) -> None:
             # Every process below the server and the browser (the tab's app, its sandbox
             # worker, Chromium's helpers) must end with them.
             left = time.monotonic() + DEADLINE
-
             while any(alive(pid) for pid in ours) and time.monotonic() < left:
                 time.sleep(POLL)
-            print(f"{len(ours)} processes started (CPU {cpu:.1f} s), all ended")
             orphans = sorted(pid for pid in ours if alive(pid))
             if orphans:
                 for pid in orphans:
                     os.kill(pid, signal.SIGKILL)
                 raise Failed(f"processes outlived the check: {orphans}")
+            print(f"{len(ours)} processes started (CPU {cpu:.1f} s), all ended")
         except Exception:
             for name, log in logs.items():
                 if log.exists():
