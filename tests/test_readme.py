@@ -1,4 +1,4 @@
-"""The README starts with the two set-up commands, and CI runs the second one."""
+"""The README starts with the two set-up commands; CI runs the second, then the browser check."""
 
 from __future__ import annotations
 
@@ -26,6 +26,15 @@ def test_ci_runs_the_readme_test_command():
     ci_script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     _, test = setup_commands()
     assert test in ci_script.splitlines()
+
+
+def test_ci_then_answers_a_card_in_a_browser():
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    _, test = setup_commands()
+    check = "python tests/browser/answer_one_card.py"
+    assert check in lines and lines.index(check) > lines.index(test)
+    assert (ROOT / "tests" / "browser" / "answer_one_card.py").is_file()
+    assert check in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_documents_every_command():
