@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 Cells = list[str | Text]  # a row's cells, one per column of COLUMNS
 SEARCH_PAUSE_S = 0.15  # typing searches once the keys pause this long
+ROWS_AT_ONCE = 100  # rows added to the table between two refreshes
 
 FLAG_LETTERS = {"edited": "E", "leech": "L", "suspended": "S", "buried": "B"}
 SEARCH_HELP = "words · deck: kind: tag: · is:new|learning|review|due|suspended|leech|edited · -term"
@@ -114,6 +115,8 @@ def fit_columns(natural: dict[SortColumn, int], room: int, padding: int) -> dict
 
 def cut(cell: str | Text, width: int) -> str | Text:
     """``cell`` in at most ``width`` terminal cells, its end replaced by "…" if cut."""
+    if _width(cell) <= width:  # markup only adds cells, so the text fits as well
+        return cell
     text = cell.copy() if isinstance(cell, Text) else Text.from_markup(cell)  # see plain_cell
     if text.cell_len <= width:
         return cell
@@ -217,6 +220,8 @@ class BrowseScreen(Screen[None]):
         self.asked = 0  # readings and filterings asked for; only the latest is drawn
         self.drawn = -1  # the one the table shows
         self.typing: Timer | None = None  # a search waiting for the keys to pause
+        self.fillings = 0  # the table was emptied and filled again this many times
+        self.filled = 0  # the filling whose last row is in the table
         self.order = SortOrder()  # as listed: deck, then file order
         self.widths: dict[SortColumn, int] = {}  # each column's widest cell, of all the cards
         self.fitted: dict[SortColumn, int] = {}  # the columns shown and their widths
@@ -236,14 +241,21 @@ class BrowseScreen(Screen[None]):
     @property
     def settled(self) -> bool:
         """The table shows the latest rows, search and order asked for."""
-        return self.drawn == self.asked and self.typing is None
+        return self.drawn == self.asked and self.typing is None and self.filled == self.fillings
 
     def action_reload(self) -> None:
         """Read every card again, off the UI thread; the search and order are kept."""
         self.asked += 1
         self.read_rows(self.asked, self.session.db_path, tuple(self.session.decks))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="browse-rows", name="rows")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="browse-rows",
+        name="rows",
+        description="Browse's cards",  # else the repr of every deck, on the UI thread
+    )
     def read_rows(self, asked: int, path: Path, decks: tuple[Deck, ...]) -> None:
         now = self.session.now()  # the clock only: the session's connection is not used
         try:
@@ -276,7 +288,14 @@ class BrowseScreen(Screen[None]):
         query = self.query_one("#browse-search", Input).value
         self.filter_rows(self.asked, query, self.order, self.rows, self.session.now())
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="browse-filter", name="filter")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="browse-filter",
+        name="filter",
+        description="Browse's search",  # else the repr of every row, on the UI thread
+    )
     def filter_rows(
         self, asked: int, query: str, order: SortOrder, rows: list[BrowseRow], now: datetime
     ) -> None:
@@ -299,17 +318,10 @@ class BrowseScreen(Screen[None]):
         cursor = table.cursor_row
         current = before[cursor].ref if 0 <= cursor < len(before) else None
         self._fit_columns(table)
-        for row, line in zip(self.shown, self.shown_cells, strict=True):
-            cells = dict(zip(COLUMNS, line, strict=True))
-            table.add_row(
-                *(cut(cells[column], width) for column, width in self.fitted.items()),
-                key=str(row.ref),
-            )
-        if self.shown:
-            refs = [row.ref for row in self.shown]
-            table.move_cursor(
-                row=refs.index(current) if current in refs else min(cursor, len(refs) - 1)
-            )
+        refs = [row.ref for row in self.shown]
+        target = refs.index(current) if current in refs else min(cursor, len(refs) - 1)
+        self.fillings += 1
+        self._add_rows(self.fillings, 0, target)
         legend = "flags: E edited · L leech · S suspended · B buried"
         column = self.order.column
         if column is not None and column not in self.fitted:  # left out at this width
@@ -317,6 +329,26 @@ class BrowseScreen(Screen[None]):
         self.query_one("#browse-count", Static).update(
             f"{len(self.shown)} of {len(self.rows)} cards   {legend}"
         )
+
+    def _add_rows(self, filling: int, start: int, target: int) -> None:
+        """Rows ``start`` on, ``ROWS_AT_ONCE`` now and the rest after the next refresh: the
+        table measures every cell it is given before the screen can draw again."""
+        if filling != self.fillings:  # a later search or order has emptied the table
+            return
+        table = self.query_one("#browse-cards", DataTable)
+        end = min(start + ROWS_AT_ONCE, len(self.shown))
+        for row, line in zip(self.shown[start:end], self.shown_cells[start:end], strict=True):
+            cells = dict(zip(COLUMNS, line, strict=True))
+            table.add_row(
+                *(cut(cells[column], width) for column, width in self.fitted.items()),
+                key=str(row.ref),
+            )
+        if start <= target < end:
+            table.move_cursor(row=target)
+        if end < len(self.shown):
+            self.call_after_refresh(self._add_rows, filling, end, target)
+        else:
+            self.filled = filling
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

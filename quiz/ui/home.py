@@ -197,7 +197,14 @@ class HomeScreen(FollowsLanguage, Screen[None]):
         self.fresh = False
         self.read_figures(self.readings, OverviewSource.of(session))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="home-figures", name="figures")
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="home-figures",
+        name="figures",
+        description="Home's figures",  # else the repr of every argument, on the UI thread
+    )
     def read_figures(self, asked: int, source: OverviewSource) -> None:
         """Read the figures on a connection of their own: the session's stays on the UI thread."""
         try:
