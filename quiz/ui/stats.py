@@ -177,6 +177,7 @@ class StatsScreen(Screen[None]):
         self.session = session
         self.calendar: tuple[DayCount, ...] = ()  # oldest first, today last
         self.drawn = False  # the latest figures are on screen
+        self.latest: Stats | None = None  # the figures last read
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -243,12 +244,18 @@ class StatsScreen(Screen[None]):
             return
         self.query_one("#stats-figures", Static).update(figures_text(message.stats))
         self.calendar = message.calendar
+        self.latest = message.stats
         self.call_after_refresh(self._draw, message.stats)  # the charts' sizes, settled
 
-    def _draw(self, stats: Stats) -> None:
-        self._per_day(stats)
-        self._forecast(stats)
-        self._retention(stats)
+    def _draw(self, stats: Stats, chart: int = 0) -> None:
+        """One chart a refresh: plotext lays a chart out as it is rendered, on the UI
+        thread, so three at once would hold the screen three times as long."""
+        if stats is not self.latest:  # figures read again meanwhile: those are drawn
+            return
+        (self._per_day, self._forecast, self._retention)[chart](stats)
+        if chart < 2:
+            self.call_after_refresh(self._draw, stats, chart + 1)
+            return
         self._heatmap()
         self.drawn = True
 
