@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from threading import Event
 
 from quiz.deck.model import Deck
 from quiz.progress.stats import retention_by_deck
@@ -82,9 +83,10 @@ class OverviewSource:
             session.tz,
         )
 
-    def read(self) -> Overview:
-        """The figures, read on a connection of their own that cannot write (any thread)."""
-        with read_only(self.path) as store:
+    def read(self, stop: Event | None = None) -> Overview:
+        """The figures, read on a connection of their own that cannot write (any thread);
+        ``stop`` set stops the reading with a ``StoreError``."""
+        with read_only(self.path, stop) as store:
             return Overview(tuple(self.rows(store)), self.left(store))
 
     def rows(self, store: Store) -> list[DeckRow]:

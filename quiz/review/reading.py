@@ -25,6 +25,7 @@ from quiz.review.errors import StoreError
 from quiz.review.store import BUSY_TIMEOUT_S, Store
 
 Watcher = Callable[[sqlite3.Connection], None]
+STOP_CHECK_STEPS = 10_000  # SQLite virtual machine steps between two looks at ``stop``
 _watchers: list[Watcher] = []
 _lock = threading.Lock()  # connections open on worker threads while a test adds a watcher
 
@@ -42,8 +43,12 @@ def watching(watcher: Watcher) -> Iterator[None]:
 
 
 @contextmanager
-def read_only(path: Path) -> Iterator[Store]:
-    """A :class:`Store` on ``path`` that cannot write, closed when the block ends."""
+def read_only(path: Path, stop: threading.Event | None = None) -> Iterator[Store]:
+    """A :class:`Store` on ``path`` that cannot write, closed when the block ends.
+
+    Once ``stop`` is set, the query running stops with a :class:`StoreError` (a screen
+    left before its figures came need not make the next screen's reads wait for CPU).
+    """
     uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
@@ -53,8 +58,12 @@ def read_only(path: Path) -> Iterator[Store]:
         watchers = list(_watchers)
     for watcher in watchers:
         watcher(conn)
+    if stop is not None:
+        conn.set_progress_handler(stop.is_set, STOP_CHECK_STEPS)
     store = Store(Path(path), Database(conn))
     try:
+        if stop is not None and stop.is_set():  # no longer wanted before it began
+            raise sqlite3.OperationalError("interrupted")
         yield store
     except sqlite3.Error as error:
         raise StoreError(path, f"cannot read: {error}") from None

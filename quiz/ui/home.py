@@ -13,6 +13,7 @@ browse, stats and author).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from threading import Event
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
@@ -106,6 +107,7 @@ class HomeScreen(FollowsLanguage, Screen[None]):
         self.overview: Overview | None = None  # the figures last read
         self.readings = 0  # figures asked for so far; the latest answer is the one drawn
         self.fresh = False  # the figures on screen are the latest asked for
+        self.stop = Event()  # set: the reading under way is no longer wanted
         self.title_width = TITLE_WIDTH[1]
         self.reload_on_return = False  # Author may have written a deck
 
@@ -193,9 +195,19 @@ class HomeScreen(FollowsLanguage, Screen[None]):
             return
         from quiz.progress.overview import OverviewSource
 
+        self.stop_reading()
         self.readings += 1
         self.fresh = False
-        self.read_figures(self.readings, OverviewSource.of(session))
+        self.stop = Event()
+        self.read_figures(self.readings, OverviewSource.of(session), self.stop)
+
+    def stop_reading(self) -> None:
+        """Stop a reading under way: its figures would not be drawn."""
+        self.stop.set()
+        self.readings += 1
+
+    def on_screen_suspend(self) -> None:  # read again on the return
+        self.stop_reading()
 
     @work(
         thread=True,
@@ -205,10 +217,10 @@ class HomeScreen(FollowsLanguage, Screen[None]):
         name="figures",
         description="Home's figures",  # else the repr of every argument, on the UI thread
     )
-    def read_figures(self, asked: int, source: OverviewSource) -> None:
+    def read_figures(self, asked: int, source: OverviewSource, stop: Event) -> None:
         """Read the figures on a connection of their own: the session's stays on the UI thread."""
         try:
-            overview = source.read()
+            overview = source.read(stop)
         except UserError as error:
             self.post_message(self.FiguresRead(asked, None, str(error)))
             return
