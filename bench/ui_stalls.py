@@ -10,6 +10,10 @@ that calls every answer right (the sandbox is not the point here), and:
   loop the whole time; how much later than asked each tick comes is a stall (a read
   or a draw that held the loop), and the longest one is reported. The worst stall of
   each step goes to stderr, to say where to look.
+- ``ui_max_stall_cpu_ms``: the most CPU time the UI thread itself used between two
+  ticks: what the app did on the loop, without the time the machine gave to others;
+- ``ui_stall_floor_ms``: the longest stall of the same timer in a bare Textual app,
+  watched as long, in the same process after the run: the machine's share.
 
     python bench/ui_stalls.py CARDS REVIEWS [ANSWERED]
 """
@@ -68,14 +72,18 @@ async def drive(db, cards, reviews, count):
     phase = ["open"]
     worst = {}
 
+    busy = []
+
     async def watch():
         while watching:
-            asked = time.perf_counter()
+            asked, cpu = time.perf_counter(), time.thread_time()
             await asyncio.sleep(TICK)
             stalls.append(time.perf_counter() - asked - TICK)
+            busy.append(time.thread_time() - cpu)
             worst[phase[0]] = max(worst.get(phase[0], 0), 1000 * stalls[-1])
 
     app = make_app(Path(db), judge=RightJudge(), sandbox=Ready, clock=lambda: NOW, tz=UTC)
+    began_all = time.perf_counter()
     async with app.run_test(size=(100, 32)) as pilot:
         watcher = asyncio.create_task(watch())
         await until(pilot, lambda: app.session is not None, "progress open")
@@ -119,9 +127,23 @@ async def drive(db, cards, reviews, count):
             studied += 1
         watching = False
         await watcher
+    watched = time.perf_counter() - began_all
+    floor = await bare_floor(min(watched, 20.0))
     print("worst stall per phase (ms):", {k: round(v) for k, v in worst.items()}, file=sys.stderr)
     print(json.dumps({"stats_open_s": stats_open, "ui_max_stall_ms": 1000 * max(stalls),
+                      "ui_max_stall_cpu_ms": 1000 * max(busy), "ui_stall_floor_ms": floor,
                       "ui_reviewed_cards": studied}))
+
+async def bare_floor(seconds):
+    from textual.app import App
+    late = []
+    async with App().run_test(size=(100, 32)):
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            asked = time.perf_counter()
+            await asyncio.sleep(TICK)
+            late.append(time.perf_counter() - asked - TICK)
+    return 1000 * max(late)
 
 cards, reviews, count = (int(n) for n in sys.argv[2].split(","))
 asyncio.run(drive(sys.argv[1], cards, reviews, count))

@@ -5,7 +5,8 @@ and shows one card's review log. Those are questions about the store and the dec
 models, not about widgets, so they live here: the screen only formats what these
 functions return. The screens call :func:`session_cards` and :func:`session_history`
 with their study session (as Home calls ``quiz.progress.overview``), so no screen
-holds the ``Store``; :func:`list_cards` and :func:`card_history` take the store.
+holds the ``Store``; :func:`list_cards` and :func:`card_history` take the store, and
+:func:`read_cards` reads the rows on a read-only connection, for Browse's thread worker.
 The rows join the deck models with ``quiz.review.cards``'s stored cards and the
 repetitions and lapses ``quiz.review.log`` counts (since each card's last reset, as
 for the card being studied). :class:`SortOrder` orders the listed cards by a column,
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quiz.deck.model import AnyCard, ChoiceCard, Deck, FlashCard, Location
@@ -26,6 +28,7 @@ from quiz.judge.presentation import Presentation
 from quiz.review.cards import CardRef, StoredCard, find_card, present_cards
 from quiz.review.clock import as_utc
 from quiz.review.log import LoggedAnswer, answers_to, counts_by_card
+from quiz.review.reading import read_only
 from quiz.review.state import CardState, Phase
 from quiz.review.store import Store
 
@@ -139,6 +142,15 @@ def session_cards(
     """Every card of the session's decks (or of the decks ``slugs``) with its state now."""
     decks = session.decks if slugs is None else [session.deck(slug) for slug in slugs]
     return list_cards(session.store, decks, session.now(), language)
+
+
+def read_cards(
+    path: Path, decks: Sequence[Deck], now: datetime, language: str = "en"
+) -> list[BrowseRow]:
+    """``list_cards`` on a read-only connection of its own, so a thread worker may call it
+    while the session's connection stays with the UI thread."""
+    with read_only(path) as store:
+        return list_cards(store, decks, now, language)
 
 
 def _stored_by_ref(

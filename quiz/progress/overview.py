@@ -8,17 +8,29 @@ statistics' total of cards in the file. Retention over 30 days is
 ``quiz.progress.stats``'s true retention, the figure the stats screen shows, so the
 two screens never disagree. It lives in the progress layer, beside the statistics it
 reads, because the review engine below must not depend on them.
+
+Home reads them in a thread worker: :meth:`OverviewSource.of` takes what the figures
+depend on from the session (on the UI thread, which owns its connection), and
+:meth:`OverviewSource.read` reads them on a read-only connection of its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+from threading import Event
 
 from quiz.deck.model import Deck
 from quiz.progress.stats import retention_by_deck
 from quiz.review.cards import deck_sizes
-from quiz.review.queue import Counts, Limit, NewToday, counts, counts_by_deck
+from quiz.review.clock import StudyDay
+from quiz.review.queue import Counts, Limit, NewToday, counts, counts_by_deck, new_today
+from quiz.review.reading import read_only
 from quiz.review.session import Session
+from quiz.review.settings import Settings
+from quiz.review.store import Store
 
 RETENTION_DAYS = 30
 
@@ -38,27 +50,75 @@ class DeckRow:
         return self.deck.slug
 
 
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """Home's figures: a row per deck, and what "review all" studies today."""
+
+    rows: tuple[DeckRow, ...]
+    left: Counts  # every deck together, so the overall limits apply
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewSource:
+    """What Home's figures are read for, taken from the session at one moment."""
+
+    path: Path
+    decks: tuple[Deck, ...]
+    settings: Settings
+    now: datetime
+    day: StudyDay
+    extra_new: Mapping[str, int]
+    tz: tzinfo | None
+
+    @classmethod
+    def of(cls, session: Session) -> OverviewSource:
+        """Call on the session's own thread: its settings may be read from its connection."""
+        return cls(
+            session.db_path,
+            tuple(session.decks),
+            session.settings,
+            session.now(),
+            session.today(),
+            session.extra_new,
+            session.tz,
+        )
+
+    def read(self, stop: Event | None = None) -> Overview:
+        """The figures, read on a connection of their own that cannot write (any thread);
+        ``stop`` set stops the reading with a ``StoreError``."""
+        with read_only(self.path, stop) as store:
+            return Overview(tuple(self.rows(store)), self.left(store))
+
+    def rows(self, store: Store) -> list[DeckRow]:
+        slugs = [deck.slug for deck in self.decks]
+        left = counts_by_deck(store, self.settings, slugs, self.now, self.day, self.extra_new)
+        new = new_today(store, self.settings, slugs, self.now, self.day, self.extra_new)
+        sizes = deck_sizes(store)
+        kept = retention_by_deck(store, self.now, tz=self.tz, days=RETENTION_DAYS)
+        return [
+            DeckRow(
+                deck,
+                left[deck.slug],
+                sizes.get(deck.slug, 0),
+                kept[deck.slug].rate if deck.slug in kept else None,
+                new[deck.slug],
+            )
+            for deck in self.decks
+        ]
+
+    def left(self, store: Store) -> Counts:
+        slugs = [deck.slug for deck in self.decks]
+        return counts(store, self.settings, slugs, self.now, self.day, self.extra_new)
+
+
 def deck_rows(session: Session) -> list[DeckRow]:
-    """Home's table: every deck of the session, in the session's order."""
-    slugs = [deck.slug for deck in session.decks]
-    left = counts_by_deck(
-        session.store, session.settings, slugs, session.now(), session.today(), session.extra_new
-    )
-    new = session.new_today(slugs)
-    sizes = deck_sizes(session.store)
-    kept = _retention(session, slugs)
-    return [
-        DeckRow(deck, left[deck.slug], sizes.get(deck.slug, 0), kept.get(deck.slug), new[deck.slug])
-        for deck in session.decks
-    ]
+    """Home's table: every deck of the session, in the session's order (its connection)."""
+    return OverviewSource.of(session).rows(session.store)
 
 
 def all_left(session: Session) -> Counts:
     """What "review all" would study today: every deck together, so the overall limits apply."""
-    slugs = [deck.slug for deck in session.decks]
-    return counts(
-        session.store, session.settings, slugs, session.now(), session.today(), session.extra_new
-    )
+    return OverviewSource.of(session).left(session.store)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +158,6 @@ def limit_note(new: NewToday, per_deck: int, all_decks: int) -> str | None:
     if new.left == 0:
         return f"{which} is reached; {waiting}"
     return f"{which} leaves {new.left} for today; {waiting} beyond it"
-
-
-def _retention(session: Session, slugs: list[str]) -> dict[str, float]:
-    """True retention as the stats module counts it (one definition app-wide)."""
-    kept = retention_by_deck(session.store, session.now(), tz=session.tz, days=RETENTION_DAYS)
-    return {slug: r.rate for slug, r in kept.items() if slug in slugs and r.rate is not None}
 
 
 def format_retention(value: float | None) -> str:

@@ -242,9 +242,9 @@ def counts(
     """
     if not decks:
         return Counts()
-    learning = store.scalar(
-        f"SELECT count(*) FROM cards INDEXED BY cards_by_due WHERE state IN (?, ?) AND due < ? "
-        f"AND {_ELIGIBLE} AND {_in(decks)}",
+    learning = store.scalar(  # deck by deck: other decks' learning cards are never read
+        "SELECT count(*) FROM cards INDEXED BY cards_by_deck_due WHERE state IN (?, ?) "
+        f"AND due < ? AND {_ELIGIBLE} AND {_in(decks)}",
         (int(Phase.LEARNING), int(Phase.RELEARNING), to_text(day.end), to_text(now), *decks),
     )
     left = quota(store, settings, decks, day, extra_new)

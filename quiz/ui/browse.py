@@ -14,6 +14,12 @@ there is none. Home's ``/`` opens Browse with the focus in the search box.
 The table fits the screen: the small columns keep their width, the deck, card and tags
 columns give way (cut with "…"), and at narrow widths the least useful columns (reps,
 lapses, stability) are left out; sorting by one of those is said in the count line.
+
+On a large database the rows take a while, so they are read in a thread worker
+("rows") on a read-only connection of its own, and each search or order is applied in
+another ("filter"), both posting their result as a message that is drawn on the UI
+thread; typing waits for a pause (``SEARCH_PAUSE_S``) before it searches, while Enter
+searches at once. ``settled`` says the table shows the latest search and order.
 """
 
 from __future__ import annotations
@@ -23,20 +29,31 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Resize
+from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static
+from textual.worker import Worker, WorkerState
 
 from quiz.errors import UserError
-from quiz.progress.browse import BrowseRow, CardFilter, SortColumn, SortOrder, session_cards
+from quiz.progress.browse import BrowseRow, CardFilter, SortColumn, SortOrder, read_cards
 from quiz.ui.card import CardScreen, due_text, plain_cell
 from quiz.ui.footer import KeysFooter
+from quiz.ui.seams import host
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from quiz.deck.model import Deck
     from quiz.review.session import Session
+
+Cells = list[str | Text]  # a row's cells, one per column of COLUMNS
+SEARCH_PAUSE_S = 0.15  # typing searches once the keys pause this long
+ROWS_AT_ONCE = 100  # rows added to the table between two refreshes
 
 FLAG_LETTERS = {"edited": "E", "leech": "L", "suspended": "S", "buried": "B"}
 SEARCH_HELP = "words · deck: kind: tag: · is:new|learning|review|due|suspended|leech|edited · -term"
@@ -98,6 +115,8 @@ def fit_columns(natural: dict[SortColumn, int], room: int, padding: int) -> dict
 
 def cut(cell: str | Text, width: int) -> str | Text:
     """``cell`` in at most ``width`` terminal cells, its end replaced by "…" if cut."""
+    if _width(cell) <= width:  # markup only adds cells, so the text fits as well
+        return cell
     text = cell.copy() if isinstance(cell, Text) else Text.from_markup(cell)  # see plain_cell
     if text.cell_len <= width:
         return cell
@@ -111,6 +130,24 @@ def flag_letters(row: BrowseRow) -> str:
 
 def _width(cell: str | Text) -> int:
     return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
+
+
+def cells_of(row: BrowseRow, now: datetime) -> Cells:
+    """A row's cells as the table shows them (plain values: any thread may make them)."""
+    stability = row.state.stability
+    flags = flag_letters(row)
+    return [  # deck, card and tags may come from an imported file
+        plain_cell(row.ref.deck),
+        plain_cell(row.ref.card_id),
+        row.kind,
+        row.phase.name.lower(),
+        due_text(row.state, now),
+        "—" if stability is None else f"{stability:.1f}d",
+        str(row.reps),
+        str(row.lapses) if row.lapses else "",
+        Text(flags, style="bold red" if "L" in flags else "bold"),
+        plain_cell(" ".join(row.tags)),
+    ]
 
 
 class SearchBox(Input):
@@ -151,6 +188,27 @@ class BrowseScreen(Screen[None]):
         Binding("S", "reverse", "Reverse", id="browse.reverse"),
     ]
 
+    class RowsRead(Message):
+        """The "rows" worker's result: every card and each column's widest cell."""
+
+        def __init__(
+            self, asked: int, rows: list[BrowseRow], widths: dict[SortColumn, int], error: str
+        ) -> None:
+            super().__init__()
+            self.asked = asked
+            self.rows = rows
+            self.widths = widths
+            self.error = error
+
+    class Filtered(Message):
+        """The "filter" worker's result: the cards that match, in order, with their cells."""
+
+        def __init__(self, asked: int, shown: list[BrowseRow], cells: list[Cells]) -> None:
+            super().__init__()
+            self.asked = asked
+            self.shown = shown
+            self.cells = cells
+
     def __init__(self, session: Session, *, language: str = "en", search: bool = False) -> None:
         super().__init__()
         self.session = session
@@ -158,6 +216,12 @@ class BrowseScreen(Screen[None]):
         self.search = search
         self.rows: list[BrowseRow] = []
         self.shown: list[BrowseRow] = []
+        self.shown_cells: list[Cells] = []
+        self.asked = 0  # readings and filterings asked for; only the latest is drawn
+        self.drawn = -1  # the one the table shows
+        self.typing: Timer | None = None  # a search waiting for the keys to pause
+        self.fillings = 0  # the table was emptied and filled again this many times
+        self.filled = 0  # the filling whose last row is in the table
         self.order = SortOrder()  # as listed: deck, then file order
         self.widths: dict[SortColumn, int] = {}  # each column's widest cell, of all the cards
         self.fitted: dict[SortColumn, int] = {}  # the columns shown and their widths
@@ -174,40 +238,90 @@ class BrowseScreen(Screen[None]):
         # The cards are listed on resume, which also follows the first mount.
         self.query_one("#browse-search" if self.search else "#browse-cards").focus()
 
+    @property
+    def settled(self) -> bool:
+        """The table shows the latest rows, search and order asked for."""
+        return self.drawn == self.asked and self.typing is None and self.filled == self.fillings
+
     def action_reload(self) -> None:
+        """Read every card again, off the UI thread; the search and order are kept."""
+        self.asked += 1
+        self.read_rows(self.asked, self.session.db_path, tuple(self.session.decks))
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="browse-rows",
+        name="rows",
+        description="Browse's cards",  # else the repr of every deck, on the UI thread
+    )
+    def read_rows(self, asked: int, path: Path, decks: tuple[Deck, ...]) -> None:
+        now = self.session.now()  # the clock only: the session's connection is not used
         try:
-            self.rows = session_cards(self.session, self.language)
+            rows = read_cards(path, decks, now, self.language)
         except UserError as error:
-            self.notify(str(error), title="cannot list the cards", severity="error")
-            self.rows = []
-        now = self.session.now()
-        cells = [self._cells(row, now) for row in self.rows]
-        self.widths = {
+            self.post_message(self.RowsRead(asked, [], {}, str(error)))
+            return
+        cells = [cells_of(row, now) for row in rows]
+        widths = {
             column: max((_width(line[i]) for line in cells), default=0)
             for i, column in enumerate(COLUMNS)
         }
+        self.post_message(self.RowsRead(asked, rows, widths, ""))
+
+    def on_browse_screen_rows_read(self, message: RowsRead) -> None:
+        if message.asked != self.asked:
+            return
+        if message.error:
+            self.notify(message.error, title="cannot list the cards", severity="error")
+        self.rows = message.rows
+        self.widths = message.widths
         self.refilter()
 
     def refilter(self) -> None:
-        """The cards that match the search, in the chosen order; the cursor stays on its card."""
+        """Apply the search and the order to the cards, off the UI thread."""
+        if self.typing is not None:
+            self.typing.stop()
+            self.typing = None
+        self.asked += 1
         query = self.query_one("#browse-search", Input).value
-        now = self.session.now()
+        self.filter_rows(self.asked, query, self.order, self.rows, self.session.now())
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="browse-filter",
+        name="filter",
+        description="Browse's search",  # else the repr of every row, on the UI thread
+    )
+    def filter_rows(
+        self, asked: int, query: str, order: SortOrder, rows: list[BrowseRow], now: datetime
+    ) -> None:
+        shown = CardFilter.parse(query).apply(rows, now, order)
+        self.post_message(self.Filtered(asked, shown, [cells_of(row, now) for row in shown]))
+
+    def on_browse_screen_filtered(self, message: Filtered) -> None:
+        if message.asked != self.asked:
+            return
+        before = self.shown
+        self.shown, self.shown_cells = message.shown, message.cells
+        self.fill(before)
+        self.drawn = message.asked
+
+    def fill(self, before: list[BrowseRow] | None = None) -> None:
+        """The table from the cards shown; the cursor stays on its card (of ``before``, the
+        cards the table showed until now)."""
         table = self.query_one("#browse-cards", DataTable)
+        before = self.shown if before is None else before
         cursor = table.cursor_row
-        current = self.shown[cursor].ref if 0 <= cursor < len(self.shown) else None
-        self.shown = CardFilter.parse(query).apply(self.rows, now, self.order)
+        current = before[cursor].ref if 0 <= cursor < len(before) else None
         self._fit_columns(table)
-        for row in self.shown:
-            cells = dict(zip(COLUMNS, self._cells(row, now), strict=True))
-            table.add_row(
-                *(cut(cells[column], width) for column, width in self.fitted.items()),
-                key=str(row.ref),
-            )
-        if self.shown:
-            refs = [row.ref for row in self.shown]
-            table.move_cursor(
-                row=refs.index(current) if current in refs else min(cursor, len(refs) - 1)
-            )
+        refs = [row.ref for row in self.shown]
+        target = refs.index(current) if current in refs else min(cursor, len(refs) - 1)
+        self.fillings += 1
+        self._add_rows(self.fillings, 0, target)
         legend = "flags: E edited · L leech · S suspended · B buried"
         column = self.order.column
         if column is not None and column not in self.fitted:  # left out at this width
@@ -215,6 +329,30 @@ class BrowseScreen(Screen[None]):
         self.query_one("#browse-count", Static).update(
             f"{len(self.shown)} of {len(self.rows)} cards   {legend}"
         )
+
+    def _add_rows(self, filling: int, start: int, target: int) -> None:
+        """Rows ``start`` on, ``ROWS_AT_ONCE`` now and the rest after the next refresh: the
+        table measures every cell it is given before the screen can draw again."""
+        if filling != self.fillings:  # a later search or order has emptied the table
+            return
+        table = self.query_one("#browse-cards", DataTable)
+        end = min(start + ROWS_AT_ONCE, len(self.shown))
+        for row, line in zip(self.shown[start:end], self.shown_cells[start:end], strict=True):
+            cells = dict(zip(COLUMNS, line, strict=True))
+            table.add_row(
+                *(cut(cells[column], width) for column, width in self.fitted.items()),
+                key=str(row.ref),
+            )
+        if start <= target < end:
+            table.move_cursor(row=target)
+        if end < len(self.shown):
+            self.call_after_refresh(self._add_rows, filling, end, target)
+        else:
+            self.filled = filling
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            host(self.app).worker_failed(event.worker)
 
     def _arrow(self) -> str:
         return "▼" if self.order.descending else "▲"
@@ -252,29 +390,18 @@ class BrowseScreen(Screen[None]):
             shown.label.truncate(width, overflow="ellipsis")
             shown.content_width = width
 
-    def _cells(self, row: BrowseRow, now: datetime) -> list[str | Text]:
-        stability = row.state.stability
-        flags = flag_letters(row)
-        return [  # deck, card and tags may come from an imported file
-            plain_cell(row.ref.deck),
-            plain_cell(row.ref.card_id),
-            row.kind,
-            row.phase.name.lower(),
-            due_text(row.state, now),
-            "—" if stability is None else f"{stability:.1f}d",
-            str(row.reps),
-            str(row.lapses) if row.lapses else "",
-            Text(flags, style="bold red" if "L" in flags else "bold"),
-            plain_cell(" ".join(row.tags)),
-        ]
-
     @on(Input.Changed, "#browse-search")
     def _search_changed(self) -> None:
-        self.refilter()
+        """Search once the keys pause: each key would otherwise draw the table again."""
+        if self.typing is not None:
+            self.typing.stop()
+        self.typing = self.set_timer(SEARCH_PAUSE_S, self.refilter)
 
     @on(Input.Submitted, "#browse-search")
     def _search_done(self) -> None:
         """Enter: the search is applied as typed; the learner goes on in the table."""
+        if self.typing is not None:
+            self.refilter()
         self.query_one("#browse-cards", DataTable).focus()
 
     def action_search(self) -> None:
@@ -295,8 +422,8 @@ class BrowseScreen(Screen[None]):
         return not (typing and action in ("sort", "reverse", "search"))
 
     def on_resize(self, event: Resize) -> None:
-        if self.rows:
-            self.call_after_refresh(self.refilter)  # once the table has its new width
+        if self.shown:
+            self.call_after_refresh(self.fill)  # once the table has its new width
 
     def sort_by(self, order: SortOrder) -> None:
         self.order = order

@@ -3,13 +3,17 @@
 Enter studies the selected deck, ``r`` reviews everything due, ``p`` opens a
 practice drill, F5 finds decks added or changed since the launch (and so does the
 return from Author). The figures come from ``quiz.progress.overview``; this screen only
-lays them out. Other screens add their keys to ``BINDINGS`` (``/``, ``t`` and ``a``
-are kept for browse, stats and author).
+lays them out. They are read in a thread worker ("figures") on a read-only connection
+of its own, at every return to Home: the rows are drawn at once, with "…" for figures
+not read yet (or the last ones read), and again when the worker's ``FiguresRead`` comes.
+Other screens add their keys to ``BINDINGS`` (``/``, ``t`` and ``a`` are kept for
+browse, stats and author).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from threading import Event
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
@@ -31,7 +35,7 @@ from quiz.ui.status import TorchStatus
 
 if TYPE_CHECKING:
     from quiz.deck.check import DeckSet
-    from quiz.progress.overview import DeckRow
+    from quiz.progress.overview import DeckRow, Overview, OverviewSource
 
 
 def _plural(count: int, word: str) -> str:
@@ -87,10 +91,23 @@ class HomeScreen(FollowsLanguage, Screen[None]):
             self.found = found
             self.asked = asked
 
+    class FiguresRead(Message):
+        """The "figures" worker's result: Home's figures, or why they could not be read."""
+
+        def __init__(self, asked: int, overview: Overview | None, error: str = "") -> None:
+            super().__init__()
+            self.asked = asked  # which reading this answers (a later one supersedes it)
+            self.overview = overview
+            self.error = error
+
     def __init__(self, language: str = "en") -> None:
         super().__init__()
         self.language = language
         self.figures: dict[str, DeckRow] = {}  # by slug, once progress is open
+        self.overview: Overview | None = None  # the figures last read
+        self.readings = 0  # figures asked for so far; the latest answer is the one drawn
+        self.fresh = False  # the figures on screen are the latest asked for
+        self.stop = Event()  # set: the reading under way is no longer wanted
         self.title_width = TITLE_WIDTH[1]
         self.reload_on_return = False  # Author may have written a deck
 
@@ -167,13 +184,62 @@ class HomeScreen(FollowsLanguage, Screen[None]):
         self.refresh_decks()
 
     def refresh_decks(self) -> None:
-        """Draw every deck's row and keep the cursor on its deck.
+        """Draw every deck's row now, and read the figures again off the UI thread.
 
         Before progress is open the rows come from the decks alone, with "…" for the
         figures; once it is, the figures are read again at every return to Home.
         """
+        self.draw_decks()
+        session = host(self.app).session
+        if session is None:
+            return
+        from quiz.progress.overview import OverviewSource
+
+        self.stop_reading()
+        self.readings += 1
+        self.fresh = False
+        self.stop = Event()
+        self.read_figures(self.readings, OverviewSource.of(session), self.stop)
+
+    def stop_reading(self) -> None:
+        """Stop a reading under way: its figures would not be drawn."""
+        self.stop.set()
+        self.readings += 1
+
+    def on_screen_suspend(self) -> None:  # read again on the return
+        self.stop_reading()
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="home-figures",
+        name="figures",
+        description="Home's figures",  # else the repr of every argument, on the UI thread
+    )
+    def read_figures(self, asked: int, source: OverviewSource, stop: Event) -> None:
+        """Read the figures on a connection of their own: the session's stays on the UI thread."""
+        try:
+            overview = source.read(stop)
+        except UserError as error:
+            self.post_message(self.FiguresRead(asked, None, str(error)))
+            return
+        self.post_message(self.FiguresRead(asked, overview))
+
+    def on_home_screen_figures_read(self, message: FiguresRead) -> None:
+        if message.asked != self.readings:  # a later reading is on its way
+            return
+        self.fresh = True
+        if message.overview is None:
+            self.notify(message.error, severity="error")
+            return
+        self.overview = message.overview
+        self.figures = {row.slug: row for row in message.overview.rows}
+        self.draw_decks()
+
+    def draw_decks(self) -> None:
+        """Every deck's row, with the figures read so far; the cursor stays on its deck."""
         decks = self._decks()
-        self.figures = self._read_figures()
         table = self.query_one("#decks", DataTable)
         selected = self.selected_slug()
         table.clear()
@@ -190,18 +256,6 @@ class HomeScreen(FollowsLanguage, Screen[None]):
             table.move_cursor(row=table.get_row_index(selected))
         self.query_one("#summary", Static).update(self._summary(decks))
 
-    def _read_figures(self) -> dict[str, DeckRow]:
-        session = host(self.app).session
-        if session is None:
-            return {}
-        from quiz.progress.overview import deck_rows
-
-        try:
-            return {row.slug: row for row in deck_rows(session)}
-        except UserError as error:
-            self.notify(str(error), severity="error")
-            return {}
-
     def _summary(self, decks: Sequence[Deck]) -> str:
         session = host(self.app).session
         cards = sum(row.total for row in self.figures.values()) if self.figures else None
@@ -210,11 +264,13 @@ class HomeScreen(FollowsLanguage, Screen[None]):
         size = f"{_plural(len(decks), 'deck')}, {_plural(cards, 'card')}"
         if session is None:
             return f"{size} · opening your progress…"
+        if self.overview is None:
+            return f"{size} · reading today's figures…"
         if not self.figures:
             return size
-        from quiz.progress.overview import all_left, new_overall
+        from quiz.progress.overview import new_overall
 
-        left = all_left(session)
+        left = self.overview.left
         today = (
             f"{size} · today, all decks: "
             f"{left.new} new, {left.learning} learning, {left.review} due (r)"

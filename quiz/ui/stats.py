@@ -14,7 +14,9 @@ figures come back as a ``Loaded`` message and are drawn on the UI thread.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -177,6 +179,7 @@ class StatsScreen(Screen[None]):
         self.session = session
         self.calendar: tuple[DayCount, ...] = ()  # oldest first, today last
         self.drawn = False  # the latest figures are on screen
+        self.latest: Stats | None = None  # the figures last read
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -215,17 +218,20 @@ class StatsScreen(Screen[None]):
         plotext is imported here too: loading it holds the interpreter long enough to
         freeze the screen, so the charts are mounted when the figures come.
         """
-        import textual_plotext  # noqa: F401
-
-        try:
-            stats = session_stats(
-                self.session, days=DAYS, forecast_days=DAYS, hardest=0, deck_streaks=False
-            )
-            calendar = session_calendar(self.session, days=7 * HEATMAP_WEEKS)
-        except UserError as error:
-            self.post_message(self.Loaded(None, (), str(error)))
-            return
-        self.post_message(self.Loaded(stats, calendar))
+        # The calendar and plotext come in threads of their own meanwhile: SQLite lets go
+        # of the interpreter while it counts, so they overlap with the statistics.
+        with ThreadPoolExecutor(2, thread_name_prefix="stats") as pool:
+            plotext = pool.submit(import_module, "textual_plotext")
+            days = pool.submit(session_calendar, self.session, days=7 * HEATMAP_WEEKS)
+            try:
+                stats = session_stats(
+                    self.session, days=DAYS, forecast_days=DAYS, hardest=0, deck_streaks=False
+                )
+                loaded = self.Loaded(stats, days.result())
+            except UserError as error:
+                loaded = self.Loaded(None, (), str(error))
+            plotext.result()
+        self.post_message(loaded)
 
     async def on_stats_screen_loaded(self, message: Loaded) -> None:
         from textual_plotext import PlotextPlot  # imported by the worker already
@@ -243,12 +249,18 @@ class StatsScreen(Screen[None]):
             return
         self.query_one("#stats-figures", Static).update(figures_text(message.stats))
         self.calendar = message.calendar
+        self.latest = message.stats
         self.call_after_refresh(self._draw, message.stats)  # the charts' sizes, settled
 
-    def _draw(self, stats: Stats) -> None:
-        self._per_day(stats)
-        self._forecast(stats)
-        self._retention(stats)
+    def _draw(self, stats: Stats, chart: int = 0) -> None:
+        """One chart a refresh: plotext lays a chart out as it is rendered, on the UI
+        thread, so three at once would hold the screen three times as long."""
+        if stats is not self.latest:  # figures read again meanwhile: those are drawn
+            return
+        (self._per_day, self._forecast, self._retention)[chart](stats)
+        if chart < 2:
+            self.call_after_refresh(self._draw, stats, chart + 1)
+            return
         self._heatmap()
         self.drawn = True
 

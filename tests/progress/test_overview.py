@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from quiz.judge.verdict import Rating
-from quiz.progress.overview import all_left, deck_rows, format_retention
+from quiz.progress.overview import OverviewSource, all_left, deck_rows, format_retention
 from quiz.review import cards as card_ops
+from quiz.review.errors import StoreError
 from quiz.review.queue import Counts, counts, quota
 from quiz.review.session import Session
 from quiz.review.state import CardState, Phase
@@ -33,6 +35,20 @@ def test_deck_rows_count_left_total_and_retention(session: Session, clock: Clock
     session.rate(Rating.AGAIN)
     assert deck_rows(session)[0].retention == 0.0
     assert format_retention(0.875) == "88%" and format_retention(None) == "—"
+
+
+def test_the_read_only_overview_is_the_sessions_and_stops_when_asked(session: Session):
+    """Home's worker reads what the session's connection would, on a connection of its
+    own; a reading no longer wanted stops with an error rather than running on."""
+    session.next_card()
+    session.rate(Rating.GOOD)
+    source = OverviewSource.of(session)
+    overview = source.read()
+    assert list(overview.rows) == deck_rows(session) and overview.left == all_left(session)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(StoreError, match="interrupted"):
+        source.read(stop)
 
 
 # Decks of different sizes; the small limits bite in some of them and not in others.

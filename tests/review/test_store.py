@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
+from quiz.progress.stats import retention_by_deck
+from quiz.review.cards import card_counts
 from quiz.review.errors import SettingsError, StoreError
 from quiz.review.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 from quiz.review.settings import Settings
@@ -30,6 +33,7 @@ def test_a_new_database_gets_the_whole_schema(db_path: Path):
             "0003_review_presentation",
             "0004_remembered_decks",
             "0005_deck_choices",
+            "0006_read_indexes",
         ]
         assert len(applied) == SCHEMA_VERSION
 
@@ -70,6 +74,36 @@ def test_reviews_of_an_older_database_keep_their_data_and_gain_a_presentation(db
         assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION
         row = store.query("SELECT answer, rating, presentation FROM reviews")[0]
         assert (row["answer"], row["rating"], row["presentation"]) == ("2", 3, None)
+
+
+def test_the_heavy_reads_of_an_older_database_come_from_indexes_alone(db_path: Path):
+    """Card counts and the answers per study day never read the tables row by row once
+    ``0006_read_indexes`` has run (the query plans say so)."""
+    db = Database(db_path)
+    migrations.apply(db, stop_before="0006_read_indexes")
+    db.execute("INSERT INTO decks VALUES ('d', 'D', 'd.yaml', 't', 't')")
+    db.execute(
+        "INSERT INTO cards (id, deck, card_id, kind, position, content_hash, added_at, state) "
+        "VALUES (1, 'd', 'c', 'flash', 0, 'h', 't', 0)"
+    )
+    db.close()
+    with Store.open(db_path) as store:
+        assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 5
+        indexes = {index.name for index in store.db["reviews"].indexes}
+        assert "reviews_by_time_counted" in indexes and "reviews_by_time" not in indexes
+        statements: list[str] = []
+        store.db.conn.set_trace_callback(statements.append)
+        assert card_counts(store)["d"].new == 1
+        retention_by_deck(store, datetime(2025, 6, 1, tzinfo=UTC), tz=UTC)
+        store.db.conn.set_trace_callback(None)
+        plans = [
+            detail
+            for sql in statements
+            if "FROM cards" in sql or "FROM reviews" in sql or "JOIN reviews" in sql
+            for *_, detail in store.db.conn.execute(f"EXPLAIN QUERY PLAN {sql}")
+        ]
+    reads = [detail for detail in plans if " cards" in detail or " r " in detail]
+    assert reads and all("COVERING INDEX" in detail for detail in reads), plans
 
 
 def test_the_folder_is_created(tmp_path: Path):

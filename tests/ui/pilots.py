@@ -18,6 +18,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from quiz.ui.app import TorchQuizApp
+from quiz.ui.home import HomeScreen
 from quiz.ui.seams import TorchState
 
 DEADLINE_S = 30.0
@@ -78,12 +79,24 @@ async def until(pilot: Pilot, condition: Callable[[], object], what: str = "") -
 
 
 async def launched(pilot: Pilot) -> None:
-    """Wait until the app has opened progress and its sandbox client is ready."""
+    """Wait until the app has opened progress and its sandbox client is ready, and Home
+    (when it is the screen) has drawn the figures its worker read."""
     app = cast(TorchQuizApp, pilot.app)
     await until(
         pilot,
         lambda: app.session is not None and app.torch_state is TorchState.READY,
         "progress open and torch ready",
+    )
+    await home_read(pilot)
+
+
+async def home_read(pilot: Pilot) -> None:
+    """Wait until Home, if it is the screen, shows the figures last asked for."""
+    app = pilot.app
+    await until(
+        pilot,
+        lambda: not isinstance(app.screen, HomeScreen) or app.screen.fresh,
+        "Home's figures read",
     )
 
 

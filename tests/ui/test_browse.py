@@ -59,6 +59,33 @@ def make_app(session: Session, *, search: bool = False) -> HostApp:
     return HostApp(lambda: BrowseScreen(session, search=search))
 
 
+async def settled(pilot) -> None:
+    """Wait until Browse (if it is the screen) shows the latest cards, search and order."""
+    app = pilot.app
+    await pilot.pause()  # a search typed by setting the value: its Changed comes first
+    await until(
+        pilot,
+        lambda: not isinstance(app.screen, BrowseScreen) or app.screen.settled,
+        "Browse's cards",
+    )
+
+
+async def press(pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await settled(pilot)
+
+
+def pressing(*keys: str):
+    """A snapshot's keys, each drawn before the picture (Browse's rows come from workers)."""
+
+    async def run_before(pilot) -> None:
+        await settled(pilot)
+        for key in keys:
+            await press(pilot, key)
+
+    return run_before
+
+
 def _ids(app: HostApp) -> list[str]:
     table = app.screen.query_one("#browse-cards", DataTable)
     return [table.get_row_at(i)[1] for i in range(table.row_count)]
@@ -82,6 +109,7 @@ async def _click_header(pilot, key: str) -> None:
         width = column.get_render_width(table)
         if column.key == key:
             assert await pilot.click(table, offset=(x + width // 2, 0))
+            await settled(pilot)
             return
         x += width
     raise AssertionError(f"no column {key}")
@@ -89,7 +117,8 @@ async def _click_header(pilot, key: str) -> None:
 
 async def test_lists_every_card_with_its_state(studied):
     app = make_app(studied)
-    async with app.run_test(size=(100, 32)):
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settled(pilot)
         table = app.screen.query_one("#browse-cards", DataTable)
         assert table.row_count == 5
         first = table.get_row_at(0)
@@ -101,30 +130,32 @@ async def test_lists_every_card_with_its_state(studied):
 async def test_search_filters_as_you_type_enter_shows_and_escape_clears(studied):
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
+        await settled(pilot)
         browse = app.screen
         search = browse.query_one("#browse-search", Input)
         table = browse.query_one("#browse-cards", DataTable)
-        await pilot.press("slash")
-        await pilot.press(*"deck:sh")
+        await press(pilot, "slash")
+        await press(pilot, *"deck:sh")
         assert _ids(app) == ["view-shape", "mm-batches"]
         search.value = "tag:clamp"
-        await pilot.pause()
+        await settled(pilot)
         assert _ids(app) == ["clamp-both"]
         search.value = "-kind:output sum"
-        await pilot.pause()
+        await settled(pilot)
         assert _ids(app) == ["column-sums"]
-        await pilot.press("enter")  # shows the cards: the table has the focus, the search stays
+        await press(pilot, "enter")  # shows the cards: the table has the focus, the search stays
         assert table.has_focus and app.screen is browse
         assert search.value == "-kind:output sum" and _ids(app) == ["column-sums"]
-        await pilot.press("slash", "escape")  # clears the search and leaves the box
+        await press(pilot, "slash", "escape")  # clears the search and leaves the box
         assert len(_ids(app)) == 5 and table.has_focus and search.value == ""
-        await pilot.press("slash", "escape")  # nothing typed: Escape leaves Browse
+        await press(pilot, "slash", "escape")  # nothing typed: Escape leaves Browse
         assert app.screen is not browse
 
 
 async def test_a_header_click_sorts_and_a_second_click_reverses(studied):
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
+        await settled(pilot)
         assert not any("▲" in h or "▼" in h for h in _headers(app))  # as listed: unsorted
         await _click_header(pilot, "lapses")
         # 0, 0, 0, 1, 5 lapses; equal ones in deck (shapes < tensors) then file order.
@@ -141,18 +172,19 @@ async def test_a_header_click_sorts_and_a_second_click_reverses(studied):
 async def test_s_cycles_the_column_and_shift_s_reverses(studied):
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("s")
+        await settled(pilot)
+        await press(pilot, "s")
         assert _headers(app)[0] == "Deck ▲"
         assert _ids(app) == ["view-shape", "mm-batches", "clamp-both", "column-sums", "rsqrt"]
-        await pilot.press("S")
+        await press(pilot, "S")
         assert _headers(app)[0] == "Deck ▼"
         assert _ids(app) == ["clamp-both", "column-sums", "rsqrt", "view-shape", "mm-batches"]
-        await pilot.press(*"ssssss")  # card, kind, state, due, stability, reps
+        await press(pilot, *"ssssss")  # card, kind, state, due, stability, reps
         assert _headers(app)[:7] == ["Deck", "Card", "Kind", "State", "Due", "Stab.", "Reps ▲"]
         assert _ids(app) == ["rsqrt", "column-sums", "clamp-both", "mm-batches", "view-shape"]
-        await pilot.press("S")
+        await press(pilot, "S")
         assert _ids(app) == ["view-shape", "mm-batches", "clamp-both", "column-sums", "rsqrt"]
-        await pilot.press("slash", "s")  # in the search box, s is a letter
+        await press(pilot, "slash", "s")  # in the search box, s is a letter
         assert app.screen.query_one("#browse-search", Input).value == "s"
         assert "Reps ▼" in _headers(app)
 
@@ -161,9 +193,10 @@ async def test_a_new_card_has_no_due_date_and_sorts_last_both_ways(studied):
     studied.reset(CardRef("tensors", "rsqrt"))
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
+        await settled(pilot)
         await _click_header(pilot, "due")
         assert _ids(app) == ["view-shape", "mm-batches", "clamp-both", "column-sums", "rsqrt"]
-        await pilot.press("S")
+        await press(pilot, "S")
         assert _ids(app) == ["column-sums", "clamp-both", "mm-batches", "view-shape", "rsqrt"]
         table = app.screen.query_one("#browse-cards", DataTable)
         assert table.get_row_at(4)[4] == "—"
@@ -172,19 +205,20 @@ async def test_a_new_card_has_no_due_date_and_sorts_last_both_ways(studied):
 async def test_the_cursor_stays_on_its_card_and_search_keeps_the_order(studied):
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("down")
+        await settled(pilot)
+        await press(pilot, "down")
         assert _at_cursor(app) == "column-sums"
-        await pilot.press("s")  # by deck: shapes first
+        await press(pilot, "s")  # by deck: shapes first
         table = app.screen.query_one("#browse-cards", DataTable)
         assert table.cursor_row == 3 and _at_cursor(app) == "column-sums"
         await _click_header(pilot, "reps")
         await _click_header(pilot, "reps")
         assert _at_cursor(app) == "column-sums"
         app.screen.query_one("#browse-search", Input).value = "-deck:shapes"
-        await pilot.pause()
+        await settled(pilot)
         assert _ids(app) == ["clamp-both", "column-sums", "rsqrt"]  # 6, 4, 2 reps
         assert _at_cursor(app) == "column-sums"
-        await pilot.press("f5")  # reloaded: the same search, the same order
+        await press(pilot, "f5")  # reloaded: the same search, the same order
         assert _ids(app) == ["clamp-both", "column-sums", "rsqrt"]
         assert "Reps ▼" in _headers(app)
 
@@ -194,8 +228,9 @@ async def test_slash_on_home_opens_browse_typing_and_a_suspension_asks(app_facto
     in the table (it opens none); a card's s asks before suspending."""
     app = app_factory(judge=RightJudge())
     async with app.run_test(size=(100, 32)) as pilot:
+        await settled(pilot)
         await launched(pilot)
-        await pilot.press("slash")
+        await press(pilot, "slash")
         await until(pilot, lambda: isinstance(app.screen, BrowseScreen), "Browse")
         await until(pilot, lambda: app.screen.rows, "the cards")
         browse = app.screen
@@ -203,16 +238,16 @@ async def test_slash_on_home_opens_browse_typing_and_a_suspension_asks(app_facto
         assert search.has_focus
         footer = {b.binding.action for b in browse.active_bindings.values() if b.enabled}
         assert "sort" not in footer and "screen.cancel_search" in footer
-        await pilot.press(*"clamp-both", "s", "S")
+        await press(pilot, *"clamp-both", "s", "S")
         assert search.value == "clamp-bothsS" and _ids(app) == []
-        await pilot.press("backspace", "backspace")
+        await press(pilot, "backspace", "backspace")
         assert _ids(app) == ["clamp-both"]
         assert not any("▲" in h or "▼" in h for h in _headers(app))  # not sorted
-        await pilot.press("enter")  # shows the cards; opens none
+        await press(pilot, "enter")  # shows the cards; opens none
         assert app.screen is browse and browse.query_one("#browse-cards").has_focus
-        await pilot.press("enter", "tab", "s")
+        await press(pilot, "enter", "tab", "s")
         assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("n")
+        await press(pilot, "n")
         assert isinstance(app.screen, CardScreen)
         assert not get_card(app.session.store, CardRef("tensor-math", "clamp-both")).suspended
 
@@ -226,6 +261,7 @@ def fits(app: HostApp) -> bool:
 async def test_the_columns_fit_the_screen_and_long_names_give_way(long_names):
     app = make_app(long_names)
     async with app.run_test(size=(100, 32)) as pilot:
+        await settled(pilot)
         assert fits(app)
         assert "Tags" in _headers(app) and "Reps" in _headers(app)
         first = app.screen.query_one("#browse-cards", DataTable).get_row_at(0)
@@ -239,7 +275,7 @@ async def test_the_columns_fit_the_screen_and_long_names_give_way(long_names):
         ]
         card = app.screen.query_one("#browse-cards", DataTable).get_row_at(0)[1]
         assert card.plain.startswith("broadcasting-a") and card.plain.endswith("…")
-        await pilot.press(*"s" * 7)  # by reps, left out at this width: said in the count line
+        await press(pilot, *"s" * 7)  # by reps, left out at this width: said in the count line
         assert "by Reps ▲" in str(app.screen.query_one("#browse-count", Static).render())
 
 
@@ -266,7 +302,8 @@ async def test_card_detail_shows_history_and_suspends(studied):
     store = studied.store
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("enter")
+        await settled(pilot)
+        await press(pilot, "enter")
         assert isinstance(app.screen, CardScreen)
         history = app.screen.query_one("#card-history", DataTable)
         assert history.row_count == 6
@@ -275,18 +312,18 @@ async def test_card_detail_shows_history_and_suspends(studied):
         summary = str(app.screen.query_one("#card-summary", Static).render())
         assert "tensors/clamp-both" in summary and "6 reps, 0 lapses" in summary
         ref = CardRef("tensors", "clamp-both")
-        await pilot.press("s")  # asks first, as a reset does
+        await press(pilot, "s")  # asks first, as a reset does
         assert isinstance(app.screen, ConfirmScreen) and "Suspend tensors/clamp-both?" in str(
             app.screen.query_one("#confirm-question", Label).render()
         )
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert isinstance(app.screen, CardScreen) and not get_card(store, ref).suspended
-        await pilot.press("s", "y")
+        await press(pilot, "s", "y")
         assert get_card(store, ref).suspended
         assert "flags: suspended" in str(app.screen.query_one("#card-summary", Static).render())
-        await pilot.press("u")  # loses nothing: not asked
+        await press(pilot, "u")  # loses nothing: not asked
         assert not get_card(store, ref).suspended
-        await pilot.press("s", "y", "escape")
+        await press(pilot, "s", "y", "escape")
         assert isinstance(app.screen, BrowseScreen)
         assert app.screen.query_one("#browse-cards", DataTable).get_row_at(0)[8].plain == "S"
 
@@ -296,12 +333,13 @@ async def test_reset_asks_first(studied):
     ref = CardRef("tensors", "clamp-both")
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("enter", "r")
+        await settled(pilot)
+        await press(pilot, "enter", "r")
         assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("escape")
+        await press(pilot, "escape")
         assert isinstance(app.screen, CardScreen)
         assert get_card(store, ref).state.phase is Phase.REVIEW
-        await pilot.press("r", "y")
+        await press(pilot, "r", "y")
         assert isinstance(app.screen, CardScreen)
         assert get_card(store, ref).state.phase is Phase.NEW
         summary = str(app.screen.query_one("#card-summary", Static).render())
@@ -322,9 +360,10 @@ async def test_an_action_on_the_card_being_studied_takes_it_off_the_session(stud
     assert shown is not None and shown.stored.state.phase is Phase.REVIEW
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press(*["down"] * _ids(app).index(shown.ref.card_id), "enter")
+        await settled(pilot)
+        await press(pilot, *["down"] * _ids(app).index(shown.ref.card_id), "enter")
         assert isinstance(app.screen, CardScreen) and app.screen.row.ref == shown.ref
-        await pilot.press(*keys)
+        await press(pilot, *keys)
         assert isinstance(app.screen, CardScreen)
     assert done(get_card(studied.store, shown.ref))
     assert studied.current is None
@@ -337,10 +376,11 @@ async def test_an_action_that_fails_is_a_notification(studied):
     app = make_app(studied)
     shown = record_notifications(app)
     async with app.run_test(size=(100, 32)) as pilot:
-        await pilot.press("enter")
+        await settled(pilot)
+        await press(pilot, "enter")
         store.db.execute("DELETE FROM reviews")
         store.db.execute("DELETE FROM cards")  # the card vanished under the screen
-        await pilot.press("s", "y")
+        await press(pilot, "s", "y")
         await pilot.pause()
         assert any("no card tensors/clamp-both" in n.message for n in shown)
         assert isinstance(app.screen, CardScreen)
@@ -366,26 +406,30 @@ def test_short_spans():
 
 @pytest.mark.parametrize("size", [(100, 32), (80, 24)])
 def test_browse_snapshot(studied, snap_compare, size):
-    assert snap_compare(make_app(studied), terminal_size=size)
+    assert snap_compare(make_app(studied), run_before=pressing(), terminal_size=size)
 
 
 def test_sorted_snapshot(studied, snap_compare):
     """By lapses, most first: the arrow in the header, and the footer's keys, at 80x24."""
     keys = ["s"] * 8 + ["S"]  # deck, card, kind, state, due, stability, reps, lapses; reverse
-    assert snap_compare(make_app(studied), press=keys, terminal_size=(80, 24))
+    assert snap_compare(make_app(studied), run_before=pressing(*keys), terminal_size=(80, 24))
 
 
 @pytest.mark.parametrize("size", [(100, 32), (80, 24)])
 def test_card_snapshot(studied, snap_compare, size):
-    assert snap_compare(make_app(studied), press=["down", "enter"], terminal_size=size)
+    assert snap_compare(make_app(studied), run_before=pressing("down", "enter"), terminal_size=size)
 
 
 @pytest.mark.parametrize("size", [(100, 32), (80, 24)])
 def test_long_names_searching_snapshot(long_names, snap_compare, size):
     """Opened as Home's / opens it: the search box has the focus (the footer says what Enter
     and Escape do), and long names give way."""
-    assert snap_compare(make_app(long_names, search=True), press=["b"], terminal_size=size)
+    assert snap_compare(
+        make_app(long_names, search=True), run_before=pressing("b"), terminal_size=size
+    )
 
 
 def test_confirm_snapshot(studied, snap_compare):
-    assert snap_compare(make_app(studied), press=["enter", "r"], terminal_size=(100, 32))
+    assert snap_compare(
+        make_app(studied), run_before=pressing("enter", "r"), terminal_size=(100, 32)
+    )

@@ -150,6 +150,7 @@ async def test_the_card_history_draws_an_answer_as_typed(tmp_path: Path):
         session.rate(Rating.GOOD, duration_ms=1000)
         app = HostApp(lambda: BrowseScreen(session))
         async with app.run_test(size=(140, 40)) as pilot:
+            await until(pilot, lambda: app.screen.settled, "Browse's cards")
             table = app.screen.query_one("#browse-cards", DataTable)
             rows = [table.get_row_at(i)[:2] for i in range(table.row_count)]
             await pilot.press(*["down"] * rows.index([card.ref.deck, card.ref.card_id]))

@@ -171,6 +171,7 @@ async def test_a_card_suspended_in_browse_leaves_the_review(app_factory):
         app.push_screen(BrowseScreen(app.session, language="en"))
         await until(pilot, lambda: isinstance(app.screen, BrowseScreen), "Browse")
         browse = app.screen
+        await until(pilot, lambda: browse.settled, "Browse's cards")
         table = browse.query_one("#browse-cards")
         row = next(i for i, r in enumerate(browse.rows) if r.ref.card_id == "clamp-both")
         table.move_cursor(row=row)
