@@ -88,7 +88,7 @@ def test_the_heavy_reads_of_an_older_database_come_from_indexes_alone(db_path: P
     )
     db.close()
     with Store.open(db_path) as store:
-        assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 5
+        assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION == 6
         indexes = {index.name for index in store.db["reviews"].indexes}
         assert "reviews_by_time_counted" in indexes and "reviews_by_time" not in indexes
         statements: list[str] = []
