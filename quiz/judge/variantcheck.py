@@ -60,7 +60,8 @@ def variant_problems(deck: Deck, card: OutputCard, judge: Judge, reference: Run)
                     f"{MAX_SHOWN_LINES} lines)"
                 ]
         shown = [(name, typed_back(value)) for name, value in trial.givens.items()]
-        again = judge.runner.run(shown, [card.expr], (trial.seed,)).trials[0]
+        # the givens typed back need no printing: only the answer's print is compared
+        again = judge.runner.run(shown, [card.expr], (trial.seed,), show_givens=False).trials[0]
         if again.given_failure is not None:
             name, failure = again.given_failure
             return [

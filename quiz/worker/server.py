@@ -480,12 +480,13 @@ _BUILT: collections.OrderedDict[tuple[Any, ...], _Built] = collections.OrderedDi
 
 
 def forget() -> None:
-    """Drop the kept draws of givens and parsed expressions: the next request builds and
-    parses everything afresh (tests that count evaluations)."""
+    """Drop the kept draws of givens, parsed expressions and printed texts: the next
+    request builds, parses and prints everything afresh (tests that count evaluations)."""
     from quiz.worker.evaluator import forget_parsed
 
     _BUILT.clear()
     _NAMES.clear()
+    _PRINTED.clear()
     forget_parsed()
 
 
@@ -595,17 +596,90 @@ def _names(source: str) -> list[str]:
 
 def _shown(value: Any, *, encoded: bool, printed: bool) -> dict[str, Any]:
     from quiz.worker.encode import TooLarge, encode
-    from quiz.worker.encode import printed as print_value
 
     try:
         shown = {"value": encode(value)} if encoded else {}
         if printed:
-            shown["repr"] = print_value(value)
+            shown["repr"] = _print(value)
     except TooLarge as error:
         raise _Unshowable(_message(error)) from None
     except Exception as error:  # a meta or quantized tensor, an integer past the digit limit
         raise _Unshowable(f"the value cannot be shown: {_message(error)}") from None
     return shown
+
+
+def _print(value: Any) -> str:
+    """``value`` as torch prints it (``quiz.worker.encode.printed``).
+
+    torch's printing costs more than most evaluations, and the same tensor is printed
+    again and again (a right answer's value is the reference's, on the same draw): a
+    plain tensor's text is kept under a key made of everything torch's printing reads
+    (``_print_key``), so it is given back only for a tensor torch would print the same.
+    """
+    from quiz.worker.encode import printed
+
+    key = _print_key(value)
+    if key is not None:
+        text = _PRINTED.get(key)
+        if text is not None:
+            _PRINTED.move_to_end(key)
+            return text
+    text = printed(value)
+    if key is not None:
+        _PRINTED[key] = text
+        while len(_PRINTED) > PRINTED_KEPT:
+            _PRINTED.popitem(last=False)
+    return text
+
+
+PRINTED_KEPT = 256  # texts of tensors kept
+KEYED_ELEMENTS = 1_000  # torch summarises past its threshold; such values are not kept
+_PRINTED: collections.OrderedDict[tuple[Any, ...], str] = collections.OrderedDict()
+
+
+def _print_key(value: Any) -> tuple[Any, ...] | None:
+    """What torch's ``repr`` of a plain CPU tensor depends on: its dtype, shape and the bits
+    of its elements, how it requires grad (``grad_fn=<...>``, ``requires_grad=True``), the
+    default dtype and device and the print options. None for any other value, and for a
+    tensor whose repr reads more (names, a conjugate or negative bit, a tangent, a wrapper)."""
+    import torch
+
+    if type(value) is not torch.Tensor:
+        return None
+    if (
+        value.layout is not torch.strided
+        or value.device.type != "cpu"
+        or value.is_quantized
+        or value.is_nested
+        or value.is_meta
+        or value.is_neg()
+        or value.is_conj()
+        or value._is_zerotensor()
+        or any(getattr(value, "names", None) or ())
+        or value.numel() > KEYED_ELEMENTS
+        or torch._C._functorch.is_functorch_wrapped_tensor(value)
+        or torch._is_functional_tensor(value)
+        or torch.autograd.forward_ad.unpack_dual(value).tangent is not None
+    ):
+        return None
+    try:
+        grad_fn = value.grad_fn
+    except RuntimeError:
+        return None  # torch prints "Invalid": not worth keeping
+    grad_fn_name = None
+    if grad_fn is not None:
+        grad_fn_name = type(grad_fn).__name__
+        if grad_fn_name == "CppFunction":
+            grad_fn_name = grad_fn.name()
+    options = torch._tensor_str.PRINT_OPTS
+    with torch.no_grad():
+        bits = value.detach().reshape(-1).contiguous().view(torch.uint8).numpy().tobytes()
+    return (
+        value.dtype, tuple(value.shape), value.requires_grad, grad_fn_name,
+        torch.get_default_dtype(), str(torch._C._get_default_device()),
+        options.precision, options.threshold, options.edgeitems, options.linewidth,
+        options.sci_mode, bits,
+    )  # fmt: skip
 
 
 class _Unshowable(Exception):
