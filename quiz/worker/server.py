@@ -32,7 +32,9 @@ from typing import Any, BinaryIO, TextIO
 from quiz.sandbox.protocol import (  # the client counts and caps the same
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
+    REQUEST_SECONDS,
     Edge,
+    EdgeKind,
     request_seconds,
 )
 
@@ -101,19 +103,81 @@ def serve(requests: BinaryIO, protocol: TextIO) -> None:
                 "id": None,
                 "error": f"bad request: it is {line:,} bytes; the limit is {MAX_REQUEST_BYTES:,}",
             }
-        else:
-            reply = _answer(line)
-        _send(protocol, reply)
+            _send(protocol, reply)
+            continue
+        request: Any = None
+        try:
+            request = json.loads(line)
+            if isinstance(request, dict) and request.get("split"):
+                _split(request, protocol)
+                continue
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            _send(protocol, _bad(request, error))
+            continue
+        _send(protocol, _answer(request))
 
 
-def _answer(line: bytes) -> dict[str, Any]:
-    request: Any = None
+def _answer(request: Any) -> dict[str, Any]:
     try:
-        request = json.loads(line)
         return handle(request)
     except (ValueError, KeyError, TypeError, AttributeError) as error:
-        ident = request.get("id") if isinstance(request, dict) else None
-        return {"id": ident, "error": f"bad request: {error}"[:MAX_MESSAGE_CHARS]}
+        return _bad(request, error)
+
+
+def _bad(request: Any, error: Exception) -> dict[str, Any]:
+    ident = request.get("id") if isinstance(request, dict) else None
+    return {"id": ident, "error": f"bad request: {error}"[:MAX_MESSAGE_CHARS]}
+
+
+def _split(request: dict[str, Any], protocol: TextIO) -> None:
+    """A run in two parts, one request: the first seed alone, its reply sent at once with
+    ``more`` (whether a second reply follows), then the other seeds and the edge draws,
+    replied with ``part: 2``. What the client would otherwise ask in a second request,
+    decided as the client decides it (``quiz.judge.client.WorkerClient.run``), without the
+    round trip: the client still gives each part its own deadline."""
+    started = time.monotonic()
+    seeds = list(request["seeds"]) or [0]
+    edges = list(request.get("edges") or ())
+    run_budget = float(request.get("run_budget", REQUEST_SECONDS))
+    first = {**request, "seeds": seeds[:1], "edges": []}
+    first.pop("show_edges", None)
+    first.pop("edge_seed", None)
+    del first["split"]
+    reply = _answer(first)
+    random = bool(reply.get("random"))
+    rest_seeds = seeds[1:] if random else []
+    rest_edges = [edge for edge in edges if random or _edge(edge).kind is EdgeKind.GIVEN]
+    more = (rest_seeds or rest_edges) and not _stopped(reply)
+    _send(protocol, _with(reply, "more", bool(more)))
+    if not more:
+        return
+    left = run_budget - (time.monotonic() - started)
+    rest = {**request, "seeds": rest_seeds, "edges": rest_edges, "edge_seed": seeds[0]}
+    rest["budget"] = max(left, 0.0)
+    del rest["split"]
+    _send(protocol, _with(_answer(rest), "part", 2))
+
+
+def _stopped(reply: dict[str, Any]) -> bool:
+    """The first draw failed so that further draws are pointless (the client's rule)."""
+    trials = reply.get("trials")
+    if not trials:
+        return True  # an error: the request was not run
+    trial = trials[-1]
+    return bool(trial.get("given_failure")) or any(
+        result.get("limit") for result in trial.get("results", ())
+    )
+
+
+def _with(reply: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """``reply`` with one more field, its measured text kept."""
+    if isinstance(reply, _Reply) and reply.text:
+        text = reply.text[:-1] + f", {json.dumps(key)}: {json.dumps(value)}}}"
+        dict.__setitem__(reply, key, value)
+        reply.text = text
+        return reply
+    reply[key] = value
+    return reply
 
 
 def read_request(stream: BinaryIO, limit: int = MAX_REQUEST_BYTES) -> bytes | int | None:
