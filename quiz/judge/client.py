@@ -247,6 +247,65 @@ class WorkerClient:
                 )  # fmt: skip
         return Run(trials=first.trials + rest.trials, random=first.random)
 
+    def run_each(
+        self, jobs: Sequence[tuple[Sequence[tuple[str, str]], Sequence[str], int]]
+    ) -> list[Run]:
+        """``run(givens, exprs, (seed,), show_givens=False)`` for each job, the same runs
+        with the same deadlines, in one request: the worker replies to each as it is done.
+        After a run that failed or hit a limit, the rest are asked again (one by one as
+        they fit), of a worker checked or replaced as after any run."""
+        runs: list[Run] = []
+        while len(runs) < len(jobs):
+            done = self._batch(jobs[len(runs) :])
+            if not done:  # not even the first fits a batch: alone, as it always was
+                givens, exprs, seed = jobs[len(runs)]
+                done = [self.run(givens, exprs, (seed,), show_givens=False)]
+            runs.extend(done)
+        return runs
+
+    def _batch(
+        self, jobs: Sequence[tuple[Sequence[tuple[str, str]], Sequence[str], int]]
+    ) -> list[Run]:
+        """The runs of as many ``jobs`` as one request takes, until one fails or hits a limit."""
+        requests: list[dict[str, object]] = []
+        size = 200
+        for givens, exprs, seed in jobs:
+            request = self._run_request(givens, exprs, [seed], None, (), seed, False)
+            seconds = request_seconds(self.time_limit, len(exprs), len(givens), 1)
+            request["budget"] = min(seconds, self.run_seconds)
+            size += len(json.dumps(request).encode()) + 2
+            if size > MAX_REQUEST_BYTES or len(requests) >= BATCH_RUNS:
+                break
+            requests.append(request)
+        first = requests[0]["budget"] if len(requests) > 1 else None
+        batch = {"op": "batch", "runs": requests, "budget": first}
+        if first is None or len(json.dumps(batch).encode()) + 100 > MAX_REQUEST_BYTES:
+            return []
+        assert isinstance(first, float | int)
+        runs: list[Run] = []
+        with self._lock:
+            over = _over(float(first), self.run_seconds)
+            reply, _ = self._exchange(batch, over, part=1)
+            for number, request in enumerate(requests):
+                if number:
+                    budget = request["budget"]
+                    assert isinstance(budget, float | int)
+                    deadline = time.monotonic() + budget + REPLY_MARGIN
+                    over = _over(float(budget), self.run_seconds)
+                    reply, _ = self._receive(self._next_id, deadline, over, part=number + 1)
+                givens, exprs, seed = jobs[number]
+                if isinstance(reply, Result):
+                    runs.append(self._failed(reply, seed, exprs, [seed]))
+                    if reply.limit == "request":  # refused alone: the worker goes on
+                        continue
+                    return runs  # replaced: the rest are asked again
+                runs.append(reply)
+                if _troubled(reply):
+                    if not self._healthy():
+                        self._replace("crash")
+                    return runs
+        return runs
+
     def _request(
         self,
         givens: Sequence[tuple[str, str]],
@@ -337,7 +396,9 @@ class WorkerClient:
             self._replace("crash")
         return reply
 
-    def _exchange(self, request: dict[str, object], over: str) -> tuple[Run | Result, bool]:
+    def _exchange(
+        self, request: dict[str, object], over: str, *, part: int = 0
+    ) -> tuple[Run | Result, bool]:
         """Send ``request`` (its id added) and read its reply: a Run, or the limit it hit,
         and whether a second part follows (a split request).
 
@@ -364,13 +425,14 @@ class WorkerClient:
             process.stdin.flush()
         except (BrokenPipeError, OSError):
             return self._replace("crash"), False
-        return self._receive(ident, deadline, over, split=bool(request.get("split")))
+        return self._receive(ident, deadline, over, split=bool(request.get("split")), part=part)
 
     def _receive(
-        self, ident: int, deadline: float, over: str, *, split: bool = False, part: int = 1
+        self, ident: int, deadline: float, over: str, *, split: bool = False, part: int = 0
     ) -> tuple[Run | Result, bool]:
-        """The reply to request ``ident`` (its second part for ``part=2``), read by
-        ``deadline``; for the first part of a ``split`` request, whether more follows."""
+        """The reply to request ``ident`` (a split run's second part, or a batch's runs,
+        numbered by ``part``), read by ``deadline``; for the first part of a ``split``
+        request, whether more follows."""
         process = self._process
         assert process is not None
         line = self._read_line(deadline)
@@ -382,8 +444,8 @@ class WorkerClient:
             reply = json.loads(line)
             if not isinstance(reply, dict) or reply.get("id") != ident:
                 return self._replace("crash"), False  # out of step: never another's reply
-            if (reply.get("part") == 2) != (part == 2):
-                return self._replace("crash"), False  # a first part twice, or a part unasked
+            if reply.get("part", 0) != part:
+                return self._replace("crash"), False  # a part twice, or a part unasked
             more = split and reply.get("more") is True
             if "error" in reply:  # about this request only: the worker goes on
                 return Result.limit_hit("request", str(reply["error"])), more
@@ -515,6 +577,15 @@ class WorkerClient:
         line = bytes(self._buffer[:end])
         del self._buffer[: end + 1]
         return line
+
+
+BATCH_RUNS = 64  # runs asked in one batch
+
+
+def _over(seconds: float, run_seconds: float) -> str:
+    """What a request of ``seconds`` that is not answered in time hit: its own time limit,
+    or the run's whole budget."""
+    return "time" if seconds < run_seconds else "budget"
 
 
 def _stopped(run: Run) -> bool:

@@ -111,6 +111,9 @@ def serve(requests: BinaryIO, protocol: TextIO) -> None:
             if isinstance(request, dict) and request.get("split"):
                 _split(request, protocol)
                 continue
+            if isinstance(request, dict) and request.get("op") == "batch":
+                _batch(request, protocol)
+                continue
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             _send(protocol, _bad(request, error))
             continue
@@ -156,6 +159,32 @@ def _split(request: dict[str, Any], protocol: TextIO) -> None:
     rest["budget"] = max(left, 0.0)
     del rest["split"]
     _send(protocol, _with(_answer(rest), "part", 2))
+
+
+def _batch(request: dict[str, Any], protocol: TextIO) -> None:
+    """Several runs in one request (``runs``, each an ordinary run request), each replied
+    on its own line as soon as it is done, with the batch's id and ``part`` (from 1), so
+    the client reads each with the deadline it would have had alone. After a run that hit
+    a limit the batch stops (the client checks the worker before asking more)."""
+    runs = request["runs"]
+    if not isinstance(runs, list) or not all(isinstance(run, dict) for run in runs):
+        raise ValueError("a batch's runs are run requests")
+    for part, run in enumerate(runs, start=1):
+        reply = _answer({**run, "id": request.get("id"), "op": "run"})
+        _send(protocol, _with(reply, "part", part))
+        if _troubled(reply):
+            return
+
+
+def _troubled(reply: dict[str, Any]) -> bool:
+    """Any draw of the reply hit a limit (the client then checks the worker)."""
+    for trial in reply.get("trials") or ():
+        failure = trial.get("given_failure")
+        if failure and failure.get("status") == "limit":
+            return True
+        if any(result.get("status") == "limit" for result in trial.get("results", ())):
+            return True
+    return False
 
 
 def _stopped(reply: dict[str, Any]) -> bool:

@@ -235,6 +235,33 @@ def test_a_worker_killed_in_the_rest_of_a_run_keeps_the_first_draw_and_says_why(
     assert again.results[0].printed == "tensor([2, 5, 3])"
 
 
+def test_runs_asked_together_give_what_each_gives_alone_even_when_one_is_killed(
+    tight: WorkerClient,
+):
+    """A batch of runs (``run_each``): each run is what it is alone, an in-place change or
+    a seed set by one never reaches the next, and a run killed at its budget ends that
+    worker only: the runs after it are asked again of a fresh one."""
+    jobs = [
+        ([("x", "torch.rand(2)")], ["x.add_(100)", "torch.manual_seed(5).initial_seed()"], 3),
+        ([("x", "torch.rand(2)")], ["x", "torch.rand(1)"], 3),
+        ([("x", "torch.tensor([1, 7, 3])")], [ENDLESS], 0),
+        ([("x", "torch.tensor([1, 7, 3])")], ["x.clamp(2, 5)"], 0),
+    ]
+    restarts = tight.restarts
+    together = tight.run_each(jobs)
+    assert tight.restarts == restarts + 1
+    alone = [tight.run(givens, exprs, (seed,), show_givens=False) for givens, exprs, seed in jobs]
+    assert tight.restarts == restarts + 2
+    for batched, single in zip(together, alone, strict=True):
+        (got,), (want,) = batched.trials, single.trials
+        assert [(r.status, r.printed, r.limit) for r in got.results] == [
+            (r.status, r.printed, r.limit) for r in want.results
+        ]
+    assert together[2].trials[0].results[0].limit == "budget"
+    assert together[3].trials[0].results[0].printed == "tensor([2, 5, 3])"
+    assert together[1].trials[0].results[0].printed == alone[1].trials[0].results[0].printed
+
+
 # ---------------------------------------------------------------- large replies
 
 
