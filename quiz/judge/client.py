@@ -217,26 +217,95 @@ class WorkerClient:
         seeds = list(seeds or (0,))
         started = time.monotonic()
         # The first draw alone, with its own deadline; the rest (only if the givens are
-        # random) and the edge draws in one request, once the expression has shown it
-        # finishes in time, in what is left of the run's budget.
-        first = self._request(
-            givens, exprs, seeds[:1], show, self.run_seconds, show_givens=show_givens
-        )
-        if _stopped(first):
-            return first
-        rest_seeds = seeds[1:] if first.random else []
-        edges = [edge for edge in edges if first.random or not edge.derived]
-        if not rest_seeds and not edges:
-            return first
-        left = self.run_seconds - (time.monotonic() - started)
-        if left <= 0:
-            rest = self._failed(Result.limit_hit("budget"), seeds[0], exprs, rest_seeds, edges)
-        else:
-            rest = self._request(
-                givens, exprs, rest_seeds, show, left, edges=edges, edge_seed=seeds[0],
-                show_givens=show_givens,
+        # random) and the edge draws once the expression has shown it finishes in time, in
+        # what is left of the run's budget. One request asks for both parts: the worker
+        # replies to the first at once and goes on with the rest, as a second request
+        # would have asked (``split``).
+        with self._lock:
+            first, more = self._request(
+                givens, exprs, seeds[:1], show, self.run_seconds, show_givens=show_givens,
+                split=(seeds, list(edges)),
             )  # fmt: skip
+            rest_seeds = seeds[1:] if first.random else []
+            edges = [edge for edge in edges if first.random or not edge.derived]
+            wanted = not _stopped(first) and bool(rest_seeds or edges)
+            left = self.run_seconds - (time.monotonic() - started)
+            if more and not (wanted and left > 0):
+                self._kill()  # busy with draws no one will read: a fresh worker, quietly
+                if not self._closed:
+                    self._spawn()
+                more = False
+            if not wanted:
+                return first
+            if left <= 0:
+                rest = self._failed(Result.limit_hit("budget"), seeds[0], exprs, rest_seeds, edges)
+            elif more:
+                rest = self._second_part(givens, exprs, rest_seeds, edges, seeds[0], left)
+            else:
+                rest, _ = self._request(
+                    givens, exprs, rest_seeds, show, left, edges=edges, edge_seed=seeds[0],
+                    show_givens=show_givens,
+                )  # fmt: skip
         return Run(trials=first.trials + rest.trials, random=first.random)
+
+    def run_each(
+        self, jobs: Sequence[tuple[Sequence[tuple[str, str]], Sequence[str], int]]
+    ) -> list[Run]:
+        """``run(givens, exprs, (seed,), show_givens=False)`` for each job, the same runs
+        with the same deadlines, in one request: the worker replies to each as it is done.
+        After a run that failed or hit a limit, the rest are asked again (one by one as
+        they fit), of a worker checked or replaced as after any run."""
+        runs: list[Run] = []
+        while len(runs) < len(jobs):
+            done = self._batch(jobs[len(runs) :])
+            if not done:  # not even the first fits a batch: alone, as it always was
+                givens, exprs, seed = jobs[len(runs)]
+                done = [self.run(givens, exprs, (seed,), show_givens=False)]
+            runs.extend(done)
+        return runs
+
+    def _batch(
+        self, jobs: Sequence[tuple[Sequence[tuple[str, str]], Sequence[str], int]]
+    ) -> list[Run]:
+        """The runs of as many ``jobs`` as one request takes, until one fails or hits a limit."""
+        requests: list[dict[str, object]] = []
+        size = 200
+        for givens, exprs, seed in jobs:
+            request = self._run_request(givens, exprs, [seed], None, (), seed, False)
+            seconds = request_seconds(self.time_limit, len(exprs), len(givens), 1)
+            request["budget"] = min(seconds, self.run_seconds)
+            size += len(json.dumps(request).encode()) + 2
+            if size > MAX_REQUEST_BYTES or len(requests) >= BATCH_RUNS:
+                break
+            requests.append(request)
+        first = requests[0]["budget"] if len(requests) > 1 else None
+        batch = {"op": "batch", "runs": requests, "budget": first}
+        if first is None or len(json.dumps(batch).encode()) + 100 > MAX_REQUEST_BYTES:
+            return []
+        assert isinstance(first, float | int)
+        runs: list[Run] = []
+        with self._lock:
+            over = _over(float(first), self.run_seconds)
+            reply, _ = self._exchange(batch, over, part=1)
+            for number, request in enumerate(requests):
+                if number:
+                    budget = request["budget"]
+                    assert isinstance(budget, float | int)
+                    deadline = time.monotonic() + budget + REPLY_MARGIN
+                    over = _over(float(budget), self.run_seconds)
+                    reply, _ = self._receive(self._next_id, deadline, over, part=number + 1)
+                givens, exprs, seed = jobs[number]
+                if isinstance(reply, Result):
+                    runs.append(self._failed(reply, seed, exprs, [seed]))
+                    if reply.limit == "request":  # refused alone: the worker goes on
+                        continue
+                    return runs  # replaced: the rest are asked again
+                runs.append(reply)
+                if _troubled(reply):
+                    if not self._healthy():
+                        self._replace("crash")
+                    return runs
+        return runs
 
     def _request(
         self,
@@ -249,17 +318,53 @@ class WorkerClient:
         edges: Sequence[Edge] = (),
         edge_seed: int = 0,
         show_givens: bool = True,
-    ) -> Run:
-        """One request, its reply checked; a worker that may be broken is checked too."""
+        split: tuple[Sequence[int], Sequence[Edge]] | None = None,
+    ) -> tuple[Run, bool]:
+        """One request, its reply checked; a worker that may be broken is checked too.
+        With ``split`` (all the run's seeds and edges), the worker goes on with the rest
+        of the run after replying to ``seeds``; the flag says whether a second part is on
+        its way (``_second_part`` reads it)."""
         draws = len(seeds) + len(edges)
         seconds = request_seconds(self.time_limit, len(exprs), len(givens), draws)
-        request = {
+        request = self._run_request(givens, exprs, seeds, show, edges, edge_seed, show_givens)
+        request["budget"] = min(seconds, budget)
+        # past its own time limit an evaluation is killed as slow; past the budget, the run
+        over = "time" if seconds < budget and seconds < self.run_seconds else "budget"
+        if split is not None:
+            all_seeds, all_edges = split
+            whole = self._run_request(
+                givens, exprs, all_seeds, show, all_edges, all_seeds[0], show_givens
+            )
+            whole.update(split=True, budget=request["budget"], run_budget=self.run_seconds)
+            if len(json.dumps(whole).encode()) < MAX_REQUEST_BYTES - 100:
+                request = whole  # else the two parts are asked one by one, as they fit
+        with self._lock:
+            reply, more = self._exchange(request, over)
+            if isinstance(reply, Result):
+                return self._failed(reply, edge_seed, exprs, seeds, edges), False
+            if _troubled(reply) and more:  # it hit a limit and went on: out of step
+                self._replace("crash")  # the reply stands: it came before the trouble showed
+                more = False
+            elif _troubled(reply) and not self._healthy():
+                self._replace("crash")  # the reply stands: it came before the trouble showed
+            return reply, more
+
+    def _run_request(
+        self,
+        givens: Sequence[tuple[str, str]],
+        exprs: Sequence[str],
+        seeds: Sequence[int],
+        show: Collection[int] | None,
+        edges: Sequence[Edge],
+        edge_seed: int,
+        show_givens: bool,
+    ) -> dict[str, object]:
+        request: dict[str, object] = {
             "op": "run",
             "seeds": list(seeds),
             "givens": [list(pair) for pair in givens],
             "exprs": list(exprs),
             "time_limit": self.time_limit,
-            "budget": min(seconds, budget),
             "show": True if show is None else [seed for seed in seeds if seed in show],
         }
         if not show_givens:
@@ -268,15 +373,7 @@ class WorkerClient:
             request["edges"] = [edge.as_dict() for edge in edges]
             request["edge_seed"] = edge_seed
             request["show_edges"] = show is None
-        # past its own time limit an evaluation is killed as slow; past the budget, the run
-        over = "time" if seconds < budget and seconds < self.run_seconds else "budget"
-        with self._lock:
-            reply = self._exchange(request, over)
-            if isinstance(reply, Result):
-                return self._failed(reply, edge_seed, exprs, seeds, edges)
-            if _troubled(reply) and not self._healthy():
-                self._replace("crash")  # the reply stands: it came before the trouble showed
-            return reply
+        return request
 
     def docstring(self, name: str) -> Docstring:
         """The docstring of one allow-listed torch function, read in the worker (see
@@ -285,19 +382,43 @@ class WorkerClient:
         split_name(name)
         request: dict[str, object] = {"op": DOC_OP, "name": name, "budget": self.time_limit}
         with self._lock:
-            reply = self._exchange(request, "time", read=_doc_reply)
+            reply, _ = self._exchange(request, "time", read=_doc_reply)
         if isinstance(reply, Result):
             raise SandboxUnavailable(f"cannot read the docstring: {reply.describe()}")
         return Docstring.from_reply(reply)
+
+    def _second_part(
+        self,
+        givens: Sequence[tuple[str, str]],
+        exprs: Sequence[str],
+        seeds: Sequence[int],
+        edges: Sequence[Edge],
+        edge_seed: int,
+        budget: float,
+    ) -> Run:
+        """The rest of a split run, read with the deadline a second request would have had."""
+        draws = len(seeds) + len(edges)
+        seconds = request_seconds(self.time_limit, len(exprs), len(givens), draws)
+        over = "time" if seconds < budget and seconds < self.run_seconds else "budget"
+        deadline = time.monotonic() + min(seconds, budget) + REPLY_MARGIN
+        # the split request was the last one sent: the lock has been held since
+        reply, _ = self._receive(self._next_id, deadline, over, part=2)
+        if isinstance(reply, Result):
+            return self._failed(reply, edge_seed, exprs, seeds, edges)
+        if _troubled(reply) and not self._healthy():
+            self._replace("crash")
+        return reply
 
     def _exchange(
         self,
         request: dict[str, object],
         over: str,
+        *,
+        part: int = 0,
         read: Callable[[dict[str, Any]], Any] = Run.from_dict,
-    ) -> Any:
+    ) -> tuple[Any, bool]:
         """Send ``request`` (its id added) and read its reply: what ``read`` makes of it
-        (a Run), or the limit it hit.
+        (a Run), or the limit it hit, and whether a second part follows (a split request).
 
         Only a reply with the request's id is taken. Anything else (another id, a line
         that is not a reply, no line before the deadline) ends this worker.
@@ -311,7 +432,7 @@ class WorkerClient:
         data = json.dumps({**request, "id": ident}).encode() + b"\n"
         if len(data) > MAX_REQUEST_BYTES:
             size = f"it is {len(data):,} bytes; the limit is {MAX_REQUEST_BYTES:,}"
-            return Result.limit_hit("request", size)
+            return Result.limit_hit("request", size), False
         budget = request["budget"]
         assert isinstance(budget, float | int)
         deadline = time.monotonic() + budget + REPLY_MARGIN
@@ -321,23 +442,44 @@ class WorkerClient:
             process.stdin.write(data)
             process.stdin.flush()
         except (BrokenPipeError, OSError):
-            return self._replace("crash")
+            return self._replace("crash"), False
+        split = bool(request.get("split"))
+        return self._receive(ident, deadline, over, split=split, part=part, read=read)
+
+    def _receive(
+        self,
+        ident: int,
+        deadline: float,
+        over: str,
+        *,
+        split: bool = False,
+        part: int = 0,
+        read: Callable[[dict[str, Any]], Any] = Run.from_dict,
+    ) -> tuple[Any, bool]:
+        """The reply to request ``ident`` (a split run's second part, or a batch's runs,
+        numbered by ``part``), read by ``deadline``; for the first part of a ``split``
+        request, whether more follows."""
+        process = self._process
+        assert process is not None
         line = self._read_line(deadline)
         if line is None and self._closed:  # killed by close(), not by what it ran
             raise SandboxUnavailable("the sandbox was closed")
         if line is None:
-            return self._replace(over if process.poll() is None else self._death_cause())
+            return self._replace(over if process.poll() is None else self._death_cause()), False
         try:
             reply = json.loads(line)
             if not isinstance(reply, dict) or reply.get("id") != ident:
-                return self._replace("crash")  # out of step: never another request's reply
+                return self._replace("crash"), False  # out of step: never another's reply
+            if reply.get("part", 0) != part:
+                return self._replace("crash"), False  # a part twice, or a part unasked
+            more = split and reply.get("more") is True
             if "error" in reply:  # about this request only: the worker goes on
-                return Result.limit_hit("request", str(reply["error"]))
-            return read(reply)
+                return Result.limit_hit("request", str(reply["error"])), more
+            return read(reply), more
         # No reply at all; RecursionError: a hijacked worker's reply nested past what
         # json (or decoding the value) can follow, which must not escape into the app.
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-            return self._replace("crash")
+            return self._replace("crash"), False
 
     def _healthy(self) -> bool:
         """Whether the worker answers the known question exactly right."""
@@ -350,7 +492,7 @@ class WorkerClient:
             "budget": min(self.time_limit, REQUEST_SECONDS),
             "show": True,
         }
-        reply = self._exchange(request, "time")
+        reply, _ = self._exchange(request, "time")
         if isinstance(reply, Result):
             return True  # it has just been replaced
         results = reply.trials[0].results if reply.trials else ()
@@ -471,6 +613,15 @@ def _doc_reply(reply: dict[str, Any]) -> dict[str, Any]:
     if not (unknown or found):
         raise ValueError("not a docstring reply")
     return reply
+
+
+BATCH_RUNS = 64  # runs asked in one batch
+
+
+def _over(seconds: float, run_seconds: float) -> str:
+    """What a request of ``seconds`` that is not answered in time hit: its own time limit,
+    or the run's whole budget."""
+    return "time" if seconds < run_seconds else "budget"
 
 
 def _stopped(run: Run) -> bool:

@@ -324,10 +324,43 @@ class Judge:
         # ``check`` prints nothing of an answer: it reports a verdict's summary alone.
         explain = self.seeds is not Seeds.CHECK
         shown = {seeds[0]} if explain else set()
+        if not explain:
+            # ``check`` wants throughput: a reject example most often fails on the first
+            # draw, and then no other draw is looked at, so that draw is asked alone first.
+            # What the first draw decides is decided as it would be in the whole run.
+            alone = self.runner.run(givens, [expr], seeds[:1], show=shown, show_givens=False)
+            verdict = self._first_wrong(card, expr, alone, reference, draws, givens, 1)
+            if verdict is not None:
+                return verdict
         run = self.runner.run(givens, [expr], seeds, show=shown, edges=edges, show_givens=False)
+        verdict = self._first_wrong(card, expr, run, reference, draws, givens)
+        if verdict is not None:
+            return verdict
+        first = run.drawn[0].results[0] if run.drawn else None
+        summary = _right_summary(len(drawn), len(edged))
+        return Verdict(
+            Outcome.RIGHT, summary, expected=drawn[0].results[0].printed,
+            got=first.printed if first else None,
+        )  # fmt: skip
+
+    def _first_wrong(
+        self,
+        card: JudgedCard,
+        expr: str,
+        run: Run,
+        reference: Run,
+        draws: Draws,
+        givens: list[tuple[str, str]],
+        looked_at: int | None = None,
+    ) -> Verdict | None:
+        """The verdict of the first draw (of the first ``looked_at``) on which the answer's
+        ``run`` is wrong, else None."""
+        drawn = reference.drawn
+        edged = [trial for trial in reference.edged if _usable(trial)]
+        explain = self.seeds is not Seeds.CHECK
         answered = {trial.key: trial for trial in run.trials}
         given_names = [name for name, _ in givens]
-        for number, want in enumerate((*drawn, *edged)):
+        for number, want in enumerate((*drawn, *edged)[:looked_at]):
             trial = answered.get(want.key)
             if trial is None:  # the run stopped early: its last trial says why
                 trial = run.trials[-1]
@@ -367,12 +400,7 @@ class Judge:
                     Outcome.WRONG, difference.message, details, expected.printed, got.printed,
                     difference.index,
                 )  # fmt: skip
-        first = run.drawn[0].results[0] if run.drawn else None
-        summary = _right_summary(len(drawn), len(edged))
-        return Verdict(
-            Outcome.RIGHT, summary, expected=drawn[0].results[0].printed,
-            got=first.printed if first else None,
-        )  # fmt: skip
+        return None
 
     def _again(
         self, givens: list[tuple[str, str]], exprs: list[str], draws: Draws, trial: Trial

@@ -588,12 +588,16 @@ class Evaluator:
     # ---------------------------------------------------------------- nodes
 
     def _eval(self, node: ast.AST) -> Any:
-        if type(node) in REFUSED_NODES:
-            raise Refused(REFUSED_NODES[type(node)])
-        method = getattr(self, f"_node_{type(node).__name__}", None)
+        kind = type(node)
+        method = _NODE_METHODS.get(kind)
         if method is None:
-            raise Refused(f"{type(node).__name__} expressions are not supported")
-        return method(node)
+            if kind in REFUSED_NODES:
+                raise Refused(REFUSED_NODES[kind])
+            method = getattr(Evaluator, f"_node_{kind.__name__}", None)
+            if method is None:
+                raise Refused(f"{kind.__name__} expressions are not supported")
+            _NODE_METHODS[kind] = method
+        return method(self, node)
 
     def _node_Constant(self, node: ast.Constant) -> Any:
         value = node.value
@@ -726,6 +730,8 @@ class Evaluator:
         return items
 
 
+# Each node type's method, found once (a refused type is never kept, so it is refused again).
+_NODE_METHODS: dict[type, Callable[[Evaluator, Any], Any]] = {}
 _END = object()
 
 

@@ -35,6 +35,7 @@ from quiz.sandbox.protocol import (  # the client counts and caps the same
     MAX_REQUEST_BYTES,
     REQUEST_SECONDS,
     Edge,
+    EdgeKind,
     request_seconds,
 )
 
@@ -104,19 +105,110 @@ def serve(requests: BinaryIO, protocol: TextIO) -> None:
                 "id": None,
                 "error": f"bad request: it is {line:,} bytes; the limit is {MAX_REQUEST_BYTES:,}",
             }
-        else:
-            reply = _answer(line)
-        _send(protocol, reply)
+            _send(protocol, reply)
+            continue
+        request: Any = None
+        try:
+            request = json.loads(line)
+            if isinstance(request, dict) and request.get("split"):
+                _split(request, protocol)
+                continue
+            if isinstance(request, dict) and request.get("op") == "batch":
+                _batch(request, protocol)
+                continue
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            _send(protocol, _bad(request, error))
+            continue
+        _send(protocol, _answer(request))
 
 
-def _answer(line: bytes) -> dict[str, Any]:
-    request: Any = None
+def _answer(request: Any) -> dict[str, Any]:
     try:
-        request = json.loads(line)
         return handle(request)
     except (ValueError, KeyError, TypeError, AttributeError) as error:
-        ident = request.get("id") if isinstance(request, dict) else None
-        return {"id": ident, "error": f"bad request: {error}"[:MAX_MESSAGE_CHARS]}
+        return _bad(request, error)
+
+
+def _bad(request: Any, error: Exception) -> dict[str, Any]:
+    ident = request.get("id") if isinstance(request, dict) else None
+    return {"id": ident, "error": f"bad request: {error}"[:MAX_MESSAGE_CHARS]}
+
+
+def _split(request: dict[str, Any], protocol: TextIO) -> None:
+    """A run in two parts, one request: the first seed alone, its reply sent at once with
+    ``more`` (whether a second reply follows), then the other seeds and the edge draws,
+    replied with ``part: 2``. What the client would otherwise ask in a second request,
+    decided as the client decides it (``quiz.judge.client.WorkerClient.run``), without the
+    round trip: the client still gives each part its own deadline."""
+    started = time.monotonic()
+    seeds = list(request["seeds"]) or [0]
+    edges = list(request.get("edges") or ())
+    run_budget = float(request.get("run_budget", REQUEST_SECONDS))
+    first = {**request, "seeds": seeds[:1], "edges": []}
+    first.pop("show_edges", None)
+    first.pop("edge_seed", None)
+    del first["split"]
+    reply = _answer(first)
+    random = bool(reply.get("random"))
+    rest_seeds = seeds[1:] if random else []
+    rest_edges = [edge for edge in edges if random or _edge(edge).kind is EdgeKind.GIVEN]
+    more = (rest_seeds or rest_edges) and not _stopped(reply)
+    _send(protocol, _with(reply, "more", bool(more)))
+    if not more:
+        return
+    left = run_budget - (time.monotonic() - started)
+    rest = {**request, "seeds": rest_seeds, "edges": rest_edges, "edge_seed": seeds[0]}
+    rest["budget"] = max(left, 0.0)
+    del rest["split"]
+    _send(protocol, _with(_answer(rest), "part", 2))
+
+
+def _batch(request: dict[str, Any], protocol: TextIO) -> None:
+    """Several runs in one request (``runs``, each an ordinary run request), each replied
+    on its own line as soon as it is done, with the batch's id and ``part`` (from 1), so
+    the client reads each with the deadline it would have had alone. After a run that hit
+    a limit the batch stops (the client checks the worker before asking more)."""
+    runs = request["runs"]
+    if not isinstance(runs, list) or not all(isinstance(run, dict) for run in runs):
+        raise ValueError("a batch's runs are run requests")
+    for part, run in enumerate(runs, start=1):
+        reply = _answer({**run, "id": request.get("id"), "op": "run"})
+        _send(protocol, _with(reply, "part", part))
+        if _troubled(reply):
+            return
+
+
+def _troubled(reply: dict[str, Any]) -> bool:
+    """Any draw of the reply hit a limit (the client then checks the worker)."""
+    for trial in reply.get("trials") or ():
+        failure = trial.get("given_failure")
+        if failure and failure.get("status") == "limit":
+            return True
+        if any(result.get("status") == "limit" for result in trial.get("results", ())):
+            return True
+    return False
+
+
+def _stopped(reply: dict[str, Any]) -> bool:
+    """The first draw failed so that further draws are pointless (the client's rule)."""
+    trials = reply.get("trials")
+    if not trials:
+        return True  # an error: the request was not run
+    trial = trials[-1]
+    return bool(trial.get("given_failure")) or any(
+        result.get("limit") for result in trial.get("results", ())
+    )
+
+
+def _with(reply: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
+    """``reply`` with one more field, its measured text kept."""
+    if isinstance(reply, _Reply) and reply.text:
+        text = reply.text[:-1] + f", {json.dumps(key)}: {json.dumps(value)}}}"
+        dict.__setitem__(reply, key, value)
+        reply.text = text
+        return reply
+    reply[key] = value
+    return reply
 
 
 def read_request(stream: BinaryIO, limit: int = MAX_REQUEST_BYTES) -> bytes | int | None:
@@ -488,12 +580,13 @@ _BUILT: collections.OrderedDict[tuple[Any, ...], _Built] = collections.OrderedDi
 
 
 def forget() -> None:
-    """Drop the kept draws of givens and parsed expressions: the next request builds and
-    parses everything afresh (tests that count evaluations)."""
+    """Drop the kept draws of givens, parsed expressions and printed texts: the next
+    request builds, parses and prints everything afresh (tests that count evaluations)."""
     from quiz.worker.evaluator import forget_parsed
 
     _BUILT.clear()
     _NAMES.clear()
+    _PRINTED.clear()
     forget_parsed()
 
 
@@ -603,17 +696,90 @@ def _names(source: str) -> list[str]:
 
 def _shown(value: Any, *, encoded: bool, printed: bool) -> dict[str, Any]:
     from quiz.worker.encode import TooLarge, encode
-    from quiz.worker.encode import printed as print_value
 
     try:
         shown = {"value": encode(value)} if encoded else {}
         if printed:
-            shown["repr"] = print_value(value)
+            shown["repr"] = _print(value)
     except TooLarge as error:
         raise _Unshowable(_message(error)) from None
     except Exception as error:  # a meta or quantized tensor, an integer past the digit limit
         raise _Unshowable(f"the value cannot be shown: {_message(error)}") from None
     return shown
+
+
+def _print(value: Any) -> str:
+    """``value`` as torch prints it (``quiz.worker.encode.printed``).
+
+    torch's printing costs more than most evaluations, and the same tensor is printed
+    again and again (a right answer's value is the reference's, on the same draw): a
+    plain tensor's text is kept under a key made of everything torch's printing reads
+    (``_print_key``), so it is given back only for a tensor torch would print the same.
+    """
+    from quiz.worker.encode import printed
+
+    key = _print_key(value)
+    if key is not None:
+        text = _PRINTED.get(key)
+        if text is not None:
+            _PRINTED.move_to_end(key)
+            return text
+    text = printed(value)
+    if key is not None:
+        _PRINTED[key] = text
+        while len(_PRINTED) > PRINTED_KEPT:
+            _PRINTED.popitem(last=False)
+    return text
+
+
+PRINTED_KEPT = 256  # texts of tensors kept
+KEYED_ELEMENTS = 1_000  # torch summarises past its threshold; such values are not kept
+_PRINTED: collections.OrderedDict[tuple[Any, ...], str] = collections.OrderedDict()
+
+
+def _print_key(value: Any) -> tuple[Any, ...] | None:
+    """What torch's ``repr`` of a plain CPU tensor depends on: its dtype, shape and the bits
+    of its elements, how it requires grad (``grad_fn=<...>``, ``requires_grad=True``), the
+    default dtype and device and the print options. None for any other value, and for a
+    tensor whose repr reads more (names, a conjugate or negative bit, a tangent, a wrapper)."""
+    import torch
+
+    if type(value) is not torch.Tensor:
+        return None
+    if (
+        value.layout is not torch.strided
+        or value.device.type != "cpu"
+        or value.is_quantized
+        or value.is_nested
+        or value.is_meta
+        or value.is_neg()
+        or value.is_conj()
+        or value._is_zerotensor()
+        or any(getattr(value, "names", None) or ())
+        or value.numel() > KEYED_ELEMENTS
+        or torch._C._functorch.is_functorch_wrapped_tensor(value)
+        or torch._is_functional_tensor(value)
+        or torch.autograd.forward_ad.unpack_dual(value).tangent is not None
+    ):
+        return None
+    try:
+        grad_fn = value.grad_fn
+    except RuntimeError:
+        return None  # torch prints "Invalid": not worth keeping
+    grad_fn_name = None
+    if grad_fn is not None:
+        grad_fn_name = type(grad_fn).__name__
+        if grad_fn_name == "CppFunction":
+            grad_fn_name = grad_fn.name()
+    options = torch._tensor_str.PRINT_OPTS
+    with torch.no_grad():
+        bits = value.detach().reshape(-1).contiguous().view(torch.uint8).numpy().tobytes()
+    return (
+        value.dtype, tuple(value.shape), value.requires_grad, grad_fn_name,
+        torch.get_default_dtype(), str(torch._C._get_default_device()),
+        options.precision, options.threshold, options.edgeitems, options.linewidth,
+        options.sci_mode, bits,
+    )  # fmt: skip
 
 
 class _Unshowable(Exception):

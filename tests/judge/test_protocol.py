@@ -18,7 +18,7 @@ from quiz.judge.client import WorkerClient
 from quiz.judge.deckcheck import run_cards
 from quiz.judge.judge import Judge
 from quiz.judge.verdict import Outcome
-from quiz.sandbox.protocol import MAX_REQUEST_BYTES, REQUEST_SECONDS, Status
+from quiz.sandbox.protocol import MAX_REQUEST_BYTES, REQUEST_SECONDS, Edge, EdgeKind, Status
 from quiz.sandbox.values import Tensor
 
 # Under xdist the module runs in one process, so that its stand-in and tight-budget workers
@@ -129,6 +129,18 @@ def test_a_stale_reply_is_never_given_to_the_next_request(stand_in):
     assert clamped(stand_in) == "tensor([2, 5, 3])"
 
 
+def test_a_first_part_sent_twice_is_never_taken_for_the_rest_of_the_run(stand_in):
+    """One request asks for a run's first draw and its rest; a copy of the first part where
+    the rest should be is out of step, as a stale reply was when they were two requests."""
+    restarts = stand_in.restarts
+    run = stand_in.run([("x", "torch.rand(2)")], [TWICE], (0, 1))
+    first, rest = run.trials
+    assert first.results[0].printed == TWICE
+    assert rest.seed == 1 and rest.results[0].limit == "crash"
+    assert stand_in.restarts == restarts + 1
+    assert clamped(stand_in) == "tensor([2, 5, 3])"
+
+
 def test_a_request_the_worker_refuses_is_a_limit_of_that_request_only(stand_in):
     """Not "the sandbox is not available": that would stop `check` for every other deck."""
     pid, restarts = stand_in.pid, stand_in.restarts
@@ -201,6 +213,53 @@ def test_check_reports_a_card_over_the_whole_budget(tight: WorkerClient, make_de
     slow = f"the solution needs more than {REQUEST_SECONDS:g} s in all (a sandbox limit)"
     assert str(problem) == f"{deck.path}:49:5: error: {slow}"
     assert tight.restarts == restarts + 1
+
+
+def test_a_worker_killed_in_the_rest_of_a_run_keeps_the_first_draw_and_says_why(
+    tight: WorkerClient,
+):
+    """The first draw's reply stands; the rest, endless on the all-zeros edge draw, ends at
+    what is left of the budget with the words it had as a request of its own, and the next
+    run gets a fresh worker."""
+    restarts = tight.restarts
+    expr = f"{ENDLESS} if bool((x == 0).all()) else x.abs()"
+    edges = (Edge(EdgeKind.NEGATED), Edge(EdgeKind.ZEROS))
+    run = tight.run([("x", "torch.randn(3)")], [expr], (0, 1), edges=edges)
+    first, rest = run.trials
+    assert first.seed == 0 and first.results[0].status is Status.VALUE
+    assert rest.seed == 1 and rest.edge is None
+    assert rest.results[0].limit == "budget"
+    assert rest.results[0].describe() == f"needs more than {REQUEST_SECONDS:g} s in all"
+    assert tight.restarts == restarts + 1
+    again = tight.run([("x", "torch.tensor([1, 7, 3])")], ["x.clamp(2, 5)"]).trials[0]
+    assert again.results[0].printed == "tensor([2, 5, 3])"
+
+
+def test_runs_asked_together_give_what_each_gives_alone_even_when_one_is_killed(
+    tight: WorkerClient,
+):
+    """A batch of runs (``run_each``): each run is what it is alone, an in-place change or
+    a seed set by one never reaches the next, and a run killed at its budget ends that
+    worker only: the runs after it are asked again of a fresh one."""
+    jobs = [
+        ([("x", "torch.rand(2)")], ["x.add_(100)", "torch.manual_seed(5).initial_seed()"], 3),
+        ([("x", "torch.rand(2)")], ["x", "torch.rand(1)"], 3),
+        ([("x", "torch.tensor([1, 7, 3])")], [ENDLESS], 0),
+        ([("x", "torch.tensor([1, 7, 3])")], ["x.clamp(2, 5)"], 0),
+    ]
+    restarts = tight.restarts
+    together = tight.run_each(jobs)
+    assert tight.restarts == restarts + 1
+    alone = [tight.run(givens, exprs, (seed,), show_givens=False) for givens, exprs, seed in jobs]
+    assert tight.restarts == restarts + 2
+    for batched, single in zip(together, alone, strict=True):
+        (got,), (want,) = batched.trials, single.trials
+        assert [(r.status, r.printed, r.limit) for r in got.results] == [
+            (r.status, r.printed, r.limit) for r in want.results
+        ]
+    assert together[2].trials[0].results[0].limit == "budget"
+    assert together[3].trials[0].results[0].printed == "tensor([2, 5, 3])"
+    assert together[1].trials[0].results[0].printed == alone[1].trials[0].results[0].printed
 
 
 # ---------------------------------------------------------------- large replies

@@ -131,6 +131,30 @@ def test_outcomes_are_told_apart(sandbox):
     assert results[4].limit == "size"
 
 
+def test_a_kept_print_is_given_back_only_for_a_tensor_torch_prints_the_same(sandbox):
+    """The worker keeps the printed text of plain tensors; values with the same bits but
+    another dtype, shape, sign of zero or autograd state still print as torch prints them."""
+    givens = [("x", "torch.tensor([1.0, 2.0])")]
+    exprs = [
+        "x", "x.requires_grad_()", "x * 1", "x.requires_grad_() * 1", "x.view(torch.int32)",
+        "x.reshape(2, 1)", "x", "torch.zeros(2)", "-torch.zeros(2)", "torch.zeros(2)",
+    ]  # fmt: skip
+    for _ in range(2):  # the second time, every text is a kept one
+        results = sandbox.run(givens, exprs).trials[0].results
+        assert [result.printed for result in results] == [
+            "tensor([1., 2.])",
+            "tensor([1., 2.], requires_grad=True)",
+            "tensor([1., 2.])",
+            "tensor([1., 2.], grad_fn=<MulBackward0>)",
+            "tensor([1065353216, 1073741824], dtype=torch.int32)",
+            "tensor([[1.],\n        [2.]])",
+            "tensor([1., 2.])",
+            "tensor([0., 0.])",
+            "tensor([-0., -0.])",
+            "tensor([0., 0.])",
+        ]
+
+
 def test_warnings_are_captured_not_printed(sandbox):
     result = sandbox.run([], ["torch.tensor(torch.tensor([1.0]))"]).trials[0].results[0]
     assert result.status is Status.VALUE
