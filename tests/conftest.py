@@ -10,13 +10,24 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _own_folder(factory: pytest.TempPathFactory, prefix: str) -> Path:
+    """A new folder under the run's base folder. By mkdtemp, not ``factory.mktemp``, which
+    lists the whole base folder to number each new one: a cost that grows with every test
+    run so far (quadratic over a run of thousands)."""
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=factory.getbasetemp()))
+
+
+@pytest.fixture
+def tmp_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """pytest's ``tmp_path``, a folder of the test's own, made without listing the others."""
+    return _own_folder(tmp_path_factory, "test-")
+
+
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Point platformdirs (the default database, settings, the deck cache) at a temp folder,
     never the real one."""
-    # mkdtemp, not tmp_path_factory.mktemp: mktemp lists the whole base folder to number
-    # the new one, which costs more with each test run so far (quadratic over a run)
-    home = Path(tempfile.mkdtemp(prefix="home-", dir=tmp_path_factory.getbasetemp()))
+    home = _own_folder(tmp_path_factory, "home-")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
