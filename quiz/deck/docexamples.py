@@ -63,10 +63,10 @@ def statements(doc: str) -> Iterator[tuple[str, list[str]]]:
     A bracket left open across ``>>>`` lines (``torch.unbind``) is joined to the next
     lines while it does not parse."""
     pending: list[str] = []
-    for code, printed in _chunks(doc):
+    for code, printed in chunks(doc):
         pending += code
         source = "\n".join(pending)
-        if not _parses(source) and not printed and len(pending) < 12:
+        if not parses(source) and not printed and len(pending) < 12:
             continue
         yield source, printed
         pending = []
@@ -74,7 +74,9 @@ def statements(doc: str) -> Iterator[tuple[str, list[str]]]:
         yield "\n".join(pending), []
 
 
-def _chunks(doc: str) -> Iterator[tuple[list[str], list[str]]]:
+def chunks(doc: str) -> Iterator[tuple[list[str], list[str]]]:
+    """Each ``>>>`` line with its ``...`` continuations, and the lines printed after it
+    (``tests/worker/test_docstring_examples.py`` reads torch's docstrings with it too)."""
     code: list[str] | None = None
     printed: list[str] = []
     for raw in doc.splitlines():
@@ -94,7 +96,8 @@ def _chunks(doc: str) -> Iterator[tuple[list[str], list[str]]]:
         yield code, printed
 
 
-def _parses(source: str) -> bool:
+def parses(source: str) -> bool:
+    """Whether ``source`` is Python."""
     try:
         ast.parse(source)
     except SyntaxError:

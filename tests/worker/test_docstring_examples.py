@@ -55,6 +55,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from quiz.deck.docexamples import chunks, parses
 from quiz.worker.evaluator import MAX_ELEMENTS, SIZED_CONSTRUCTORS, Evaluator, Refused
 
 # Every >>> line of torch's docstrings. One group: the floor tests run every docstring,
@@ -240,56 +241,27 @@ def _documented() -> Iterator[tuple[str, str]]:
             yield f"{prefix}.{name}", doc
 
 
-def _chunks(doc: str) -> Iterator[tuple[list[str], list[str]]]:
-    """Each ``>>>`` line with its ``...`` continuations, and the lines printed after it."""
-    code: list[str] | None = None
-    printed: list[str] = []
-    for raw in doc.splitlines():
-        text = raw.strip()
-        if text.startswith(">>>"):
-            if code is not None:
-                yield code, printed
-            code, printed = [text[4:] if text.startswith(">>> ") else text[3:]], []
-        elif code is not None and not printed and (text == "..." or text.startswith("... ")):
-            code.append(text[4:])
-        elif code is not None and text:
-            printed.append(text)
-        elif code is not None:
-            yield code, printed
-            code, printed = None, []
-    if code is not None:
-        yield code, printed
-
-
-def _parses(source: str) -> bool:
-    try:
-        ast.parse(source)
-    except SyntaxError:
-        return False
-    return True
-
-
 def _statements(doc: str) -> list[str]:
     """The examples as sources, mending the two ways docstrings split one statement.
 
     A bracket left open may go on after more ``>>>`` lines (torch.unbind) or after
     plain lines without ``...`` (nn.MaxUnpool2d): the first of these that parses wins.
     """
-    chunks = [(c, p) for c, p in _chunks(doc) if not _only_comment("\n".join(c))]
+    pieces = [(c, p) for c, p in chunks(doc) if not _only_comment("\n".join(c))]
     result: list[str] = []
     index = 0
-    while index < len(chunks):
-        ends = range(index + 1, min(index + 6, len(chunks)) + 1)
-        joined = ["\n".join(line for c, _ in chunks[index:end] for line in c) for end in ends]
-        end = next((e for e, source in zip(ends, joined, strict=True) if _parses(source)), None)
+    while index < len(pieces):
+        ends = range(index + 1, min(index + 6, len(pieces)) + 1)
+        joined = ["\n".join(line for c, _ in pieces[index:end] for line in c) for end in ends]
+        end = next((e for e, source in zip(ends, joined, strict=True) if parses(source)), None)
         if end is not None:
             result.append(joined[end - index - 1])
             index = end
             continue
-        code, printed = chunks[index]
+        code, printed = pieces[index]
         source = "\n".join(code)
         for count in range(1, min(len(printed), 20) + 1):
-            if _parses("\n".join([*code, *printed[:count]])):
+            if parses("\n".join([*code, *printed[:count]])):
                 source = "\n".join([*code, *printed[:count]])
                 break
         result.append(source)
