@@ -117,6 +117,18 @@ def _tensor(
         return Difference(f"{where}the result is a tensor; yours is {_describe(got)}")
     if answer.shape != expected.shape:
         return Difference(f"{where}shape {_shape(answer.shape)} vs {_shape(expected.shape)}")
+    difference = _first_difference(expected, answer, rules, where)
+    if difference is not None:
+        return difference
+    return _dtype(expected, answer, rules, printed, where, plain=plain)
+
+
+def _first_difference(
+    expected: Tensor, answer: Tensor, rules: Rules, where: str
+) -> Difference | None:
+    """The first element ``answer`` gets wrong, if any (same shape)."""
+    if [item.value for item in expected.flat] == [item.value for item in answer.flat]:
+        return None  # equal values are the same under every rule: no need to look closer
     for position, (want, have) in enumerate(zip(expected.flat, answer.flat, strict=True)):
         if not _same(want, have, rules):
             index = _unravel(position, expected.shape)
@@ -124,7 +136,7 @@ def _tensor(
             return Difference(
                 f"{where}differs{at}: expected {_show(want.value)}, got {_show(have.value)}", index
             )
-    return _dtype(expected, answer, rules, printed, where, plain=plain)
+    return None
 
 
 def _dtype(

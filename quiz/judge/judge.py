@@ -18,6 +18,7 @@ round trips only.
 
 from __future__ import annotations
 
+import cmath
 import math
 import random
 import textwrap
@@ -58,7 +59,7 @@ from quiz.sandbox.protocol import (
     Status,
     Trial,
 )
-from quiz.sandbox.values import Raised, Scalar, Tensor, Value
+from quiz.sandbox.values import Kind, Raised, Scalar, Tensor, Value
 from quiz.sandbox.values import Sequence as Items
 
 CLOZE_TRIALS = 3
@@ -462,7 +463,9 @@ def finite(value: Value) -> bool:
             return math.isfinite(number.real) and math.isfinite(number.imag)
         return isinstance(number, bool | int) or math.isfinite(number)
     if isinstance(value, Tensor):
-        return all(finite(item) for item in value.flat)
+        if value.kind in (Kind.BOOL, Kind.INTEGER):
+            return True
+        return all(map(cmath.isfinite, [item.value for item in value.flat]))
     if isinstance(value, Items):
         return all(finite(item) for item in value.items)
     return True

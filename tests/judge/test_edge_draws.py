@@ -411,3 +411,25 @@ cards:
     reference = Judge(runner).reference(deck, deck.cards[0])
     assert runner.calls == 2
     assert reference.trials[0].results[0].status is Status.VALUE
+
+
+@pytest.mark.parametrize(
+    ("dtype", "flat", "usable"),
+    [
+        ("float32", [1.0, -0.0, 3.5], True),
+        ("float32", [1.0, float("nan")], False),
+        ("float64", [float("-inf"), 2.0], False),
+        ("complex64", [[1.0, 2.0], [0.0, float("inf")]], False),
+        ("complex64", [[1.0, 2.0], [0.0, -1.0]], True),
+        ("int64", [2**62, -3], True),
+        ("bool", [True, False], True),
+    ],
+)
+def test_an_edge_is_used_only_where_every_value_is_finite(dtype, flat, usable):
+    """``finite`` decides which edge draws count, whatever the tensor's kind."""
+    from quiz.judge.judge import finite
+    from quiz.sandbox.values import decode
+
+    value = decode({"t": "tensor", "dtype": dtype, "shape": [len(flat)], "flat": flat,
+                    "requires_grad": False})  # fmt: skip
+    assert finite(value) is usable
