@@ -177,9 +177,11 @@ def _free(wanted: str, taken: Iterable[str]) -> str:
 def scratchpad(name: str, judge: Judge) -> tuple[str, list[tuple[str, str]], list[str]]:
     """For the Author screen: the canonical name, the givens the examples use (in the
     order they are first used) and the examples' expressions, each on one line, without
-    running them."""
+    running them. The first goes into the box, so an example that draws random numbers
+    itself (often a docstring's ``>>> a`` showing its random given) comes after those
+    that can be cards, as ``draft`` skips it."""
     canonical, found = read_examples(name, reader_of(judge))
-    usable = [example for example in found if example.skip is None]
+    usable = sorted((example for example in found if example.skip is None), key=draws_random)
     if not usable:
         raise DraftError(f"none of {canonical}'s examples can be a card: {found[0].skip}")
     givens: dict[str, str] = {}

@@ -33,7 +33,16 @@ from quiz.review.cards import CardRef, StoredCard, get_card
 from quiz.review.clock import Clock, StudyDay, as_utc, day_start, study_day, system_clock
 from quiz.review.errors import ReviewError
 from quiz.review.log import Recorded, Undone, last_review_id, undo_answer
-from quiz.review.queue import Counts, NewToday, Queue, counts, new_today, pick_next, queue_of
+from quiz.review.queue import (
+    Counts,
+    NewToday,
+    Queue,
+    counts,
+    new_today,
+    pick_next,
+    queue_of,
+    quota,
+)
 from quiz.review.scheduling import Preview
 from quiz.review.settings import Settings
 from quiz.review.store import Store
@@ -241,13 +250,19 @@ class Session:
         today's new card limit" does. The cards studied are recorded as any new card is,
         so they count as studied today. The raise lasts for this session's study day.
         Returns how many new cards the deck may now show today.
+
+        Other decks' raises may have taken the day past the all-decks limit; those cards
+        are theirs to cover, so the raise adds that excess too and this deck gets its
+        ``count`` in full.
         """
         deck = self.deck(slug).slug
         more = self.settings.new_per_day if count is None else count
         if more < 1:
             raise ReviewError(f"raise the limit by at least 1 new card, not {more}")
         raised = self.extra_new
-        raised[deck] = raised.get(deck, 0) + more
+        room = quota(self.store, self.settings, [deck], self.today(), raised)
+        excess = max(0, -(room.new_total + raised.get(deck, 0)))
+        raised[deck] = raised.get(deck, 0) + more + excess
         self._more_new = (self.today().day, raised)
         return self.new_today([deck])[deck].left
 

@@ -121,13 +121,31 @@ class HomeScreen(FollowsLanguage, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
-        low, high = TITLE_WIDTH
-        self.title_width = max(low, min(high, self.app.size.width - 52))
+        self.title_width = self._title_width()
         for label in COLUMNS:
             table.add_column(label, key=label, width=self.title_width if label == "Deck" else None)
         table.focus()
 
+    def _title_width(self) -> int:
+        low, high = TITLE_WIDTH
+        return max(low, min(high, self.app.size.width - 52))
+
+    def fit_titles(self) -> bool:
+        """After a resize of the terminal, the Deck column as a launch at this width lays it
+        out, so the figures stay on screen. Whether its width changed."""
+        width = self._title_width()
+        if width == self.title_width:
+            return False
+        self.title_width = width
+        self.query_one("#decks", DataTable).columns["Deck"].width = width
+        return True
+
+    def on_resize(self) -> None:
+        if self.fit_titles():
+            self.draw_decks()
+
     def on_screen_resume(self) -> None:  # also follows the first mount
+        self.fit_titles()  # the terminal may have been resized on another screen
         self.refresh_decks()
         if self.reload_on_return:
             self.reload_on_return = False

@@ -13,7 +13,7 @@ from quiz.deck.append import render_card
 from quiz.deck.loader import load_deck
 from quiz.deck.model import CodeCard, DtypePolicy, OutputCard
 from quiz.judge.deckcheck import check_card
-from quiz.judge.docdraft import draft, read_examples
+from quiz.judge.docdraft import draft, read_examples, scratchpad
 from quiz.judge.judge import Judge
 from quiz.sandbox.docs import Docstring
 
@@ -62,6 +62,13 @@ def test_random_givens_make_code_cards_and_a_random_expression_is_skipped(judge)
     assert [(e.expr, why) for e, why in drafted.skipped] == [
         ("torch.randn(4)", "it draws random numbers itself")
     ]
+
+
+def test_the_scratchpad_starts_on_an_example_worth_a_card_not_a_random_draw(judge):
+    # torch.cumsum's docstring shows its random given (>>> a) before the call itself
+    name, givens, exprs = scratchpad("torch.cumsum", judge)
+    assert name == "torch.cumsum" and givens == [("a", "torch.randint(1, 20, (10,))")]
+    assert exprs == ["torch.cumsum(a, dim=0)", "torch.randint(1, 20, (10,))"]
 
 
 def test_a_tensor_method_that_points_at_its_function_drafts_the_function_s_examples(judge):

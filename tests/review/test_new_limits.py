@@ -68,6 +68,22 @@ def test_studying_more_new_cards_of_one_deck_today(session: Session, clock: Fake
     assert session.new_today(["beta"])["beta"].left == 20
 
 
+def test_a_raise_gives_what_it_says_after_another_decks_raise(session: Session):
+    # alpha's own raise took the day 5 past the all-decks limit: beta's raise is not
+    # charged for those 5 (the summary promised "press n to study 5 more")
+    session.focus(["alpha"])
+    _study_new(session, 20)
+    assert session.study_more_new("alpha", 5) == 5
+    _study_new(session, 5)
+    session.focus(["beta"])
+    assert session.next_card() is None
+
+    assert session.study_more_new("beta", 5) == 5
+    assert session.counts().new == 5
+    assert _study_new(session, 5) == [f"beta/b{i}" for i in range(5)]
+    assert session.next_card() is None
+
+
 def test_the_raise_defaults_to_the_decks_daily_limit_and_must_be_positive(session: Session):
     session.store.save_settings(session.settings.replace(new_per_day=7, new_per_day_total=7))
     session.focus(["alpha"])

@@ -64,6 +64,22 @@ async def test_home_lists_decks_with_todays_figures(deck_folder: Path):
         ]
 
 
+async def test_home_fits_again_when_the_terminal_shrinks(deck_folder: Path):
+    """From 100x32 to 80x24 while the app runs: the Deck column narrows as at a launch at
+    80 columns, so the figures (Retention 30d last) stay on screen."""
+    app = build(deck_folder)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await launched(pilot)
+        table = app.screen.query_one("#decks", DataTable)
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: table.size.width <= 80, "the table laid out at 80 columns")
+        assert table.virtual_size.width <= table.size.width
+        await pilot.resize_terminal(100, 32)
+        await until(pilot, lambda: table.size.width > 80, "the table laid out at 100 columns")
+        deck = table.columns[table.ordered_columns[0].key]
+        assert deck.width == 48
+
+
 async def test_r_reviews_everything_due(deck_folder: Path):
     app = build(deck_folder)
     async with app.run_test(size=(100, 32)) as pilot:
