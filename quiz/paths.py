@@ -48,6 +48,12 @@ def bundled_decks_dir() -> Path:
     return installed if installed.is_dir() else package.parent / "decks"
 
 
+def is_bundled(path: Path) -> bool:
+    """Whether ``path`` is one of the decks shipped with torch-quiz (the app's own files,
+    replaced by the next upgrade: no place for a learner's cards)."""
+    return path.resolve().is_relative_to(bundled_decks_dir().resolve())
+
+
 class DeckSource(StrEnum):
     """Where a deck comes from, as ``torch-quiz decks`` and Home name it.
 

@@ -165,12 +165,15 @@ class AuthorScreen(Screen[None]):
         *,
         language: str = "en",
         on_saved: Callable[[Path], object] | None = None,
+        target: Deck | None = None,
     ) -> None:
-        """``on_saved(path)`` runs after a card is written (the app reloads that deck)."""
+        """``on_saved(path)`` runs after a card is written (the app reloads that deck);
+        ``target`` is the deck chosen at first (None: the learner chooses one)."""
         super().__init__()
         self.judge = judge
         self.on_saved = on_saved
         self.decks = list(decks)
+        self.target = target
         self.language = language
         self._debounce: Timer | None = None
 
@@ -191,7 +194,7 @@ class AuthorScreen(Screen[None]):
                 yield Static(id="author-deck-givens")
                 with VerticalScroll(id="author-value-box"):
                     yield Static(id="author-value")
-            yield CardForm(self.decks, id="author-form")
+            yield CardForm(self.decks, target=self.target, id="author-form")
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -191,9 +191,13 @@ class CardForm(VerticalScroll):
         }
     """
 
-    def __init__(self, decks: Sequence[Deck], *, id: str | None = None) -> None:
+    def __init__(
+        self, decks: Sequence[Deck], *, target: Deck | None = None, id: str | None = None
+    ) -> None:
+        """``target``: the deck chosen at first (None: none, the learner picks one)."""
         super().__init__(id=id)
         self.decks = list(decks)
+        self.target = target
         self.shown_rows = 0  # the rows the kind shows, the deck's and kind's included
 
     def compose(self) -> ComposeResult:
@@ -202,11 +206,10 @@ class CardForm(VerticalScroll):
             yield Select(
                 [(f"{deck.slug} ({deck.path.name})", str(deck.path)) for deck in self.decks],
                 id="author-deck",
-                # the last deck: the learner's own decks load after the bundled ones
-                value=str(self.decks[-1].path) if self.decks else Select.NULL,
-                allow_blank=not self.decks,
+                value=str(self.target.path) if self.target is not None else Select.NULL,
+                allow_blank=self.target is None,
                 compact=True,
-                prompt="no deck loaded",
+                prompt="choose a deck" if self.decks else "no deck loaded",
             )
         with Horizontal(classes="author-row"):
             yield Label("Kind", classes="author-label")

@@ -12,7 +12,7 @@ browse, stats and author).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from threading import Event
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,7 @@ from textual.worker import Worker, WorkerState
 from quiz.deck.model import CardKind, Deck
 from quiz.deck.printable import printable
 from quiz.errors import UserError
+from quiz.paths import is_bundled
 from quiz.ui.footer import KeysFooter
 from quiz.ui.seams import FollowsLanguage, LanguageChanged, ProgressOpened, host
 from quiz.ui.status import TorchStatus
@@ -393,10 +394,26 @@ class HomeScreen(FollowsLanguage, Screen[None]):
             self.notify("no sandbox to run expressions in", severity="error")
             return
         screen = AuthorScreen(
-            session.judge, session.decks, language=self.language, on_saved=session.reload_deck
+            session.judge,
+            session.decks,
+            language=self.language,
+            on_saved=session.reload_deck,
+            target=own_deck(session.decks, app.deck_source),
         )
         self.reload_on_return = True
         self.app.push_screen(screen)
+
+
+def own_deck(decks: Sequence[Deck], source: Callable[[Deck], str | None]) -> Deck | None:
+    """The deck Author saves to at first: the learner's latest own deck (their decks
+    folder, or a file opened by path), never a bundled deck or a pack's, whose files
+    belong to the app or to the pack and go with the next upgrade. None: the learner
+    has none, and chooses."""
+    for deck in reversed(decks):
+        label = source(deck) or ""
+        if not is_bundled(deck.path) and not label.startswith("from pack"):
+            return deck
+    return None
 
 
 def _cut(title: str, width: int) -> str:

@@ -34,7 +34,9 @@ def decks(tmp_path: Path):
 
 
 def make_app(judge, decks, **options) -> HostApp:
-    """The Author screen; the deck preselected is the last one (the learner's own)."""
+    """The Author screen; the deck preselected is the last one (the learner's own, as
+    Home's ``own_deck`` chooses it)."""
+    options.setdefault("target", decks[-1])
     return HostApp(lambda: AuthorScreen(judge, decks, **options))
 
 
@@ -525,3 +527,30 @@ async def test_a_function_s_name_and_ctrl_o_fill_the_scratchpad_with_its_example
         await pilot.press("ctrl+o")
         await until(pilot, lambda: "is not in torch" in _status(app), "the refusal")
         assert "\n" not in _status(app).strip()
+
+
+async def test_with_no_deck_of_the_learners_own_none_is_chosen(judge, decks):
+    """A new learner has only bundled decks: Author must not pick one of them, whose file
+    is the app's own (Home passes no target then); saving asks for a deck first."""
+    app = make_app(judge, decks, target=None)
+    async with app.run_test(size=(100, 32)) as pilot:
+        assert app.screen.query_one("#author-deck", Select).value is Select.NULL
+        _fill(app, given="x = torch.tensor([1, 7, 3])", expr="x.clamp(2, 5)", id="c1")
+        await _save(app, pilot)
+        assert "choose a deck file to save the card in" in _status(app)
+    assert all("c1" not in deck.path.read_text(encoding="utf-8") for deck in decks)
+
+
+def test_home_offers_the_learners_own_deck_never_a_bundled_or_packs(
+    decks, monkeypatch: pytest.MonkeyPatch
+):
+    import quiz.paths
+    from quiz.ui.home import own_deck
+
+    theirs = decks[-1]
+    monkeypatch.setattr(quiz.paths, "bundled_decks_dir", lambda: theirs.path.parent)
+    assert own_deck(decks, lambda deck: None) is None  # every deck in the bundled folder
+    monkeypatch.setattr(quiz.paths, "bundled_decks_dir", lambda: theirs.path.parent / "none")
+    assert own_deck(decks, lambda deck: None) is theirs
+    packed = lambda deck: "from pack demo 0.1" if deck is theirs else None  # noqa: E731
+    assert own_deck(decks, packed) is decks[0]
