@@ -97,6 +97,7 @@ def make_app(
         keymap_file=keymap_path(db_path),
         find_decks=study.find_decks,
         deck_source=study.source_label,
+        learners_own=study.learners_own,
     )
 
 

@@ -311,3 +311,21 @@ def test_new_packs_output_builds_installs_and_is_listed(
     assert rows["foo"]["source"] == "pack torch-quiz-decks-foo 0.1.0"
     assert rows["foo"]["path"] == str(target / "torch_quiz_decks_foo" / "foo.yaml")
     assert rows["foo"]["cards"] == 5
+
+
+def test_author_is_offered_only_the_learners_own_decks(
+    tmp_path: Path, bundled: Path, site: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A bundled deck's file and a pack's belong to torch-quiz and to the pack: a card
+    written there goes with the next upgrade. The learner's folder and a file they
+    opened are theirs."""
+    install_pack(site)
+    theirs = tmp_path / "data" / "decks"
+    theirs.mkdir(parents=True)
+    (theirs / "mine.yaml").write_text(BASICS.replace("basics", "mine"), encoding="utf-8")
+    opened = tmp_path / "opened.yaml"
+    opened.write_text(BASICS.replace("basics", "opened"), encoding="utf-8")
+    monkeypatch.setattr(quiz.paths, "user_decks_dir", lambda: theirs)
+    study = load_study(review=[str(opened)], db_path=tmp_path / "progress.sqlite3")
+    own = {deck.slug: study.learners_own(deck) for deck in study.decks.decks}
+    assert own == {"basics": False, "pack-shapes": False, "mine": True, "opened": True}

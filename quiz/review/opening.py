@@ -32,7 +32,7 @@ from quiz.deck.diagnostics import Diagnostic
 from quiz.deck.model import Deck
 from quiz.deck.naming import deck_files, find_decks, is_deck_file
 from quiz.errors import UserError
-from quiz.paths import DeckSource, deck_folders
+from quiz.paths import DeckSource, deck_folders, is_bundled
 from quiz.review.clock import Clock, system_clock
 from quiz.review.packs import Pack, find_packs
 from quiz.review.remembered import DeckChoice, RememberedDeck, choices_in, remembered_in
@@ -245,6 +245,17 @@ class StudyPlan:
         if pack is not None:
             return f"from {pack.label}"
         return source.value if source is DeckSource.OPENED else None
+
+    def learners_own(self, deck: Deck) -> bool:
+        """Whether ``deck``'s file is the learner's to add cards to: in their decks folder,
+        a folder they named, or a file they opened; not a bundled deck or a pack's, whose
+        files belong to torch-quiz or to the pack and go with the next upgrade."""
+        if is_bundled(deck.path):
+            return False
+        if not self.found:
+            return True
+        source, pack = self.found[-1].where(deck.path)
+        return source is not DeckSource.BUNDLED and pack is None
 
     def find_decks(self) -> DeckSet:
         """The decks in the same places again (a deck added since shows up): Home's reload.

@@ -32,6 +32,7 @@ from quiz.deck.diagnostics import Diagnostic
 from quiz.deck.model import Deck
 from quiz.deck.printable import printable
 from quiz.errors import UserError
+from quiz.paths import is_bundled
 from quiz.ui.home import HomeScreen
 from quiz.ui.seams import LanguageChanged, ProgressOpened, QuizHost, TorchState
 
@@ -111,12 +112,14 @@ class TorchQuizApp(App[None]):
         keymap_file: Path | None = None,
         find_decks: Callable[[], DeckSet] | None = None,
         deck_source: Callable[[Deck], str | None] | None = None,
+        learners_own: Callable[[Deck], bool] | None = None,
     ) -> None:
         """``opener`` opens progress once Home is drawn; ``sandbox`` makes the client of
         the sandbox worker once Home is drawn (torch loads in the background);
         ``review`` (slugs, or () for everything due) opens the review screen at once;
         ``find_decks`` loads the decks again from where they were found (Home's reload);
-        ``deck_source`` names a deck's pack, or that it was opened by path (Home)."""
+        ``deck_source`` names a deck's pack, or that it was opened by path (Home);
+        ``learners_own`` says whether a deck's file is the learner's to write (Author)."""
         super().__init__()
         self.opener = opener
         self.session: Session | None = None
@@ -132,6 +135,7 @@ class TorchQuizApp(App[None]):
         self.keymap: dict[str, str] = {}
         self._find_decks = find_decks
         self._deck_source = deck_source
+        self._learners_own = learners_own
 
     # -- start-up ----------------------------------------------------------------------
 
@@ -213,6 +217,13 @@ class TorchQuizApp(App[None]):
     def deck_source(self, deck: Deck) -> str | None:
         """Where ``deck`` came from when Home should say so (see ``StudyPlan.source_label``)."""
         return None if self._deck_source is None else self._deck_source(deck)
+
+    def learners_own(self, deck: Deck) -> bool:
+        """Whether Author may offer ``deck``'s file to write into (see
+        ``StudyPlan.learners_own``); without that knowledge, any deck not bundled."""
+        if self._learners_own is not None:
+            return self._learners_own(deck)
+        return not is_bundled(deck.path)
 
     def session_ready(self) -> bool:
         """Whether progress is open; if not, the learner is told it is still opening."""

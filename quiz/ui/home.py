@@ -29,7 +29,6 @@ from textual.worker import Worker, WorkerState
 from quiz.deck.model import CardKind, Deck
 from quiz.deck.printable import printable
 from quiz.errors import UserError
-from quiz.paths import is_bundled
 from quiz.ui.footer import KeysFooter
 from quiz.ui.seams import FollowsLanguage, LanguageChanged, ProgressOpened, host
 from quiz.ui.status import TorchStatus
@@ -398,22 +397,17 @@ class HomeScreen(FollowsLanguage, Screen[None]):
             session.decks,
             language=self.language,
             on_saved=session.reload_deck,
-            target=own_deck(session.decks, app.deck_source),
+            target=own_deck(session.decks, app.learners_own),
         )
         self.reload_on_return = True
         self.app.push_screen(screen)
 
 
-def own_deck(decks: Sequence[Deck], source: Callable[[Deck], str | None]) -> Deck | None:
+def own_deck(decks: Sequence[Deck], learners_own: Callable[[Deck], bool]) -> Deck | None:
     """The deck Author saves to at first: the learner's latest own deck (their decks
-    folder, or a file opened by path), never a bundled deck or a pack's, whose files
-    belong to the app or to the pack and go with the next upgrade. None: the learner
-    has none, and chooses."""
-    for deck in reversed(decks):
-        label = source(deck) or ""
-        if not is_bundled(deck.path) and not label.startswith("from pack"):
-            return deck
-    return None
+    folder, or a file opened by path), never a bundled deck or a pack's. None: the
+    learner has none, and chooses."""
+    return next((deck for deck in reversed(decks) if learners_own(deck)), None)
 
 
 def _cut(title: str, width: int) -> str:

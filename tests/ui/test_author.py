@@ -541,16 +541,9 @@ async def test_with_no_deck_of_the_learners_own_none_is_chosen(judge, decks):
     assert all("c1" not in deck.path.read_text(encoding="utf-8") for deck in decks)
 
 
-def test_home_offers_the_learners_own_deck_never_a_bundled_or_packs(
-    decks, monkeypatch: pytest.MonkeyPatch
-):
-    import quiz.paths
+def test_home_offers_the_learners_latest_own_deck(decks):
     from quiz.ui.home import own_deck
 
-    theirs = decks[-1]
-    monkeypatch.setattr(quiz.paths, "bundled_decks_dir", lambda: theirs.path.parent)
-    assert own_deck(decks, lambda deck: None) is None  # every deck in the bundled folder
-    monkeypatch.setattr(quiz.paths, "bundled_decks_dir", lambda: theirs.path.parent / "none")
-    assert own_deck(decks, lambda deck: None) is theirs
-    packed = lambda deck: "from pack demo 0.1" if deck is theirs else None  # noqa: E731
-    assert own_deck(decks, packed) is decks[0]
+    assert own_deck(decks, lambda deck: True) is decks[-1]
+    assert own_deck(decks, lambda deck: deck is not decks[-1]) is decks[0]
+    assert own_deck(decks, lambda deck: False) is None
