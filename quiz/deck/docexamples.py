@@ -204,7 +204,7 @@ def _example(
     givens: dict[str, str],
     unbound: dict[str, str],
 ) -> Example:
-    if _is_print(node):
+    if is_print(node):
         node = node.args[0]  # type: ignore[attr-defined]
     expr = ast.get_source_segment(source, node) or source
     if isinstance(node, ast.Name) and node.id in givens:
@@ -242,7 +242,8 @@ def _in_place(node: ast.AST) -> bool:
     )
 
 
-def _is_print(node: ast.AST) -> bool:
+def is_print(node: ast.AST) -> bool:
+    """Whether ``node`` is ``print(x)``: an example shows ``x``."""
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)

@@ -55,7 +55,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from quiz.deck.docexamples import chunks, parses
+from quiz.deck.docexamples import chunks, is_print, parses
 from quiz.worker.evaluator import MAX_ELEMENTS, SIZED_CONSTRUCTORS, Evaluator, Refused
 
 # Every >>> line of torch's docstrings. One group: the floor tests run every docstring,
@@ -366,7 +366,7 @@ def _line(owner: str, number: int, source: str) -> Line:
     (statement,) = module.body
     if isinstance(statement, ast.Expr):
         value = statement.value
-        if _is_print(value):  # print() is refused: a card's answer is the value itself
+        if is_print(value):  # print() is refused: a card's answer is the value itself
             value = value.args[0]  # type: ignore[attr-defined]
         expression = ast.get_source_segment(source, value) or source
         return make(expression, (), _static_skip(value))
@@ -383,16 +383,6 @@ def _line(owner: str, number: int, source: str) -> Line:
         targets = (ast.Name(bound, ast.Store()),) if bound else ()
         return make(path, targets, _static_skip(ast.parse(path, mode="eval")))
     return make(source, (), _static_skip(statement) or STATEMENT)
-
-
-def _is_print(node: ast.expr) -> bool:
-    return (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "print"
-        and len(node.args) == 1
-        and not node.keywords
-    )
 
 
 def _with_taint(lines: list[Line]) -> tuple[Line, ...]:
