@@ -45,6 +45,7 @@ from quiz.review.practice import Practice
 from quiz.review.queue import Queue
 from quiz.review.session import Session, StudyCard
 from quiz.ui.answer import AnswerLine, AnswerSubmitted, CodeBox
+from quiz.ui.confirm import ConfirmScreen
 from quiz.ui.footer import KeysFooter
 from quiz.ui.prompt import answer_placeholder, back_markdown, question_markdown
 from quiz.ui.seams import FollowsLanguage, TorchState, host
@@ -567,7 +568,20 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         self._card_action(self.study.bury, done or "buried until tomorrow")
 
     def action_suspend(self) -> None:
-        self._card_action(self.study.suspend, "suspended (Browse can unsuspend it)")
+        """Asked first, as Browse's card page asks: a stray ``s`` after Tab must not take
+        a card out of study."""
+        if self.card is None:
+            return
+        question = (
+            f"Suspend {self.card.ref}? It is not shown in reviews until you unsuspend it "
+            "(Browse, then u on its page)."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._card_action(self.study.suspend, "suspended (Browse can unsuspend it)")
+
+        self.app.push_screen(ConfirmScreen(question, "Suspend"), answered)
 
     def _card_action(self, act: Callable[[], object], done: str) -> None:
         if self.card is None:
