@@ -266,12 +266,15 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
             )
             if widget.display
         )
-        verdict = panel.virtual_size.height + panel.styles.gutter.height if panel.display else 0
+        # a panel hidden, or shown but not laid out yet, is given no limit: what it shows
+        # ("checking…" at Enter) is drawn whole at once, and the next fit shares the rows
+        laid_out = panel.display and panel.virtual_size.height > 0
+        verdict = panel.virtual_size.height + panel.styles.gutter.height if laid_out else 0
         question_rows, verdict_rows = share_rows(
             column.size.height - fixed, card.virtual_size.height, verdict
         )
         card.styles.max_height = max(question_rows, 1)
-        panel.styles.max_height = max(verdict_rows, 1)
+        panel.styles.max_height = max(verdict_rows, 1) if laid_out else None
 
     def on_screen_resume(self) -> None:
         """Back from another screen (Browse, say): if the card shown was suspended or
@@ -430,8 +433,9 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
             return
         self.phase = ReviewStep.JUDGING
         event.box.disabled = True
-        waiting = "judging…" if self._torch_ready() else "judging… (loading torch)"
+        waiting = "checking…" if self._torch_ready() else "checking… (loading torch)"
         self.query_one(VerdictPanel).show_text(Text(waiting, style="dim"))
+        self.refresh(layout=True)  # the next frame lays the panel out, with its text
         self.refresh_bindings()
         self.refit()
         self.judge_answer(answer, self.used_hint)
