@@ -288,6 +288,13 @@ CASES = [
     ("fixed-code", "x.clamp(min=2, max=5)", R, "right"),
     ("fixed-code", "x.clip(2, 5)", R, "right"),
     ("fixed-code", "x.clamp(2, 5).float()", W, "your result is float32; the card expects int64"),
+    # a misspelt name is said as one, with the allowed name closest to it; what exists but
+    # is refused says so
+    ("fixed-code", "torch.clmap(x, 2, 5)", W, "torch.clmap does not exist in torch; did you"),
+    ("fixed-code", "x.clmap(2, 5)", W, "x.clmap does not exist on tensors; did you mean x.clamp?"),
+    ("fixed-code", "clamp(x, 2, 5)", W, "'clamp' is not defined; did you mean torch.clamp?"),
+    ("fixed-code", "torch.save(x, 'f')", W, "refused: 'save' is not available in the sandbox"),
+    ("fixed-code", "os.getcwd()", W, "refused: 'os' is not available in the sandbox"),
     ("exact-code", "x.to(torch.float64)", R, "right"),
     ("exact-code", "x.float()", W, "your result is float32; the card expects float64"),
     # cloze
