@@ -487,7 +487,10 @@ def draft(
     to: Annotated[
         Path | None,
         typer.Option(
-            "--to", metavar="DECK", help="Append the cards to this deck file (else print them)."
+            "--to",
+            metavar="DECK",
+            help="Append the cards to this deck file, a new deck if it does not exist "
+            "(else print them).",
         ),
     ] = None,
     db: DbOption = None,
@@ -512,14 +515,22 @@ def draft(
         _fail(str(error))
     if to is not None and to.suffix not in (".yaml", ".yml"):
         _fail(f"{to}: a deck file name ends in .yaml")
-    if to is not None and not to.is_file():
-        _fail(f"{to}: no such deck file (torch-quiz new {to} writes one)")
+    if to is not None and to.exists() and not to.is_file():
+        _fail(f"{to}: not a deck file")
+    if to is not None and not to.parent.is_dir():
+        _fail(f"{to.parent}: no such folder (create it, or name a deck file in another)")
+    new_deck = to is not None and not to.exists()  # written with the first card that passes
+
+    shown: list[str] = []
 
     def show(card: dict[str, Any], line: int | None) -> None:
         if line is None:
             _say(render_card(card).rstrip("\n"))
+        elif new_deck and not shown:
+            _say(f"wrote the new deck {to} with {card['id']} at {to}:{line}")
         else:
             _say(f"appended {card['id']} at {to}:{line}")
+        shown.append(card["id"])
 
     with WorkerClient() as client:
         drafted = draft_cards(name, Judge(client), to=to, on_card=show)
@@ -530,7 +541,8 @@ def draft(
     total = len(drafted.cards) + len(drafted.skipped)
     _say(
         f"{drafted.name}: {len(drafted.cards)} of {total} examples drafted as cards"
-        + (f" into {to}" if to is not None and drafted.cards else ""),
+        + (f" into {to}" if to is not None and drafted.cards else "")
+        + (" (a new deck)" if new_deck and drafted.cards else ""),
         err=True,
     )
     raise typer.Exit(0 if drafted.cards else 1)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENT = frozenset(sys.path)  # where the tests run: its installed packs are not theirs
 
 
 def _own_folder(factory: pytest.TempPathFactory, prefix: str) -> Path:
@@ -34,6 +37,19 @@ def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))  # the deck cache
     monkeypatch.delenv("TORCH_QUIZ_DB", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def only_the_tests_packs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deck packs are looked for only in the folders a test puts on ``sys.path``
+    (``monkeypatch.syspath_prepend``), never in the environment running the tests: a
+    pack installed there would be a deck in every list the tests read."""
+    import quiz.review.packs
+
+    def installed_by_the_test() -> Sequence[str]:
+        return [folder for folder in sys.path if folder not in ENVIRONMENT]
+
+    monkeypatch.setattr(quiz.review.packs, "site_path", installed_by_the_test)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import conftest
 import pytest
 from support.packs import CLASH, DEMO, install_pack
 from typer.testing import CliRunner
@@ -86,17 +87,37 @@ def test_a_pack_is_found_without_importing_it(site: Path):
     assert problems == [] and "torch_quiz_decks_demo" not in sys.modules
 
 
+def test_a_pack_installed_where_the_tests_run_is_not_one_of_their_decks(
+    tmp_path: Path, bundled: Path, monkeypatch: pytest.MonkeyPatch
+):
+    environment = tmp_path / "environment"  # as a pack pip-installed into the venv is
+    install_pack(environment)
+    monkeypatch.syspath_prepend(str(environment))
+    monkeypatch.setattr(conftest, "ENVIRONMENT", conftest.ENVIRONMENT | {str(environment)})
+    assert find_packs() == ([], [])
+    assert [deck.slug for deck in known_decks(None).decks.decks] == ["basics"]
+    assert [p.folder for p in find_packs([str(environment)])[0]] == [
+        environment / "torch_quiz_decks_demo"
+    ]  # asked for by name, it is there
+
+
 def test_without_a_pack_importlib_metadata_is_never_imported(tmp_path: Path):
     # it is a good part of start-up: packs are looked for without it until one may be there
-    looks = (
-        "import sys; from quiz.review.packs import find_packs; "
-        "print(find_packs(), 'importlib.metadata' in sys.modules)"
+    other = tmp_path / "other"  # a distribution that is no pack: a console script's
+    (other / "tool-1.0.dist-info").mkdir(parents=True)
+    (other / "tool-1.0.dist-info" / "entry_points.txt").write_text(
+        "[console_scripts]\ntool = tool:main\n", encoding="utf-8"
     )
     site = tmp_path / "site"
     install_pack(site)
     said = []
-    for path in ("", str(site)):
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (path, *sys.path) if p)}
+    # the folders are the test's, not the environment's, which may hold a pack
+    for path in ([str(other)], [str(other), str(site)]):
+        looks = (
+            "import sys; from quiz.review.packs import find_packs; "
+            f"print(find_packs({path!r}), 'importlib.metadata' in sys.modules)"
+        )
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         ran = subprocess.run([sys.executable, "-c", looks], env=env, capture_output=True)
         said.append(ran.stdout.decode().split()[-1])
     assert said == ["False", "True"]

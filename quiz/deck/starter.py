@@ -1,4 +1,6 @@
-"""The commented starter deck that ``torch-quiz new`` writes: one card of each kind."""
+"""The decks torch-quiz writes from nothing: ``torch-quiz new``'s commented starter deck,
+one card of each kind, and the header of a deck that ``draft --to`` starts with its first
+card."""
 
 from __future__ import annotations
 
@@ -80,6 +82,21 @@ def starter_deck(path: Path, title: str | None = None) -> str:
     slug = slug_from_filename(path)
     shown_title = title or slug.replace("-", " ").capitalize()
     return STARTER_TEMPLATE.format(filename=path.name, slug=slug, title=_yaml_text(shown_title))
+
+
+def new_deck_header(path: Path, title: str | None = None) -> str:
+    """The lines of a new deck at ``path`` up to ``cards:``, its slug from the file name,
+    as ``new`` names it; the cards follow."""
+    slug = slug_from_filename(path)
+    shown_title = title or slug.replace("-", " ").capitalize()
+    return (
+        "# A torch-quiz deck. Format reference: docs/deck-format.md\n"
+        f"# Check it with:  torch-quiz check {path.name}\n"
+        "format: 1\n"
+        f"deck: {slug}\n"
+        f"title: {_yaml_text(shown_title)}\n"
+        "cards:\n"
+    )
 
 
 def _yaml_text(text: str) -> str:

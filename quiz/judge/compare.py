@@ -143,19 +143,29 @@ def _dtype(
     expected: Tensor, answer: Tensor, rules: Rules, printed: str, where: str, *, plain: bool
 ) -> Difference | None:
     shown = f": {one_line(printed)}" if printed and not where else ""
+    want = expected.dtype or KIND_WORDS[expected.kind]
+    have = literal_dtype(answer) if rules.typed else (answer.dtype or KIND_WORDS[answer.kind])
     if rules.policy is DtypePolicy.KIND and answer.kind != expected.kind:
         if plain and _integers_for_floats(expected.kind, answer.kind, rules):
             return Difference(f"{where}torch gives float{shown}", partial=True)
-        return Difference(
-            f"{where}right values, but the result is {KIND_WORDS[expected.kind]}{shown}"
-        )
-    if rules.policy is DtypePolicy.EXACT:
-        have = literal_dtype(answer) if rules.typed else answer.dtype
-        if have != expected.dtype:
-            return Difference(
-                f"{where}right values, but the dtype is torch.{expected.dtype}, not torch.{have}"
-            )
+        counted = plain and expected.kind is Kind.FLOAT and answer.kind is Kind.INTEGER
+        return Difference(_yours_against(where, "values", have, want, rules, shown, counted))
+    if rules.policy is DtypePolicy.EXACT and have != want:
+        return Difference(_yours_against(where, "values", have, want, rules, shown))
     return None
+
+
+def _yours_against(
+    where: str, what: str, have: str, want: str, rules: Rules, shown: str, counted: bool = False
+) -> str:
+    """Right values of another type, said as what the learner gave against what torch
+    gives: a typed answer is read as the dtype torch would give it (``[2., 5.]`` is
+    float32, ``[1, 0]`` int64); a computed one has its own. ``counted``: plain integers
+    for floats, right elsewhere (partial credit), but this card declares its dtype."""
+    if rules.typed:
+        lesson = " (this card counts the dtype)" if counted else ""
+        return f"{where}right {what}, but yours is {have}; torch gives {want}{lesson}{shown}"
+    return f"{where}right {what}, but your result is {have}; the card expects {want}{shown}"
 
 
 def _size(expected: Size, got: Value, where: str) -> Difference | None:
@@ -223,10 +233,10 @@ def _scalar(expected: Scalar, got: Value, rules: Rules, where: str) -> Differenc
             return Difference(
                 f"{where}torch gives a Python float: {_show(expected.value)}", partial=True
             )
-        return Difference(
-            f"{where}right value, but the result is a Python {_python_type(kind)}: "
-            f"{_show(expected.value)}"
-        )
+        have = f"a Python {_python_type(number_kind(got.value))}"
+        want = f"a Python {_python_type(kind)}"
+        shown = f": {_show(expected.value)}"
+        return Difference(_yours_against(where, "value", have, want, rules, shown))
     return None
 
 

@@ -33,7 +33,7 @@ from quiz.judge.judge import Judge, finite
 from quiz.judge.literal import LiteralError, parse_answer
 from quiz.judge.variantcheck import variant_diagnostics
 from quiz.judge.verdict import Outcome
-from quiz.sandbox.protocol import EdgeKind, Result, Run, Status
+from quiz.sandbox.protocol import NO_SUCH_NAME, EdgeKind, Result, Run, Status
 from quiz.sandbox.values import Other, Raised, Value
 
 REFERENCE_FIELD = {"output": "expr", "code": "solution", "cloze": "template", "flash": "demo"}
@@ -208,6 +208,8 @@ def _role(card: AnyCard) -> str:
 def _fails(result: Result, time_limit: float) -> str:
     if result.status is Status.RAISED:
         return f"raises {result.describe()}"
+    if result.status is Status.REFUSED and result.error_type == NO_SUCH_NAME:
+        return f"fails: {result.message}"  # a typo, not a refusal
     if result.status is Status.REFUSED:
         return f"is refused by the sandbox: {result.message}"
     if result.status is Status.SYNTAX:

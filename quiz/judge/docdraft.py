@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from quiz.atomicfile import atomic_write
 from quiz.deck.append import AppendError, commit_append, prepare_append, render_card
 from quiz.deck.diagnostics import Diagnostic
 from quiz.deck.docexamples import (
@@ -31,6 +32,7 @@ from quiz.deck.docexamples import (
     output_card,
 )
 from quiz.deck.loader import load_deck
+from quiz.deck.starter import new_deck_header
 from quiz.errors import UserError
 from quiz.judge.deckcheck import check_card
 from quiz.judge.judge import Judge
@@ -81,7 +83,7 @@ def draft(
     one to that deck file as it passes (``on_card(card, line)`` after each)."""
     canonical, found = read_examples(name, reader_of(judge))
     drafted = Drafted(canonical)
-    taken = _ids_in(to) if to is not None else set()
+    taken = _ids_in(to) if to is not None and to.exists() else set()
     number = 0
     for example in found:
         if example.skip is not None:
@@ -127,9 +129,18 @@ def _card(example: Example, name: str, judge: Judge) -> tuple[dict[str, Any] | N
 def _check(
     card: dict[str, Any], judge: Judge, to: Path | None
 ) -> tuple[list[Diagnostic], int | None]:
-    """Check's problems with ``card`` (none: appended to ``to`` when given, and its line)."""
+    """Check's problems with ``card`` (none: appended to ``to`` when given, and its line).
+    A ``to`` that does not exist yet becomes a new deck with this card, as ``new`` would
+    name it: a deck is never written without a card."""
     if to is None:
         return _check_alone(card, judge), None
+    if not to.exists():
+        problems = _check_alone(card, judge)
+        if not problems:
+            header = new_deck_header(to)
+            with atomic_write(to) as temporary:
+                temporary.write_text(header + render_card(card), encoding="utf-8")
+        return problems, None if problems else header.count("\n") + 1
     try:
         prepared = prepare_append(to, card)
     except AppendError as error:

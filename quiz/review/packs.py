@@ -25,6 +25,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,13 +69,22 @@ def normalized(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def find_packs() -> tuple[list[Pack], list[PackProblem]]:
-    """Every installed pack's folders (sorted by pack, then entry point), and the problems."""
+def site_path() -> Sequence[str]:
+    """The folders installed distributions are looked for in: ``sys.path``, as
+    ``importlib.metadata`` reads it. The tests narrow it to the folders they install
+    packs into, so a pack installed where they run is not one of their decks."""
+    return sys.path
+
+
+def find_packs(path: Sequence[str] | None = None) -> tuple[list[Pack], list[PackProblem]]:
+    """Every pack installed in the folders of ``path`` (default: :func:`site_path`), its
+    folders sorted by pack, then entry point, and the problems."""
+    folders = list(site_path() if path is None else path)
     packs: list[Pack] = []
     problems: list[PackProblem] = []
-    if not _may_hold_packs():
+    if not _may_hold_packs(folders):
         return packs, problems
-    entries, problems = entry_points()
+    entries, problems = entry_points(folders)
     for entry in entries:
         try:
             found = _locate(entry)
@@ -86,16 +96,16 @@ def find_packs() -> tuple[list[Pack], list[PackProblem]]:
     return packs, problems
 
 
-def entry_points() -> tuple[list[metadata.EntryPoint], list[PackProblem]]:
-    """The ``torch_quiz.decks`` entry points of the distributions on ``sys.path`` now,
-    and a problem for each distribution naming the group whose entry points cannot be
+def entry_points(path: Sequence[str]) -> tuple[list[metadata.EntryPoint], list[PackProblem]]:
+    """The ``torch_quiz.decks`` entry points of the distributions in the folders of
+    ``path`` now, and a problem for each distribution naming the group whose entry points cannot be
     read (``metadata.entry_points()`` would fail on the first, for every pack)."""
     from importlib import metadata
 
     entries: list[metadata.EntryPoint] = []
     problems: list[PackProblem] = []
     seen: set[str] = set()
-    for dist in metadata.distributions():
+    for dist in metadata.distributions(path=list(path)):
         try:
             declared = list(dist.entry_points.select(group=GROUP))
         except Exception as error:  # a malformed entry_points.txt
@@ -107,7 +117,7 @@ def entry_points() -> tuple[list[metadata.EntryPoint], list[PackProblem]]:
         if not declared:
             continue
         name = normalized(_shown(dist.metadata["Name"]))
-        if name not in seen:  # the first on sys.path shadows the others
+        if name not in seen:  # the first on the path shadows the others
             seen.add(name)
             entries.extend(declared)
     return entries, problems
@@ -117,16 +127,16 @@ def _unreadable(error: Exception) -> str:
     return f"its metadata cannot be read ({type(error).__name__}: {_shown(str(error))})"
 
 
-def _may_hold_packs() -> bool:
-    """Whether a distribution on ``sys.path`` may declare the group, by a look at the
-    ``entry_points.txt`` files of the folders on it.
+def _may_hold_packs(path: Sequence[str]) -> bool:
+    """Whether a distribution in the folders of ``path`` may declare the group, by a
+    look at their ``entry_points.txt`` files.
 
     Importing ``importlib.metadata`` (it brings the ``email`` package) is a good part of
     start-up, and most learners have no pack: it is imported only when one may be
     there. Anything this look cannot read (a zip archive on the path) counts as a maybe.
     """
     group = GROUP.encode()
-    for entry in sys.path:
+    for entry in path:
         folder = Path(entry or ".")
         try:
             with os.scandir(folder) as found:

@@ -32,6 +32,9 @@ MAX_REPLY_BYTES = 32 << 20
 REQUEST_SECONDS = 10.0  # the most one run may take in all, every draw of it included
 
 
+NO_SUCH_NAME = "NoSuchName"  # a refusal's ``type`` when the name exists nowhere (a typo)
+
+
 class Status(StrEnum):
     VALUE = "value"
     RAISED = "raised"
@@ -94,7 +97,8 @@ class Result:
         if self.status is Status.RAISED:
             return f"{self.error_type}: {self.message}" if self.message else self.error_type
         if self.status is Status.REFUSED:
-            return f"refused: {self.message}"
+            misspelt = self.error_type == NO_SUCH_NAME  # said as a typo, not a refusal
+            return self.message if misspelt else f"refused: {self.message}"
         if self.status is Status.SYNTAX:
             return f"not a Python expression: {self.message}"
         words = LIMIT_WORDS.get(self.limit, "hit a sandbox limit").format(seconds=time_limit)

@@ -7,12 +7,14 @@ The right half is the card's form (``quiz.ui.author_form``); saving appends the 
 to the chosen deck file with ``quiz.deck.append`` (format, rules and then the sandbox
 run of ``check``, all before an atomic write that keeps every existing byte). Nothing
 typed here can crash the screen: every refusal is shown as its message, after the
-label of the field it is about, and that field is marked.
+label of the field it is about, and that field is marked. Escape with a card half
+written asks before it is thrown away (``ConfirmScreen``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 
 from rich.text import Text
@@ -38,6 +40,7 @@ from quiz.judge.docdraft import scratchpad
 from quiz.judge.judge import Judge
 from quiz.sandbox.protocol import Status
 from quiz.ui.author_form import CardForm, field_label, form_field
+from quiz.ui.confirm import ConfirmScreen
 from quiz.ui.footer import KeysFooter
 
 DEBOUNCE_S = 0.4
@@ -115,7 +118,7 @@ class AuthorScreen(Screen[None]):
 
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # see DEFAULT_CSS
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="author.back"),
+        Binding("escape", "back", "Back", id="author.back"),
         Binding("ctrl+s", "save", "Save card", id="author.save", priority=True),
         Binding("ctrl+o", "examples", "Examples from docs", id="author.examples"),
     ]
@@ -176,6 +179,7 @@ class AuthorScreen(Screen[None]):
         self.target = target
         self.language = language
         self._debounce: Timer | None = None
+        self.kept: dict[str, str] = {}  # the draft as it was at the start or the last save
 
     # -- layout ------------------------------------------------------------------------
 
@@ -206,6 +210,28 @@ class AuthorScreen(Screen[None]):
         # the first box on the left, where a card starts: Tab then follows the screen's
         # order, the scratchpad's two boxes and then the form from the top
         self.query_one("#author-given", TextArea).focus()
+        self.kept = self.draft()
+
+    # -- leaving -----------------------------------------------------------------------
+
+    def draft(self) -> dict[str, str]:
+        """What the learner has written: every box but the deck and the kind chosen."""
+        fields = asdict(self.fields())
+        return {name: value for name, value in fields.items() if name != "kind"}
+
+    def action_back(self) -> None:
+        """Back to Home; a card written since the start or the last save is not thrown
+        away without asking."""
+        if self.draft() == self.kept:
+            self.app.pop_screen()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.app.pop_screen()
+
+        question = "Discard the card you are writing? What you typed here is not saved."
+        self.app.push_screen(ConfirmScreen(question, "Discard"), answered)
 
     # -- the form ----------------------------------------------------------------------
 
@@ -406,6 +432,7 @@ class AuthorScreen(Screen[None]):
         self._status(Text(f"saved {message.card_id} at {where}", style="green"))
         self.notify(f"Saved {message.card_id} to {where}", title="card saved")
         self.query_one("#author-id", Input).value = ""
+        self.kept = self.draft()  # saved: what stays in the boxes is the next card's start
         if self.on_saved is not None:
             try:
                 self.on_saved(message.path)

@@ -23,9 +23,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Header, Label, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Static
 
 from quiz.deck.model import AnyCard, ChoiceCard
 from quiz.deck.printable import printable
@@ -40,6 +39,7 @@ from quiz.progress.browse import (
 )
 from quiz.review.clock import as_utc
 from quiz.review.state import CardState
+from quiz.ui.confirm import ConfirmScreen
 from quiz.ui.footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -73,65 +73,6 @@ def plain_cell(text: str) -> str:
     """A table cell of text from a deck, the database or a learner: one line with control
     characters escaped, and ``[red]`` kept as text (a table reads a string cell as markup)."""
     return markup_escape(printable(text, multiline=False))
-
-
-class ConfirmScreen(ModalScreen[bool]):
-    """Ask a yes/no question; dismissed with True only when the learner confirms."""
-
-    DEFAULT_CSS = """
-        ConfirmScreen {
-            align: center middle;
-        }
-
-        ConfirmScreen #confirm-box {
-            width: 64;
-            height: auto;
-            padding: 1 2;
-            border: thick $error;
-            background: $surface;
-        }
-
-        ConfirmScreen #confirm-question {
-            width: 100%;
-        }
-
-        ConfirmScreen #confirm-buttons {
-            height: auto;
-            margin-top: 1;
-            align-horizontal: right;
-        }
-
-        ConfirmScreen #confirm-buttons Button {
-            margin-left: 2;
-        }
-    """
-
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
-    ]
-
-    def __init__(self, question: str, confirm_label: str = "Yes") -> None:
-        super().__init__()
-        self.question = question
-        self.confirm_label = confirm_label
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Label(self.question, id="confirm-question")
-            with Horizontal(id="confirm-buttons"):
-                yield Button(self.confirm_label, variant="error", id="confirm-yes")
-                yield Button("Cancel", variant="primary", id="confirm-no")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-no", Button).focus()
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm-yes")
 
 
 class CardScreen(Screen[None]):

@@ -67,7 +67,8 @@ def sections(app_type: type[App[object]]) -> list[tuple[str, type]]:
     """
     from quiz.ui.author import AuthorScreen
     from quiz.ui.browse import BrowseScreen, SearchBox
-    from quiz.ui.card import CardScreen, ConfirmScreen
+    from quiz.ui.card import CardScreen
+    from quiz.ui.confirm import ConfirmScreen
     from quiz.ui.home import HomeScreen
     from quiz.ui.practice import PracticeDialog
     from quiz.ui.review import ReviewScreen
@@ -84,7 +85,7 @@ def sections(app_type: type[App[object]]) -> list[tuple[str, type]]:
         ("Browse", BrowseScreen),
         ("Browse search box", SearchBox),
         ("Card detail", CardScreen),
-        ("Confirm (Browse)", ConfirmScreen),
+        ("Confirm (suspend, reset, discard)", ConfirmScreen),
         ("Stats", StatsScreen),
         ("Author", AuthorScreen),
         ("Settings", SettingsScreen),

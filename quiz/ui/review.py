@@ -45,6 +45,7 @@ from quiz.review.practice import Practice
 from quiz.review.queue import Queue
 from quiz.review.session import Session, StudyCard
 from quiz.ui.answer import AnswerLine, AnswerSubmitted, CodeBox
+from quiz.ui.confirm import ConfirmScreen
 from quiz.ui.footer import KeysFooter
 from quiz.ui.prompt import answer_placeholder, back_markdown, question_markdown
 from quiz.ui.seams import FollowsLanguage, TorchState, host
@@ -265,12 +266,15 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
             )
             if widget.display
         )
-        verdict = panel.virtual_size.height + panel.styles.gutter.height if panel.display else 0
+        # a panel hidden, or shown but not laid out yet, is given no limit: what it shows
+        # ("checking…" at Enter) is drawn whole at once, and the next fit shares the rows
+        laid_out = panel.display and panel.virtual_size.height > 0
+        verdict = panel.virtual_size.height + panel.styles.gutter.height if laid_out else 0
         question_rows, verdict_rows = share_rows(
             column.size.height - fixed, card.virtual_size.height, verdict
         )
         card.styles.max_height = max(question_rows, 1)
-        panel.styles.max_height = max(verdict_rows, 1)
+        panel.styles.max_height = max(verdict_rows, 1) if laid_out else None
 
     def on_screen_resume(self) -> None:
         """Back from another screen (Browse, say): if the card shown was suspended or
@@ -429,8 +433,9 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
             return
         self.phase = ReviewStep.JUDGING
         event.box.disabled = True
-        waiting = "judging…" if self._torch_ready() else "judging… (loading torch)"
+        waiting = "checking…" if self._torch_ready() else "checking… (loading torch)"
         self.query_one(VerdictPanel).show_text(Text(waiting, style="dim"))
+        self.refresh(layout=True)  # the next frame lays the panel out, with its text
         self.refresh_bindings()
         self.refit()
         self.judge_answer(answer, self.used_hint)
@@ -567,7 +572,20 @@ class ReviewScreen(FollowsLanguage, Screen[None]):
         self._card_action(self.study.bury, done or "buried until tomorrow")
 
     def action_suspend(self) -> None:
-        self._card_action(self.study.suspend, "suspended (Browse can unsuspend it)")
+        """Asked first, as Browse's card page asks: a stray ``s`` after Tab must not take
+        a card out of study."""
+        if self.card is None:
+            return
+        question = (
+            f"Suspend {self.card.ref}? It is not shown in reviews until you unsuspend it "
+            "(Browse, then u on its page)."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._card_action(self.study.suspend, "suspended (Browse can unsuspend it)")
+
+        self.app.push_screen(ConfirmScreen(question, "Suspend"), answered)
 
     def _card_action(self, act: Callable[[], object], done: str) -> None:
         if self.card is None:

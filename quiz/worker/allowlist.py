@@ -4,15 +4,19 @@ Hand-picking a few dozen functions would refuse learners legitimate operations, 
 the lists are built from what torch exposes (public callables, dtypes and constants
 of ``torch`` and its maths submodules, public ``Tensor`` methods and properties),
 minus a deny-list of what reads or writes files, loads code, touches raw memory,
-changes global state or takes arbitrary callables. This module imports torch: it
-runs only inside the sandbox worker.
+changes global state or takes arbitrary callables. A misspelt name is offered the
+closest allowed one (``closest``). This module imports torch: it runs only inside the
+sandbox worker.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
+import pkgutil
 import sys
 import types
+from collections.abc import Iterable
 
 import torch
 import torch.nn as nn
@@ -297,6 +301,17 @@ def refusal_reason(name: str) -> str | None:
     return UNCHECKED_REASONS.get(name)
 
 
+CLOSE_ENOUGH = 0.7  # difflib's ratio: clmap→clamp 0.8, rleu→relu 0.75, x2→x 0.67 (none)
+
+
+def closest(name: str, allowed: Iterable[str]) -> str | None:
+    """The allowed name closest to a misspelt ``name`` (``clmap``: ``clamp``), if one is
+    close enough; never one refused for memory safety."""
+    safe = [candidate for candidate in allowed if refusal_reason(candidate) is None]
+    found = difflib.get_close_matches(name, safe, n=1, cutoff=CLOSE_ENOUGH)
+    return found[0] if found else None
+
+
 def _callable_or_value(obj: object) -> bool:
     """Functions, dtypes, layouts and plain numbers: what a maths namespace offers."""
     return isinstance(
@@ -355,6 +370,16 @@ MODULE_NAMES: dict[types.ModuleType, frozenset[str]] = {
     torch.utils.data: frozenset({"TensorDataset", "DataLoader", "Subset", "random_split"}),
     math: public_names(math),
 }
+
+
+def _submodules(module: types.ModuleType) -> frozenset[str]:
+    """The submodules a package holds, imported or not (``torch.utils.cpp_extension``):
+    listed once, at import, before the worker's wall closes the files."""
+    return frozenset(found.name for found in pkgutil.iter_modules(getattr(module, "__path__", ())))
+
+
+# A name that is neither a module's nor one of its submodules does not exist (a misspelling).
+SUBMODULES = {module: _submodules(module) for module in MODULE_NAMES}
 
 
 def _tensor_members() -> frozenset[str]:

@@ -19,11 +19,13 @@ item any loop takes), and against the evaluation's time limit.
 from __future__ import annotations
 
 import ast
+import builtins
 import collections
 import copy
 import inspect
 import math
 import operator
+import sys
 import time
 import types
 from collections import OrderedDict
@@ -60,6 +62,11 @@ MAX_STEPS = 10_000  # items taken by comprehensions, zip, enumerate, any, all an
 
 class Refused(Exception):
     """The expression uses something the sandbox does not allow; the message says what."""
+
+
+class NoSuchName(Refused):
+    """A name that exists nowhere the expression looked (``torch.clmap``, ``x.sumn``): a
+    misspelling, said as one and not as a refusal, with the closest allowed name."""
 
 
 class OutOfTime(Exception):
@@ -142,6 +149,25 @@ NOT_AVAILABLE = {
     "getattr": "getattr() is not available",
     "__import__": "imports are not available",
 }
+
+# Python's own names that are not here (modules to import, builtins): refused, not misspelt.
+PYTHON_MODULES = frozenset(sys.stdlib_module_names) | {"np", "numpy"}
+PYTHON_BUILTINS = frozenset(dir(builtins))
+NO_IMPORTS = " (nothing is imported: torch, F, nn and math are there)"
+BASE_WORDS = ("torch", "F", "nn", "math")
+STATIC_OWNERS = (
+    torch.Tensor,
+    torch.Size,
+    torch.dtype,
+    bool,
+    int,
+    float,
+    complex,
+    list,
+    tuple,
+    dict,
+)
+MAX_WRITTEN = 40  # the longest receiver a misspelling's words repeat (x.clamp(0, 1).itme)
 
 BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -625,11 +651,30 @@ class Evaluator:
             return SAFE_BUILTINS[name]
         if name in NOT_AVAILABLE:
             raise Refused(NOT_AVAILABLE[name])
-        raise Refused(f"unknown name '{name}'")
+        if name in PYTHON_MODULES:
+            raise Refused(f"'{name}' is not available in the sandbox{NO_IMPORTS}")
+        if name in PYTHON_BUILTINS:
+            raise Refused(f"'{name}' is not available in the sandbox")
+        raise NoSuchName(self._undefined(name))
+
+    def _undefined(self, name: str) -> str:
+        """Why ``name`` means nothing here, and what the learner may have meant."""
+        here = [n for scope in self.scopes for n in scope] + list(self.names)
+        close = allow.closest(name, [*here, *SAFE_BUILTINS, *COUNTED_BUILTINS])
+        for module, prefix in ((torch, "torch."), (F, "F.")):
+            if close is None and name in allow.MODULE_NAMES[module]:
+                close = prefix + name  # clamp(x, 0, 1): torch.clamp
+        if close is None:
+            found = allow.closest(name, allow.MODULE_NAMES[torch])
+            close = f"torch.{found}" if found else None
+        if close is not None:
+            return f"'{name}' is not defined; did you mean {close}?"
+        *names, last = [*sorted(self.givens - set(base_environment())), *BASE_WORDS]
+        return f"'{name}' is not defined; the names here are {', '.join(names)} and {last}"
 
     def _node_Attribute(self, node: ast.Attribute) -> Any:
         owner = self._eval(node.value)
-        return get_attribute(owner, node.attr)
+        return get_attribute(owner, node.attr, node.value)
 
     def _node_Call(self, node: ast.Call) -> Any:
         function = self._eval(node.func)
@@ -861,7 +906,9 @@ def forget_parsed() -> None:
 # ---------------------------------------------------------------- attributes
 
 
-def get_attribute(owner: Any, name: str) -> Any:
+def get_attribute(owner: Any, name: str, receiver: ast.expr | None = None) -> Any:
+    """``owner.name`` if the allow-list lets it be read; ``receiver`` is how the learner
+    wrote ``owner``, for the words of a misspelling."""
     if name.startswith("_"):
         raise Refused(f"attributes starting with '_' are not allowed (.{name})")
     if name in allow.DENIED:
@@ -871,6 +918,8 @@ def get_attribute(owner: Any, name: str) -> Any:
     allowed = allowed_attributes(owner)
     if name not in allowed:
         reason = allow.refusal_reason(name) if _holds_kernels(owner) else None
+        if reason is None and not _exists(owner, name):
+            raise NoSuchName(_misspelt(owner, name, allowed, receiver))
         raise Refused(reason or f"'{name}' is not available on {describe(owner)}")
     if isinstance(owner, type(math)) and (owner, name) in SUBSTITUTES:
         return SUBSTITUTES[owner, name]
@@ -879,6 +928,44 @@ def get_attribute(owner: Any, name: str) -> Any:
     value = getattr(owner, name)
     check_sparse(value)  # x.grad is sparse after a backward through sparse=True
     return value
+
+
+def _exists(owner: Any, name: str) -> bool:
+    """Whether ``owner`` has ``name`` at all, looked up without reading it (a property
+    may compute, a module's ``__getattr__`` may import): a module's own names and
+    submodules, a layer's ``dir()`` (its parameters and sublayers), and the class
+    attributes of tensors, sizes, dtypes and Python's numbers and sequences. Of any
+    other owner it is not known: the name is refused, as one that exists would be."""
+    if isinstance(owner, types.ModuleType):
+        return name in vars(owner) or name in allow.SUBMODULES.get(owner, ())
+    if isinstance(owner, nn.Module):  # its __dir__ lists its parameters and layers
+        return name in dir(owner)
+    if not isinstance(owner, STATIC_OWNERS):
+        return True
+    try:
+        inspect.getattr_static(type(owner), name)
+    except AttributeError:
+        return False
+    return True
+
+
+def _misspelt(owner: Any, name: str, allowed: Iterable[str], receiver: ast.expr | None) -> str:
+    """``torch.clmap does not exist in torch; did you mean torch.clamp?``"""
+    written = ast.unparse(receiver) if receiver is not None else ""
+    if not written or len(written) > MAX_WRITTEN:
+        written = "torch" if owner is torch else ""
+    shown = f"{written}.{name}" if written else f"'{name}'"
+    if isinstance(owner, type(math)):
+        where = f"in {owner.__name__}"
+    elif isinstance(owner, torch.Tensor):
+        where = "on tensors"
+    else:
+        where = f"on {describe(owner)}"
+    close = allow.closest(name, allowed)
+    if close is None:
+        return f"{shown} does not exist {where}"
+    meant = f"{written}.{close}" if written else close
+    return f"{shown} does not exist {where}; did you mean {meant}?"
 
 
 def _holds_kernels(owner: Any) -> bool:

@@ -33,6 +33,7 @@ from quiz.sandbox.docs import DOC_OP
 from quiz.sandbox.protocol import (  # the client counts and caps the same
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
+    NO_SUCH_NAME,
     REQUEST_SECONDS,
     Edge,
     EdgeKind,
@@ -639,7 +640,7 @@ def evaluate(
     Python's digit limit) is a size limit, not an exception it raised.
     """
     from quiz.worker.encode import TooLarge
-    from quiz.worker.evaluator import Evaluator, OutOfTime, Refused
+    from quiz.worker.evaluator import Evaluator, NoSuchName, OutOfTime, Refused
 
     started = time.perf_counter()
     value: Any = None
@@ -654,6 +655,8 @@ def evaluate(
                 outcome.update(_shown(value, encoded=not want_value, printed=show))
         except _Unshowable as error:  # it ran; only sending or printing its value failed
             outcome = {"status": "limit", "limit": "size", "message": _message(error)}
+        except NoSuchName as error:  # refused, and said as the misspelling it is
+            outcome = {"status": "refused", "type": NO_SUCH_NAME, "message": _message(error)}
         except Refused as error:
             outcome = {"status": "refused", "message": _message(error)}
         except OutOfTime:

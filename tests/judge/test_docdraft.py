@@ -122,6 +122,28 @@ def test_the_command_appends_and_lists_what_it_skipped(tmp_path: Path):
     assert path.read_bytes().startswith(DECK.encode())
 
 
+@pytest.mark.usefixtures("commands_share_the_sandbox")
+def test_a_deck_file_that_does_not_exist_is_written_as_a_new_deck(tmp_path: Path):
+    path = tmp_path / "My Clamps.yaml"
+    result = runner.invoke(app, ["draft", "torch.clamp", "--to", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote the new deck {path} with clamp-1 at {path}:7" in result.output
+    assert f"appended clamp-2 at {path}:" in result.output
+    assert "drafted as cards into" in result.output and "(a new deck)" in result.output
+    loaded = load_deck(path)
+    assert loaded.ok and loaded.deck is not None, [str(d) for d in loaded.diagnostics]
+    assert loaded.deck.slug == "my-clamps"  # as torch-quiz new names it
+    assert [card.id for card in loaded.deck.cards] == ["clamp-1", "clamp-2"]
+    again = runner.invoke(app, ["draft", "torch.clamp", "--to", str(path)])
+    assert again.exit_code == 0 and f"appended clamp-3 at {path}:" in again.output
+
+
+def test_a_deck_in_a_folder_that_does_not_exist_is_one_line(tmp_path: Path):
+    result = runner.invoke(app, ["draft", "torch.clamp", "--to", str(tmp_path / "no" / "x.yaml")])
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert result.output.startswith(f"torch-quiz: error: {tmp_path / 'no'}: no such folder")
+
+
 class ScriptedDocs:
     """The session's sandbox, reading a docstring written here instead of torch's."""
 
@@ -153,3 +175,15 @@ def test_the_reference_is_torch_s_and_a_wrong_print_is_left_out_with_check_s_wor
     ((example, why),) = drafted.skipped
     assert example.expr == "x * 10"
     assert why.startswith("fails check: accept example 'tensor([10, 99])' is judged wrong")
+
+
+def test_a_new_deck_is_never_written_without_a_card(sandbox, tmp_path: Path):
+    doc = """\
+    >>> x = torch.tensor([1, 2])
+    >>> x * 10
+    tensor([10, 99])
+    """
+    path = tmp_path / "new.yaml"
+    drafted = draft("torch.add", Judge(ScriptedDocs(sandbox, doc)), to=path)
+    assert drafted.cards == [] and len(drafted.skipped) == 1
+    assert not path.exists()  # a deck of no cards would not load

@@ -121,7 +121,7 @@ CASES = [
     ("clamp", "  [2,\n 5,\n 3]  ", R, "right"),
     ("clamp", "tensor([2, 5, 3], dtype=torch.int64)", R, "right"),
     ("clamp", "[2, 5, 5]", W, "differs at [2]: expected 3, got 5"),
-    ("clamp", "[2., 5., 3.]", W, "right values, but the result is integer"),
+    ("clamp", "[2., 5., 3.]", W, "right values, but yours is float32; torch gives int64"),
     ("clamp", "[2, 5]", W, "shape (2,) vs (3,)"),
     ("clamp", "[[2, 5, 3]]", W, "shape (1, 3) vs (3,)"),
     ("clamp", "x.clamp(2, 5)", INV, "is code"),
@@ -135,7 +135,7 @@ CASES = [
         "bools",
         "[1, 0, 1]",
         W,
-        "right values, but the result is bool: tensor([ True, False,  True])",
+        "right values, but yours is int64; torch gives bool: tensor([ True, False,  True])",
     ),  # issue:
     ("bools", "[True, False, True]", R, "right"),
     ("bools", "tensor([ True, False,  True])", R, "right"),
@@ -191,10 +191,10 @@ CASES = [
     ("scalar-sum", "5", R, "right"),
     ("scalar-sum", "tensor(5)", R, "right"),
     ("scalar-sum", "[5]", W, "shape (1,) vs ()"),
-    ("scalar-sum", "5.", W, "right values, but the result is integer"),
+    ("scalar-sum", "5.", W, "right values, but yours is float32; torch gives int64"),
     ("item", "5", R, "right"),
     ("item", "tensor(5)", W, "the result is a Python int, not a tensor"),
-    ("item", "5.0", W, "right value, but the result is a Python int"),
+    ("item", "5.0", W, "right value, but yours is a Python float; torch gives a Python int"),
     # torch.Size
     ("shape", "torch.Size([2, 3])", R, "right"),
     ("shape", "(2, 3)", R, "right"),
@@ -221,9 +221,9 @@ CASES = [
     ("nan-inf", "[0, inf, -inf]", W, "differs at [0]"),
     # dtype policies
     ("exact-int32", "tensor([1, 2], dtype=torch.int32)", R, "right"),
-    ("exact-int32", "[1, 2]", W, "the dtype is torch.int32, not torch.int64"),
+    ("exact-int32", "[1, 2]", W, "right values, but yours is int64; torch gives int32"),
     ("exact-float", "[1.5, 2.0]", R, "right"),
-    ("exact-float", "tensor([1.5000, 2.0000], dtype=torch.float64)", W, "torch.float32"),
+    ("exact-float", "tensor([1.5000, 2.0000], dtype=torch.float64)", W, "torch gives float32"),
     ("ignore-dtype", "[1, 2]", R, "right"),
     ("ignore-dtype", "[1, 3]", W, "differs at [1]"),
     # argmax flattens without dim
@@ -287,9 +287,16 @@ CASES = [
     ("expand-require", "v[:, None].repeat(1, 5)", W, "asks you to use expand or broadcast_to"),
     ("fixed-code", "x.clamp(min=2, max=5)", R, "right"),
     ("fixed-code", "x.clip(2, 5)", R, "right"),
-    ("fixed-code", "x.clamp(2, 5).float()", W, "right values, but the result is integer"),
+    ("fixed-code", "x.clamp(2, 5).float()", W, "your result is float32; the card expects int64"),
+    # a misspelt name is said as one, with the allowed name closest to it; what exists but
+    # is refused says so
+    ("fixed-code", "torch.clmap(x, 2, 5)", W, "torch.clmap does not exist in torch; did you"),
+    ("fixed-code", "x.clmap(2, 5)", W, "x.clmap does not exist on tensors; did you mean x.clamp?"),
+    ("fixed-code", "clamp(x, 2, 5)", W, "'clamp' is not defined; did you mean torch.clamp?"),
+    ("fixed-code", "torch.save(x, 'f')", W, "refused: 'save' is not available in the sandbox"),
+    ("fixed-code", "os.getcwd()", W, "refused: 'os' is not available in the sandbox"),
     ("exact-code", "x.to(torch.float64)", R, "right"),
-    ("exact-code", "x.float()", W, "the dtype is torch.float64, not torch.float32"),
+    ("exact-code", "x.float()", W, "your result is float32; the card expects float64"),
     # cloze
     ("clamp-cloze", "clamp", R, "right"),
     ("clamp-cloze", "clip", R, "right"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.widget import Widget
-from textual.widgets import Input, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.worker import WorkerCancelled
 
 from quiz.deck.loader import load_deck
@@ -23,6 +23,7 @@ from quiz.deck.model import (
 )
 from quiz.judge.deckcheck import check_card
 from quiz.ui.author import AuthorScreen
+from quiz.ui.confirm import ConfirmScreen
 
 from .pilots import record_notifications, until
 from .screen_host import HostApp, write_decks
@@ -547,3 +548,35 @@ def test_home_offers_the_learners_latest_own_deck(decks):
     assert own_deck(decks, lambda deck: True) is decks[-1]
     assert own_deck(decks, lambda deck: deck is not decks[-1]) is decks[0]
     assert own_deck(decks, lambda deck: False) is None
+
+
+async def test_escape_asks_before_a_half_written_card_is_thrown_away(judge, decks):
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        author = app.screen
+        await pilot.press("escape")  # nothing written: straight back
+        assert not isinstance(app.screen, AuthorScreen)
+        app.push_screen(AuthorScreen(judge, decks, target=decks[-1]))
+        await until(pilot, lambda: isinstance(app.screen, AuthorScreen), "Author again")
+        author = app.screen
+        await pilot.press(*"x = 1")  # into the givens, where a card starts
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Discard the card you are writing?" in str(
+            app.screen.query_one("#confirm-question", Label).content
+        )
+        await pilot.press("escape")  # no: the draft stays
+        assert app.screen is author
+        assert author.query_one("#author-given", TextArea).text == "x = 1"
+        await pilot.press("escape", "y")  # yes: gone
+        assert not isinstance(app.screen, AuthorScreen)
+
+
+async def test_escape_after_a_save_does_not_ask(judge, decks):
+    app = make_app(judge, decks)
+    async with app.run_test(size=(100, 32)) as pilot:
+        _fill(app, id="clamp-low", given="x = torch.tensor([1, 7, 3])", expr="x.clamp(min=2)")
+        await _save(app, pilot)
+        assert "saved clamp-low" in _status(app)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, AuthorScreen | ConfirmScreen)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Markdown
+from textual.widgets import DataTable, Label, Markdown
 
 from quiz.review.cards import CardRef, get_card
 from quiz.ui.answer import AnswerLine, CodeBox
+from quiz.ui.confirm import ConfirmScreen
 from quiz.ui.home import HomeScreen
 from quiz.ui.review import ReviewScreen, ReviewStep
 from quiz.ui.summary import SummaryScreen
@@ -121,7 +122,14 @@ async def test_undo_bury_and_suspend(app_factory):
         assert current_id(app) == "column-sums"
         store = app.session.store
         assert get_card(store, CardRef("tensor-math", "clamp-both")).buried_until is not None
-        await pilot.press("tab", "s")
+        await pilot.press("tab", "s")  # asks first, as Browse's card page does
+        assert isinstance(app.screen, ConfirmScreen) and "Suspend tensor-math/column-sums?" in (
+            str(app.screen.query_one("#confirm-question", Label).content)
+        )
+        await pilot.press("escape")  # no: the card stays
+        assert app.screen is screen and current_id(app) == "column-sums"
+        assert not get_card(store, CardRef("tensor-math", "column-sums")).suspended
+        await pilot.press("s", "y")
         assert current_id(app) == "clamp-name"
         assert get_card(store, CardRef("tensor-math", "column-sums")).suspended
 

@@ -14,7 +14,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from quiz.worker.evaluator import Evaluator, Refused
+from quiz.worker.evaluator import Evaluator, NoSuchName, Refused
 
 
 def givens() -> dict[str, object]:
@@ -173,7 +173,9 @@ ATTACKS = [
     ("open('/etc/passwd')", "files are not available"),
     ("__import__('os')", "names starting with '_' are not allowed"),
     ("getattr(torch, 'os')", "getattr() is not available"),
-    ("type(x)", "unknown name 'type'"),
+    ("type(x)", "'type' is not available in the sandbox"),
+    ("os.system('id')", "'os' is not available in the sandbox (nothing is imported"),
+    ("torch.utils.cpp_extension", "'cpp_extension' is not available on module torch.utils"),
     ("torch.ones(2, out=x)", "the out= argument is not allowed"),
     ("torch.rand(2, generator=1)", "generator= takes a torch.Generator() on the CPU"),
     ("x.to('cuda')", "only the CPU is available"),
@@ -206,6 +208,51 @@ def test_attacks_are_refused_with_a_reason(
         Evaluator(givens()).evaluate(source)
     assert reason in str(refused.value)
     assert list(tmp_path.iterdir()) == []
+
+
+MISSPELT = [
+    ("torch.clmap(x, 0, 1)", "torch.clmap does not exist in torch; did you mean torch.clamp?"),
+    ("x.sumn(0)", "x.sumn does not exist on tensors; did you mean x.sum?"),
+    ("F.rleu(f)", "F.rleu does not exist in torch.nn.functional; did you mean F.relu?"),
+    ("x.clamp(0, 1).itme()", "x.clamp(0, 1).itme does not exist on tensors; did you mean "),
+    ("nn.Linear(2, 2).wieght", "nn.Linear(2, 2).wieght does not exist on a Linear; did you "),
+    ("x.shape.numell()", "x.shape.numell does not exist on a Size; did you mean x.shape.numel?"),
+    ("torch.frobnicate(x)", "torch.frobnicate does not exist in torch"),
+    ("clmap(x, 0, 1)", "'clmap' is not defined; did you mean torch.clamp?"),
+    ("torhc.ones(2)", "'torhc' is not defined; did you mean torch?"),
+    ("y + 1", "'y' is not defined; the names here are a, f, x, torch, F, nn and math"),
+]
+
+
+@pytest.mark.parametrize(("source", "said"), MISSPELT, ids=lambda v: str(v)[:30])
+def test_a_misspelt_name_is_said_as_one_with_the_closest_allowed_name(source: str, said: str):
+    with pytest.raises(NoSuchName) as missing:  # a Refused: nothing of it runs
+        Evaluator(givens()).evaluate(source)
+    assert str(missing.value).startswith(said)
+    if source == "torch.frobnicate(x)":
+        assert "did you mean" not in str(missing.value)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["torch.save(x, 'f')", "x.numpy()", "os.getcwd()", "torch.utils.cpp_extension", "type(x)"],
+)
+def test_a_name_that_exists_but_is_refused_is_no_misspelling(source: str):
+    with pytest.raises(Refused) as refused:
+        Evaluator(givens()).evaluate(source)
+    assert not isinstance(refused.value, NoSuchName), str(refused.value)
+
+
+def test_a_misspelling_is_never_offered_a_refused_name():
+    for source, refused in (
+        ("torch.sav(x, 'f')", "save"),
+        ("x.data_pt()", "data_ptr"),
+        ("x.storag()", "storage"),
+        ("x.to_spars()", "to_sparse"),
+    ):
+        with pytest.raises(NoSuchName) as missing:
+            Evaluator(givens()).evaluate(source)
+        assert not str(missing.value).endswith(f".{refused}?"), str(missing.value)
 
 
 def test_syntax_errors_stay_syntax_errors():

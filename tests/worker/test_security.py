@@ -1378,9 +1378,15 @@ def limit_words(limit: str) -> str:
     }[limit]
 
 
+# A name that exists nowhere is refused too, in the words of a misspelling (nothing ran).
+MISSPELT = re.compile(r"\S+ does not exist (in|on) |'[^']+' is not defined; ")
+
+
 def diagnosed(shown: str) -> str:
     """What a ``check`` diagnostic says happened to the card's expression."""
     if "is refused by the sandbox: " in shown:
+        return REFUSED
+    if " fails: " in shown and MISSPELT.search(shown.split(" fails: ", 1)[1]):
         return REFUSED
     if " raises " in shown:
         return RAISED
@@ -1397,7 +1403,7 @@ def judged(verdict: Verdict) -> str:
     summary = verdict.summary
     if verdict.outcome is Outcome.INVALID:
         return SYNTAX if "is not a Python expression" in summary else f"invalid: {summary}"
-    if summary.startswith("refused: "):
+    if summary.startswith("refused: ") or MISSPELT.match(summary):
         return REFUSED
     if summary.startswith("your expression raises "):
         return RAISED
