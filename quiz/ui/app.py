@@ -15,6 +15,7 @@ import os
 import shlex
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -199,6 +200,10 @@ class TorchQuizApp(App[None]):
         except UserError as error:
             opened = SessionOpened(None, str(error))
         self.post_message(opened)
+        # The screens Home opens next, loaded here: imported at their key, on the event
+        # loop, they held it (the review screen's modules for a fifth of a second).
+        for screen in ("quiz.ui.review", "quiz.ui.browse", "quiz.ui.stats"):
+            import_module(screen)
 
     def on_session_opened(self, message: SessionOpened) -> None:
         session = message.session
