@@ -18,7 +18,8 @@ that calls every answer right (the sandbox is not the point here), and:
 With ``TORCH_QUIZ_STALL_WHERE=1`` a thread also samples the UI thread's stack every
 few milliseconds, and each stall over 40 ms is printed to stderr with its step, its
 CPU time and where the UI thread was most often meanwhile (the deepest frames of
-torch-quiz and the innermost frame): which code to look at, not only which step.
+torch-quiz and the innermost frame): which code to look at, not only which step; so
+is each pass of the garbage collector over 20 ms.
 The sampling takes the interpreter from the loop now and then, so the figures of
 such a run are not the ones to quote.
 
@@ -44,7 +45,8 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from make_big_db import NOW, generate
 from quiz.judge.verdict import Outcome, Rating, Verdict
-from quiz.launch import make_app
+from quiz.launch import PAUSE_COLLECTOR, _collect_again, make_app
+import gc
 
 TICK = 0.010
 
@@ -109,6 +111,18 @@ def where(begin, end):
     leaf = "; ".join(f"{n}× {w}" for w, n in leaves.most_common(2))
     return f"{count} samples; quiz: {top}; innermost: {leaf}"
 
+collecting = {}
+
+def collected(stage, info):
+    # the collector's passes, timed: one over a large heap holds the loop as a stall does
+    if stage == "start":
+        collecting["began"] = time.perf_counter()
+    elif "began" in collecting:
+        took = 1000 * (time.perf_counter() - collecting.pop("began"))
+        if took > 20:
+            print(f"gc generation {info['generation']}: {took:.0f} ms, {info['collected']} freed",
+                  file=sys.stderr)
+
 async def drive(db, cards, reviews, count):
     if not Path(db).exists():  # (a file given is used as it is)
         generate(Path(db), cards=cards, reviews=reviews, decks=max(1, cards // 1000))
@@ -133,7 +147,11 @@ async def drive(db, cards, reviews, count):
     running = [True]
     if WHERE:
         threading.Thread(target=sample, args=(threading.get_ident(), running), daemon=True).start()
-    app = make_app(Path(db), judge=RightJudge(), sandbox=Ready, clock=lambda: NOW, tz=UTC)
+        gc.callbacks.append(collected)
+    if PAUSE_COLLECTOR:  # as run_app launches it: no collector until progress is open
+        gc.disable()
+    app = make_app(Path(db), judge=RightJudge(), sandbox=Ready, clock=lambda: NOW, tz=UTC,
+                   on_opened=_collect_again)
     began_all = time.perf_counter()
     async with app.run_test(size=(100, 32)) as pilot:
         watcher = asyncio.create_task(watch())
