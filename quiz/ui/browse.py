@@ -59,6 +59,7 @@ if TYPE_CHECKING:
 
 Cells = list[str | Text]  # a row's cells, one per column of COLUMNS
 SEARCH_PAUSE_S = 0.15  # typing searches once the keys pause this long
+READING = "reading the cards…"  # the count line until the cards come
 ROWS_AT_ONCE = 100  # rows added to the table at a time, one refresh apart
 MORE_WITHIN = 30  # the cursor this near the last row held: the next rows are added
 
@@ -237,7 +238,7 @@ class BrowseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield SearchBox(placeholder=f"search: {SEARCH_HELP}", id="browse-search")
-        yield Static(id="browse-count")
+        yield Static(Text(READING, style="dim"), id="browse-count")
         yield DataTable(id="browse-cards", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
@@ -253,6 +254,8 @@ class BrowseScreen(Screen[None]):
 
     def action_reload(self) -> None:
         """Read every card again, off the UI thread; the search and order are kept."""
+        if not self.rows:  # on a large database the first reading takes a while
+            self.query_one("#browse-count", Static).update(Text(READING, style="dim"))
         self.asked += 1
         self.read_rows(self.asked, self.session.db_path, tuple(self.session.decks))
 

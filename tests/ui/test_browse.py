@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from quiz.ui import browse as browse_screen
 from quiz.ui.browse import BrowseScreen, SearchBox, fit_columns
 from quiz.ui.card import CardScreen, ConfirmScreen, due_text, span
 
-from .pilots import launched, record_notifications, until
+from .pilots import DEADLINE_S, launched, record_notifications, until
 from .screen_host import Clock, HostApp, RightJudge, studied_session
 
 
@@ -243,6 +244,28 @@ async def test_the_table_holds_the_rows_reached_and_more_as_the_cursor_comes(
         assert _at_cursor(app) == "mm-batches"
         await press(pilot, "s")  # by deck: the cursor's card is held wherever it goes
         assert _at_cursor(app) == "mm-batches" and table.row_count >= table.cursor_row + 1
+
+
+async def test_the_count_line_says_the_cards_are_being_read_until_they_come(
+    studied, monkeypatch: pytest.MonkeyPatch
+):
+    gate = threading.Event()
+    read = browse_screen.read_cards
+
+    def slow_read(*args, **kwargs):
+        gate.wait(DEADLINE_S)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(browse_screen, "read_cards", slow_read)
+    app = make_app(studied)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, BrowseScreen), "Browse")
+        count = app.screen.query_one("#browse-count", Static)
+        await until(pilot, lambda: "reading the cards…" in str(count.render()), "reading…")
+        assert app.screen.query_one("#browse-cards", DataTable).row_count == 0
+        gate.set()
+        await settled(pilot)
+        assert "5 of 5 cards" in str(count.render())
 
 
 async def test_a_burst_of_keys_searches_once(studied, monkeypatch: pytest.MonkeyPatch):
