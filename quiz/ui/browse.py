@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 Cells = list[str | Text]  # a row's cells, one per column of COLUMNS
 SEARCH_PAUSE_S = 0.15  # typing searches once the keys pause this long
 READING = "reading the cards…"  # the count line until the cards come
-ROWS_AT_ONCE = 100  # rows added to the table at a time, one refresh apart
+ROWS_AT_ONCE = 50  # rows added to the table at a time (a tall screen shows 40)
 MORE_WITHIN = 30  # the cursor this near the last row held: the next rows are added
 
 FLAG_LETTERS = {"edited": "E", "leech": "L", "suspended": "S", "buried": "B"}
