@@ -15,13 +15,22 @@ that calls every answer right (the sandbox is not the point here), and:
 - ``ui_stall_floor_ms``: the longest stall of the same timer in a bare Textual app,
   watched as long, in the same process after the run: the machine's share.
 
-    python bench/ui_stalls.py CARDS REVIEWS [ANSWERED]
+With ``TORCH_QUIZ_STALL_WHERE=1`` a thread also samples the UI thread's stack every
+few milliseconds, and each stall over 40 ms is printed to stderr with its step, its
+CPU time and where the UI thread was most often meanwhile (the deepest frames of
+torch-quiz and the innermost frame): which code to look at, not only which step; so
+is each pass of the garbage collector over 20 ms.
+The sampling takes the interpreter from the loop now and then, so the figures of
+such a run are not the ones to quote.
+
+    python bench/ui_stalls.py CARDS REVIEWS [ANSWERED] [DATABASE]
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,13 +39,14 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 
 DRIVE = r"""
-import asyncio, json, sys, time
+import asyncio, collections, json, os, sys, threading, time
 from datetime import UTC
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from make_big_db import NOW, generate
 from quiz.judge.verdict import Outcome, Rating, Verdict
-from quiz.launch import make_app
+from quiz.launch import PAUSE_COLLECTOR, _collect_again, make_app
+import gc
 
 TICK = 0.010
 
@@ -64,6 +74,55 @@ async def until(pilot, condition, what, deadline=120.0):
             raise SystemExit(f"still waiting for {what}")
         await asyncio.sleep(0.002)
 
+WHERE = os.environ.get("TORCH_QUIZ_STALL_WHERE") == "1"
+REPORTED_MS = 40
+samples = collections.deque(maxlen=20000)  # (time, stack of (file, line, function))
+
+def sample(ui_thread, running):
+    while running[0]:
+        frame = sys._current_frames().get(ui_thread)
+        stack = []
+        while frame is not None:
+            code = frame.f_code
+            stack.append((code.co_filename, frame.f_lineno, code.co_name))
+            frame = frame.f_back
+        samples.append((time.perf_counter(), tuple(stack)))
+        time.sleep(0.003)
+
+def short(frame):
+    path, line, name = frame
+    tail = path.split("/site-packages/")[-1].split("/wt/")[-1]
+    return f"{tail}:{line} {name}"
+
+def where(begin, end):
+    # the UI thread's most frequent deepest torch-quiz frames, and innermost frame
+    ours, leaves, count = collections.Counter(), collections.Counter(), 0
+    for at, stack in list(samples):
+        if not begin <= at <= end or not stack:
+            continue
+        count += 1
+        leaves[short(stack[0])] += 1
+        mine = [f for f in stack if "/quiz/" in f[0] and "/bench/" not in f[0]]
+        if mine:
+            ours[" < ".join(short(f) for f in mine[:3])] += 1
+    if not count:
+        return "(no samples)"
+    top = "; ".join(f"{n}× {w}" for w, n in ours.most_common(2)) or "(not in quiz)"
+    leaf = "; ".join(f"{n}× {w}" for w, n in leaves.most_common(2))
+    return f"{count} samples; quiz: {top}; innermost: {leaf}"
+
+collecting = {}
+
+def collected(stage, info):
+    # the collector's passes, timed: one over a large heap holds the loop as a stall does
+    if stage == "start":
+        collecting["began"] = time.perf_counter()
+    elif "began" in collecting:
+        took = 1000 * (time.perf_counter() - collecting.pop("began"))
+        if took > 20:
+            print(f"gc generation {info['generation']}: {took:.0f} ms, {info['collected']} freed",
+                  file=sys.stderr)
+
 async def drive(db, cards, reviews, count):
     if not Path(db).exists():  # (a file given is used as it is)
         generate(Path(db), cards=cards, reviews=reviews, decks=max(1, cards // 1000))
@@ -81,8 +140,18 @@ async def drive(db, cards, reviews, count):
             stalls.append(time.perf_counter() - asked - TICK)
             busy.append(time.thread_time() - cpu)
             worst[phase[0]] = max(worst.get(phase[0], 0), 1000 * stalls[-1])
+            if WHERE and 1000 * stalls[-1] > REPORTED_MS:
+                print(f"stall {1000 * stalls[-1]:.0f} ms (cpu {1000 * busy[-1]:.0f}) in "
+                      f"{phase[0]}: {where(asked, time.perf_counter())}", file=sys.stderr)
 
-    app = make_app(Path(db), judge=RightJudge(), sandbox=Ready, clock=lambda: NOW, tz=UTC)
+    running = [True]
+    if WHERE:
+        threading.Thread(target=sample, args=(threading.get_ident(), running), daemon=True).start()
+        gc.callbacks.append(collected)
+    if PAUSE_COLLECTOR:  # as run_app launches it: no collector until progress is open
+        gc.disable()
+    app = make_app(Path(db), judge=RightJudge(), sandbox=Ready, clock=lambda: NOW, tz=UTC,
+                   on_opened=_collect_again)
     began_all = time.perf_counter()
     async with app.run_test(size=(100, 32)) as pilot:
         watcher = asyncio.create_task(watch())
@@ -126,6 +195,7 @@ async def drive(db, cards, reviews, count):
                 await pilot.press("enter")
             studied += 1
         watching = False
+        running[0] = False
         await watcher
     watched = time.perf_counter() - began_all
     floor = await bare_floor(min(watched, 20.0))
@@ -150,10 +220,18 @@ asyncio.run(drive(sys.argv[1], cards, reviews, count))
 """
 
 
-def ui_figures(cards: int, reviews: int, answered: int = 20) -> dict[str, float]:
-    """The two figures (and how many cards were reviewed) on a generated database."""
+def ui_figures(
+    cards: int, reviews: int, answered: int = 20, database: Path | None = None
+) -> dict[str, float]:
+    """The two figures (and how many cards were reviewed) on a generated database.
+
+    ``database``, if given, is copied and used instead of generating one (it takes a
+    minute and a half for a million reviews): made by ``make_big_db`` with these sizes.
+    """
     with tempfile.TemporaryDirectory() as home:
         env_home = {"HOME": home, "XDG_DATA_HOME": f"{home}/data", "XDG_CACHE_HOME": f"{home}/c"}
+        if database is not None:
+            shutil.copyfile(database, Path(home) / "big.sqlite3")
         result = subprocess.run(
             [sys.executable, "-c", DRIVE, str(Path(home) / "big.sqlite3"),
              f"{cards},{reviews},{answered}", str(BENCH)],
@@ -164,10 +242,11 @@ def ui_figures(cards: int, reviews: int, answered: int = 20) -> dict[str, float]
         )  # fmt: skip
     if result.returncode != 0:
         raise RuntimeError(f"the UI run failed:\n{result.stderr[-3000:]}")
-    sys.stderr.write(result.stderr[-2000:])
+    sys.stderr.write(result.stderr if "stall " in result.stderr else result.stderr[-2000:])
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     return {key: float(value) for key, value in figures.items()}
 
 
 if __name__ == "__main__":
-    print(ui_figures(*(int(arg) for arg in sys.argv[1:4])))
+    given = Path(sys.argv[4]) if len(sys.argv) > 4 else None
+    print(ui_figures(*(int(arg) for arg in sys.argv[1:4]), database=given))

@@ -75,14 +75,18 @@ def make_app(
         return client
 
     def opener() -> Session:
+        # Called in the app's "open" worker; the session is used on the UI thread after.
         try:
             if judge is not None:
-                return open_session(db_path, judge, study, clock=clock, tz=tz)
-            from quiz.judge.judge import Judge, Seeds
+                judge_used = judge
+            else:
+                from quiz.judge.judge import Judge, Seeds
 
-            runner = cast("Runner", client)  # made by make_sandbox before progress opens
-            judge_made = Judge(runner, seeds=Seeds.FRESH)  # new draws at every attempt
-            return open_session(db_path, judge_made, study, clock=clock, tz=tz)
+                runner = cast("Runner", client)  # made by make_sandbox before progress opens
+                judge_used = Judge(runner, seeds=Seeds.FRESH)  # new draws at every attempt
+            return open_session(
+                db_path, judge_used, study, clock=clock, tz=tz, check_same_thread=False
+            )
         finally:
             if on_opened is not None:
                 on_opened()

@@ -370,17 +370,20 @@ def _day_rows(store: Store, days: Sequence[StudyDay], deck: str | None) -> sqlit
 
     SQLite counts, so a large log never crosses into Python row by row. Passed and
     failed are true retention's: each card's first answer of the day, new cards aside.
+    The inner query groups each card's answers of a day, and its rating and state are
+    those of the row holding ``min(reviewed_at)`` (SQLite's rule for bare columns beside
+    one ``min``), its first; one grouping of a month of answers, read from the time
+    index alone, where a window numbering them took a sort and a second grouping.
     """
     where, params = ("AND r.deck = ?", [deck]) if deck else ("", [])
-    first = "row_number() OVER (PARTITION BY r.card, d.i ORDER BY r.reviewed_at, r.id) = 1"
     return store.db.conn.execute(
-        f"WITH {_DAYS} SELECT i, deck, count(*), sum(rating = 1), sum(before_state = 0), "
-        "sum(ms), sum(first AND before_state != 0 AND rating != 1), "
-        "sum(first AND before_state != 0 AND rating = 1) FROM ("
-        "SELECT d.i AS i, r.deck AS deck, r.rating AS rating, r.before_state AS before_state, "
-        f"coalesce(r.duration_ms, 0) AS ms, {first} AS first "
+        f"WITH {_DAYS} SELECT i, deck, sum(n), sum(again), sum(new), sum(ms), "
+        "sum(before_state != 0 AND rating != 1), sum(before_state != 0 AND rating = 1) FROM ("
+        "SELECT d.i AS i, r.deck AS deck, count(*) AS n, sum(r.rating = 1) AS again, "
+        "sum(r.before_state = 0) AS new, sum(coalesce(r.duration_ms, 0)) AS ms, "
+        "min(r.reviewed_at), r.rating AS rating, r.before_state AS before_state "
         "FROM d CROSS JOIN reviews r ON r.reviewed_at >= d.start AND r.reviewed_at < d.stop "
-        f"WHERE 1 {where}) GROUP BY i, deck",
+        f"WHERE 1 {where} GROUP BY d.i, r.card, r.deck) GROUP BY i, deck",
         [_days_json(days), *params],
     )
 

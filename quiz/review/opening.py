@@ -294,14 +294,16 @@ def open_session(
     *,
     clock: Clock = system_clock,
     tz: tzinfo | None = None,
+    check_same_thread: bool = True,
 ) -> Session:
     """Open the database, sync the decks of ``study`` into it, and remember those
-    opened by path."""
+    opened by path. ``check_same_thread`` False: opened in one thread, handed to
+    another, which alone uses it after (see ``Store.open``)."""
     from quiz.review.remembered import remember
     from quiz.review.session import Session
     from quiz.review.store import Store
 
-    store = Store.open(db_path)
+    store = Store.open(db_path, check_same_thread=check_same_thread)
     try:
         session = Session(store, study.decks.decks, judge, clock=clock, tz=tz)
         remember(store, study.remember, session.now())

@@ -44,11 +44,24 @@ class Store:
     # -- opening -----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Store:
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        busy_timeout_s: float = BUSY_TIMEOUT_S,
+        check_same_thread: bool = True,
+    ) -> Store:
+        """The database at ``path``, checked, in WAL mode and migrated.
+
+        ``check_same_thread`` False lets the thread that opens it (the app's "open"
+        worker) hand it to another (the UI thread), which alone uses it from then on.
+        """
         path = Path(path)
         _inspect_file(path)
         try:
-            conn = sqlite3.connect(str(path), timeout=busy_timeout_s)
+            conn = sqlite3.connect(
+                str(path), timeout=busy_timeout_s, check_same_thread=check_same_thread
+            )
         except sqlite3.Error as error:
             raise StoreError(path, f"cannot open: {error}") from None
         try:

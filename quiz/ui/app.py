@@ -2,10 +2,11 @@
 
 ``quiz.launch.make_app`` builds it (the factory the command line and the tests share).
 The app draws Home from the decks in its first frame, then opens progress (the review
-engine's imports load in a thread, the database opens on the event loop) and starts the
-sandbox worker, whose readiness it keeps in the ``torch_state`` reactive. It opens the
-screens, which reach it through ``quiz.ui.seams.QuizHost``, and reports the errors of
-every Textual worker in one place.
+engine's imports, the database's checks and migrations and the deck sync, all in a
+thread worker, so the screen never waits for them) and starts the sandbox worker,
+whose readiness it keeps in the ``torch_state`` reactive. It opens the screens, which
+reach it through ``quiz.ui.seams.QuizHost``, and reports the errors of every Textual
+worker in one place.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import shlex
 import subprocess
 from collections.abc import Callable, Iterable, Sequence
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -58,6 +60,15 @@ class TorchChecked(Message):
     def __init__(self, state: TorchState) -> None:
         super().__init__()
         self.state = state
+
+
+class SessionOpened(Message):
+    """The "open" worker's result: the study session, or why progress could not open."""
+
+    def __init__(self, session: Session | None, error: str = "") -> None:
+        super().__init__()
+        self.session = session
+        self.error = error
 
 
 def _commands_provider() -> type[Provider]:
@@ -178,21 +189,26 @@ class TorchQuizApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, name="open", group="open")
     def open_session(self) -> None:
-        """Load the review engine's modules off the event loop, then open progress.
-
-        SQLite connections belong to the thread that made them, so the database itself
-        is opened on the event loop, once the imports (most of the time) are done.
-        """
+        """Open progress off the event loop: the review engine's imports, the database
+        (its checks and migrations) and the deck sync; the session comes back as a
+        ``SessionOpened`` message, and from then on only the UI thread uses it."""
         import quiz.judge.judge
         import quiz.review.session  # noqa: F401  (the engine: sqlite-utils, fsrs)
 
-        self.call_from_thread(self._open_now)
-
-    def _open_now(self) -> None:
         try:
-            session = self.opener()
+            opened = SessionOpened(self.opener())
         except UserError as error:
-            self._could_not_open(str(error))
+            opened = SessionOpened(None, str(error))
+        self.post_message(opened)
+        # The screens Home opens next, loaded here: imported at their key, on the event
+        # loop, they held it (the review screen's modules for a fifth of a second).
+        for screen in ("quiz.ui.review", "quiz.ui.browse", "quiz.ui.stats"):
+            import_module(screen)
+
+    def on_session_opened(self, message: SessionOpened) -> None:
+        session = message.session
+        if session is None:
+            self._could_not_open(message.error)
             return
         self.session = session
         if not self.language_given:

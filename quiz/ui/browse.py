@@ -20,6 +20,12 @@ On a large database the rows take a while, so they are read in a thread worker
 another ("filter"), both posting their result as a message that is drawn on the UI
 thread; typing waits for a pause (``SEARCH_PAUSE_S``) before it searches, while Enter
 searches at once. ``settled`` says the table shows the latest search and order.
+
+The table holds only the rows the learner has reached: ``ROWS_AT_ONCE`` at first (and
+down to the card the cursor stays on), then more each time the cursor comes near the
+last row held. A DataTable measures and keeps every row it is given, so a hundred
+thousand cards in it held the screen for seconds, and again at every search; each
+row's cells are made as it is added.
 """
 
 from __future__ import annotations
@@ -53,7 +59,9 @@ if TYPE_CHECKING:
 
 Cells = list[str | Text]  # a row's cells, one per column of COLUMNS
 SEARCH_PAUSE_S = 0.15  # typing searches once the keys pause this long
-ROWS_AT_ONCE = 100  # rows added to the table between two refreshes
+READING = "reading the cards…"  # the count line until the cards come
+ROWS_AT_ONCE = 50  # rows added to the table at a time (a tall screen shows 40)
+MORE_WITHIN = 30  # the cursor this near the last row held: the next rows are added
 
 FLAG_LETTERS = {"edited": "E", "leech": "L", "suspended": "S", "buried": "B"}
 SEARCH_HELP = "words · deck: kind: tag: · is:new|learning|review|due|suspended|leech|edited · -term"
@@ -201,13 +209,13 @@ class BrowseScreen(Screen[None]):
             self.error = error
 
     class Filtered(Message):
-        """The "filter" worker's result: the cards that match, in order, with their cells."""
+        """The "filter" worker's result: the cards that match, in order, at ``now``."""
 
-        def __init__(self, asked: int, shown: list[BrowseRow], cells: list[Cells]) -> None:
+        def __init__(self, asked: int, shown: list[BrowseRow], now: datetime) -> None:
             super().__init__()
             self.asked = asked
             self.shown = shown
-            self.cells = cells
+            self.now = now
 
     def __init__(self, session: Session, *, language: str = "en", search: bool = False) -> None:
         super().__init__()
@@ -216,12 +224,13 @@ class BrowseScreen(Screen[None]):
         self.search = search
         self.rows: list[BrowseRow] = []
         self.shown: list[BrowseRow] = []
-        self.shown_cells: list[Cells] = []
+        self.shown_at: datetime | None = None  # the time the shown cards' cells are made at
+        self.held = 0  # how many of the shown cards the table holds (from the first)
         self.asked = 0  # readings and filterings asked for; only the latest is drawn
         self.drawn = -1  # the one the table shows
         self.typing: Timer | None = None  # a search waiting for the keys to pause
         self.fillings = 0  # the table was emptied and filled again this many times
-        self.filled = 0  # the filling whose last row is in the table
+        self.filled = 0  # the filling whose first rows (to the cursor's card) are in the table
         self.order = SortOrder()  # as listed: deck, then file order
         self.widths: dict[SortColumn, int] = {}  # each column's widest cell, of all the cards
         self.fitted: dict[SortColumn, int] = {}  # the columns shown and their widths
@@ -229,7 +238,7 @@ class BrowseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield SearchBox(placeholder=f"search: {SEARCH_HELP}", id="browse-search")
-        yield Static(id="browse-count")
+        yield Static(Text(READING, style="dim"), id="browse-count")
         yield DataTable(id="browse-cards", cursor_type="row", zebra_stripes=True)
         yield KeysFooter()
 
@@ -245,6 +254,8 @@ class BrowseScreen(Screen[None]):
 
     def action_reload(self) -> None:
         """Read every card again, off the UI thread; the search and order are kept."""
+        if not self.rows:  # on a large database the first reading takes a while
+            self.query_one("#browse-count", Static).update(Text(READING, style="dim"))
         self.asked += 1
         self.read_rows(self.asked, self.session.db_path, tuple(self.session.decks))
 
@@ -299,14 +310,15 @@ class BrowseScreen(Screen[None]):
     def filter_rows(
         self, asked: int, query: str, order: SortOrder, rows: list[BrowseRow], now: datetime
     ) -> None:
-        shown = CardFilter.parse(query).apply(rows, now, order)
-        self.post_message(self.Filtered(asked, shown, [cells_of(row, now) for row in shown]))
+        self.post_message(
+            self.Filtered(asked, CardFilter.parse(query).apply(rows, now, order), now)
+        )
 
     def on_browse_screen_filtered(self, message: Filtered) -> None:
         if message.asked != self.asked:
             return
         before = self.shown
-        self.shown, self.shown_cells = message.shown, message.cells
+        self.shown, self.shown_at = message.shown, message.now
         self.fill(before)
         self.drawn = message.asked
 
@@ -321,7 +333,8 @@ class BrowseScreen(Screen[None]):
         refs = [row.ref for row in self.shown]
         target = refs.index(current) if current in refs else min(cursor, len(refs) - 1)
         self.fillings += 1
-        self._add_rows(self.fillings, 0, target)
+        self.held = 0
+        self._add_rows(self.fillings, target)
         legend = "flags: E edited · L leech · S suspended · B buried"
         column = self.order.column
         if column is not None and column not in self.fitted:  # left out at this width
@@ -330,25 +343,39 @@ class BrowseScreen(Screen[None]):
             f"{len(self.shown)} of {len(self.rows)} cards   {legend}"
         )
 
-    def _add_rows(self, filling: int, start: int, target: int) -> None:
-        """Rows ``start`` on, ``ROWS_AT_ONCE`` now and the rest after the next refresh: the
-        table measures every cell it is given before the screen can draw again."""
+    def _add_rows(self, filling: int, target: int) -> None:
+        """The next ``ROWS_AT_ONCE`` rows, and more after the next refresh until the row
+        ``target`` (the cursor's) is in: the table measures every cell it is given before
+        the screen can draw again."""
         if filling != self.fillings:  # a later search or order has emptied the table
             return
+        self._hold_more()
+        if self.held <= target:
+            self.call_after_refresh(self._add_rows, filling, target)
+            return
+        if target >= 0:
+            self.query_one("#browse-cards", DataTable).move_cursor(row=target)
+        self.filled = filling
+
+    def _hold_more(self) -> None:
+        """Add the next ``ROWS_AT_ONCE`` of the cards shown to the table."""
         table = self.query_one("#browse-cards", DataTable)
-        end = min(start + ROWS_AT_ONCE, len(self.shown))
-        for row, line in zip(self.shown[start:end], self.shown_cells[start:end], strict=True):
-            cells = dict(zip(COLUMNS, line, strict=True))
+        start, end = self.held, min(self.held + ROWS_AT_ONCE, len(self.shown))
+        now = self.shown_at or self.session.now()
+        for row in self.shown[start:end]:
+            cells = dict(zip(COLUMNS, cells_of(row, now), strict=True))
             table.add_row(
                 *(cut(cells[column], width) for column, width in self.fitted.items()),
                 key=str(row.ref),
             )
-        if start <= target < end:
-            table.move_cursor(row=target)
-        if end < len(self.shown):
-            self.call_after_refresh(self._add_rows, filling, end, target)
-        else:
-            self.filled = filling
+        self.held = end
+
+    @on(DataTable.RowHighlighted, "#browse-cards")
+    def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        """The cursor comes near the last row held: the next rows join the table."""
+        more = self.held < len(self.shown) and event.cursor_row >= self.held - MORE_WITHIN
+        if more and self.filled == self.fillings:
+            self._hold_more()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

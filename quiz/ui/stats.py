@@ -9,7 +9,9 @@ off the UI thread, so it costs nothing until the screen opens and never freezes 
 
 On a long log the reading takes a while, so it runs in a thread worker ("stats") on
 a read-only connection of its own, while the screen shows that it is loading; the
-figures come back as a ``Loaded`` message and are drawn on the UI thread.
+figures come back as a ``Loaded`` message and are drawn on the UI thread. plotext lays
+a chart out as it builds its picture, so the pictures are built by another thread worker
+("charts", ``quiz.ui.stats_charts``) and come back as a ``ChartsBuilt`` message.
 """
 
 from __future__ import annotations
@@ -37,9 +39,10 @@ from quiz.ui.footer import KeysFooter
 from quiz.ui.seams import host
 
 if TYPE_CHECKING:
-    from textual_plotext import PlotextPlot
+    from rich.console import RenderableType
 
     from quiz.review.session import Session
+    from quiz.ui.stats_charts import BuiltPlot, Fit
 
 DAYS = 30  # reviews per day, retention, and the forecast cover this many days
 HEATMAP_WEEKS = 20
@@ -221,7 +224,7 @@ class StatsScreen(Screen[None]):
         # The calendar and plotext come in threads of their own meanwhile: SQLite lets go
         # of the interpreter while it counts, so they overlap with the statistics.
         with ThreadPoolExecutor(2, thread_name_prefix="stats") as pool:
-            plotext = pool.submit(import_module, "textual_plotext")
+            plotext = pool.submit(import_module, "quiz.ui.stats_charts")
             days = pool.submit(session_calendar, self.session, days=7 * HEATMAP_WEEKS)
             try:
                 stats = session_stats(
@@ -234,12 +237,12 @@ class StatsScreen(Screen[None]):
         self.post_message(loaded)
 
     async def on_stats_screen_loaded(self, message: Loaded) -> None:
-        from textual_plotext import PlotextPlot  # imported by the worker already
+        from quiz.ui.stats_charts import BuiltPlot  # imported by the worker already
 
-        if not self.query(PlotextPlot):
+        if not self.query(BuiltPlot):
             for name in ("per-day", "forecast", "retention"):
                 box = self.query_one(f"#stats-{name}-box", Vertical)
-                await box.mount(PlotextPlot(id=f"stats-{name}"))
+                await box.mount(BuiltPlot(id=f"stats-{name}"))
         self.query_one("#stats-grid", Grid).loading = False
         if message.stats is None:
             self.query_one("#stats-figures", Static).update(
@@ -252,14 +255,47 @@ class StatsScreen(Screen[None]):
         self.latest = message.stats
         self.call_after_refresh(self._draw, message.stats)  # the charts' sizes, settled
 
-    def _draw(self, stats: Stats, chart: int = 0) -> None:
-        """One chart a refresh: plotext lays a chart out as it is rendered, on the UI
-        thread, so three at once would hold the screen three times as long."""
-        if stats is not self.latest:  # figures read again meanwhile: those are drawn
-            return
-        (self._per_day, self._forecast, self._retention)[chart](stats)
-        if chart < 2:
-            self.call_after_refresh(self._draw, stats, chart + 1)
+    class ChartsBuilt(Message):
+        """The "charts" worker's pictures, each with the fit it was built for."""
+
+        def __init__(
+            self, stats: Stats, pictures: list[tuple[BuiltPlot, Fit, RenderableType]]
+        ) -> None:
+            super().__init__()
+            self.stats = stats
+            self.pictures = pictures
+
+    def _draw(self, stats: Stats) -> None:
+        """The charts' figures set here; their pictures built by the "charts" worker."""
+        from quiz.ui.stats_charts import BuiltPlot
+
+        plots = list(self.query(BuiltPlot))
+        if stats is not self.latest or any(plot.building for plot in plots):
+            return  # newer figures are drawn, or will be once the pictures building come
+        self._per_day(stats)
+        self._forecast(stats)
+        self._retention(stats)
+        shown = [plot for plot in plots if plot.display and plot.size.area]
+        for plot in shown:
+            plot.building = True
+        self.build_charts(stats, shown)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="charts", name="charts")
+    def build_charts(self, stats: Stats, plots: list[BuiltPlot]) -> None:
+        try:
+            pictures = [(plot, *plot.build()) for plot in plots]
+        except BaseException:
+            for plot in plots:
+                plot.building = False
+            raise
+        self.post_message(self.ChartsBuilt(stats, pictures))
+
+    def on_stats_screen_charts_built(self, message: ChartsBuilt) -> None:
+        for plot, fit, picture in message.pictures:
+            plot.keep(fit, picture)
+        if message.stats is not self.latest:  # figures read again meanwhile: draw those
+            if self.latest is not None:
+                self._draw(self.latest)
             return
         self._heatmap()
         self.drawn = True
@@ -286,13 +322,14 @@ class StatsScreen(Screen[None]):
         """The per-day chart's key, under the chart rather than on its bars."""
         return Text.assemble(("■", "green"), " passed  ", ("■", "red"), " again")
 
-    def _plot(self, widget_id: str, title: str) -> PlotextPlot:
-        from textual_plotext import PlotextPlot
+    def _plot(self, widget_id: str, title: str) -> BuiltPlot:
+        from quiz.ui.stats_charts import BuiltPlot
 
-        widget = self.query_one(widget_id, PlotextPlot)
+        widget = self.query_one(widget_id, BuiltPlot)
         plt = widget.plt
         plt.clear_figure()
         plt.title(title)
+        widget.figured = True
         return widget
 
     def _per_day(self, stats: Stats) -> None:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Label, Static
 
 from quiz.deck.check import load_decks
-from quiz.progress.browse import SortColumn
+from quiz.progress.browse import CardFilter, SortColumn
 from quiz.review.cards import CardRef, get_card
 from quiz.review.session import Session
 from quiz.review.state import Phase
 from quiz.review.store import Store
+from quiz.ui import browse as browse_screen
 from quiz.ui.browse import BrowseScreen, SearchBox, fit_columns
 from quiz.ui.card import CardScreen, ConfirmScreen, due_text, span
 
-from .pilots import launched, record_notifications, until
+from .pilots import DEADLINE_S, launched, record_notifications, until
 from .screen_host import Clock, HostApp, RightJudge, studied_session
 
 
@@ -221,6 +223,70 @@ async def test_the_cursor_stays_on_its_card_and_search_keeps_the_order(studied):
         await press(pilot, "f5")  # reloaded: the same search, the same order
         assert _ids(app) == ["clamp-both", "column-sums", "rsqrt"]
         assert "Reps ▼" in _headers(app)
+
+
+async def test_the_table_holds_the_rows_reached_and_more_as_the_cursor_comes(
+    studied, monkeypatch: pytest.MonkeyPatch
+):
+    """A large list is not put in the table at once: rows join as the cursor nears the end."""
+    monkeypatch.setattr(browse_screen, "ROWS_AT_ONCE", 2)
+    monkeypatch.setattr(browse_screen, "MORE_WITHIN", 1)
+    app = make_app(studied)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settled(pilot)
+        table = app.screen.query_one("#browse-cards", DataTable)
+        assert table.row_count == 2
+        assert "5 of 5 cards" in str(app.screen.query_one("#browse-count", Static).render())
+        await press(pilot, "down")  # one row from the end: two more
+        assert table.row_count == 4
+        await press(pilot, "down", "down", "down")
+        assert _ids(app) == ["clamp-both", "column-sums", "rsqrt", "view-shape", "mm-batches"]
+        assert _at_cursor(app) == "mm-batches"
+        await press(pilot, "s")  # by deck: the cursor's card is held wherever it goes
+        assert _at_cursor(app) == "mm-batches" and table.row_count >= table.cursor_row + 1
+
+
+async def test_the_count_line_says_the_cards_are_being_read_until_they_come(
+    studied, monkeypatch: pytest.MonkeyPatch
+):
+    gate = threading.Event()
+    read = browse_screen.read_cards
+
+    def slow_read(*args, **kwargs):
+        gate.wait(DEADLINE_S)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(browse_screen, "read_cards", slow_read)
+    app = make_app(studied)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, BrowseScreen), "Browse")
+        count = app.screen.query_one("#browse-count", Static)
+        await until(pilot, lambda: "reading the cards…" in str(count.render()), "reading…")
+        assert app.screen.query_one("#browse-cards", DataTable).row_count == 0
+        gate.set()
+        await settled(pilot)
+        assert "5 of 5 cards" in str(count.render())
+
+
+async def test_a_burst_of_keys_searches_once(studied, monkeypatch: pytest.MonkeyPatch):
+    """Typing waits for a pause before it searches; Enter searches at once."""
+    monkeypatch.setattr(browse_screen, "SEARCH_PAUSE_S", 600.0)  # no pause in this test
+    searched: list[str] = []
+    apply = CardFilter.apply
+
+    def counted(self, *args, **kwargs):
+        searched.append("once")
+        return apply(self, *args, **kwargs)
+
+    monkeypatch.setattr(CardFilter, "apply", counted)
+    app = make_app(studied, search=True)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await settled(pilot)
+        before = len(searched)
+        await pilot.press(*"deck:sh")
+        assert not app.screen.settled and len(searched) == before  # waiting for a pause
+        await press(pilot, "enter")
+        assert len(searched) == before + 1 and _ids(app) == ["view-shape", "mm-batches"]
 
 
 async def test_slash_on_home_opens_browse_typing_and_a_suspension_asks(app_factory):

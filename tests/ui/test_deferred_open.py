@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ async def test_home_shows_the_decks_before_progress_opens(deck_folder: Path, db_
         screen = app.screen
         table = screen.query_one("#decks", DataTable)
         seen.append((table.row_count, summary(app), app.session_ready()))
-        return open_session(db_path, judge, study, clock=FixedClock())
+        return open_session(db_path, judge, study, clock=FixedClock(), check_same_thread=False)
 
     app = app_with(study, opener)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -46,6 +47,23 @@ async def test_home_shows_the_decks_before_progress_opens(deck_folder: Path, db_
         assert isinstance(app.screen, HomeScreen) and app.session is not None
         assert app.screen_stack == [app.screen]  # Home is the app's own first screen
         await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, HomeScreen), "a study screen")
+
+
+async def test_progress_opens_off_the_event_loop(deck_folder: Path, db_path: Path, judge):
+    """The database's checks, migrations and the deck sync never hold the screen."""
+    study = load_study([deck_folder])
+    threads: list[int] = []
+
+    def opener():
+        threads.append(threading.get_ident())
+        return open_session(db_path, judge, study, clock=FixedClock(), check_same_thread=False)
+
+    app = app_with(study, opener)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await until(pilot, lambda: "today, all decks" in summary(app), "Home's figures")
+        assert threads and threads[0] != threading.get_ident()  # not the event loop's
+        await pilot.press("enter")  # and the session, opened there, is used here
         await until(pilot, lambda: not isinstance(app.screen, HomeScreen), "a study screen")
 
 
@@ -73,7 +91,11 @@ async def test_the_sandbox_is_started_once_home_is_drawn(deck_folder: Path, db_p
         made.append((table.row_count, app.torch_state))
         return client
 
-    app = app_with(study, lambda: open_session(db_path, judge, study, clock=FixedClock()), sandbox)
+    app = app_with(
+        study,
+        lambda: open_session(db_path, judge, study, clock=FixedClock(), check_same_thread=False),
+        sandbox,
+    )
     async with app.run_test(size=(100, 32)) as pilot:
         await launched(pilot)
         assert made == [(len(study.decks.decks), TorchState.LOADING)]  # once, decks shown

@@ -180,6 +180,29 @@ async def test_the_screen_shows_it_is_loading_and_answers_keys_meanwhile(studied
         await app.workers.wait_for_complete()
 
 
+async def test_the_charts_are_built_off_the_ui_thread(studied, monkeypatch):
+    """plotext lays a chart out as it builds it: the "charts" worker does, not the loop."""
+    from textual_plotext.plot import Plot
+
+    built: list[threading.Thread] = []
+    build = Plot.build
+
+    def traced(self, *args, **kwargs):
+        built.append(threading.current_thread())
+        return build(self, *args, **kwargs)
+
+    monkeypatch.setattr(Plot, "build", traced)
+    app = make_app(studied)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await drawn_stats(pilot)
+        await pilot.pause()
+        assert len(built) == 3 and threading.current_thread() not in built
+        chart = app.screen.query_one("#stats-per-day", PlotextPlot)
+        assert "Reviews per day" in "".join(
+            segment.text for y in range(chart.size.height) for segment in chart.render_line(y)
+        )
+
+
 def test_heatmap_shades_by_reviews():
     today = T0.date()
     days = (DayCount(today, 8), DayCount(today.replace(day=1), 1))
