@@ -132,8 +132,9 @@ def judge_figures(repeat: int, answer_count: int) -> dict[str, float]:
     }
 
 
-def variant_figures(answer_count: int) -> dict[str, float]:
-    """Judging the bundled fresh cards on new draws: no reference cached, worker warm."""
+def variant_figures(answer_count: int, warm_draws: int = 5) -> dict[str, float]:
+    """Judging the bundled fresh cards on new draws: no reference cached, worker warm
+    (each card first judged on ``warm_draws`` draws)."""
     from quiz.deck.check import load_decks
     from quiz.judge.client import WorkerClient
     from quiz.judge.judge import Judge
@@ -148,7 +149,7 @@ def variant_figures(answer_count: int) -> dict[str, float]:
     samples = []
     with WorkerClient() as client:
         judge = Judge(client)
-        for warm in range(5):  # warm: the worker has run each card on a few draws
+        for warm in range(warm_draws):  # warm: the worker has run each card on a few draws
             for deck, card, answer in fresh:
                 judge.judge(deck, card, answer, presentation=Presentation(seed=warm))
         for number in range(answer_count):

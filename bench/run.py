@@ -5,8 +5,8 @@
 Shared machines are noisy, so no figure is judged alone: each is set against a floor
 measured in the same run (a bare Textual app, importing torch, plain ``eval``, one
 indexed read), and medians are quoted. ``--quick`` runs tiny sizes for the smoke
-test (one deck checked and no set of 500 cards, no warm-up launch); its numbers mean
-nothing.
+test (one deck checked and no set of 500 cards, no warm-up launch, one warm-up draw of
+each fresh card, the UI's floor watched for a second); its numbers mean nothing.
 """
 
 from __future__ import annotations
@@ -48,12 +48,15 @@ class Size:
     many: int = 500  # cards for check_decks_500_s (0: the figures of check_decks_s again)
     warm_up: bool = True  # launch the app once before timing its start-ups
     ui_answers: int = 20  # cards reviewed while ui_max_stall_ms is watched
+    ui_floor_s: float = 20.0  # the most ui_stall_floor_ms is watched
+    variant_warm: int = 5  # draws of each fresh card judged before variant_grade_p99_ms
 
 
 FULL = Size(repeat=5, answers=1_000, studied=40, cards=100_000, reviews=1_000_000, db_repeat=200)
 QUICK = Size(
     repeat=1, answers=20, studied=3, cards=500, reviews=5_000, db_repeat=5,
     checked=ROOT / "decks" / "arithmetic.yaml", warm_up=False, many=0, ui_answers=3,
+    ui_floor_s=1.0, variant_warm=1,
 )  # fmt: skip
 
 
@@ -103,7 +106,7 @@ def measure(size: Size) -> dict[str, float]:
     measured: dict[str, float] = {}
     measured.update(startup_figures(size.repeat, warm_up=size.warm_up))
     measured.update(judge_figures(size.repeat, size.answers))
-    measured.update(variant_figures(size.answers))
+    measured.update(variant_figures(size.answers, size.variant_warm))
     measured.update(edge_figures(size.answers))
     measured["check_decks_s"] = check_decks_s(max(1, size.repeat // 2), size.checked)
     measured["check_decks_cards"] = check_decks_cards(size.checked)
@@ -114,7 +117,7 @@ def measure(size: Size) -> dict[str, float]:
         measured["check_decks_500_cards"] = measured["check_decks_cards"]
     measured.update(database_figures(size.cards, size.reviews, size.db_repeat))
     measured.update(session_figures(size.studied))
-    measured.update(ui_figures(size.cards, size.reviews, size.ui_answers))
+    measured.update(ui_figures(size.cards, size.reviews, size.ui_answers, size.ui_floor_s))
     return measured
 
 

@@ -84,8 +84,9 @@ class WorkerClient:
     ) -> None:
         """``run_seconds`` is the most one run may take in all, never more than
         ``REQUEST_SECONDS`` (tests lower it to prove the rule quickly); ``command`` runs
-        something else than the worker, speaking its protocol (tests). Workers are forked
-        from a zygote (``quiz.judge.spawning``) unless ``fork`` is off or ``command`` given."""
+        something else than the worker, speaking its protocol and taking ``--zygote FD``
+        as the worker does (tests). Workers are forked from a zygote
+        (``quiz.judge.spawning``) unless ``fork`` is off."""
         if not 0 < run_seconds <= REQUEST_SECONDS:
             raise ValueError(f"run_seconds must be in (0, {REQUEST_SECONDS:g}]: {run_seconds}")
         self.time_limit = time_limit
@@ -98,7 +99,7 @@ class WorkerClient:
         self._lock = threading.RLock()
         self._ready = threading.Event()
         self._command = list(command or [sys.executable, "-m", "quiz.worker"])
-        self._fork = fork and command is None
+        self._fork = fork
         self._process: WorkerProcess | None = None
         self._workdir: str | None = None
         self._buffer = bytearray()

@@ -25,7 +25,6 @@ import select
 import signal
 import socket
 import subprocess
-import sys
 import threading
 from collections.abc import Mapping
 from typing import IO, Protocol
@@ -169,11 +168,12 @@ class Forked:
 
 class Zygote:
     """The app's handle on one zygote process: ``fork`` returns a ``Forked`` at once (it
-    is forked as soon as the zygote has loaded torch)."""
+    is forked as soon as the zygote has loaded torch). ``command`` is the worker's; the
+    zygote is that command given ``--zygote FD``."""
 
-    def __init__(self, env: Mapping[str, str], cwd: str) -> None:
+    def __init__(self, command: list[str], env: Mapping[str, str], cwd: str) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        command = [sys.executable, "-m", "quiz.worker", "--zygote", str(theirs.fileno())]
+        command = [*command, "--zygote", str(theirs.fileno())]
         try:
             self._process = subprocess.Popen(
                 command,
@@ -303,25 +303,26 @@ class Zygote:
         stream.close()
 
 
-_zygotes: dict[tuple[tuple[str, str], ...], Zygote] = {}
+_zygotes: dict[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], Zygote] = {}
 _zygotes_lock = threading.Lock()
 
 
 def fork_or_spawn(
     command: list[str], *, env: Mapping[str, str], cwd: str, fork: bool
 ) -> WorkerProcess:
-    """A worker in ``cwd``: forked from this process's zygote for ``env`` (started on first
-    use, replaced once retired) when ``fork`` is set and the system allows it, else
-    started alone."""
+    """A worker in ``cwd``: forked from this process's zygote for ``command`` and ``env``
+    (started on first use, replaced once retired) when ``fork`` is set and the system
+    allows it, else started alone."""
     if not (fork and hasattr(os, "pidfd_open") and hasattr(socket, "send_fds")):
         return Spawned(command, env=env, cwd=cwd)
-    key = tuple(sorted((name, value) for name, value in env.items() if name != "TMPDIR"))
+    same_env = tuple(sorted((name, value) for name, value in env.items() if name != "TMPDIR"))
+    key = (tuple(command), same_env)
     with _zygotes_lock:
         zygote = _zygotes.get(key)
         if zygote is None or not zygote.usable:
             if zygote is not None:
                 zygote.retire()
-            zygote = _zygotes[key] = Zygote(dict(key), cwd="/")  # each child its own TMPDIR
+            zygote = _zygotes[key] = Zygote(command, dict(same_env), cwd="/")  # own TMPDIRs
         try:
             return zygote.fork(cwd)
         except OSError:

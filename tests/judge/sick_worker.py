@@ -5,12 +5,15 @@ expressions include one of the cues below makes it go wrong the way a broken wor
 could: sick for good (every later evaluation runs out of memory, yet it stays up),
 or out of step with its client (a reply with another id, two replies, a line that is
 no reply, a reply nested too deeply to read), or refusing one request as a bad one. Run as
-``python tests/judge/sick_worker.py``; never part of the app.
+``python tests/judge/sick_worker.py``, or with ``--zygote FD`` as the zygote its workers are
+forked from (so that a worker replaced costs a fork, not a load of torch); never part of
+the app.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any, TextIO
 
 import quiz.worker.server as server
@@ -72,4 +75,9 @@ server.handle = _handle
 server._send = _send
 
 if __name__ == "__main__":
-    server.main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--zygote":  # as ``python -m quiz.worker``
+        from quiz.worker.zygote import main as zygote_main
+
+        zygote_main(int(sys.argv[2]))  # its forks are the patched server's workers
+    else:
+        server.main()
