@@ -456,41 +456,46 @@ async def test_fresh_values_edge_draws_and_option_order_are_saved_and_pass_check
         assert check_card(deck, card, judge) == [], card.id
 
 
-@pytest.mark.parametrize(
-    ("values", "field", "message"),
-    [
-        ({"edges": "torch.zeros(8)"}, "edges",
-         "Edges: edge case 1: write it as name = expression"),
-        ({"edges": "y = torch.zeros(8)"}, "edges",
-         "Edges: edge case 1 gives 'y', which is not a given"),
-        ({"edges": "x = torch.zeros("}, "edges", "Edges: not a valid expression"),
-        ({"expr": "x.exp()", "edges": "x = torch.full((8,), 1000.)"}, "edges",
-         "Edges: edge case 1: the solution gives NaN or infinity there"),
-        ({"scale": "-1"}, "scale", "Scale: 'scale' must be a list of numbers greater than 0"),
-        ({"scale": "big"}, "scale", "Scale: 'scale' must be a list of numbers greater than 0"),
-        ({"skip_edges": "zero"}, "skip_edges",
-         "Skip: 'skip_edges' must be one of some-zeros, zeros, negated, equal or largest"),
-        ({"kind": "output", "fresh": "true", "given": ""}, "fresh",
-         "Fresh: fresh: true draws the givens afresh at each review, but this card has none"),
-        ({"kind": "output", "fresh": "true", "given": "x = torch.tensor([1, 2])"}, "fresh",
-         "Fresh: fresh: true, but the givens are not random"),
-        ({"kind": "choice", "options": "a; b; all of these", "answer": "a", "pin": "nope"}, "pin",
-         "Pin: pin 'nope' is not one of the options"),
-    ],
-)  # fmt: skip
-async def test_bad_values_of_the_new_keys_are_refused_at_their_field(
-    judge, decks, values, field, message
-):
+BAD_NEW_KEYS = [  # values over the card below, the field marked, the message
+    ({"edges": "torch.zeros(8)"}, "edges",
+     "Edges: edge case 1: write it as name = expression"),
+    ({"edges": "y = torch.zeros(8)"}, "edges",
+     "Edges: edge case 1 gives 'y', which is not a given"),
+    ({"edges": "x = torch.zeros("}, "edges", "Edges: not a valid expression"),
+    ({"expr": "x.exp()", "edges": "x = torch.full((8,), 1000.)"}, "edges",
+     "Edges: edge case 1: the solution gives NaN or infinity there"),
+    ({"scale": "-1"}, "scale", "Scale: 'scale' must be a list of numbers greater than 0"),
+    ({"scale": "big"}, "scale", "Scale: 'scale' must be a list of numbers greater than 0"),
+    ({"skip_edges": "zero"}, "skip_edges",
+     "Skip: 'skip_edges' must be one of some-zeros, zeros, negated, equal or largest"),
+    ({"kind": "output", "fresh": "true", "given": ""}, "fresh",
+     "Fresh: fresh: true draws the givens afresh at each review, but this card has none"),
+    ({"kind": "output", "fresh": "true", "given": "x = torch.tensor([1, 2])"}, "fresh",
+     "Fresh: fresh: true, but the givens are not random"),
+    ({"kind": "choice", "options": "a; b; all of these", "answer": "a", "pin": "nope"}, "pin",
+     "Pin: pin 'nope' is not one of the options"),
+]  # fmt: skip
+
+
+async def test_bad_values_of_the_new_keys_are_refused_at_their_field(judge, decks):
+    """One screen for every bad value: each is typed over the same card, refused, and
+    set back as a fresh screen has it (which clears its mark) before the next."""
     path = decks[-1].path
     old = path.read_bytes()
+    card = {"kind": "code", "id": "relu-grad", "prompt": "P", "given": "x = torch.randn(8)",
+            "expr": "(x > 0).float()"}  # fmt: skip
     app = make_app(judge, decks)
     async with app.run_test(size=(100, 32)) as pilot:
-        _fill(app, kind="code", id="relu-grad", prompt="P", given="x = torch.randn(8)")
-        _fill(app, **{"expr": "(x > 0).float()", **values})
-        await pilot.pause()
-        await _save(app, pilot)
-        assert _status(app).startswith(message), _status(app)
-        assert [w.id for w in app.screen.query(".-invalid")] == [f"author-{field}"]
+        for values, field, message in BAD_NEW_KEYS:
+            _fill(app, **card)
+            _fill(app, **values)
+            await pilot.pause()
+            await _save(app, pilot)
+            assert _status(app).startswith(message), (values, _status(app))
+            assert [w.id for w in app.screen.query(".-invalid")] == [f"author-{field}"], values
+            _fill(app, **{name: "" for name in values if name not in card})
+            await pilot.pause()
+            assert not app.screen.query(".-invalid"), values
     assert path.read_bytes() == old
 
 

@@ -1,4 +1,5 @@
-"""KeysFooter: the screen's keys are in the footer from its first frame.
+"""KeysFooter: the screen's keys are in the footer from its first frame, and a change of
+focus composes them again only when they change.
 
 KeysFooter sets a private reactive of Textual's Footer; these tests are its canaries.
 They fail when Textual renames or drops that reactive, when setting it no longer puts
@@ -14,7 +15,7 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.reactive import Reactive
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
 from quiz.ui.footer import KeysFooter
@@ -74,3 +75,69 @@ async def test_the_keys_are_there_when_the_screen_mounts():
 async def test_textuals_own_footer_fills_in_later():
     """What KeysFooter is for: if Textual starts composing its keys at once, drop it."""
     assert await keys_at_mount(Footer) == []
+
+
+class ExplainInput(Input):
+    BINDINGS = [Binding("f3", "app.bell", "Explain")]
+
+
+class FocusScreen(Screen[None]):
+    """Two boxes that leave the keys as they are, and one that adds its own. (A box
+    takes printable keys, so the screen's key is not one.)"""
+
+    BINDINGS = [Binding("f2", "noop", "Review due")]
+
+    def __init__(self, footer: type[Footer]) -> None:
+        super().__init__()
+        self.footer = footer
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="a")
+        yield Input(id="b")
+        yield ExplainInput(id="c")
+        yield self.footer()
+
+
+def counting(footer: type[Footer]) -> type[Footer]:
+    class Counting(footer):  # type: ignore[valid-type, misc]
+        composed = 0
+
+        def compose(self) -> ComposeResult:
+            type(self).composed += 1
+            yield from super().compose()
+
+    return Counting
+
+
+async def composes_along_the_focus(footer: type[Footer]) -> int:
+    """How often ``footer`` composes as the focus goes a, b (same keys), c (one more), a."""
+    screen = FocusScreen(counting(footer))
+
+    class Host(App[None]):
+        def get_default_screen(self) -> Screen[None]:
+            return screen
+
+    def shown() -> list[str]:
+        return [key.description for key in screen.query_one(Footer).query(FooterKey)]
+
+    async with Host().run_test(size=(80, 10)) as pilot:
+        await wait_for(pilot, lambda: "Review due" in shown() and screen.focused is not None)
+        keys = shown()
+        for box in ("a", "b"):
+            screen.query_one(f"#{box}").focus()
+            await pilot.pause()
+            assert shown() == keys
+        screen.query_one("#c").focus()
+        await wait_for(pilot, lambda: sorted(shown()) == sorted(["Explain", *keys]))
+        screen.query_one("#a").focus()
+        await wait_for(pilot, lambda: shown() == keys)
+    return screen.footer.composed  # type: ignore[attr-defined]
+
+
+async def test_the_keys_are_composed_again_only_when_they_change():
+    assert await composes_along_the_focus(KeysFooter) == 3  # the first frame, c, a again
+
+
+async def test_textuals_own_footer_composes_at_every_change_of_focus():
+    """What KeysFooter's recompose is for: if Textual's footer stops, drop it."""
+    assert await composes_along_the_focus(Footer) > 3
