@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# pytest keeps each test module's rewritten asserts in tests/**/__pycache__, but not
+# under PYTHONDONTWRITEBYTECODE (set on the shared machines): each xdist process would
+# rewrite and compile every module again at every run, seconds of CPU each. The cache
+# is only written by this process (the sandbox worker sets the variable for itself).
+sys.dont_write_bytecode = False
 
 
 def _own_folder(factory: pytest.TempPathFactory, prefix: str) -> Path:
