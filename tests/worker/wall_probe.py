@@ -13,8 +13,7 @@ DIR must hold a file ``secret.txt``; nothing may be created in DIR. With
 ``--without-landlock`` a small seccomp filter first makes Landlock's system calls
 answer ENOSYS, as on a kernel without it: the rest of the wall must still rise. With
 ``--i386`` (x86_64 only) it makes a 32-bit system call (``int 0x80``, getpid) from machine
-code, prints what it returned, raises the wall and makes it again: seccomp must kill it
-(this run does not load torch).
+code, prints what it returned, raises the wall and makes it again: seccomp must kill it.
 """
 
 from __future__ import annotations
@@ -34,15 +33,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-# The i386 call needs no torch (seccomp's filter is the same with it or without it), so
-# that run is spared its load; every other run loads it first, as the worker does.
-if "--i386" not in sys.argv[2:]:
-    import torch
+import torch
 
-    torch.set_num_threads(1)
-    torch.set_num_interop_threads(1)
+torch.set_num_threads(1)
+torch.set_num_interop_threads(1)
 
-from quiz.worker.wall import ARCHES, raise_wall  # (torch first, as in the worker)
+from quiz.worker.wall import ARCHES, raise_wall  # noqa: E402  (torch first, as in the worker)
 
 LIBC = ctypes.CDLL(None, use_errno=True)
 LIBC.syscall.restype = ctypes.c_long
