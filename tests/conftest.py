@@ -12,6 +12,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENT = frozenset(sys.path)  # where the tests run: its installed packs are not theirs
 
+# pytest keeps each test module's rewritten asserts in tests/**/__pycache__, but not
+# under PYTHONDONTWRITEBYTECODE (set on the shared machines): each xdist process would
+# rewrite and compile every module again at every run, seconds of CPU each. The cache
+# is only written by this process (the sandbox worker sets the variable for itself).
+sys.dont_write_bytecode = False
+
 
 def _own_folder(factory: pytest.TempPathFactory, prefix: str) -> Path:
     """A new folder under the run's base folder. By mkdtemp, not ``factory.mktemp``, which

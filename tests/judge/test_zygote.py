@@ -85,14 +85,15 @@ def test_a_crash_retires_the_zygote_so_the_layout_is_new():
 
 
 def test_a_zygote_is_retired_after_its_forks(monkeypatch: pytest.MonkeyPatch):
+    """Three workers one after the other (a worker killed at its limit is replaced by a
+    fork the same way, see the test above)."""
     monkeypatch.setattr(spawning, "MAX_FORKS", 2)
-    with WorkerClient(time_limit=0.5) as client:
-        zygotes = []
-        for _ in range(3):
+    zygotes = []
+    for _ in range(3):
+        with WorkerClient() as client:
             zygotes.append(parent_of(ready_pid(client)))
-            assert client.run([], [ENDLESS]).trials[0].results[0].status is Status.LIMIT
-        # two forks at most from one zygote (which may have forked before this test)
-        assert len(set(zygotes)) == 2, zygotes
+    # two forks at most from one zygote (which may have forked before this test)
+    assert len(set(zygotes)) == 2, zygotes
 
 
 def test_a_zygote_killed_from_outside_is_replaced_and_the_answer_still_comes():
