@@ -44,6 +44,8 @@ from quiz.ui.confirm import ConfirmScreen
 from quiz.ui.footer import KeysFooter
 
 DEBOUNCE_S = 0.4
+TALL_ROWS = 32
+"""From this height on, the Author screen is -tall (else -short: its rows close up)."""
 EXPR_ROLE = {
     CardKind.OUTPUT: "expr: the value to predict",
     CardKind.CODE: "solution: the reference answer",
@@ -116,7 +118,7 @@ class AuthorScreen(Screen[None]):
         }
     """
 
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]  # see DEFAULT_CSS
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (TALL_ROWS, "-tall")]  # see DEFAULT_CSS
     BINDINGS = [
         Binding("escape", "back", "Back", id="author.back"),
         Binding("ctrl+s", "save", "Save card", id="author.save", priority=True),
@@ -184,6 +186,11 @@ class AuthorScreen(Screen[None]):
     # -- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The breakpoint class the first resize gives the screen, given before its widgets
+        # are styled: given at that resize, it restyles the whole form once more.
+        tall = self.app.size.height >= TALL_ROWS
+        self.set_class(tall, "-tall", update=False)
+        self.set_class(not tall, "-short", update=False)
         yield Header()
         with Horizontal(id="author-body"):
             with Vertical(id="author-scratch"):

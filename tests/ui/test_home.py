@@ -51,7 +51,7 @@ def build(folder: Path, language: str = "en", client=None, **options) -> TorchQu
     )
 
 
-async def test_home_lists_decks_with_todays_figures(deck_folder: Path):
+async def test_home_lists_decks_with_todays_figures_and_ctrl_q_quits(deck_folder: Path):
     app = build(deck_folder)
     async with app.run_test(size=(100, 32)) as pilot:
         await launched(pilot)
@@ -62,6 +62,8 @@ async def test_home_lists_decks_with_todays_figures(deck_folder: Path):
             ["Comparisons", "1", "0", "0", "1", "—"],
             ["Tensor arithmetic", "5", "0", "0", "5", "—"],
         ]
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
 
 
 async def test_home_fits_again_when_the_terminal_shrinks(deck_folder: Path):
@@ -133,14 +135,6 @@ async def test_a_sandbox_that_cannot_start_is_said_once_and_flash_cards_still_wo
         status = app.screen.query_one("TorchStatus", Static)
         assert status.display and "torch could not start" in str(status.content)
         assert status.has_class("-failed")
-
-
-async def test_ctrl_q_quits(deck_folder: Path):
-    app = build(deck_folder)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await launched(pilot)
-        await pilot.press("ctrl+q")
-    assert app.return_code == 0
 
 
 @pytest.mark.parametrize("size", [(100, 32), (80, 24)])

@@ -50,56 +50,53 @@ async def drawn_stats(pilot) -> None:
     await until(pilot, lambda: drawn(pilot.app), "the statistics drawn")
 
 
-async def test_figures_match_the_stats_module(studied):
+async def test_figures_match_the_stats_module_and_the_charts_are_drawn(studied):
     expected = collect(studied.store, T0, tz=UTC, days=30, forecast_days=30, hardest=0).overall
     app = make_app(studied)
     async with app.run_test(size=(100, 32)) as pilot:
         await drawn_stats(pilot)
-        figures = str(app.screen.query_one("#stats-figures", Static).render())
+        screen = app.screen
+        figures = str(screen.query_one("#stats-figures", Static).render())
         assert f"{expected.reviews.last_30_days.reviews} in 30 days" in figures
         assert f"True retention {expected.retention.rate:.0%}" in figures
         assert f"Streak {expected.streak.days} day" in figures
         assert "Cards 5 · 0 new" in figures
-        for plot in app.screen.query(PlotextPlot):
+        for plot in screen.query(PlotextPlot):
             assert plot.size.width > 30 and plot.size.height > 8
+        # retention with data: a chart under its title, without the empty text
+        assert screen.query_one("#stats-retention", PlotextPlot).display
+        assert not screen.query_one("#stats-retention-empty", Static).display
+        title = screen.query_one("#stats-retention-title", Static)
+        assert "True retention per deck" in str(title.render()) and title.region.height == 1
+        # the legend sits under the chart, not on its bars
+        chart = screen.query_one("#stats-per-day", PlotextPlot)
+        drawing = chart.plt.build()
+        assert "passed" not in drawing and "again" not in drawing
+        legend = screen.query_one(".stats-legend", Static)
+        assert "passed" in str(legend.render()) and "again" in str(legend.render())
+        assert legend.region.y >= chart.region.bottom
         await pilot.press("f5")
         await drawn_stats(pilot)
         await pilot.press("escape")
         assert not isinstance(app.screen, StatsScreen)
 
 
-async def test_an_empty_database_draws_without_failing(empty):
+async def test_an_empty_database_draws_and_says_why_retention_has_no_chart(empty):
+    """The report's words, under the retention panel's title, instead of an empty frame."""
     app = make_app(empty)
     shown = record_notifications(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await drawn_stats(pilot)
-        figures = str(app.screen.query_one("#stats-figures", Static).render())
+        screen = app.screen
+        figures = str(screen.query_one("#stats-figures", Static).render())
         assert "True retention —" in figures and "Streak 0 days" in figures
         assert not [n for n in shown if n.severity == "error"]
-
-
-async def test_retention_without_data_has_a_title_and_says_why(empty):
-    """The report's words, under the panel's title, instead of an empty frame."""
-    app = make_app(empty)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await drawn_stats(pilot)
-        screen = app.screen
         title = screen.query_one("#stats-retention-title", Static)
         said = screen.query_one("#stats-retention-empty", Static)
         assert "True retention per deck" in str(title.render()) and title.region.height == 1
         assert str(said.render()).startswith("No second answers yet") and said.display
         assert said.region.height > 0
         assert not screen.query_one("#stats-retention", PlotextPlot).display
-
-
-async def test_retention_with_data_is_a_chart_without_the_empty_text(studied):
-    app = make_app(studied)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await drawn_stats(pilot)
-        assert app.screen.query_one("#stats-retention", PlotextPlot).display
-        assert not app.screen.query_one("#stats-retention-empty", Static).display
-        title = app.screen.query_one("#stats-retention-title", Static)
-        assert "True retention per deck" in str(title.render()) and title.region.height == 1
 
 
 def many_decks_session(tmp_path: Path, count: int) -> Session:
@@ -138,18 +135,6 @@ async def test_retention_shows_the_weakest_decks_that_fit(tmp_path: Path):
         title = str(app.screen.query_one("#stats-retention-title", Static).render())
         assert re.search(r"\(lowest \d of \d+\)", title), title
     session.close()
-
-
-async def test_the_legend_sits_under_the_chart_not_on_its_bars(studied):
-    app = make_app(studied)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await drawn_stats(pilot)
-        chart = app.screen.query_one("#stats-per-day", PlotextPlot)
-        drawing = chart.plt.build()
-        assert "passed" not in drawing and "again" not in drawing
-        legend = app.screen.query_one(".stats-legend", Static)
-        assert "passed" in str(legend.render()) and "again" in str(legend.render())
-        assert legend.region.y >= chart.region.bottom
 
 
 async def test_the_screen_shows_it_is_loading_and_answers_keys_meanwhile(studied, monkeypatch):
