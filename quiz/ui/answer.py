@@ -5,27 +5,14 @@ In the multi-line box, ``ctrl+j`` inserts a newline (so does ``shift+enter`` or
 ``alt+enter`` in terminals that report them); Enter always submits. The judge reads the
 lines (``quiz.deck.exprsyntax.read_lines``): as one expression when they make one as if
 inside brackets, else as a few statements whose last line is the answer.
-
-The multi-line box prepares its Python highlight query once for the whole process:
-Textual prepares it again for every new box, a tenth of a second of tree-sitter work
-each time a review opens.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
-
 from textual import events
-from textual._tree_sitter import get_language
-from textual.document._document_navigator import DocumentNavigator
-from textual.document._syntax_aware_document import SyntaxAwareDocument
-from textual.document._wrapped_document import WrappedDocument
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
-
-if TYPE_CHECKING:
-    from tree_sitter import Query
 
 NEWLINE_KEYS = ("ctrl+j", "shift+enter", "alt+enter")
 
@@ -69,9 +56,6 @@ class CodeBox(TextArea):
         }
     """
 
-    _queries: ClassVar[dict[str, Query]] = {}
-    """Each language's highlight query, as the first box prepared it."""
-
     def __init__(self, *, id: str | None = None, placeholder: str = "") -> None:
         super().__init__(
             "",
@@ -82,24 +66,6 @@ class CodeBox(TextArea):
             tab_behavior="focus",
             placeholder=placeholder,
         )
-
-    def _set_document(self, text: str, language: str | None) -> None:
-        """TextArea's, with the highlight query the first box prepared (Textual's private
-        method: tests/ui/test_answer_box.py fails if a box stops highlighting)."""
-        query = self._queries.get(language) if language else None
-        if language is None or query is None:
-            super()._set_document(text, language)
-            if language is not None and self._highlight_query is not None:
-                self._queries[language] = self._highlight_query
-            return
-        document = SyntaxAwareDocument(text, get_language(language))
-        self._highlight_query = query
-        self.document = document
-        self.wrapped_document = WrappedDocument(document, tab_width=self.indent_width)
-        self.navigator = DocumentNavigator(self.wrapped_document)
-        self._build_highlight_map()
-        self.move_cursor((0, 0))
-        self._rewrap_and_refresh_virtual_size()
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter":

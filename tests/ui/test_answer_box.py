@@ -10,8 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.cells import cell_len
-from textual.app import App, ComposeResult
-from textual.widgets import TextArea
 
 from quiz.judge.verdict import Outcome, Rating, Verdict
 from quiz.launch import make_app
@@ -72,36 +70,3 @@ async def test_the_review_box_shows_what_to_type_in_the_decks_language(tmp_path:
         code = app.screen.query_one(CodeBox)
         await until(pilot, lambda: code.display, "the code card")
         assert code.placeholder == ANSWER_PLACEHOLDERS["zh"]["code"]
-
-
-CODE = "x = torch.sum(a, dim=0)  # one sum per column"
-
-
-class ThreeBoxes(App[None]):
-    AUTO_FOCUS = None  # no cursor drawn in any box
-
-    def compose(self) -> ComposeResult:
-        yield CodeBox(id="first")
-        yield CodeBox(id="second")
-        yield TextArea(CODE, language="python", id="textual", show_line_numbers=False)
-
-
-def drawn(box: TextArea) -> list[tuple[str, str]]:
-    """The first line's words, each with its colour."""
-    return [(s.text, str(s.style and s.style.color)) for s in box.render_line(0) if s.text.strip()]
-
-
-async def test_a_code_box_colours_python_with_the_query_the_first_box_prepared():
-    """CodeBox keeps the first box's highlight query (through a private method of
-    TextArea): the next box shares it and still colours Python as Textual's own does."""
-    CodeBox._queries.clear()  # the first box below prepares it
-    app = ThreeBoxes()
-    async with app.run_test(size=(60, 24)) as pilot:
-        first, second = app.query(CodeBox)
-        assert second._highlight_query is first._highlight_query is not None
-        for box in (first, second):
-            box.insert(CODE)
-        await pilot.pause()
-        textual = drawn(app.query_one("#textual", TextArea))
-        assert len({colour for _, colour in textual}) > 2  # keyword, name, number, comment
-        assert drawn(first) == drawn(second) == textual
