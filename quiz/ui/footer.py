@@ -11,7 +11,7 @@ minor version.
 Textual's footer also recomposes at every change of focus, and each new key is styled
 three times over as it mounts; most focus changes (one answer box to the next, a row of
 a table to the form) leave the keys as they were. This one recomposes only when the keys
-it would show differ from those it shows, and styles each new key once.
+it would show differ from those it shows.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.reactive import Reactive
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 KEYS_IN_FIRST_FRAME = True
 """Set Textual's private flag (the bench turns it off to measure what it is worth)."""
@@ -56,15 +55,10 @@ class KeysFooter(Footer):
         )
 
     def compose(self) -> ComposeResult:
+        # Textual's footer draws no keys until its (private) flag is up: then nothing
+        # was shown, and the next recompose must not be skipped.
         self._shown = self._keys() if self._bindings_ready else None
-        for widget in super().compose():
-            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
-                # Bound to the footer's ``compact``, a key would mount compact (its
-                # default), then take the footer's value: a restyle each time. Given
-                # the footer's value now, it is styled once, as it mounts.
-                widget.set_reactive(FooterKey.compact, self.compact)
-                widget.set_class(self.compact, "-compact", update=False)
-            yield widget
+        yield from super().compose()
 
     async def recompose(self) -> None:
         """Compose again, unless the keys to show are those shown: Textual asks at every
