@@ -6,13 +6,19 @@ a refresh or two later, so a learner would see Home's table before its keys
 ``startup_first_paint_s``). The screen's bindings are already known when the footer is
 composed, so this one starts out ready; later changes of focus or keymap recompose it as
 usual. The flag it sets is private to Textual: ``tests/ui/test_footer.py`` fails if it
-changes, and pyproject.toml holds Textual to one minor version.
+changes, and pyproject.toml holds Textual to one minor version. Where the screen's keys
+and the palette's key do not fit together, the palette's is left out (``palette_fits``,
+by the widths Textual's footer CSS gives keys; the same test file holds them to the
+widths drawn).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.reactive import Reactive
 from textual.widgets import Footer
 
@@ -21,11 +27,51 @@ KEYS_IN_FIRST_FRAME = True
 
 
 class KeysFooter(Footer):
+    """Textual's footer, its keys in the first frame, and the screen's keys before the
+    palette's: where both do not fit the terminal's width (Home at 80 columns), the
+    ``^p palette`` key on the right is left out rather than drawn over the last keys
+    (the palette is still ``ctrl+p``, and the help lists it)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.palette_wanted = self.show_command_palette
         if not KEYS_IN_FIRST_FRAME:
             return
         # A private reactive of Textual 8's Footer; without it, the keys come a frame later.
         ready = getattr(Footer, "_bindings_ready", None)
         if isinstance(ready, Reactive):
             self.set_reactive(ready, True)
+
+    def compose(self) -> ComposeResult:
+        if self.palette_wanted:
+            self.set_reactive(Footer.show_command_palette, self.palette_fits())
+        yield from super().compose()
+
+    def on_resize(self) -> None:
+        if self.palette_wanted and self.palette_fits() != self.show_command_palette:
+            self.refresh(recompose=True)
+
+    def palette_fits(self) -> bool:
+        """Whether the screen's keys and the palette's fit the terminal's width together."""
+        bindings = self.screen.active_bindings
+        shown: dict[str, Binding] = {}  # one key per action, as Footer shows them
+        for _, binding, _, _ in bindings.values():
+            if binding.show:
+                shown.setdefault(binding.action, binding)
+        keys = sum(self.key_cells(binding) for binding in shown.values())
+        palette = bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        if palette is None:
+            return True
+        # the palette's key is drawn as wide as another key, and a compact one with a margin
+        palette_cells = self.key_cells(palette.binding) + (1 if self.compact else 0)
+        return keys + palette_cells <= self.app.size.width
+
+    def key_cells(self, binding: Binding) -> int:
+        """The columns a key takes in this footer, by Textual 8's footer CSS: compact, the
+        key, a space, the description and a margin; else the key padded on both sides and
+        the description on its right."""
+        key = cell_len(self.app.get_key_display(binding))
+        description = cell_len(binding.description)
+        if self.compact:
+            return key + (1 + description if description else 0) + 1
+        return key + 2 + (description + 1 if description else 0)
