@@ -73,11 +73,10 @@ def read_choice(card: ChoiceCard, answer: str, shown: Presentation | None = None
 
 
 def quoted(number: int, option: str) -> str:
-    """An option as a verdict names it: its number on screen and its text set apart in
-    guillemets (``2 «sigmoid is not differentiable at 0»``), so the text never runs into
-    the sentence, and options holding commas or brackets stay whole. Several options
-    are joined with " and " in a sentence and one per line in ``expected`` / ``got``,
-    never with a comma."""
+    """An option as ``expected`` / ``got`` show it: its number on screen and its text set
+    apart in guillemets (``2 «sigmoid is not differentiable at 0»``), one option per line,
+    so options holding commas or brackets stay whole. The summary names options by number
+    alone ("3 is not right; the answer is 4"), so a long option is not read three times."""
     return f"{number} «{option}»"
 
 
@@ -93,8 +92,8 @@ def judge_choice(card: ChoiceCard, answer: str, shown: Presentation | None = Non
         ordered = sorted(indexes, key=shown.shown_number)
         return [quoted(shown.shown_number(i), card.options[i]) for i in ordered]
 
-    def named(indexes: set[int]) -> str:
-        return " and ".join(each(indexes))
+    def named(indexes: set[int]) -> str:  # numbers only: expected / yours quote the texts
+        return " and ".join(str(n) for n in sorted(shown.shown_number(i) for i in indexes))
 
     expected, got = "\n".join(each(right)), "\n".join(each(chosen))
     if chosen == right:
