@@ -70,6 +70,7 @@ class AuthorScreen(Screen[None]):
         }
 
         AuthorScreen .author-heading {
+            width: 1fr;  /* wraps at a narrow column instead of being cut mid-word */
             color: $text-muted;
             margin-top: 1;
         }

@@ -72,7 +72,8 @@ class HomeScreen(FollowsLanguage, Screen[None]):
     """
 
     BINDINGS = [
-        Binding("enter", "study", "Study deck", id="home.study", priority=True),
+        # priority: the table under the cursor binds Enter too (hidden), which would hide this
+        Binding("enter", "study", "Study", id="home.study", priority=True),
         Binding("r", "review_all", "Review due", id="home.review_all"),
         Binding("p", "practice", "Practice", id="home.practice"),
         Binding("slash", "browse", "Browse", id="home.browse"),

@@ -57,12 +57,11 @@ Study = Session | Practice
 QUESTION_SHARE = 0.6  # of the column's free rows, what a long question keeps beside a verdict
 MIN_VERDICT_ROWS = 4  # a border and two lines of text, however small the terminal
 
-KEYS_HELP = {  # what the keys do now, under the answer box (printable keys type there)
-    "line": "Enter submits · ctrl+t hint · Tab leaves the box (then u undo, b bury, s suspend, "
-    "e edit)",
+KEYS_HELP = {  # what the keys do now, under the answer box (printable keys type there);
+    # each fits the one row it has in an 80-column terminal
+    "line": "Enter submits · ctrl+t hint · Tab, then: u undo · b bury · s suspend · e edit",
     "code": "Enter submits · ctrl+j new line · ctrl+t hint · Tab leaves the box",
-    "answered": "Enter accepts the suggested rating · 1–4 rate · u undo · b bury · s suspend "
-    "· e edit",
+    "answered": "Enter: the suggested rating · 1–4 rate · u undo · b bury · s suspend · e edit",
     "ungradable": "b bury · s suspend · e edit the card · Esc back",
     "front": "Space shows the back · ctrl+t hint",
     "back": "1–4 rate (Enter: Good) · u undo · b bury · s suspend · e edit",

@@ -1,5 +1,6 @@
-"""KeysFooter: the screen's keys are in the footer from its first frame, and a change of
-focus composes them again only when they change.
+"""KeysFooter: the screen's keys are in the footer from its first frame, a change of
+focus composes them again only when they change, and the palette's key gives way where
+the screen's keys need the row.
 
 KeysFooter sets a private reactive of Textual's Footer; these tests are its canaries.
 They fail when Textual renames or drops that reactive, when setting it no longer puts
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
@@ -19,6 +21,9 @@ from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
 from quiz.ui.footer import KeysFooter
+from quiz.ui.home import HomeScreen
+
+from .pilots import launched
 
 KEYS = ["Review due", "Quit"]
 
@@ -75,6 +80,77 @@ async def test_the_keys_are_there_when_the_screen_mounts():
 async def test_textuals_own_footer_fills_in_later():
     """What KeysFooter is for: if Textual starts composing its keys at once, drop it."""
     assert await keys_at_mount(Footer) == []
+
+
+MANY = [  # wider together than 60 columns, with the palette's key
+    Binding("enter", "noop", "Study deck", key_display="⏎"),
+    Binding("r", "noop_r", "Review due"),
+    Binding("p", "noop_p", "Practice"),
+    Binding("slash", "noop_s", "Browse"),
+    Binding("q", "app.quit", "Quit"),
+]
+
+
+class ManyKeys(Screen[None]):
+    BINDINGS = MANY
+
+    def __init__(self, compact: bool) -> None:
+        super().__init__()
+        self.compact = compact
+
+    def compose(self) -> ComposeResult:
+        yield KeysFooter(compact=self.compact)
+
+
+async def drawn_keys(width: int, compact: bool) -> tuple[list[tuple[str, int, int]], bool]:
+    """The keys drawn at ``width`` columns (description, first column, width), and
+    whether the palette's key is among them; each key's width as KeysFooter counts it
+    is checked against the width drawn."""
+    screen = ManyKeys(compact)
+
+    class Host(App[None]):
+        def get_default_screen(self) -> Screen[None]:
+            return screen
+
+    async with Host().run_test(size=(width, 6)) as pilot:
+        footer = screen.query_one(KeysFooter)
+        await wait_for(pilot, lambda: len(footer.query(FooterKey)) >= len(MANY))
+        keys = list(footer.query(FooterKey))
+        for key in keys:
+            binding = Binding(key.key, key.action, key.description, key_display=key.key_display)
+            counted = footer.key_cells(binding)  # a compact key's margin on its right too
+            if not key.has_class("-command-palette"):
+                counted -= key.styles.margin.right
+            assert counted == key.outer_size.width, key.description
+        shown = [(k.description, k.region.x, k.region.width) for k in keys]
+        return shown, any(k.has_class("-command-palette") for k in keys)
+
+
+async def test_the_palette_key_gives_way_when_the_screens_keys_need_the_row():
+    for compact in (True, False):
+        _, palette = await drawn_keys(120, compact)
+        assert palette  # room for all: the palette's key is on the right
+        narrow, palette = await drawn_keys(64, compact)
+        assert not palette, narrow
+        assert [d for d, _, _ in narrow] == [b.description for b in MANY]
+        assert all(x + w <= 64 for _, x, w in narrow)  # every key whole
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 32)])
+async def test_homes_footer_shows_the_key_that_studies_the_highlighted_deck(app_factory, size):
+    """Enter studies the highlighted deck: the deck table binds Enter too (shown nowhere),
+    which hid Home's key from the footer whenever the table had the focus."""
+    app = app_factory()
+    async with app.run_test(size=size) as pilot:
+        await launched(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#decks").has_focus
+        footer = app.screen.query_one(KeysFooter)
+        keys = {key.description: key for key in footer.query(FooterKey)}
+        study = keys.get("Study")
+        assert study is not None and study.key_display == "⏎", list(keys)
+        assert all(key.region.right <= size[0] for key in keys.values())  # every key whole
+        assert ("palette" in keys) is (size[0] >= 100)
 
 
 class ExplainInput(Input):

@@ -1,4 +1,5 @@
-"""What the review screen shows while the sandbox checks an answer.
+"""What the review screen shows while the sandbox checks an answer, and the line of
+keys under the answer box, whole at 80 columns.
 
 Through the app with a stand-in judge that answers only when the test lets it, so the
 moment between Enter and the verdict can be looked at, frame by frame: every frame the
@@ -12,11 +13,12 @@ import threading
 from datetime import UTC
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual.screen import Screen
 
 from quiz.judge.verdict import Outcome, Rating, Verdict
 from quiz.launch import make_app
-from quiz.ui.review import ReviewScreen, ReviewStep
+from quiz.ui.review import KEYS_HELP, ReviewScreen, ReviewStep
 from quiz.ui.verdict import VerdictPanel
 
 from .pilots import DEADLINE_S, ReadyClient, launched, until
@@ -78,3 +80,25 @@ async def test_checking_shows_in_the_first_frame_while_the_sandbox_grades(tmp_pa
         judge.gate.set()
         await until(pilot, lambda: screen.phase is ReviewStep.ANSWERED, "the verdict")
         assert frames and all(rows >= 1 and text == "checking…" for rows, text in frames), frames
+
+
+def test_the_line_of_keys_fits_80_columns():
+    for step, text in KEYS_HELP.items():
+        assert cell_len(text) <= 80 - 2, step  # the line's padding
+
+
+async def test_the_line_of_keys_is_whole_on_a_small_terminal(tmp_path: Path):
+    judge = GatedJudge()
+    judge.gate.set()
+    app = app_on(tmp_path, judge)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await launched(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        for step in ("line", "answered"):
+            line = screen.query_one("#keys-help")
+            shown = str(line.render())
+            assert shown == KEYS_HELP[step] and line.content_region.width >= cell_len(shown)
+            if step == "line":
+                await pilot.press("1", "enter")
+                await until(pilot, lambda: screen.phase is ReviewStep.ANSWERED, "the verdict")
