@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from quiz.review.session import Session
-    from quiz.ui.stats_charts import BuiltPlot, Fit
+    from quiz.ui.stats_charts import BuiltPlot, PictureFit
 
 DAYS = 30  # reviews per day, retention, and the forecast cover this many days
 HEATMAP_WEEKS = 20
@@ -259,7 +259,7 @@ class StatsScreen(Screen[None]):
         """The "charts" worker's pictures, each with the fit it was built for."""
 
         def __init__(
-            self, stats: Stats, pictures: list[tuple[BuiltPlot, Fit, RenderableType]]
+            self, stats: Stats, pictures: list[tuple[BuiltPlot, PictureFit, RenderableType]]
         ) -> None:
             super().__init__()
             self.stats = stats

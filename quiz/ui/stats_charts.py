@@ -18,7 +18,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual_plotext import PlotextPlot
 
-Fit = tuple[int, int, str]  # the width, height and app theme a picture was built for
+PictureFit = tuple[int, int, str]  # the width, height and app theme a picture was built for
 
 
 class BuiltPlot(PlotextPlot):
@@ -28,17 +28,17 @@ class BuiltPlot(PlotextPlot):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.building = False  # a worker is building the picture: leave the figure alone
         self.figured = False  # the figure has been set: until then there is nothing to draw
-        self.built: tuple[Fit, RenderableType] | None = None
+        self.built: tuple[PictureFit, RenderableType] | None = None
 
-    def fit(self) -> Fit:
+    def fit(self) -> PictureFit:
         return (self.size.width, self.size.height, self.app.theme)
 
-    def build(self) -> tuple[Fit, RenderableType]:
+    def build(self) -> tuple[PictureFit, RenderableType]:
         """The picture for the chart's size and theme now (on any thread, while ``building``)."""
         fit = self.fit()
         return fit, PlotextPlot.render(self)
 
-    def keep(self, fit: Fit, picture: RenderableType) -> None:
+    def keep(self, fit: PictureFit, picture: RenderableType) -> None:
         """Show ``picture`` (built by ``build``) while the chart keeps its fit."""
         self.built = (fit, picture)
         self.building = False
