@@ -24,7 +24,6 @@ from __future__ import annotations
 import atexit
 import collections
 import contextlib
-import functools
 import json
 import os
 import select
@@ -34,7 +33,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -45,7 +44,6 @@ from quiz.sandbox.docs import DOC_OP, Docstring, split_name
 from quiz.sandbox.protocol import (
     MAX_REPLY_BYTES,
     MAX_REQUEST_BYTES,
-    NONE,
     REQUEST_SECONDS,
     Edge,
     Result,
@@ -54,7 +52,6 @@ from quiz.sandbox.protocol import (
     Trial,
     request_seconds,
 )
-from quiz.sandbox.values import Value
 
 DEFAULT_TIME_LIMIT = 2.0
 STARTUP_TIMEOUT = 120.0
@@ -208,7 +205,6 @@ class WorkerClient:
         show: Collection[int] | None = None,
         edges: Sequence[Edge] = (),
         show_givens: bool = True,
-        like: Mapping[str, Value] = NONE,
     ) -> Run:
         """Evaluate ``exprs`` on the givens, one trial per seed (one only if not random),
         then one per edge draw (made from the first seed's draw; an edge made from random
@@ -217,9 +213,7 @@ class WorkerClient:
         Values and givens are printed for the seeds in ``show`` (all, edge draws included,
         when None): printing a tensor can cost more than computing it. Without
         ``show_givens`` only the values are: the caller has the givens from another run
-        on the same draws. A value that encodes exactly as one of ``like`` (values by their
-        digests, ``Result.digest``: the reference's) is not sent back: the worker names it
-        by its digest, and the run holds that very value.
+        on the same draws.
         """
         seeds = list(seeds or (0,))
         started = time.monotonic()
@@ -231,7 +225,7 @@ class WorkerClient:
         with self._lock:
             first, more = self._request(
                 givens, exprs, seeds[:1], show, self.run_seconds, show_givens=show_givens,
-                split=(seeds, list(edges)), like=like,
+                split=(seeds, list(edges)),
             )  # fmt: skip
             rest_seeds = seeds[1:] if first.random else []
             edges = [edge for edge in edges if first.random or not edge.derived]
@@ -247,11 +241,11 @@ class WorkerClient:
             if left <= 0:
                 rest = self._failed(Result.limit_hit("budget"), seeds[0], exprs, rest_seeds, edges)
             elif more:
-                rest = self._second_part(givens, exprs, rest_seeds, edges, seeds[0], left, like)
+                rest = self._second_part(givens, exprs, rest_seeds, edges, seeds[0], left)
             else:
                 rest, _ = self._request(
                     givens, exprs, rest_seeds, show, left, edges=edges, edge_seed=seeds[0],
-                    show_givens=show_givens, like=like,
+                    show_givens=show_givens,
                 )  # fmt: skip
         return Run(trials=first.trials + rest.trials, random=first.random)
 
@@ -326,7 +320,6 @@ class WorkerClient:
         edge_seed: int = 0,
         show_givens: bool = True,
         split: tuple[Sequence[int], Sequence[Edge]] | None = None,
-        like: Mapping[str, Value] = NONE,
     ) -> tuple[Run, bool]:
         """One request, its reply checked; a worker that may be broken is checked too.
         With ``split`` (all the run's seeds and edges), the worker goes on with the rest
@@ -336,8 +329,6 @@ class WorkerClient:
         seconds = request_seconds(self.time_limit, len(exprs), len(givens), draws)
         request = self._run_request(givens, exprs, seeds, show, edges, edge_seed, show_givens)
         request["budget"] = min(seconds, budget)
-        if like:
-            request["like"] = sorted(like)
         # past its own time limit an evaluation is killed as slow; past the budget, the run
         over = "time" if seconds < budget and seconds < self.run_seconds else "budget"
         if split is not None:
@@ -346,12 +337,10 @@ class WorkerClient:
                 givens, exprs, all_seeds, show, all_edges, all_seeds[0], show_givens
             )
             whole.update(split=True, budget=request["budget"], run_budget=self.run_seconds)
-            if like:
-                whole["like"] = request["like"]
             if len(json.dumps(whole).encode()) < MAX_REQUEST_BYTES - 100:
                 request = whole  # else the two parts are asked one by one, as they fit
         with self._lock:
-            reply, more = self._exchange(request, over, read=_reader(like))
+            reply, more = self._exchange(request, over)
             if isinstance(reply, Result):
                 return self._failed(reply, edge_seed, exprs, seeds, edges), False
             if _troubled(reply) and more:  # it hit a limit and went on: out of step
@@ -407,7 +396,6 @@ class WorkerClient:
         edges: Sequence[Edge],
         edge_seed: int,
         budget: float,
-        like: Mapping[str, Value] = NONE,
     ) -> Run:
         """The rest of a split run, read with the deadline a second request would have had."""
         draws = len(seeds) + len(edges)
@@ -415,7 +403,7 @@ class WorkerClient:
         over = "time" if seconds < budget and seconds < self.run_seconds else "budget"
         deadline = time.monotonic() + min(seconds, budget) + REPLY_MARGIN
         # the split request was the last one sent: the lock has been held since
-        reply, _ = self._receive(self._next_id, deadline, over, part=2, read=_reader(like))
+        reply, _ = self._receive(self._next_id, deadline, over, part=2)
         if isinstance(reply, Result):
             return self._failed(reply, edge_seed, exprs, seeds, edges)
         if _troubled(reply) and not self._healthy():
@@ -616,12 +604,6 @@ class WorkerClient:
         line = bytes(self._buffer[:end])
         del self._buffer[: end + 1]
         return line
-
-
-def _reader(like: Mapping[str, Value]) -> Callable[[dict[str, Any]], Run]:
-    """How a run's reply is read: a value sent by its digest alone is one of ``like``
-    (any other digest is a KeyError: the worker is out of step)."""
-    return functools.partial(Run.from_dict, known=like) if like else Run.from_dict
 
 
 def _doc_reply(reply: dict[str, Any]) -> dict[str, Any]:

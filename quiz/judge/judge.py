@@ -325,28 +325,15 @@ class Judge:
         # ``check`` prints nothing of an answer: it reports a verdict's summary alone.
         explain = self.seeds is not Seeds.CHECK
         shown = {seeds[0]} if explain else set()
-        # A right answer's values are the reference's: the worker names those by digest
-        # instead of sending them again (a runner that gives no digests is asked as ever).
-        like = {
-            result.digest: result.value
-            for trial in reference.trials
-            for result in trial.results
-            if result.digest and result.value is not None
-        }
-        more: dict[str, object] = {"like": like} if like else {}
         if not explain:
             # ``check`` wants throughput: a reject example most often fails on the first
             # draw, and then no other draw is looked at, so that draw is asked alone first.
             # What the first draw decides is decided as it would be in the whole run.
-            alone = self.runner.run(
-                givens, [expr], seeds[:1], show=shown, show_givens=False, **more
-            )
+            alone = self.runner.run(givens, [expr], seeds[:1], show=shown, show_givens=False)
             verdict = self._first_wrong(card, expr, alone, reference, draws, givens, 1)
             if verdict is not None:
                 return verdict
-        run = self.runner.run(
-            givens, [expr], seeds, show=shown, edges=edges, show_givens=False, **more
-        )
+        run = self.runner.run(givens, [expr], seeds, show=shown, edges=edges, show_givens=False)
         verdict = self._first_wrong(card, expr, run, reference, draws, givens)
         if verdict is not None:
             return verdict

@@ -27,7 +27,6 @@ from typing import Any, Protocol
 
 from quiz.sandbox.values import Value, decode
 
-NONE: Mapping[str, Value] = MappingProxyType({})
 MAX_REQUEST_BYTES = 1 << 20
 MAX_REPLY_BYTES = 32 << 20
 REQUEST_SECONDS = 10.0  # the most one run may take in all, every draw of it included
@@ -70,18 +69,13 @@ class Result:
     names: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()
     ms: float = 0.0
-    digest: str = ""  # names the value for the worker (``Runner.run``'s ``like``)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], known: Mapping[str, Value] = NONE) -> Result:
-        """``known``: the values the request named by their digests (``like``); a value
-        sent as ``same`` is one of them (a KeyError when it is not)."""
+    def from_dict(cls, data: Mapping[str, Any]) -> Result:
         value = data.get("value")
-        same = data.get("same")
         return cls(
             status=Status(data["status"]),
-            value=known[same] if same is not None else decode(value) if value is not None else None,
-            digest=str(same or data.get("digest", "")),
+            value=decode(value) if value is not None else None,
             printed=str(data.get("repr", "")),
             error_type=str(data.get("type", "")),
             error_bases=tuple(data.get("bases", ())),
@@ -196,12 +190,12 @@ class Trial:
     edge: Edge | None = None  # an edge draw (made from the draw seeded with ``seed``)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], known: Mapping[str, Value] = NONE) -> Trial:
+    def from_dict(cls, data: Mapping[str, Any]) -> Trial:
         failure = data.get("given_failure")
         edge = data.get("edge")
         return cls(
             seed=int(data["seed"]),
-            results=tuple(Result.from_dict(item, known) for item in data.get("results", ())),
+            results=tuple(Result.from_dict(item) for item in data.get("results", ())),
             givens=MappingProxyType(dict(data.get("givens", {}))),
             given_failure=(failure["name"], Result.from_dict(failure)) if failure else None,
             edge=Edge.from_dict(edge) if edge else None,
@@ -231,8 +225,8 @@ class Run:
         return tuple(trial for trial in self.trials if trial.edge is not None)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], known: Mapping[str, Value] = NONE) -> Run:
-        trials = tuple(Trial.from_dict(item, known) for item in data["trials"])
+    def from_dict(cls, data: Mapping[str, Any]) -> Run:
+        trials = tuple(Trial.from_dict(item) for item in data["trials"])
         return cls(trials=trials, random=bool(data.get("random", False)))
 
 
@@ -262,8 +256,4 @@ class Runner(Protocol):
         show: Collection[int] | None = None,
         edges: Sequence[Edge] = (),
         show_givens: bool = True,
-        like: Mapping[str, Value] = NONE,
-    ) -> Run:
-        """``like``: values the caller has, by their ``Result.digest``; an answer's value
-        that encodes exactly as one of them comes back as that very value, unsent."""
-        ...
+    ) -> Run: ...

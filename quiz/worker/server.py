@@ -18,8 +18,6 @@ since no signal interrupts a running torch kernel. Then the OS-level wall rises
 from __future__ import annotations
 
 import collections
-import ctypes
-import hashlib
 import importlib
 import json
 import math
@@ -298,7 +296,6 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     show = set(seeds) if shown is True else set(shown or ())  # cost more than computing
     show_edges = bool(request.get("show_edges", shown is True))
     show_givens = bool(request.get("show_givens", True))  # False: the values only
-    like = _digests(request.get("like"))  # values the app has: sent back by digest alone
     seconds = request_seconds(time_limit, len(exprs), len(givens), len(seeds) + len(edges))
     seconds = min(seconds, float(request.get("budget", seconds)))  # what is left of the run
     _cpu_budget(2 * seconds + 1)
@@ -310,7 +307,7 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     for number, seed in enumerate(seeds):
         trial = run_trial(
             seed, givens, exprs, time_limit, show=seed in show, detect_random=number == 0,
-            show_givens=show_givens, like=like, with_names=number == 0,
+            show_givens=show_givens,
         )  # fmt: skip
         if number == 0:
             random_givens = trial.pop("random")
@@ -332,7 +329,7 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     for edge in [] if stopped else edges:
         trial = run_trial(
             edge_seed, givens, exprs, time_limit, show=show_edges, edge=edge, made=made,
-            show_givens=show_givens, like=like, with_names=not seeds and not trials,
+            show_givens=show_givens,
         )  # fmt: skip
         if trial is None:
             continue
@@ -396,8 +393,6 @@ def run_trial(
     edge: Edge | None = None,
     made: list[dict[str, Any]] | None = None,
     show_givens: bool = True,
-    like: frozenset[str] = frozenset(),
-    with_names: bool = True,
 ) -> dict[str, Any] | None:
     """Evaluate each expression on freshly built givens seeded with ``seed``.
 
@@ -405,9 +400,7 @@ def run_trial(
     run on the same draw) and each value are also printed as torch prints them. An
     ``edge`` draw remakes the givens that drew random numbers (or replaces some, for an
     author's edge case); one that remakes nothing, or the same values as a draw in
-    ``made``, is None: it would only repeat a draw. A value the app has (its digest in
-    ``like``) is sent as its digest alone (``_sent``); the names an expression uses go with
-    its outcome only ``with_names`` (a reply's first draw: the judge reads them there).
+    ``made``, is None: it would only repeat a draw.
     """
     from quiz.worker.edges import remake, same
 
@@ -464,9 +457,7 @@ def run_trial(
             if detect_random:
                 trial["random"] = moved
         if exprs:
-            outcome, _ = evaluate(
-                exprs[index], env, time_limit, show=show, like=like, with_names=with_names
-            )
+            outcome, _ = evaluate(exprs[index], env, time_limit, show=show)
             trial["results"].append(outcome)
             if outcome["status"] == "limit":
                 break
@@ -597,7 +588,6 @@ def forget() -> None:
     _BUILT.clear()
     _NAMES.clear()
     _PRINTED.clear()
-    _SENT.clear()
     forget_parsed()
 
 
@@ -642,15 +632,12 @@ def evaluate(
     *,
     want_value: bool = False,
     show: bool = False,
-    like: frozenset[str] = frozenset(),
-    with_names: bool = True,
 ) -> tuple[dict[str, Any], Any]:
     """One expression's outcome: value, raised, refused, syntax or limit.
 
-    A given (``want_value``) is returned as is; an answer's value is encoded (or named by
-    its digest, ``_sent``). Either is printed only when ``show``, and a value that cannot
-    be printed (an integer past Python's digit limit) is a size limit, not an exception it
-    raised.
+    A given (``want_value``) is returned as is; an answer's value is encoded. Either is
+    printed only when ``show``, and a value that cannot be printed (an integer past
+    Python's digit limit) is a size limit, not an exception it raised.
     """
     from quiz.worker.encode import TooLarge
     from quiz.worker.evaluator import Evaluator, NoSuchName, OutOfTime, Refused
@@ -664,10 +651,8 @@ def evaluate(
             names = _names(source)
             value = Evaluator(env, deadline=started + time_limit).evaluate(source)
             outcome: dict[str, Any] = {"status": "value"}
-            if not want_value:
-                outcome.update(_sent(value, like, printed=show))
-            elif show:
-                outcome.update(_shown(value, encoded=False, printed=True))
+            if not want_value or show:
+                outcome.update(_shown(value, encoded=not want_value, printed=show))
         except _Unshowable as error:  # it ran; only sending or printing its value failed
             outcome = {"status": "limit", "limit": "size", "message": _message(error)}
         except NoSuchName as error:  # refused, and said as the misspelling it is
@@ -688,7 +673,7 @@ def evaluate(
     if elapsed > time_limit:
         outcome = {"status": "limit", "limit": "time", "message": f"took {elapsed:.1f} s"}
     outcome["ms"] = round(elapsed * 1000, 3)
-    if names and with_names:
+    if names:
         outcome["names"] = names
     if caught:
         outcome["warnings"] = sorted({_message(w.message) for w in caught})[:5]
@@ -710,76 +695,6 @@ def _names(source: str) -> list[str]:
             _NAMES.clear()
         _NAMES[source] = names
     return names
-
-
-def _sent(value: Any, like: frozenset[str], *, printed: bool) -> dict[str, Any]:
-    """An answer's value as the reply carries it: encoded, with its ``digest`` when it is
-    a plain tensor; or, when the app has a value that encodes exactly the same (its digest
-    is in ``like``, the digests of the reference's values), only ``same``: that digest.
-
-    A digest names the bits of a tensor and all its encoding reads besides (dtype, shape,
-    ``requires_grad``), and the worker keeps those bits (``_SENT``): ``same`` is sent only
-    for a value whose bits equal, byte for byte, those of a value it sent with that
-    digest. Encoding, sending and decoding the same value again costs more than the
-    evaluation of most answers, and a right answer's value is the reference's.
-    """
-    bits = _value_bits(value)
-    if bits is None:
-        return _shown(value, encoded=True, printed=printed)
-    digest = hashlib.blake2b(repr(bits[:3]).encode() + bits[3], digest_size=16).hexdigest()
-    if digest in like and _SENT.get(digest) == bits:
-        _SENT.move_to_end(digest)
-        shown: dict[str, Any] = {"same": digest}
-        if printed:
-            shown.update(_shown(value, encoded=False, printed=True))
-        return shown
-    shown = _shown(value, encoded=True, printed=printed)
-    shown["digest"] = digest
-    _SENT[digest] = bits
-    while len(_SENT) > SENT_KEPT:
-        _SENT.popitem(last=False)
-    return shown
-
-
-SENT_KEPT = 512  # bits of the values last sent, by digest
-_SENT: collections.OrderedDict[str, tuple[Any, ...]] = collections.OrderedDict()
-
-
-def _digests(data: Any) -> frozenset[str]:
-    if data is None:
-        return frozenset()
-    if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
-        raise ValueError("like is a list of digests")
-    return frozenset(data)
-
-
-def _value_bits(value: Any) -> tuple[Any, ...] | None:
-    """Everything a plain CPU tensor's encoding reads (``quiz.worker.encode``): dtype,
-    shape, ``requires_grad`` and the bytes of its elements in order. None for any other
-    value, and for a tensor whose encoding reads more than its bytes (a conjugate or
-    negative bit, a zero tensor, a wrapper), or too large to be worth keeping."""
-    import torch
-
-    if type(value) is not torch.Tensor:
-        return None
-    if (
-        value.layout is not torch.strided
-        or value.device.type != "cpu"
-        or value.is_quantized
-        or value.is_nested
-        or value.is_meta
-        or value.is_neg()
-        or value.is_conj()
-        or value._is_zerotensor()
-        or value.numel() > KEYED_ELEMENTS
-        or torch._C._functorch.is_functorch_wrapped_tensor(value)
-        or torch._is_functional_tensor(value)
-    ):
-        return None
-    size = value.numel() * value.element_size()
-    whole = value if value.is_contiguous() else value.detach().contiguous()
-    data = ctypes.string_at(whole.data_ptr(), size) if size else b""  # whole: in order
-    return (str(value.dtype), tuple(value.shape), bool(value.requires_grad), data)
 
 
 def _shown(value: Any, *, encoded: bool, printed: bool) -> dict[str, Any]:

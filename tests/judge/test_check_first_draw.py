@@ -3,11 +3,10 @@ then no other draw is looked at. The verdicts are those of the whole run."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 
 from quiz.judge.judge import CHECK_DRAWS, Judge, Seeds
-from quiz.sandbox.protocol import NONE, Edge, Run
-from quiz.sandbox.values import Value
+from quiz.sandbox.protocol import Edge, Run
 
 DECK = """
 deck: first-draw
@@ -38,11 +37,10 @@ class Counting:
         show: Collection[int] | None = None,
         edges: Sequence[Edge] = (),
         show_givens: bool = True,
-        like: Mapping[str, Value] = NONE,
     ) -> Run:
         self.asked.append(len(seeds) + len(edges))
         return self.runner.run(  # type: ignore[attr-defined]
-            givens, exprs, seeds, show=show, edges=edges, show_givens=show_givens, like=like
+            givens, exprs, seeds, show=show, edges=edges, show_givens=show_givens
         )
 
 

@@ -155,56 +155,6 @@ def test_a_kept_print_is_given_back_only_for_a_tensor_torch_prints_the_same(sand
         ]
 
 
-def test_a_value_the_app_has_comes_back_named_by_its_digest_only_when_its_bits_match(
-    monkeypatch,
-):
-    """A plain tensor goes with its digest; asked again with that digest in ``like``, a
-    value that encodes exactly so is named by it, unsent. Equal values that encode
-    otherwise (sign of zero, autograd state, dtype, shape), a digest the worker never
-    sent, or one it no longer holds, get the value itself."""
-    import quiz.worker.server as server
-
-    monkeypatch.setattr(server.resource, "setrlimit", lambda which, limit: None)
-    server.forget()
-
-    def result(expr: str, like: list[str] | None = None) -> dict:
-        request = {
-            "op": "run", "seeds": [0], "givens": [["x", "torch.tensor([1., 0.])"]],
-            "exprs": [expr], "time_limit": 2.0,
-        }  # fmt: skip
-        if like is not None:
-            request["like"] = like
-        return server.handle(request)["trials"][0]["results"][0]
-
-    reference = result("x * 2")
-    digest = reference["digest"]
-    assert reference["value"]["flat"] == [2.0, 0.0]
-    same = result("x + x", [digest])
-    assert same["same"] == digest and "value" not in same
-    assert same["repr"] == "tensor([2., 0.])"  # printed all the same
-    for other in (
-        "torch.tensor([2., -0.])", "x.requires_grad_() * 2", "(x * 2).double()",
-        "(x * 2).reshape(2, 1)", "(x * 2).to(torch.float16)",
-    ):  # fmt: skip
-        sent = result(other, [digest])
-        assert "same" not in sent and sent["value"]["t"] == "tensor", other
-    forged = "0" * len(digest)
-    assert "value" in result("x + x", [forged])
-    server.forget()
-    assert "value" in result("x + x", [digest])
-
-
-def test_a_value_named_by_digest_is_the_one_the_app_has(sandbox):
-    givens = [("x", "torch.randn(5)")]
-    (reference,) = sandbox.run(givens, ["x.relu()"], (3,)).trials[0].results
-    assert reference.digest
-    like = {reference.digest: reference.value}
-    (same,) = sandbox.run(givens, ["x.clamp(min=0)"], (3,), like=like).trials[0].results
-    assert same.value is reference.value and same.digest == reference.digest
-    (other,) = sandbox.run(givens, ["x.relu() + 1"], (3,), like=like).trials[0].results
-    assert other.value != reference.value and other.digest != reference.digest
-
-
 def test_warnings_are_captured_not_printed(sandbox):
     result = sandbox.run([], ["torch.tensor(torch.tensor([1.0]))"]).trials[0].results[0]
     assert result.status is Status.VALUE
