@@ -176,6 +176,12 @@ def compile_problem(source: str) -> str | None:
         ast.parse(text, "<answer>", "exec")
     except (SyntaxError, RecursionError, MemoryError, ValueError):
         return None
+    return compile_message(text)
+
+
+def compile_message(text: str) -> str | None:
+    """``compile_problem`` of a program's ``text`` that is known to parse (the sandbox has
+    just parsed it): the message of the error ``compile`` gives, else None."""
     try:
         _compile(text)
     except SyntaxError as error:

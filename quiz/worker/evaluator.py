@@ -41,7 +41,7 @@ from quiz.deck.exprsyntax import (
     LONE_CR,
     LONE_CR_MESSAGE,
     MAX_EXPR_CHARS,
-    compile_problem,
+    compile_message,
     control_character,
     grad_mode,
     program_text,
@@ -874,7 +874,7 @@ def parse(source: str) -> ast.Module:
         raise SyntaxError(problem.message)  # not a refusal: the answer is not finished
     if problem is not None:
         raise Refused(problem.message)
-    refused = compile_problem(source)  # parses, yet Python would not compile it
+    refused = compile_message(text)  # parses, yet Python would not compile it
     if refused is not None:
         raise SyntaxError(syntax_message(refused))
     return tree

@@ -247,6 +247,9 @@ def _send(protocol: TextIO, message: dict[str, Any]) -> None:
     protocol.flush()
 
 
+_encoded = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(_, ensure_ascii=False)
+
+
 def _bytes(text: str) -> int:
     """The size of ``text`` on the pipe (UTF-8, a character that cannot be encoded as '?')."""
     return len(text.encode("utf-8", "replace"))
@@ -311,7 +314,7 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
         )  # fmt: skip
         if number == 0:
             random_givens = trial.pop("random")
-        text = json.dumps(trial, ensure_ascii=False)
+        text = _encoded(trial)
         size += _bytes(text)
         if size > MAX_REPLY_BYTES - (1 << 10):  # room for the id and the brackets
             trials.append(_too_large(None, seed, size)["trials"][0])
@@ -334,7 +337,7 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
         if trial is None:
             continue
         trial["edge"] = edge.as_dict()
-        text = json.dumps(trial, ensure_ascii=False)
+        text = _encoded(trial)
         size += _bytes(text)
         if size > MAX_REPLY_BYTES - (1 << 10):
             trials.append(_too_large(None, edge_seed, size)["trials"][0])
