@@ -13,8 +13,10 @@ is computed then, as at a review whose draw was not made ahead.
 ``edge_grade_p50_ms`` and ``edge_grade_p99_ms`` time code and cloze answers judged as
 in a review: fresh seeds at every attempt, on the random draws and the edge draws, with
 the reference prepared while the learner reads (``Judge.prepare``, not timed), so only
-the answer's own runs count. ``check_decks_s`` is ``torch-quiz check decks/`` with its
-fixed seeds and the edge draws; ``check_decks_cards`` the cards it checked.
+the answer's own runs count. ``edge_grade_cpu_ms`` is the CPU time those judgements took
+per answer, the app's thread and the worker together: what the code costs, which a busy
+machine inflates far less than the wall-clock figures. ``check_decks_s`` is ``torch-quiz
+check decks/`` with its fixed seeds and the edge draws; ``check_decks_cards`` the cards it checked.
 ``check_decks_500_s`` is the same on a set of at least 500 cards (the bundled decks, then
 copies of them under new slugs), ``check_decks_500_cards`` its cards: the target must
 hold as decks grow.
@@ -23,6 +25,7 @@ hold as decks grow.
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -81,17 +84,33 @@ def edge_figures(answer_count: int) -> dict[str, float]:
         for deck, card, answer in answers[:50]:  # warm: torch's first calls made
             judge.judge(deck, card, answer)  # type: ignore[arg-type]
         samples = []
+        cpu = 0.0
         for deck, card, answer in answers:
             judge.prepare(deck, card)  # type: ignore[arg-type]
             judge.reference(deck, card)  # type: ignore[arg-type]  # the learner reads
+            pid = client.pid
+            worker_began = process_cpu_s(pid)
+            cpu_began = time.thread_time()
             began = time.perf_counter()
             judge.judge(deck, card, answer)  # type: ignore[arg-type]
             samples.append((time.perf_counter() - began) * 1000)
+            cpu += time.thread_time() - cpu_began
+            if client.pid == pid:  # not replaced meanwhile
+                cpu += process_cpu_s(pid) - worker_began
     samples.sort()
     return {
         "edge_grade_p50_ms": statistics.median(samples),
         "edge_grade_p99_ms": samples[max(0, int(len(samples) * 0.99) - 1)],
+        "edge_grade_cpu_ms": cpu / len(answers) * 1000,
     }
+
+
+def process_cpu_s(pid: int | None) -> float:
+    """The CPU time a process has used so far (user and system), in seconds."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def judge_figures(repeat: int, answer_count: int) -> dict[str, float]:

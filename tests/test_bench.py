@@ -17,7 +17,7 @@ KEYS = (
     "startup_collector_on_s", "torch_import_s",
     "check_ready_s", "check_p50_ms", "check_p99_ms", "eval_floor_ms", "check_decks_s",
     "variant_grade_p99_ms",
-    "edge_grade_p50_ms", "edge_grade_p99_ms", "check_decks_cards",
+    "edge_grade_p50_ms", "edge_grade_p99_ms", "edge_grade_cpu_ms", "check_decks_cards",
     "check_decks_500_s", "check_decks_500_cards",
     "db_floor_ms", "next_card_ms", "rate_ms", "db_bytes_per_review", "worker_rss_mb",
     "ui_rss_mb", "stats_open_s", "ui_max_stall_ms", "ui_max_stall_cpu_ms", "ui_stall_floor_ms",
