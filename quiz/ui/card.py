@@ -6,7 +6,9 @@ nothing, does not.
 Opened from Browse (``quiz.ui.browse``) with Enter on a card. A fresh card shows new
 values and a choice card a new option order at each review, so a past answer means
 little without them: the history has a Shown column, and the line under it shows the
-highlighted review's values or numbered options in full. The card's row and its
+highlighted review's values or numbered options in full. Under 100 columns the history
+is narrowed to fit (no Shown column, which the line below has anyway; a shorter date,
+answer and state), so Next and Note stay on screen. The card's row and its
 history are read again after each action, through the study session
 (``quiz.progress.browse``); the actions go through the session itself
 (``quiz.review.session``), so suspending or resetting the card being studied also
@@ -65,8 +67,17 @@ def due_text(state: CardState, now: datetime) -> str:
     return span(delta) if delta > timedelta(0) else f"-{span(delta)}"
 
 
-def moment(when: datetime | None, tz: tzinfo | None) -> str:
-    return "—" if when is None else as_utc(when).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+def moment(when: datetime | None, tz: tzinfo | None, *, short: bool = False) -> str:
+    """A time as the learner's clock shows it; ``short`` leaves out the year."""
+    if when is None:
+        return "—"
+    return as_utc(when).astimezone(tz).strftime("%m-%d %H:%M" if short else "%Y-%m-%d %H:%M")
+
+
+WIDE = 100
+"""From this many columns the history has its Shown column and its cells in full."""
+
+SHORT_PHASES = {"learning": "learn", "relearning": "relearn"}
 
 
 def plain_cell(text: str) -> str:
@@ -116,6 +127,7 @@ class CardScreen(Screen[None]):
         self.language = language
         self.card = self._card()
         self.entries: dict[str, HistoryEntry] = {}  # by the history table's row keys
+        self._laid_out_narrow = False  # the history's columns as laid out, at mount
 
     def _card(self) -> AnyCard | None:
         try:
@@ -125,8 +137,13 @@ class CardScreen(Screen[None]):
 
     @property
     def varies(self) -> bool:
-        """Whether the card is shown differently at each review (a Shown column)."""
+        """Whether the card is shown differently at each review (the line under the
+        history, and a Shown column where the screen is wide)."""
         return isinstance(self.card, ChoiceCard) or (self.card is not None and self.card.varies)
+
+    @property
+    def narrow(self) -> bool:
+        return self.app.size.width < WIDE
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -139,13 +156,25 @@ class CardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = printable(str(self.row.ref), multiline=False)
         table = self.query_one("#card-history", DataTable)
-        columns = ["When", "Rating", "Outcome", "Answer", "Took", "State", "Next", "Note"]
-        if self.varies:
-            columns.insert(4, "Shown")
-        table.add_columns(*columns)
+        self._laid_out_narrow = self.narrow
+        table.add_columns(*self._columns())
         self.query_one("#card-shown", Static).display = self.varies
         self.refresh_card()
         table.focus()
+
+    def _columns(self) -> list[str]:
+        columns = ["When", "Rating", "Outcome", "Answer", "Took", "State", "Next", "Note"]
+        if self.varies and not self._laid_out_narrow:
+            columns.insert(4, "Shown")
+        return columns
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self.narrow != self._laid_out_narrow:
+            self._laid_out_narrow = self.narrow
+            self.query_one("#card-history", DataTable).clear(columns=True).add_columns(
+                *self._columns()
+            )
+            self.refresh_card()
 
     def refresh_card(self) -> None:
         ref = self.row.ref
@@ -218,10 +247,18 @@ class CardScreen(Screen[None]):
         return text
 
     def _history_cells(self, entry: HistoryEntry) -> list[str | Text]:
+        narrow = self._laid_out_narrow
         rating = Rating(entry.rating).name.capitalize()
         took = "" if entry.duration_ms is None else f"{entry.duration_ms / 1000:.0f}s"
         answer = (entry.answer or "").replace("\n", " ")
-        answer = plain_cell(answer if len(answer) <= 28 else answer[:27] + "…")
+        most = 14 if narrow else 28
+        answer = plain_cell(answer if len(answer) <= most else answer[: most - 1] + "…")
+        before, after_phase = (entry.before.phase.name.lower(), entry.after.phase.name.lower())
+        if narrow:
+            before, after_phase = (
+                SHORT_PHASES.get(before, before),
+                SHORT_PHASES.get(after_phase, after_phase),
+            )
         after = entry.after
         interval = "" if after.due is None else span(after.due - entry.reviewed_at)
         notes = [
@@ -230,16 +267,16 @@ class CardScreen(Screen[None]):
             if applies
         ]
         cells: list[str | Text] = [
-            moment(entry.reviewed_at, self.session.tz),
+            moment(entry.reviewed_at, self.session.tz, short=narrow),
             Text(rating, style="red" if entry.rating is Rating.AGAIN else ""),
             entry.outcome or "self",
             answer,
             took,
-            f"{entry.before.phase.name.lower()}→{after.phase.name.lower()}",
+            f"{before}→{after_phase}",
             interval,
             ", ".join(notes),
         ]
-        if self.varies:
+        if self.varies and not narrow:
             brief = shown_as(self.card, entry.presentation).brief
             cells.insert(4, plain_cell(brief if len(brief) <= 24 else brief[:23] + "…"))
         return cells

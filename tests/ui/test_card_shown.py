@@ -22,6 +22,7 @@ from quiz.review.settings import Settings
 from quiz.review.store import Store
 from quiz.ui.card import CardScreen
 
+from .pilots import until
 from .screen_host import T0, Clock, HostApp
 
 DECK = """\
@@ -147,5 +148,32 @@ async def test_a_card_shown_as_its_file_says_has_no_shown_column(answered):
 
 
 def test_card_shown_snapshot(answered, snap_compare):
-    """The fresh card's page at 80x24: the Shown column and the full values under it."""
+    """The fresh card's page at 80x24: the history narrowed to fit, the values under it."""
     assert snap_compare(page(answered, "clamp"), terminal_size=(80, 24))
+
+
+def headers(table: DataTable) -> list[str]:
+    return [c.label.plain for c in table.ordered_columns]
+
+
+async def test_under_100_columns_the_history_fits_and_keeps_next_and_note(answered):
+    """At 80 columns the history ran off the screen (Next and Note cut to "N"); it now
+    leaves the Shown column to the line under it and shortens the rest. A resize lays
+    it out again."""
+    drawn = [dict(p.givens)["x"] for p in stored(answered, "clamp")]
+    app = page(answered, "clamp")
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one("#card-history", DataTable)
+        await until(pilot, lambda: table.row_count == len(drawn), "the history")
+        assert headers(table) == [
+            "When", "Rating", "Outcome", "Answer", "Took", "State", "Next", "Note"
+        ]  # fmt: skip
+        await until(pilot, lambda: table.virtual_size.width > 0, "the table laid out")
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        assert all(len(when) == len("12-03 18:54") for when in column(table, "When"))
+        line = str(app.screen.query_one("#card-shown", Static).render())
+        assert f"x = {drawn[0]}" in line  # the values, below the table
+
+        await pilot.resize_terminal(100, 32)
+        await until(pilot, lambda: "Shown" in headers(table), "the Shown column back")
+        assert column(table, "Shown") == [f"x = {value}" for value in drawn]
