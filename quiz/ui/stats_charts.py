@@ -24,8 +24,8 @@ PictureFit = tuple[int, int, str]  # the width, height and app theme a picture w
 class BuiltPlot(PlotextPlot):
     """A plotext chart whose picture a worker may build (see the module docstring)."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self.building = False  # a worker is building the picture: leave the figure alone
         self.figured = False  # the figure has been set: until then there is nothing to draw
         self.built: tuple[PictureFit, RenderableType] | None = None
