@@ -302,11 +302,14 @@ def refusal_reason(name: str) -> str | None:
 
 
 CLOSE_ENOUGH = 0.7  # difflib's ratio: clmap→clamp 0.8, rleu→relu 0.75, x2→x 0.67 (none)
+LONGEST_MISSPELT = 80  # longer than any torch name; difflib's work grows with the length
 
 
 def closest(name: str, allowed: Iterable[str]) -> str | None:
     """The allowed name closest to a misspelt ``name`` (``clmap``: ``clamp``), if one is
     close enough; never one refused for memory safety."""
+    if len(name) > LONGEST_MISSPELT:
+        return None
     safe = [candidate for candidate in allowed if refusal_reason(candidate) is None]
     found = difflib.get_close_matches(name, safe, n=1, cutoff=CLOSE_ENOUGH)
     return found[0] if found else None

@@ -14,6 +14,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from quiz.worker import allowlist as allow
 from quiz.worker.evaluator import Evaluator, NoSuchName, Refused
 
 
@@ -231,6 +232,18 @@ def test_a_misspelt_name_is_said_as_one_with_the_closest_allowed_name(source: st
     assert str(missing.value).startswith(said)
     if source == "torch.frobnicate(x)":
         assert "did you mean" not in str(missing.value)
+
+
+def test_a_name_longer_than_any_torch_name_gets_no_suggestion():
+    """difflib's work grows with the name's length: a name of a thousand characters is
+    said to be missing without comparing it to every allowed name."""
+    long = "clamp" + "p" * 1000
+    assert allow.closest("clmap", allow.MODULE_NAMES[torch]) == "clamp"
+    assert allow.closest("a" * 80, ["a" * 50]) == "a" * 50  # close enough (ratio 0.77)
+    assert allow.closest("a" * 81, ["a" * 50]) is None  # too long to compare at all
+    with pytest.raises(NoSuchName) as missing:
+        Evaluator(givens()).evaluate(f"torch.{long}(x)")
+    assert "did you mean" not in str(missing.value)
 
 
 @pytest.mark.parametrize(
